@@ -1,0 +1,19 @@
+-- The soketi 1.6.1 that ci/soketi.sh starts on loopback with ci/soketi.json.
+-- A target file is Lua returning a table; env("NAME") reads the environment.
+return {
+  name = "soketi 1.6.1",
+  url = "ws://127.0.0.1:6001",
+  http_url = "http://127.0.0.1:6001",
+  app = { id = "app-main", key = "key-main", secret = "secret-main" },
+
+  -- Server settings some rules need, each an app of the same server.
+  profiles = {
+    disabled_app = { app = { id = "app-disabled", key = "key-disabled", secret = "secret-disabled" } },
+    max_connections = { app = { id = "app-quota", key = "key-quota", secret = "secret-quota" }, limit = 3 },
+    client_events_disabled = { app = { id = "app-noclient", key = "key-noclient", secret = "secret-noclient" } },
+    client_event_rate = { app = { id = "app-rate", key = "key-rate", secret = "secret-rate" }, per_second = 5 },
+    presence_limit = { app = { id = "app-presence", key = "key-presence", secret = "secret-presence" }, members = 3 },
+  },
+
+  limits = { max_payload = 10240 },
+}

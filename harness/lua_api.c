@@ -1,0 +1,592 @@
+#include "lua_api.h"
+#include "frame.h"
+#include "http.h"
+#include "loop.h"
+#include "luajson.h"
+#include "runner.h"
+#include "sign.h"
+#include "ws.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char CONN_MT[] = "pushspec.conn";
+static const char HTTP_MT[] = "pushspec.http";
+
+typedef struct { ps_scenario *s; size_t idx; } handle;
+
+static ps_scenario *need_scenario(lua_State *L)
+{
+    ps_scenario *s = ps_runner_current(L);
+    if (!s)
+        luaL_error(L, "this call is only allowed while a scenario runs (inside run = function(t) ... end)");
+    return s;
+}
+
+/* check guards: the handle must belong to a live scenario */
+static ps_ws *checkconn(lua_State *L, int idx)
+{
+    handle *h = luaL_checkudata(L, idx, CONN_MT);
+    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nconns || !h->s->conns[h->idx])
+        luaL_error(L, "connection used after its scenario ended");
+    return h->s->conns[h->idx];
+}
+
+static ps_http *checkhttp(lua_State *L, int idx)
+{
+    handle *h = luaL_checkudata(L, idx, HTTP_MT);
+    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nreqs || !h->s->reqs[h->idx])
+        luaL_error(L, "HTTP request used after its scenario ended");
+    return h->s->reqs[h->idx];
+}
+
+static void push_handle(lua_State *L, ps_scenario *s, size_t idx, const char *mt)
+{
+    handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
+    h->s = s;
+    h->idx = idx;
+    luaL_setmetatable(L, mt);
+}
+
+/* ---- time ---- */
+
+static int l_now(lua_State *L) { lua_pushinteger(L, ps_now_ms()); return 1; }
+static int l_wall(lua_State *L) { lua_pushinteger(L, (lua_Integer)time(NULL)); return 1; }
+static int l_timeout_scale(lua_State *L)
+{
+    lua_pushnumber(L, ps_runner_of(L)->timeout_scale);
+    return 1;
+}
+
+/* ---- WebSocket ---- */
+
+static int l_ws_open(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    const char *url = luaL_checkstring(L, 1), *path = luaL_checkstring(L, 2);
+    char err[256];
+    ps_ws *c = ps_ws_open(url, path, ps_runner_of(L)->insecure, &s->tr, (int)s->nconns + 1,
+                          ps_scenario_wake, s, err, sizeof(err));
+    if (!c)
+        return luaL_error(L, "%s", err);
+    if (ps_scenario_add_conn(s, c) < 0) {
+        ps_ws_release(c);
+        return luaL_error(L, "out of memory");
+    }
+    push_handle(L, s, s->nconns - 1, CONN_MT);
+    return 1;
+}
+
+static int l_conn_send(lua_State *L)
+{
+    ps_ws *c = checkconn(L, 1);
+    static const char *const kinds[] = { "text", "binary", "ping", NULL };
+    int kind = luaL_checkoption(L, 2, NULL, kinds);
+    size_t len;
+    const char *buf = luaL_optlstring(L, 3, "", &len);
+    lua_pushboolean(L, ps_ws_send(c, (ps_send_kind)kind, buf, len) == 0);
+    return 1;
+}
+
+static int l_conn_close(lua_State *L)
+{
+    ps_ws *c = checkconn(L, 1);
+    ps_ws_close(c, (int)luaL_optinteger(L, 2, 1000), luaL_optstring(L, 3, ""));
+    return 0;
+}
+
+static int l_conn_pop(lua_State *L)
+{
+    ps_frame *f = ps_ws_pop(checkconn(L, 1));
+    if (!f)
+        return 0;
+    static const char *const kinds[] = { "text", "binary", "oversize" };
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, kinds[f->kind]);
+    lua_setfield(L, -2, "kind");
+    lua_pushlstring(L, f->data, f->len);
+    lua_setfield(L, -2, "raw");
+    lua_pushinteger(L, f->t_ms);
+    lua_setfield(L, -2, "t");
+    free(f);
+    return 1;
+}
+
+static int l_conn_state(lua_State *L)
+{
+    static const char *const names[] = { "connecting", "open", "closed", "failed" };
+    lua_pushstring(L, names[checkconn(L, 1)->state]);
+    return 1;
+}
+
+static int l_conn_info(lua_State *L)
+{
+    ps_ws *c = checkconn(L, 1);
+    lua_createtable(L, 0, 8);
+    lua_pushinteger(L, c->close_code);
+    lua_setfield(L, -2, "close_code");
+    lua_pushstring(L, c->close_reason);
+    lua_setfield(L, -2, "close_reason");
+    lua_pushboolean(L, c->closed_by_server_frame);
+    lua_setfield(L, -2, "close_frame");
+    lua_pushstring(L, c->error);
+    lua_setfield(L, -2, "error");
+    lua_pushinteger(L, c->http_status);
+    lua_setfield(L, -2, "http_status");
+    lua_pushinteger(L, c->pongs);
+    lua_setfield(L, -2, "pongs");
+    lua_pushinteger(L, c->closed_at_ms);
+    lua_setfield(L, -2, "closed_at");
+    lua_pushinteger(L, c->num);
+    lua_setfield(L, -2, "num");
+    return 1;
+}
+
+static const luaL_Reg conn_methods[] = {
+    { "send", l_conn_send }, { "close", l_conn_close }, { "pop", l_conn_pop },
+    { "state", l_conn_state }, { "info", l_conn_info }, { NULL, NULL }
+};
+
+/* ---- HTTP ---- */
+
+static int l_http(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    const char *method = luaL_checkstring(L, 1), *url = luaL_checkstring(L, 2);
+    const char *hv[33] = { NULL };
+    int n = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3) && n < 32) {
+            if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
+                hv[n++] = lua_tostring(L, -2);
+                hv[n++] = lua_tostring(L, -1);
+            }
+            lua_pop(L, 1);   /* strings stay alive: the table holds them */
+        }
+    }
+    size_t blen = 0;
+    const char *body = luaL_optlstring(L, 4, NULL, &blen);
+    char err[256];
+    ps_http *h = ps_http_start(method, url, hv, body, blen, ps_runner_of(L)->insecure, &s->tr,
+                               ps_scenario_wake, s, err, sizeof(err));
+    if (!h)
+        return luaL_error(L, "%s", err);
+    if (ps_scenario_add_req(s, h) < 0) {
+        ps_http_release(h);
+        return luaL_error(L, "out of memory");
+    }
+    push_handle(L, s, s->nreqs - 1, HTTP_MT);
+    return 1;
+}
+
+static int l_http_done(lua_State *L)
+{
+    lua_pushboolean(L, checkhttp(L, 1)->done);
+    return 1;
+}
+
+static int l_http_result(lua_State *L)
+{
+    ps_http *h = checkhttp(L, 1);
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, h->status);
+    lua_setfield(L, -2, "status");
+    lua_pushlstring(L, h->body ? h->body : "", h->body_len);
+    lua_setfield(L, -2, "body");
+    lua_pushstring(L, h->content_type);
+    lua_setfield(L, -2, "content_type");
+    lua_pushstring(L, h->error);
+    lua_setfield(L, -2, "error");
+    lua_pushboolean(L, h->body_truncated);
+    lua_setfield(L, -2, "truncated");
+    return 1;
+}
+
+static const luaL_Reg http_methods[] = {
+    { "done", l_http_done }, { "result", l_http_result }, { NULL, NULL }
+};
+
+/* ---- verdicts ---- */
+
+static const char *opt_text(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx))
+        return NULL;
+    return luaL_tolstring(L, idx, NULL);   /* leaves a copy on the stack */
+}
+
+static int l_check(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    const char *rule = luaL_checkstring(L, 1);
+    int ok = lua_toboolean(L, 2);
+    const char *expected = opt_text(L, 3), *actual = opt_text(L, 4);
+    char err[256];
+    if (ps_scenario_check(s, rule, ok, expected, actual, err, sizeof(err)) < 0)
+        return luaL_error(L, "%s", err);
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+static int l_skip(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    char err[256];
+    if (ps_scenario_skip_rule(s, luaL_checkstring(L, 1), luaL_checkstring(L, 2), err, sizeof(err)) < 0)
+        return luaL_error(L, "%s", err);
+    return 0;
+}
+
+static int l_log(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    ps_transcript_add(&s->tr, 0, '!', "log", text, len);
+    return 0;
+}
+
+/* ---- codec ---- */
+
+static void push_violations(lua_State *L, const ps_msg *m, ps_direction dir)
+{
+    ps_violation v[16];
+    int n = ps_msg_validate(m, dir, v, 16);
+    lua_createtable(L, n < 16 ? n : 16, 0);
+    for (int i = 0; i < n && i < 16; i++) {
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, v[i].rule);
+        lua_setfield(L, -2, "rule");
+        lua_pushboolean(L, v[i].should);
+        lua_setfield(L, -2, "should");
+        lua_pushstring(L, v[i].text);
+        lua_setfield(L, -2, "text");
+        lua_rawseti(L, -2, i + 1);
+    }
+}
+
+/* parse(text, "server"|"client") -> {status, event, channel, data, data_kind, decoded, violations} */
+static int l_parse(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    static const char *const dirs[] = { "server", "client", NULL };
+    ps_direction dir = luaL_checkoption(L, 2, "server", dirs) == 0 ? PS_FROM_SERVER : PS_FROM_CLIENT;
+    static const char *const kinds[] = { "absent", "string", "object", "other" };
+    ps_msg m;
+    ps_parse_status st = ps_msg_parse(text, len, 0, &m);
+
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, ps_parse_status_text(st));
+    lua_setfield(L, -2, "status");
+    if (m.root) {
+        lua_pushstring(L, m.event);
+        lua_setfield(L, -2, "event");
+        lua_pushstring(L, m.channel);
+        lua_setfield(L, -2, "channel");
+        lua_pushstring(L, kinds[m.data_kind]);
+        lua_setfield(L, -2, "data_kind");
+        if (m.data) {
+            ps_luajson_push(L, m.data, 0);
+            lua_setfield(L, -2, "data");
+        }
+        if (m.data_decoded) {
+            ps_luajson_push(L, m.data_decoded, 0);
+            lua_setfield(L, -2, "decoded");
+        }
+        ps_luajson_push(L, m.root, 0);
+        lua_setfield(L, -2, "json");
+    }
+    push_violations(L, &m, dir);
+    lua_setfield(L, -2, "violations");
+    ps_msg_free(&m);
+    return 1;
+}
+
+static int l_build(lua_State *L)
+{
+    const char *event = luaL_checkstring(L, 1);
+    const char *channel = luaL_optstring(L, 2, NULL);
+    const char *data = luaL_optstring(L, 3, NULL);
+    char *out = ps_msg_build(event, channel, data, lua_toboolean(L, 4));
+    if (!out)
+        return luaL_error(L, "cannot build a message from event %s: data is not valid JSON", event);
+    lua_pushstring(L, out);
+    free(out);
+    return 1;
+}
+
+static int l_channel_kind(lua_State *L)
+{
+    size_t len;
+    const char *name = luaL_checklstring(L, 1, &len);
+    lua_pushstring(L, ps_channel_kind_name(ps_channel_classify(name, len)));
+    return 1;
+}
+
+static int l_json_decode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    const char *end = NULL;
+    cJSON *v = len <= PS_FRAME_MAX_BYTES * 8 ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
+    if (!v) {
+        lua_pushnil(L);
+        lua_pushstring(L, "not valid JSON");
+        return 2;
+    }
+    ps_luajson_push(L, v, 0);
+    cJSON_Delete(v);
+    return 1;
+}
+
+static int l_json_encode(lua_State *L)
+{
+    char err[160];
+    cJSON *v = ps_luajson_to(L, 1, 0, err, sizeof(err));
+    if (!v)
+        return luaL_error(L, "json.encode: %s", err);
+    char *s = cJSON_PrintUnformatted(v);
+    cJSON_Delete(v);
+    if (!s)
+        return luaL_error(L, "json.encode: out of memory");
+    lua_pushstring(L, s);
+    cJSON_free(s);
+    return 1;
+}
+
+static int l_json_array(lua_State *L)
+{
+    if (lua_isnoneornil(L, 1))
+        lua_newtable(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    ps_luajson_mark_array(L, 1);
+    return 1;
+}
+
+/* ---- signer ---- */
+
+static int l_sign_channel(lua_State *L)
+{
+    char out[512];
+    if (ps_sign_channel(luaL_checkstring(L, 1), luaL_checkstring(L, 2), luaL_checkstring(L, 3),
+                        luaL_checkstring(L, 4), luaL_optstring(L, 5, NULL), out, sizeof(out)) < 0)
+        return luaL_error(L, "sign_channel: key too long");
+    lua_pushstring(L, out);
+    return 1;
+}
+
+static int l_sign_user(lua_State *L)
+{
+    char out[512];
+    if (ps_sign_user(luaL_checkstring(L, 1), luaL_checkstring(L, 2), luaL_checkstring(L, 3),
+                     luaL_checkstring(L, 4), out, sizeof(out)) < 0)
+        return luaL_error(L, "sign_user: key too long");
+    lua_pushstring(L, out);
+    return 1;
+}
+
+static int l_hmac(lua_State *L)
+{
+    size_t len;
+    const char *secret = luaL_checkstring(L, 1), *msg = luaL_checklstring(L, 2, &len);
+    char out[PS_HEX256_LEN + 1];
+    ps_hmac_hex(secret, msg, len, out);
+    lua_pushstring(L, out);
+    return 1;
+}
+
+static int l_md5(lua_State *L)
+{
+    size_t len;
+    const char *msg = luaL_checklstring(L, 1, &len);
+    char out[PS_MD5_HEX_LEN + 1];
+    ps_md5_hex(msg, len, out);
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/* api_query(method, path, params, key, secret, ts, body) -> escaped query string */
+static int l_api_query(lua_State *L)
+{
+    const char *method = luaL_checkstring(L, 1), *path = luaL_checkstring(L, 2);
+    ps_param p[64];
+    size_t n = 0;
+    lua_newtable(L);   /* keeps the converted strings alive until we return */
+    int keep = lua_gettop(L);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            if (n == 64 || lua_type(L, -2) != LUA_TSTRING)
+                return luaL_error(L, "api_query: params must be at most 64 string keys");
+            luaL_tolstring(L, -1, NULL);
+            lua_rawseti(L, keep, (lua_Integer)(2 * n + 2));
+            lua_pushvalue(L, -2);
+            lua_rawseti(L, keep, (lua_Integer)(2 * n + 1));
+            lua_pop(L, 1);
+            n++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgeti(L, keep, (lua_Integer)(2 * i + 1));
+            p[i].key = lua_tostring(L, -1);
+            lua_rawgeti(L, keep, (lua_Integer)(2 * i + 2));
+            p[i].value = lua_tostring(L, -1);
+            lua_pop(L, 2);
+        }
+    }
+    size_t blen = 0;
+    const char *body = luaL_optlstring(L, 7, NULL, &blen);
+    char *q = ps_api_sign_query(method, path, p, n, luaL_checkstring(L, 4), luaL_checkstring(L, 5),
+                                (long long)luaL_checkinteger(L, 6), body, blen);
+    if (!q)
+        return luaL_error(L, "api_query: could not sign the request");
+    lua_pushstring(L, q);
+    free(q);
+    return 1;
+}
+
+static int l_b64_encode(lua_State *L)
+{
+    size_t len;
+    const char *bin = luaL_checklstring(L, 1, &len);
+    char *out = ps_b64_encode((const unsigned char *)bin, len);
+    if (!out)
+        return luaL_error(L, "b64_encode: out of memory");
+    lua_pushstring(L, out);
+    free(out);
+    return 1;
+}
+
+static int l_b64_decode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    luaL_Buffer b;
+    unsigned char *out = (unsigned char *)luaL_buffinitsize(L, &b, len + 1);
+    long n = ps_b64_decode(text, len, out, len + 1);
+    if (n < 0)
+        return 0;
+    luaL_pushresultsize(&b, (size_t)n);
+    return 1;
+}
+
+static int key32(lua_State *L, int idx, unsigned char out[32])
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, idx, &len);
+    return ps_b64_decode(text, len, out, 32) == 32 ? 0 : -1;
+}
+
+/* shared_secret(channel, master_key_b64) -> b64 */
+static int l_shared_secret(lua_State *L)
+{
+    unsigned char master[32], out[32];
+    const char *channel = luaL_checkstring(L, 1);
+    if (key32(L, 2, master) < 0)
+        return luaL_error(L, "the encryption master key must be 32 bytes in base64");
+    ps_shared_secret(channel, master, out);
+    char *b = ps_b64_encode(out, 32);
+    lua_pushstring(L, b);
+    free(b);
+    return 1;
+}
+
+/* encrypt(shared_b64, plaintext) -> JSON text {"nonce","ciphertext"} */
+static int l_encrypt(lua_State *L)
+{
+    unsigned char key[32];
+    size_t len;
+    if (key32(L, 1, key) < 0)
+        return luaL_error(L, "the shared secret must be 32 bytes in base64");
+    const char *plain = luaL_checklstring(L, 2, &len);
+    char *out = ps_encrypt_payload(key, NULL, plain, len);
+    if (!out)
+        return luaL_error(L, "encrypt failed");
+    lua_pushstring(L, out);
+    free(out);
+    return 1;
+}
+
+/* decrypt(shared_b64, nonce_b64, ciphertext_b64) -> plaintext or nil */
+static int l_decrypt(lua_State *L)
+{
+    unsigned char key[32];
+    if (key32(L, 1, key) < 0)
+        return luaL_error(L, "the shared secret must be 32 bytes in base64");
+    size_t len;
+    char *out = ps_decrypt_payload(key, luaL_checkstring(L, 2), luaL_checkstring(L, 3), &len);
+    if (!out)
+        return 0;
+    lua_pushlstring(L, out, len);
+    free(out);
+    return 1;
+}
+
+static int l_getenv(lua_State *L)
+{
+    lua_pushstring(L, getenv(luaL_checkstring(L, 1)));
+    return 1;
+}
+
+/* rule(id) -> {id, roles, should, slow, profile, section, text} or nil */
+static int l_rule(lua_State *L)
+{
+    const ps_rule *r = ps_catalog_find(ps_runner_of(L)->catalog, luaL_checkstring(L, 1));
+    if (!r)
+        return 0;
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, r->id);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, r->roles);
+    lua_setfield(L, -2, "roles");
+    lua_pushboolean(L, r->should);
+    lua_setfield(L, -2, "should");
+    lua_pushboolean(L, r->slow);
+    lua_setfield(L, -2, "slow");
+    lua_pushstring(L, r->profile);
+    lua_setfield(L, -2, "profile");
+    lua_pushstring(L, r->section);
+    lua_setfield(L, -2, "section");
+    lua_pushstring(L, r->text);
+    lua_setfield(L, -2, "text");
+    return 1;
+}
+
+static const luaL_Reg core_funcs[] = {
+    { "getenv", l_getenv }, { "rule", l_rule },
+    { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
+    { "ws_open", l_ws_open }, { "http", l_http },
+    { "check", l_check }, { "skip", l_skip }, { "log", l_log },
+    { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
+    { "json_decode", l_json_decode }, { "json_encode", l_json_encode }, { "json_array", l_json_array },
+    { "sign_channel", l_sign_channel }, { "sign_user", l_sign_user }, { "hmac", l_hmac },
+    { "md5", l_md5 }, { "api_query", l_api_query },
+    { "b64_encode", l_b64_encode }, { "b64_decode", l_b64_decode },
+    { "shared_secret", l_shared_secret }, { "encrypt", l_encrypt }, { "decrypt", l_decrypt },
+    { NULL, NULL }
+};
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
+void ps_lua_push_core(lua_State *L)
+{
+    ps_luajson_init(L);
+    new_class(L, CONN_MT, conn_methods);
+    new_class(L, HTTP_MT, http_methods);
+    luaL_newlib(L, core_funcs);
+    ps_luajson_push_null(L);
+    lua_setfield(L, -2, "null");
+}

@@ -1,0 +1,18 @@
+/* JSON <-> Lua values. JSON null is core.null (a light userdata); arrays carry
+ * a marker metatable so they encode back as arrays even when empty. */
+#ifndef PUSHSPEC_LUAJSON_H
+#define PUSHSPEC_LUAJSON_H
+
+#include <lua.h>
+#include <cjson/cJSON.h>
+
+#define PS_JSON_DEPTH 64
+
+void ps_luajson_init(lua_State *L);              /* creates the array metatable */
+void ps_luajson_push_null(lua_State *L);
+void ps_luajson_push(lua_State *L, const cJSON *v, int depth);
+/* Convert the value at idx; NULL with err set when it can't be represented. */
+cJSON *ps_luajson_to(lua_State *L, int idx, int depth, char *err, size_t errlen);
+void ps_luajson_mark_array(lua_State *L, int idx);
+
+#endif

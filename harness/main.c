@@ -1,0 +1,428 @@
+/* pushspec: the command line. Parses flags, loads the catalog, target and
+ * scenarios, runs them, prints and writes the results. */
+#include "console.h"
+#include "http.h"
+#include "ws.h"
+#include "loop.h"
+#include "preflight.h"
+#include "result.h"
+#include "rules.h"
+#include "runner.h"
+#include "sign.h"
+
+#include <cjson/cJSON.h>
+#include <fnmatch.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+"pushspec " PUSHSPEC_VERSION " - conformance harness for the Pusher Channels protocol v7\n"
+"\n"
+"Usage:\n"
+"  pushspec run --target FILE [options]     run the server suite against a server\n"
+"  pushspec run --url ws://HOST:PORT --app-id ID --key KEY --secret SECRET [options]\n"
+"  pushspec list [--rules] [--json]         list the scenarios, or every rule and what checks it\n"
+"  pushspec help run                        all options of run\n"
+"  pushspec --version\n"
+"\n"
+"Every rule of the protocol checklist (pushspec list --rules) gets a verdict:\n"
+"pass, fail, error, timeout or skip (with the reason); a baseline (--expect) turns\n"
+"known failures into expected-fail.\n"
+"\n"
+"Exit status: 0 every rule passes or fails as expected; 1 a MUST rule failed (or a\n"
+"SHOULD rule with --strict), or an expected failure passed; 2 usage or\n"
+"infrastructure error (bad flag, bad file, target unreachable).\n"
+"\n"
+"Example:\n"
+"  pushspec run --target ci/targets/soketi.lua --expect ci/targets/soketi.expect \\\n"
+"               --json reports/soketi.json\n";
+
+static const char usage_run[] =
+"Usage: pushspec run [options]\n"
+"\n"
+"Target (a file, flags, or the environment; flags win over the environment,\n"
+"which wins over the file):\n"
+"  --target FILE        Lua file returning {url=, http_url=, app={id=, key=, secret=},\n"
+"                       profiles={...}, limits={...}}; see ci/targets/soketi.lua\n"
+"  --url URL            WebSocket base URL, ws://HOST:PORT     (PUSHER_TARGET_URL)\n"
+"  --http-url URL       HTTP API base URL, http://HOST:PORT    (PUSHER_HTTP_URL;\n"
+"                       default: the WebSocket URL with http)\n"
+"  --app-id ID          (PUSHER_APP_ID)\n"
+"  --key KEY            (PUSHER_APP_KEY)\n"
+"  --secret SECRET      (PUSHER_APP_SECRET; never printed, redacted in reports)\n"
+"\n"
+"Selection:\n"
+"  --filter GLOB[,GLOB] only scenarios whose id or one of whose rule ids matches,\n"
+"                       e.g. --filter 'CONN-*' or --filter 'auth-*,PING-1'\n"
+"  --tag TAG            only scenarios with this tag (e.g. slow)\n"
+"  --exclude-tag TAG    no scenarios with this tag\n"
+"  --scenarios DIR      scenario folder (default: the source tree's scenarios/server)\n"
+"\n"
+"Running:\n"
+"  --jobs N             scenarios running at once (default 32)\n"
+"  --timeout-scale X    multiply every deadline by X (slow targets, debuggers)\n"
+"  --insecure           do not verify TLS certificates of wss:// and https:// targets\n"
+"\n"
+"Verdicts and output:\n"
+"  --expect FILE        baseline of expected failures: lines 'RULE-ID reason'; a\n"
+"                       listed rule that fails is expected-fail, one that passes fails the run\n"
+"  --strict             SHOULD rules count as failures (as MUST rules always do)\n"
+"  --json FILE          write the machine-readable result: per rule and per scenario,\n"
+"                       verdicts, durations, Expected/Actual, and transcripts of failures\n"
+"  --quiet              no per-scenario lines\n"
+"  --verbose            libwebsockets warnings on stderr\n"
+"\n"
+"Environment: NO_COLOR disables colour.\n";
+
+typedef struct {
+    const char *target, *url, *http_url, *app_id, *key, *secret;
+    const char *filter, *tag, *exclude_tag, *scenarios, *expect, *json;
+    int jobs, strict, insecure, quiet, verbose;
+    double scale;
+    int rules, as_json;   /* list */
+} opts;
+
+static int die_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "pushspec: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'pushspec help run' for the options.\n");
+    return EXIT_USAGE;
+}
+
+static int parse_flags(int argc, char **argv, opts *o, int listing)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **str = NULL;
+        if (!strcmp(a, "--target")) str = &o->target;
+        else if (!strcmp(a, "--url")) str = &o->url;
+        else if (!strcmp(a, "--http-url")) str = &o->http_url;
+        else if (!strcmp(a, "--app-id")) str = &o->app_id;
+        else if (!strcmp(a, "--key")) str = &o->key;
+        else if (!strcmp(a, "--secret")) str = &o->secret;
+        else if (!strcmp(a, "--filter")) str = &o->filter;
+        else if (!strcmp(a, "--tag")) str = &o->tag;
+        else if (!strcmp(a, "--exclude-tag")) str = &o->exclude_tag;
+        else if (!strcmp(a, "--scenarios")) str = &o->scenarios;
+        else if (!strcmp(a, "--expect")) str = &o->expect;
+        else if (!strcmp(a, "--json") && !listing) str = &o->json;
+        if (str) {
+            if (i + 1 >= argc)
+                return die_usage("%s needs a value", a);
+            *str = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--jobs") || !strcmp(a, "--timeout-scale")) {
+            char *end;
+            if (i + 1 >= argc)
+                return die_usage("%s needs a value", a);
+            double v = strtod(argv[++i], &end);
+            if (*end || v <= 0 || (a[2] == 'j' && (v != (int)v || v > 10000)))
+                return die_usage(a[2] == 'j' ? "--jobs takes a whole number from 1 to 10000, not '%s'"
+                                             : "--timeout-scale takes a positive number, not '%s'",
+                                 argv[i]);
+            if (a[2] == 'j')
+                o->jobs = (int)v;
+            else
+                o->scale = v;
+            continue;
+        }
+        if (!strcmp(a, "--strict")) o->strict = 1;
+        else if (!strcmp(a, "--insecure")) o->insecure = 1;
+        else if (!strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--verbose")) o->verbose = 1;
+        else if (!strcmp(a, "--rules")) o->rules = 1;
+        else if (!strcmp(a, "--json") ) o->as_json = 1;
+        else
+            return die_usage("unknown option '%s'", a);
+    }
+    return 0;
+}
+
+static const char *default_scenarios(void)
+{
+    static char path[4096];
+    snprintf(path, sizeof(path), "%s/scenarios/server", PUSHSPEC_SOURCE_DIR);
+    if (access(path, R_OK) == 0)
+        return path;
+    return "scenarios/server";
+}
+
+static int matches_any(const char *globs, const char *text)
+{
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s", globs);
+    for (char *save, *g = strtok_r(buf, ",", &save); g; g = strtok_r(NULL, ",", &save))
+        if (fnmatch(g, text, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_tag(const ps_scenario *s, const char *tag)
+{
+    for (size_t i = 0; i < s->ntags; i++)
+        if (!strcmp(s->tags[i], tag))
+            return 1;
+    return 0;
+}
+
+static size_t select_scenarios(ps_runner *r, const opts *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsc; i++) {
+        ps_scenario *s = r->sc[i];
+        int keep = 1;
+        if (o->filter) {
+            keep = matches_any(o->filter, s->id);
+            for (size_t j = 0; !keep && j < s->nrules; j++)
+                keep = matches_any(o->filter, s->rules[j]);
+        }
+        if (o->tag && !has_tag(s, o->tag))
+            keep = 0;
+        if (o->exclude_tag && has_tag(s, o->exclude_tag))
+            keep = 0;
+        s->selected = keep;
+        n += (size_t)keep;
+    }
+    return n;
+}
+
+/* Build the target in the prelude: file, then environment, then flags. */
+static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *err, size_t errlen)
+{
+    lua_State *L = r->L;
+    static const struct { const char *env, *field; } envs[] = {
+        { "PUSHER_TARGET_URL", "url" }, { "PUSHER_HTTP_URL", "http_url" },
+        { "PUSHER_APP_ID", "app_id" }, { "PUSHER_APP_KEY", "key" }, { "PUSHER_APP_SECRET", "secret" } };
+    const char *flags[] = { o->url, o->http_url, o->app_id, o->key, o->secret };
+
+    if (!o->target && !o->url && !getenv("PUSHER_TARGET_URL")) {
+        snprintf(err, errlen, "no target: give --target FILE, or --url with --app-id, --key and --secret "
+                 "(or PUSHER_TARGET_URL and friends)");
+        return -1;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
+    lua_getfield(L, -1, "set_target");
+    if (o->target)
+        lua_pushstring(L, o->target);
+    else
+        lua_pushnil(L);
+    lua_newtable(L);
+    for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
+        const char *v = flags[i] ? flags[i] : getenv(envs[i].env);
+        if (v) {
+            lua_pushstring(L, v);
+            lua_setfield(L, -2, envs[i].field);
+        }
+    }
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    int t = lua_gettop(L);
+    /* strings stay alive: the prelude keeps the target table */
+    lua_getfield(L, t, "name"); ti->name = lua_tostring(L, -1);
+    lua_getfield(L, t, "url"); ti->url = lua_tostring(L, -1);
+    lua_getfield(L, t, "http_url"); ti->http_url = lua_tostring(L, -1);
+    lua_getfield(L, t, "app");
+    lua_getfield(L, -1, "id"); ti->app_id = lua_tostring(L, -1);
+    lua_getfield(L, -2, "key"); ti->key = lua_tostring(L, -1);
+    lua_getfield(L, -3, "secret"); ti->secret = lua_tostring(L, -1);
+    lua_settop(L, t - 2);
+    ti->role = "server";
+    return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    opts o = { 0 };
+    char err[1024];
+    if (parse_flags(argc, argv, &o, 1))
+        return EXIT_USAGE;
+    ps_catalog cat;
+    if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
+        return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
+    ps_runner r = { 0 };
+    if (ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||
+        ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(), err, sizeof(err)) < 0) {
+        fprintf(stderr, "pushspec: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (o.as_json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON *rules = cJSON_AddArrayToObject(root, "rules");
+        for (size_t i = 0; i < cat.n; i++) {
+            cJSON *ro = cJSON_CreateObject();
+            cJSON_AddStringToObject(ro, "id", cat.rules[i].id);
+            cJSON_AddStringToObject(ro, "roles", cat.rules[i].roles);
+            cJSON_AddStringToObject(ro, "strength", cat.rules[i].should ? "SHOULD" : "MUST");
+            cJSON_AddStringToObject(ro, "section", cat.rules[i].section);
+            cJSON_AddStringToObject(ro, "text", cat.rules[i].text);
+            cJSON *by = cJSON_AddArrayToObject(ro, "scenarios");
+            for (size_t j = 0; j < r.nsc; j++)
+                for (size_t k = 0; k < r.sc[j]->nrules; k++)
+                    if (!strcmp(r.sc[j]->rules[k], cat.rules[i].id))
+                        cJSON_AddItemToArray(by, cJSON_CreateString(r.sc[j]->id));
+            cJSON_AddItemToArray(rules, ro);
+        }
+        cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
+        for (size_t j = 0; j < r.nsc; j++) {
+            cJSON *so = cJSON_CreateObject();
+            cJSON_AddStringToObject(so, "id", r.sc[j]->id);
+            cJSON_AddStringToObject(so, "title", r.sc[j]->title);
+            cJSON_AddStringToObject(so, "file", r.sc[j]->file);
+            cJSON_AddNumberToObject(so, "line", r.sc[j]->line);
+            cJSON *rl = cJSON_AddArrayToObject(so, "rules");
+            for (size_t k = 0; k < r.sc[j]->nrules; k++)
+                cJSON_AddItemToArray(rl, cJSON_CreateString(r.sc[j]->rules[k]));
+            cJSON *tl = cJSON_AddArrayToObject(so, "tags");
+            for (size_t k = 0; k < r.sc[j]->ntags; k++)
+                cJSON_AddItemToArray(tl, cJSON_CreateString(r.sc[j]->tags[k]));
+            cJSON_AddItemToArray(scs, so);
+        }
+        char *text = cJSON_Print(root);
+        puts(text);
+        free(text);
+        cJSON_Delete(root);
+    } else if (o.rules) {
+        const char *section = "";
+        for (size_t i = 0; i < cat.n; i++) {
+            const ps_rule *ru = &cat.rules[i];
+            if (strcmp(section, ru->section)) {
+                section = ru->section;
+                printf("\n%s\n", section);
+            }
+            printf("  %-9s [%s] %-6s %s\n", ru->id, ru->roles, ru->should ? "SHOULD" : "MUST", ru->text);
+            printf("            checked by:");
+            int any = 0;
+            for (size_t j = 0; j < r.nsc; j++)
+                for (size_t k = 0; k < r.sc[j]->nrules; k++)
+                    if (!strcmp(r.sc[j]->rules[k], ru->id)) {
+                        printf(" %s", r.sc[j]->id);
+                        any = 1;
+                    }
+            printf("%s\n", any ? "" : " (no scenario yet)");
+        }
+    } else {
+        for (size_t j = 0; j < r.nsc; j++) {
+            ps_scenario *s = r.sc[j];
+            printf("%-44s", s->id);
+            for (size_t k = 0; k < s->nrules; k++)
+                printf(" %s", s->rules[k]);
+            for (size_t k = 0; k < s->ntags; k++)
+                printf(" #%s", s->tags[k]);
+            printf("\n    %s\n", s->title);
+        }
+        printf("%zu scenarios\n", r.nsc);
+    }
+    ps_runner_free(&r);
+    ps_catalog_free(&cat);
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    opts o = { 0 };
+    char err[2048];
+    if (parse_flags(argc, argv, &o, 0))
+        return EXIT_USAGE;
+    if (o.as_json || o.rules)
+        return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    ps_catalog cat;
+    ps_baseline base = { 0 };
+    ps_runner r = { 0 };
+    ps_target_info ti = { 0 };
+    int rc = EXIT_USAGE;
+
+    if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
+        return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
+    r.jobs = o.jobs;
+    r.timeout_scale = o.scale;
+    r.insecure = o.insecure;
+    r.quiet = o.quiet;
+    if (ps_sign_init() < 0 || ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||
+        load_target(&r, &o, &ti, err, sizeof(err)) < 0 ||
+        ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(), err, sizeof(err)) < 0 ||
+        (o.expect && ps_baseline_load(o.expect, &cat, &base, err, sizeof(err)) < 0))
+        goto fail;
+    if (select_scenarios(&r, &o) == 0) {
+        snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
+        goto fail;
+    }
+    if (ps_loop_init(o.verbose) < 0) {
+        snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
+        goto fail;
+    }
+    {
+        char path[512];
+        snprintf(path, sizeof(path), "/app/%s?protocol=7&client=pushspec&version=%s", ti.key, PUSHSPEC_VERSION);
+        if (ps_preflight(ti.url, path, ti.http_url, o.insecure, (int)(5000 * (o.scale > 0 ? o.scale : 1)),
+                         err, sizeof(err)) < 0)
+            goto fail;
+    }
+    int is_tty = isatty(2);
+    ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), ti.secret);
+    fprintf(stderr, "pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
+    ps_runner_run(&r);
+
+    ps_results res;
+    ps_results_compute(&r, &base, 'S', &res);
+    ps_console_summary(&r, &res, o.strict);
+    for (size_t i = 0; i < base.n; i++)
+        if (!base.e[i].used)
+            fprintf(stdout, "note: %s:%d names %s, which no rule result used\n", o.expect, base.e[i].line,
+                    base.e[i].rule);
+    rc = ps_results_exit_code(&res, o.strict);
+    if (o.json && ps_results_write_json(o.json, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
+        fprintf(stderr, "pushspec: %s\n", err);
+        rc = EXIT_USAGE;
+    } else if (o.json) {
+        fprintf(stderr, "result written to %s\n", o.json);
+    }
+    ps_results_free(&res);
+    goto done;
+fail:
+    fprintf(stderr, "pushspec: %s\n", err);
+    rc = EXIT_USAGE;
+done:
+    ps_runner_free(&r);
+    ps_loop_destroy();
+    ps_ws_reap(1);
+    ps_http_reap(1);
+    ps_baseline_free(&base);
+    ps_catalog_free(&cat);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        if (argc >= 3 && !strcmp(argv[2], "run"))
+            fputs(usage_run, stdout);
+        else
+            fputs(usage_main, stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("pushspec %s (protocol 7)\n", PUSHSPEC_VERSION);
+        return 0;
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(!strcmp(argv[1], "run") ? usage_run : usage_main, stdout);
+            return 0;
+        }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "list"))
+        return cmd_list(argc - 2, argv + 2);
+    fprintf(stderr, "pushspec: unknown command '%s'\n\n%s", argv[1], usage_main);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,548 @@
+-- The scenario API (`ps` and the case object `t`), built on the C primitives
+-- in `core`. Trusted code: it may use debug and loadfile; scenarios and target
+-- files get only what new_env() copies for them.
+local core = ...
+local yield = coroutine.yield
+
+local api = {}
+local specs = {}
+local target
+local run_nonce = tostring(core.wall() % 100000)
+local DEFAULT_WITHIN = 5000   -- ms an expect waits, before --timeout-scale
+
+local function scaled(ms) return math.floor(ms * core.timeout_scale()) end
+
+-- Block the scenario until something it owns has news or `deadline` (ms) passes.
+local function wait(deadline) yield(deadline) end
+
+local function show(v, limit)
+  limit = limit or 300
+  local s
+  if type(v) == "table" and v.raw then s = v.raw
+  elseif type(v) == "table" then s = core.json_encode(v)
+  else s = tostring(v) end
+  if #s > limit then s = s:sub(1, limit) .. string.format("... (%d bytes)", #s) end
+  return s
+end
+
+-- ---------------------------------------------------------------- sandbox
+
+local SAFE = { "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
+  "tostring", "type", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "setmetatable",
+  "getmetatable" }
+local SAFE_LIBS = { "string", "table", "math", "utf8" }
+
+local function new_env(extra)
+  local env = {}
+  for _, name in ipairs(SAFE) do env[name] = _G[name] end
+  for _, lib in ipairs(SAFE_LIBS) do
+    local copy = {}
+    for k, v in pairs(_G[lib]) do copy[k] = v end
+    env[lib] = copy
+  end
+  env.string.dump = nil
+  for k, v in pairs(extra or {}) do env[k] = v end
+  return env
+end
+
+-- ---------------------------------------------------------------- matching
+
+local function subset(want, got)
+  if type(want) == "function" then return want(got) end
+  if type(want) ~= "table" then return want == got end
+  if type(got) ~= "table" then return false end
+  for k, v in pairs(want) do
+    if not subset(v, got[k]) then return false end
+  end
+  return true
+end
+
+local function match(m, pattern)
+  if pattern == nil then return true end
+  if type(pattern) == "function" then return pattern(m) end
+  for k, v in pairs(pattern) do
+    local got = k == "data" and m.payload or m[k]
+    if not subset(v, got) then return false end
+  end
+  return true
+end
+
+local function describe(pattern)
+  if pattern == nil then return "any message" end
+  if type(pattern) == "function" then return "a matching message" end
+  local parts = {}
+  for k, v in pairs(pattern) do
+    parts[#parts + 1] = k .. "=" .. (type(v) == "table" and core.json_encode(v) or tostring(v))
+  end
+  table.sort(parts)
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- ---------------------------------------------------------------- connections
+
+local Conn = {}
+Conn.__index = Conn
+
+local function parse_frame(f)
+  local m
+  if f.kind == "text" then m = core.parse(f.raw, "server") else m = { status = f.kind, violations = {} } end
+  m.raw, m.kind, m.t = f.raw, f.kind, f.t
+  if m.decoded ~= nil then m.payload = m.decoded
+  elseif type(m.data) == "table" then m.payload = m.data end
+  return m
+end
+
+-- Move frames from C into the inbox, parsed and validated.
+function Conn:pump()
+  while true do
+    local f = self.h:pop()
+    if not f then return end
+    local m = parse_frame(f)
+    if self.autopong and m.event == "pusher:ping" then
+      self:send { event = "pusher:pong", data = {} }
+    end
+    for _, v in ipairs(m.violations) do
+      local list = self.case._violations
+      list[#list + 1] = { v = v, m = m }
+    end
+    self.received = self.received + 1
+    self.inbox[#self.inbox + 1] = m
+  end
+end
+
+function Conn:state() return self.h:state() end
+function Conn:info() return self.h:info() end
+function Conn:is_closed()
+  local s = self.h:state()
+  return s == "closed" or s == "failed"
+end
+
+function Conn:close_text()
+  local i = self.h:info()
+  if self.h:state() == "failed" then
+    return "failed to open: " .. i.error .. (i.http_status > 0 and (" (HTTP " .. i.http_status .. ")") or "")
+  end
+  if i.close_frame then return "close " .. i.close_code .. (i.close_reason ~= "" and (" " .. i.close_reason) or "") end
+  return "closed without a close frame"
+end
+
+-- Send a message table {event, channel, data} (data: table -> JSON object,
+-- string -> JSON string), or raw text.
+function Conn:send(msg)
+  if type(msg) == "string" then return self.h:send("text", msg) end
+  local data, as_string = nil, false
+  if type(msg.data) == "table" then data = core.json_encode(msg.data)
+  elseif msg.data ~= nil then data, as_string = tostring(msg.data), true end
+  return self.h:send("text", core.build(msg.event, msg.channel, data, as_string))
+end
+function Conn:send_raw(text) return self.h:send("text", text) end
+function Conn:send_binary(bytes) return self.h:send("binary", bytes) end
+function Conn:ws_ping(payload) return self.h:send("ping", payload or "") end
+function Conn:close(code, reason) self.h:close(code or 1000, reason or "") end
+
+-- The next message, whatever it is.
+function Conn:next(opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:pump()
+    if #self.inbox > 0 then return table.remove(self.inbox, 1) end
+    if self:is_closed() then return nil, "connection " .. self:close_text() end
+    if core.now() >= deadline then return nil, string.format("no message within %d ms", within) end
+    wait(deadline)
+  end
+end
+
+-- The first message matching pattern (a table of fields, data matched as a
+-- subset of the decoded data, or a function); others stay in the inbox.
+function Conn:expect(pattern, opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:pump()
+    for i, m in ipairs(self.inbox) do
+      if match(m, pattern) then return table.remove(self.inbox, i) end
+    end
+    if self:is_closed() then
+      return nil, string.format("connection %s before %s arrived", self:close_text(), describe(pattern))
+    end
+    if core.now() >= deadline then
+      return nil, string.format("no %s within %d ms", describe(pattern), within)
+    end
+    wait(deadline)
+  end
+end
+
+-- Wait for the connection to end; returns {code, reason, frame, error, http_status}.
+function Conn:expect_close(opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while not self:is_closed() do
+    self:pump()
+    if core.now() >= deadline then
+      return nil, string.format("connection still open after %d ms", within)
+    end
+    wait(deadline)
+  end
+  self:pump()
+  local i = self.h:info()
+  return { code = i.close_frame and i.close_code or nil, reason = i.close_reason, frame = i.close_frame,
+           failed = self.h:state() == "failed", error = i.error, http_status = i.http_status,
+           text = self:close_text() }
+end
+
+-- True when no message matching pattern (default: anything but pings) arrives for ms.
+function Conn:expect_silence(ms, pattern)
+  pattern = pattern or function(m) return m.event ~= "pusher:ping" end
+  local deadline = core.now() + ms
+  while true do
+    self:pump()
+    for i, m in ipairs(self.inbox) do
+      if match(m, pattern) then return false, table.remove(self.inbox, i) end
+    end
+    if core.now() >= deadline or self:is_closed() then return true end
+    wait(deadline)
+  end
+end
+
+-- Wait for a WebSocket pong frame (answers to ws_ping).
+function Conn:expect_ws_pong(opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline, before = core.now() + within, self.seen_pongs
+  while self.h:info().pongs <= before do
+    if self:is_closed() then return nil, "connection " .. self:close_text() end
+    if core.now() >= deadline then return nil, string.format("no pong frame within %d ms", within) end
+    wait(deadline)
+  end
+  self.seen_pongs = self.h:info().pongs
+  return true
+end
+
+function Conn:established(opts)
+  local m, why = self:expect({ event = "pusher:connection_established" }, opts)
+  if m and m.payload then self.socket_id = m.payload.socket_id end
+  return m, why
+end
+
+-- Subscribe, signing private/presence channels with this connection's app
+-- unless opts.auth is given (false sends none). opts.user = {user_id=, user_info=}
+-- or opts.channel_data = exact string, for presence.
+function Conn:subscribe(channel, opts)
+  opts = opts or {}
+  local data = { channel = channel }
+  local kind = core.channel_kind(channel)
+  local needs_auth = kind == "private" or kind == "presence" or kind == "private-encrypted" or
+    kind == "private-cache" or kind == "presence-cache"
+  local channel_data = opts.channel_data
+  if channel_data == nil and opts.user then channel_data = core.json_encode(opts.user) end
+  if channel_data == nil and (kind == "presence" or kind == "presence-cache") and opts.auth == nil then
+    channel_data = core.json_encode { user_id = "u-" .. (self.socket_id or "0") }
+  end
+  if channel_data then data.channel_data = channel_data end
+  if opts.auth ~= nil then
+    if opts.auth then data.auth = opts.auth end
+  elseif needs_auth then
+    data.auth = self.case:sign_channel(self.socket_id, channel, channel_data, self.app)
+  end
+  self:send { event = "pusher:subscribe", data = data }
+  return channel_data
+end
+
+-- subscription_succeeded for channel, or nil and why (a subscription_error or
+-- pusher:error for it counts as the answer and is returned second).
+function Conn:subscribed(channel, opts)
+  local m, why = self:expect(function(m)
+    return m.channel == channel and (m.event == "pusher_internal:subscription_succeeded" or
+      m.event == "pusher:subscription_error") or (m.event == "pusher:error")
+  end, opts)
+  if m and m.event == "pusher_internal:subscription_succeeded" then return m end
+  if m then return nil, "refused: " .. show(m), m end
+  return nil, why
+end
+
+function Conn:unsubscribe(channel)
+  self:send { event = "pusher:unsubscribe", data = { channel = channel } }
+end
+
+-- ---------------------------------------------------------------- the case object
+
+local Case = {}
+Case.__index = Case
+
+local function app_of(self, app)
+  if app == nil then return target.app end
+  if type(app) == "string" then
+    local p = target.profiles[app]
+    if not p then error("target has no profile '" .. app .. "'", 3) end
+    return p.app or p
+  end
+  return app
+end
+
+local function encode_query(q)
+  if type(q) == "string" then return q end
+  local keys = {}
+  for k in pairs(q) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local parts = {}
+  for _, k in ipairs(keys) do
+    local v = tostring(q[k]):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end)
+    parts[#parts + 1] = k .. "=" .. v
+  end
+  return table.concat(parts, "&")
+end
+
+-- A connection to the target (not waited for). opts: app (table or profile
+-- name), key, path (whole path, overrides key), query (string or table),
+-- protocol (default 7; false omits it), url.
+function Case:connect(opts)
+  opts = opts or {}
+  local app = app_of(self, opts.app)
+  local path = opts.path or ("/app/" .. (opts.key or app.key))
+  local q = opts.query
+  if q == nil then
+    q = {}
+    if opts.protocol ~= false then q.protocol = opts.protocol or 7 end
+    q.client = "pushspec"
+    q.version = "0.1.0"
+  end
+  q = encode_query(q)
+  if q ~= "" then path = path .. "?" .. q end
+  local c = setmetatable({ h = core.ws_open(opts.url or target.url, path), case = self, app = app,
+    inbox = {}, received = 0, autopong = opts.autopong ~= false, seen_pongs = 0 }, Conn)
+  self._conns[#self._conns + 1] = c
+  return c
+end
+
+-- A connection that got its connection_established; a failure ends the
+-- scenario (rules not yet checked are reported as not reached).
+function Case:open(opts)
+  local c = self:connect(opts)
+  local m, why = c:established(opts)
+  if not m then error({ ps_abort = "could not open a connection: " .. why }, 0) end
+  return c, m
+end
+
+function Case:check(rule, cond, expected, actual)
+  core.check(rule, cond and true or false, expected, actual ~= nil and show(actual) or nil)
+  return cond
+end
+
+-- A check the rest of the scenario depends on: on failure the scenario stops.
+function Case:require(rule, cond, expected, actual)
+  if not self:check(rule, cond, expected, actual) then
+    error({ ps_abort = rule .. " failed: expected " .. tostring(expected) }, 0)
+  end
+  return cond
+end
+
+function Case:skip(rule, reason) core.skip(rule, reason) end
+function Case:log(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[#parts + 1] = show((select(i, ...))) end
+  core.log(table.concat(parts, " "))
+end
+
+function Case:sleep(ms)
+  local deadline = core.now() + ms
+  while core.now() < deadline do wait(deadline) end
+end
+
+-- A channel name unique to this scenario and run: concurrent scenarios share
+-- one server, so they must never share a channel.
+function Case:channel(prefix)
+  self._n = self._n + 1
+  return string.format("%s%s-%s-%d", prefix or "", self.spec.id, run_nonce, self._n)
+end
+
+function Case:sign_channel(socket_id, channel, channel_data, app)
+  app = app_of(self, app)
+  return core.sign_channel(app.key, app.secret, socket_id or "", channel, channel_data)
+end
+
+function Case:sign_user(socket_id, user_data, app)
+  app = app_of(self, app)
+  return core.sign_user(app.key, app.secret, socket_id or "", user_data)
+end
+
+function Case:profile(name) return target.profiles[name] end
+
+-- An HTTP API call. path is relative to /apps/APP_ID unless it starts with
+-- /apps/. opts: query (table), body (string or table -> JSON), sign (default
+-- true), sign_body (sign as if this body were sent), app, timestamp, tamper
+-- (function(query) -> query), headers, within.
+function Case:api(method, path, opts)
+  opts = opts or {}
+  local app = app_of(self, opts.app)
+  if path:sub(1, 6) ~= "/apps/" then path = "/apps/" .. app.id .. path end
+  local body = opts.body
+  if type(body) == "table" then body = core.json_encode(body) end
+  local query
+  if opts.sign == false then
+    query = encode_query(opts.query or {})
+  else
+    local signed_body = opts.sign_body or body
+    if type(signed_body) == "table" then signed_body = core.json_encode(signed_body) end
+    query = core.api_query(method, path, opts.query or {}, app.key, app.secret,
+      opts.timestamp or core.wall(), signed_body)
+  end
+  if opts.tamper then query = opts.tamper(query) end
+  local headers = opts.headers or { ["content-type"] = "application/json" }
+  local url = target.http_url .. path .. (query ~= "" and ("?" .. query) or "")
+  local req = core.http(method, url, headers, body)
+  local within = scaled(opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while not req:done() do
+    if core.now() >= deadline then
+      return { status = 0, body = "", error = string.format("no answer within %d ms", within) }
+    end
+    wait(deadline)
+  end
+  local res = req:result()
+  res.json = core.json_decode(res.body)
+  return res
+end
+
+-- POST /events. ev = {name, data, channel | channels, socket_id, info}
+function Case:trigger(ev, opts)
+  opts = opts or {}
+  local body = { name = ev.name, data = ev.data, socket_id = ev.socket_id, info = ev.info }
+  if ev.channels then body.channels = core.json_array(ev.channels) else body.channel = ev.channel end
+  if type(body.data) == "table" then body.data = core.json_encode(body.data) end
+  opts.body = body
+  return self:api("POST", "/events", opts)
+end
+
+-- Wire checks: every frame the scenario received was validated by the codec;
+-- a rule the scenario declares is failed by any violation of it.
+function Case:_finish()
+  local declared = {}
+  for _, r in ipairs(self.spec.rules) do declared[r] = true end
+  local received = 0
+  for _, c in ipairs(self._conns) do
+    if not c:is_closed() then c:pump() end
+    received = received + c.received
+  end
+  for _, item in ipairs(self._violations) do
+    local v = item.v
+    local info = core.rule(v.rule)
+    if declared[v.rule] and not (v.should and info and not info.should) then
+      core.check(v.rule, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
+    elseif v.should or not declared[v.rule] then
+      core.log("note: " .. v.rule .. ": " .. v.text)
+    end
+  end
+  for _, r in ipairs(self.spec.wire or {}) do
+    if received > 0 then core.check(r, true) end
+  end
+end
+
+local function new_case(spec)
+  return setmetatable({ spec = spec, target = target, app = target.app, _conns = {},
+    _violations = {}, _n = 0 }, Case)
+end
+
+-- ---------------------------------------------------------------- entry points for C
+
+function api.run_case(spec)
+  if spec.profile and not target.profiles[spec.profile] then
+    for _, r in ipairs(spec.rules) do
+      core.skip(r, "the target offers no profile '" .. spec.profile .. "' (see its profiles table)")
+    end
+    return
+  end
+  local t = new_case(spec)
+  spec.run(t)
+  t:_finish()
+end
+
+local function register(spec)
+  if type(spec) ~= "table" then error("ps.scenario takes a table", 2) end
+  local info = debug.getinfo(2, "Sl")
+  local where = (info.short_src or "?") .. ":" .. (info.currentline or 0)
+  local function bad(what) error(where .. ": scenario " .. tostring(spec.id) .. ": " .. what, 0) end
+  if type(spec.id) ~= "string" or not spec.id:match("^[a-z0-9][a-z0-9%-]*$") then
+    bad("id must be lowercase letters, digits and dashes")
+  end
+  if type(spec.title) ~= "string" then bad("needs a title") end
+  if type(spec.rules) ~= "table" or #spec.rules == 0 then bad("needs rules = {\"ID\", ...}") end
+  if type(spec.run) ~= "function" then bad("needs run = function(t) ... end") end
+  if spec.tags ~= nil and type(spec.tags) ~= "table" then bad("tags must be a list") end
+  spec.tags = spec.tags or {}
+  spec.file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+  spec.line = info.currentline
+  specs[#specs + 1] = spec
+end
+
+local ps = {
+  scenario = register,
+  json = { encode = core.json_encode, decode = core.json_decode, null = core.null, array = core.json_array },
+  now = core.now,
+  wall = core.wall,
+  channel_kind = core.channel_kind,
+  hmac = core.hmac,
+  md5 = core.md5,
+  b64 = { encode = core.b64_encode, decode = core.b64_decode },
+  shared_secret = core.shared_secret,
+  encrypt = core.encrypt,
+  decrypt = core.decrypt,
+  rule = core.rule,
+}
+
+function api.load_scenario_file(path)
+  local chunk, err = loadfile(path, "t", new_env { ps = ps, print = function(...) core.log(...) end })
+  if not chunk then error(err, 0) end
+  local ok, e = pcall(chunk)
+  if not ok then error(type(e) == "string" and e or tostring(e), 0) end
+end
+
+function api.specs() return specs end
+
+-- Target: a Lua file returning a table, then overrides (command line and
+-- environment), normalized. Returns the table or raises a message that says
+-- what to fix.
+function api.set_target(path, over)
+  local t = {}
+  if path then
+    local chunk, err = loadfile(path, "t", new_env { env = core.getenv })
+    if not chunk then error("cannot read target " .. err, 0) end
+    local ok, v = pcall(chunk)
+    if not ok then error("target " .. path .. ": " .. tostring(v), 0) end
+    if type(v) ~= "table" then error("target " .. path .. " must return a table", 0) end
+    t = v
+  end
+  t.app = t.app or {}
+  for k, v in pairs(over or {}) do
+    if k == "app_id" then t.app.id = v
+    elseif k == "key" then t.app.key = v
+    elseif k == "secret" then t.app.secret = v
+    else t[k] = v end
+  end
+  local where = path and ("target " .. path) or "the target"
+  local function need(v, what)
+    if v == nil or v == "" then
+      error(where .. " has no " .. what .. " (set it in the target file, by flag or environment; see pushspec run --help)", 0)
+    end
+  end
+  need(t.url, "url (ws://HOST:PORT)")
+  if not t.http_url then t.http_url = t.url:gsub("^ws", "http") end
+  need(t.app.id, "app id")
+  need(t.app.key, "app key")
+  need(t.app.secret, "app secret")
+  t.app.id, t.app.key, t.app.secret = tostring(t.app.id), tostring(t.app.key), tostring(t.app.secret)
+  t.url = t.url:gsub("/+$", "")
+  t.http_url = t.http_url:gsub("/+$", "")
+  t.name = t.name or t.url
+  t.profiles = t.profiles or {}
+  for name, p in pairs(t.profiles) do
+    local app = p.app or p
+    if type(app) ~= "table" or not app.key or not app.secret or not app.id then
+      error(where .. ": profile '" .. name .. "' needs app = {id=, key=, secret=}", 0)
+    end
+  end
+  t.limits = t.limits or {}
+  target = t
+  return t
+end
+
+return api

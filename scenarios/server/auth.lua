@@ -1,0 +1,141 @@
+-- AUTH: channel authorization (RULES.md "AUTH — channel authorization").
+local scenario = ps.scenario
+
+-- Subscribe with the given options and report whether the server refused:
+-- refused means an error answer (subscription_error or pusher:error) or a
+-- close, and never subscription_succeeded.
+local function attempt(c, ch, opts)
+  c:subscribe(ch, opts)
+  local m, why = c:expect(function(m)
+    return m.channel == ch and (m.event == "pusher_internal:subscription_succeeded" or
+      m.event == "pusher:subscription_error") or m.event == "pusher:error"
+  end, { within = 3000 })
+  if m then return m.event ~= "pusher_internal:subscription_succeeded", m end
+  if c:is_closed() then return true, c:close_text() end
+  return false, why
+end
+
+local function check_refused(t, rule, what, c, ch, opts)
+  local refused, seen = attempt(c, ch, opts)
+  t:check(rule, refused, what .. " is refused (subscription_error, pusher:error or close)", seen)
+end
+
+local ZERO_SIG = string.rep("0", 64)
+
+scenario {
+  id = "auth-missing",
+  title = "Private and presence subscriptions without auth are refused",
+  rules = { "AUTH-1" },
+  run = function(t)
+    check_refused(t, "AUTH-1", "private- without auth", t:open(), t:channel("private-"), { auth = false })
+    check_refused(t, "AUTH-1", "presence- without auth", t:open(), t:channel("presence-"),
+      { auth = false, channel_data = '{"user_id":"u1"}' })
+  end,
+}
+
+scenario {
+  id = "auth-wrong-signature",
+  title = "A wrong signature is refused",
+  rules = { "AUTH-2" },
+  run = function(t)
+    local c = t:open()
+    check_refused(t, "AUTH-2", "an all-zero signature", c, t:channel("private-"),
+      { auth = t.app.key .. ":" .. ZERO_SIG })
+    local c2 = t:open()
+    local ch = t:channel("private-")
+    local good = t:sign_channel(c2.socket_id, ch)
+    local flipped = good:sub(1, -2) .. (good:sub(-1) == "0" and "1" or "0")
+    check_refused(t, "AUTH-2", "a signature with its last digit changed", c2, ch, { auth = flipped })
+  end,
+}
+
+scenario {
+  id = "auth-other-socket",
+  title = "A signature made for another socket_id is refused",
+  rules = { "AUTH-3" },
+  run = function(t)
+    local victim, thief = t:open(), t:open()
+    local ch = t:channel("private-")
+    check_refused(t, "AUTH-3", "a signature for socket " .. victim.socket_id, thief, ch,
+      { auth = t:sign_channel(victim.socket_id, ch) })
+  end,
+}
+
+scenario {
+  id = "auth-other-channel",
+  title = "A signature made for another channel is refused",
+  rules = { "AUTH-4" },
+  run = function(t)
+    local c = t:open()
+    local ch, other = t:channel("private-"), t:channel("private-")
+    check_refused(t, "AUTH-4", "a signature for " .. other, c, ch, { auth = t:sign_channel(c.socket_id, other) })
+  end,
+}
+
+scenario {
+  id = "auth-other-app-key",
+  title = "An auth whose key part is another app's key is refused",
+  rules = { "AUTH-5" },
+  run = function(t)
+    local c = t:open()
+    local ch = t:channel("private-")
+    local sig = t:sign_channel(c.socket_id, ch):match(":(%x+)$")
+    local other
+    for _, p in pairs(t.target.profiles) do
+      local app = p.app or p
+      if app.key ~= t.app.key then other = app.key break end
+    end
+    other = other or "some-other-app-key"
+    check_refused(t, "AUTH-5", "auth '" .. other .. ":<right hmac>'", c, ch, { auth = other .. ":" .. sig })
+  end,
+}
+
+scenario {
+  id = "auth-correct",
+  title = "Correct signatures are accepted for private and presence channels",
+  rules = { "AUTH-6" },
+  run = function(t)
+    local c = t:open()
+    local priv, pres = t:channel("private-"), t:channel("presence-")
+    c:subscribe(priv)
+    local m, why = c:subscribed(priv)
+    t:check("AUTH-6", m ~= nil, "subscription_succeeded for " .. priv, m or why)
+    c:subscribe(pres, { user = { user_id = "u-auth-6", user_info = { name = "Six" } } })
+    m, why = c:subscribed(pres)
+    t:check("AUTH-6", m ~= nil, "subscription_succeeded for " .. pres, m or why)
+  end,
+}
+
+scenario {
+  id = "auth-presence-channel-data",
+  title = "Presence channel_data changed after signing, or missing, is refused",
+  rules = { "AUTH-7" },
+  run = function(t)
+    local c = t:open()
+    local ch = t:channel("presence-")
+    local signed = '{"user_id":"alice"}'
+    check_refused(t, "AUTH-7", "channel_data changed after signing", c, ch,
+      { auth = t:sign_channel(c.socket_id, ch, signed), channel_data = '{"user_id":"mallory"}' })
+    local c2 = t:open()
+    local ch2 = t:channel("presence-")
+    check_refused(t, "AUTH-7", "a presence subscribe without channel_data", c2, ch2,
+      { auth = t:sign_channel(c2.socket_id, ch2, signed) })
+  end,
+}
+
+scenario {
+  id = "auth-encrypted-and-cache",
+  title = "Encrypted and private cache channels need auth like private ones",
+  rules = { "AUTH-8" },
+  run = function(t)
+    for _, prefix in ipairs { "private-encrypted-", "private-cache-" } do
+      local c = t:open()
+      check_refused(t, "AUTH-8", prefix .. " without auth", c, t:channel(prefix), { auth = false })
+      check_refused(t, "AUTH-8", prefix .. " with a wrong signature", t:open(), t:channel(prefix),
+        { auth = t.app.key .. ":" .. ZERO_SIG })
+    end
+    local c = t:open()
+    check_refused(t, "AUTH-8", "presence-cache- without auth", c, t:channel("presence-cache-"),
+      { auth = false, channel_data = '{"user_id":"u1"}' })
+  end,
+}

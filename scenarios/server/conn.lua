@@ -1,0 +1,101 @@
+-- CONN: opening a connection (RULES.md "CONN — connection").
+local scenario = ps.scenario
+
+scenario {
+  id = "conn-established-first",
+  title = "The first message is connection_established with a socket_id and activity_timeout",
+  rules = { "CONN-1", "CONN-2", "CONN-3", "FRAME-1", "FRAME-2" },
+  wire = { "FRAME-1", "FRAME-2" },
+  run = function(t)
+    local c = t:connect()
+    local m, why = c:next()
+    t:require("CONN-1", m and m.event == "pusher:connection_established",
+      "pusher:connection_established as the first message", m or why)
+    local d = m.payload or {}
+    t:check("CONN-2", type(d.socket_id) == "string" and d.socket_id:match("^%d+%.%d+$") ~= nil,
+      "socket_id matching ^\\d+\\.\\d+$", d.socket_id)
+    t:check("CONN-3", math.type(d.activity_timeout) == "integer" and d.activity_timeout > 0,
+      "activity_timeout a positive integer", d.activity_timeout)
+  end,
+}
+
+scenario {
+  id = "conn-socket-ids-differ",
+  title = "Two connections get different socket_ids",
+  rules = { "CONN-2" },
+  run = function(t)
+    local a, b = t:open(), t:open()
+    t:check("CONN-2", a.socket_id ~= b.socket_id, "two different socket_ids",
+      tostring(a.socket_id) .. " and " .. tostring(b.socket_id))
+  end,
+}
+
+-- A refusal may come as a close code, or as pusher:error then a close.
+local function refusal(c)
+  local err = c:expect({ event = "pusher:error" }, { within = 3000 })
+  local closed = c:expect_close()
+  local code = err and err.payload and err.payload.code
+  return code, closed, err
+end
+
+scenario {
+  id = "conn-unknown-app",
+  title = "An unknown app key is refused with 4001",
+  rules = { "CONN-4", "CONN-10" },
+  run = function(t)
+    local c = t:connect { key = "no-such-key-" .. t:channel() }
+    local code, closed, err = refusal(c)
+    local close_code = closed and closed.code
+    t:check("CONN-4", code == 4001 or close_code == 4001, "pusher:error 4001 or close 4001",
+      string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+    t:check("CONN-10", not (code and close_code) or code == close_code,
+      "the close code equals the pusher:error code", string.format("error %s, close %s", tostring(code), tostring(close_code)))
+  end,
+}
+
+scenario {
+  id = "conn-bad-path",
+  title = "A path other than /app/KEY is refused",
+  rules = { "CONN-5" },
+  run = function(t)
+    for _, path in ipairs { "/foo", "/apps/" .. t.app.key, "/app" } do
+      local c = t:connect { path = path }
+      local code, closed = refusal(c)
+      local ok = code == 4005 or (closed and (closed.code == 4005 or (closed.failed and closed.http_status >= 400)))
+      t:check("CONN-5", ok, "4005 or an HTTP error on the upgrade for " .. path,
+        string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+      c:close()
+    end
+  end,
+}
+
+-- Close codes the server uses: 1000/1001 or 4000-4399.
+scenario {
+  id = "conn-close-codes-documented",
+  title = "Every close code the server sends is documented",
+  rules = { "CONN-10" },
+  run = function(t)
+    local cases = {
+      { key = "unknown-" .. t:channel() },
+      { query = "client=pushspec&version=0.1.0" },
+      { protocol = 99 },
+    }
+    for _, opts in ipairs(cases) do
+      local c = t:connect(opts)
+      local err = c:expect({ event = "pusher:error" }, { within = 2000 })
+      local closed = c:expect_close({ within = 2000 })
+      if closed and closed.code then
+        local code = closed.code
+        t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
+          "close code 1000, 1001 or 4000-4399", closed.text)
+        local ecode = err and err.payload and err.payload.code
+        if ecode then
+          t:check("CONN-10", ecode == code, "close code equal to the pusher:error code " .. ecode, closed.text)
+        end
+      else
+        c:close()
+        t:check("CONN-10", true)
+      end
+    end
+  end,
+}

@@ -1,0 +1,88 @@
+-- EVT: events published through the HTTP API (RULES.md "EVT — server-published events").
+local scenario = ps.scenario
+
+local function subscribed_conn(t, rule, channels)
+  local c = t:open()
+  for _, ch in ipairs(channels) do c:subscribe(ch) end
+  for _, ch in ipairs(channels) do
+    local m, why = c:subscribed(ch)
+    t:require(rule, m, "subscribed to " .. ch, why)
+  end
+  return c
+end
+
+scenario {
+  id = "evt-trigger-arrives-intact",
+  title = "A triggered event arrives with its name, channel and byte-identical data",
+  rules = { "EVT-1" },
+  run = function(t)
+    local ch = t:channel("pub-")
+    local c = subscribed_conn(t, "EVT-1", { ch })
+    local payloads = { '{"text":"h\\u00e9llo \\"w\\" \226\130\172","n":[1,2.5,-3e2],"nested":{"a":null}}',
+      "plain text, not JSON", "  {\"spaced\" : true }  " }
+    for i, data in ipairs(payloads) do
+      local res = t:trigger { channel = ch, name = "evt-" .. i, data = data }
+      t:require("EVT-1", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+      local m, why = c:expect { event = "evt-" .. i }
+      t:check("EVT-1", m and m.channel == ch and m.data_kind == "string" and m.data == data,
+        "event evt-" .. i .. " on " .. ch .. " with data string " .. data, m or why)
+    end
+  end,
+}
+
+scenario {
+  id = "evt-multi-channel",
+  title = "A trigger to several channels reaches each of them",
+  rules = { "EVT-2" },
+  run = function(t)
+    local chs = { t:channel("pub-"), t:channel("pub-"), t:channel("pub-") }
+    local c = subscribed_conn(t, "EVT-2", chs)
+    local res = t:trigger { channels = chs, name = "fanout", data = "hi" }
+    t:require("EVT-2", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+    for _, ch in ipairs(chs) do
+      local m, why = c:expect { event = "fanout", channel = ch }
+      t:check("EVT-2", m ~= nil, "the event on " .. ch, why)
+    end
+  end,
+}
+
+scenario {
+  id = "evt-exclude-socket",
+  title = "A trigger with socket_id is not delivered to that connection",
+  rules = { "EVT-3" },
+  run = function(t)
+    local ch = t:channel("pub-")
+    local sender = subscribed_conn(t, "EVT-3", { ch })
+    local other = subscribed_conn(t, "EVT-3", { ch })
+    local res = t:trigger { channel = ch, name = "excluded", data = "x", socket_id = sender.socket_id }
+    t:require("EVT-3", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+    local m, why = other:expect { event = "excluded" }
+    t:require("EVT-3", m, "the other subscriber gets the event", why)
+    local quiet, leaked = sender:expect_silence(1000, { event = "excluded" })
+    t:check("EVT-3", quiet, "nothing for socket " .. sender.socket_id .. ", which the trigger excluded", leaked)
+  end,
+}
+
+scenario {
+  id = "evt-batch",
+  title = "Batch events arrive, each on its channel, in order",
+  rules = { "EVT-4" },
+  run = function(t)
+    local a, b = t:channel("pub-"), t:channel("pub-")
+    local c = subscribed_conn(t, "EVT-4", { a, b })
+    local batch = {}
+    for i = 1, 6 do
+      batch[i] = { channel = (i % 2 == 1) and a or b, name = "batch", data = tostring(i) }
+    end
+    local res = t:api("POST", "/batch_events", { body = { batch = batch } })
+    t:require("EVT-4", res.status == 200, "batch accepted (HTTP 200)", res.status .. " " .. res.body)
+    local got = {}
+    for _ = 1, 6 do
+      local m = c:expect { event = "batch" }
+      if not m then break end
+      got[#got + 1] = m.data .. "@" .. (m.channel == a and "a" or m.channel == b and "b" or "?")
+    end
+    t:check("EVT-4", table.concat(got, " ") == "1@a 2@b 3@a 4@b 5@a 6@b",
+      "1@a 2@b 3@a 4@b 5@a 6@b", table.concat(got, " "))
+  end,
+}

@@ -1,0 +1,38 @@
+-- FRAME: the shape of every server message (RULES.md "FRAME — message format").
+-- The codec validates every frame any scenario receives; this one provokes
+-- most server message types so their shapes are seen.
+local scenario = ps.scenario
+
+scenario {
+  id = "frame-wire-shapes",
+  title = "Server messages of every kind are JSON objects with the documented data encoding",
+  rules = { "FRAME-1", "FRAME-2", "FRAME-3" },
+  wire = { "FRAME-1", "FRAME-2", "FRAME-3" },
+  run = function(t)
+    local a, b = t:open(), t:open()
+    local pub, priv, pres = t:channel("pub-"), t:channel("private-"), t:channel("presence-")
+    for _, c in ipairs { a, b } do
+      c:subscribe(pub)
+      c:subscribe(priv)
+    end
+    a:subscribe(pres, { user = { user_id = "frame-a" } })
+    for _, ch in ipairs { pub, priv, pres } do a:subscribed(ch) end
+    b:subscribed(pub)
+    b:subscribed(priv)
+    b:subscribe(pres, { user = { user_id = "frame-b", user_info = { n = 1 } } })
+    b:subscribed(pres)
+    a:expect { event = "pusher_internal:member_added" }
+    b:unsubscribe(pres)
+    a:expect { event = "pusher_internal:member_removed" }
+    t:trigger { channels = { pub, priv }, name = "shape", data = '{"k":"v"}' }
+    a:expect { event = "shape", channel = pub }
+    a:expect { event = "shape", channel = priv }
+    a:send { event = "pusher:ping", data = {} }
+    a:expect { event = "pusher:pong" }
+    a:subscribe(t:channel("private-"), { auth = "bad:signature" })
+    a:expect(function(m) return m.event == "pusher:subscription_error" or m.event == "pusher:error" end)
+    local seen = 0
+    for _, c in ipairs { a, b } do seen = seen + c.received end
+    t:check("FRAME-1", seen >= 10, "at least 10 server messages to inspect", seen .. " messages")
+  end,
+}
