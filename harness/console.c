@@ -127,8 +127,13 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     }
     fprintf(stdout, "\nRules:\n");
     const char *section = "";
+    size_t other_role = 0;
     for (size_t i = 0; i < res->n; i++) {
         const ps_rule_result *rr = &res->r[i];
+        if (rr->v == PS_V_SKIP && rr->nscenarios == 0 && strncmp(rr->reason, "role ", 5) == 0) {
+            other_role++;   /* rules of the other roles: one line below, not one each */
+            continue;
+        }
         if (strcmp(section, rr->rule->section) != 0) {
             section = rr->rule->section;
             fprintf(stdout, "  %s\n", section);
@@ -141,6 +146,9 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
             fprintf(stdout, "  %s", rr->expect_reason);
         fputc('\n', stdout);
     }
+    if (other_role)
+        fprintf(stdout, "  (%zu rules of other roles skipped: they are checked with an SDK under test)\n",
+                other_role);
     fprintf(stdout, "\nwall time %.1f s; expected failures %zu; SHOULD warnings %zu%s\n",
             (double)(r->wall_end_ms - r->wall_start_ms) / 1000.0, res->xfail, res->warn,
             strict ? " (--strict: counted as failures)" : "");

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's tests, as CI runs them: every dependency installed, then under
+# ASan+UBSan the unit tests, the CLI and runner tests and the full soketi suite
+# against its baseline (ctest), then the fuzz smoke.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash ci/deps.sh
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPUSHSPEC_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+
+bash ci/soketi.sh start
+trap 'bash ci/soketi.sh stop' EXIT
+
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+(cd build-asan && ctest --output-on-failure -j2)
+
+if [ -f ci/fuzz-smoke.sh ]; then
+  bash ci/fuzz-smoke.sh
+fi
