@@ -20,13 +20,16 @@ stop_timeout=10    # seconds (soketi waits shutdownGracePeriod before it exits)
 say() { printf 'soketi.sh: %s\n' "$*"; }
 die() { printf 'soketi.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
-# GET http://127.0.0.1:6001/ and print the body; empty when nothing answers.
+# GET http://127.0.0.1:6001/PATH (default /ready) and print the body; empty when nothing answers.
+# soketi answers OK on / even while it shuts down (e.g. after an uncaught exception); /ready answers
+# OK only while it is up and not closing (then its body is a JSON error, with HTTP status 200).
 probe() {
+  local path="${1:-/ready}"
   if command -v curl >/dev/null 2>&1; then
-    curl -s --max-time 2 "http://$host:$port/" 2>/dev/null || true
+    curl -s --max-time 2 "http://$host:$port$path" 2>/dev/null || true
   else
     node -e "
-      const r = require('http').get({host: '$host', port: $port, path: '/', timeout: 2000}, res => {
+      const r = require('http').get({host: '$host', port: $port, path: '$path', timeout: 2000}, res => {
         let b = ''; res.on('data', c => b += c); res.on('end', () => process.stdout.write(b));
       });
       r.on('error', () => {}); r.on('timeout', () => r.destroy());" 2>/dev/null || true
@@ -69,11 +72,11 @@ do_start() {
   pid="$(our_pid)"
   if [ -n "$pid" ]; then
     if [ "$(probe)" = OK ]; then say "already running (pid $pid)"; return 0; fi
-    die "pid $pid is alive but http://$host:$port/ does not answer OK; run: bash ci/soketi.sh restart"
+    die "pid $pid is alive but http://$host:$port/ready does not answer OK; run: bash ci/soketi.sh restart"
   fi
   [ -x "$bin" ] || die "$bin not found: run bash ci/install-peers.sh first"
   check_config
-  body="$(probe)"
+  body="$(probe /)"
   [ -z "$body" ] || die "something else already answers on $host:$port (said: ${body:0:80}); not starting"
 
   mkdir -p "$state"
@@ -103,7 +106,7 @@ do_start() {
       log_tail
       die "soketi could not parse $config"
     fi
-    if grep -q 'Server is up and running' "$log" && [ "$(probe)" = OK ]; then
+    if grep -q 'Server is up and running' "$log" && [ "$(probe /)" = OK ] && [ "$(probe /ready)" = OK ]; then
       say "up: pid $pid, ws://$host:$port/app/KEY, http://$host:$port (log: $log)"
       return 0
     fi
@@ -141,10 +144,10 @@ do_status() {
   local pid
   pid="$(our_pid)"
   if [ -n "$pid" ] && [ "$(probe)" = OK ]; then
-    say "running (pid $pid), http://$host:$port/ answers OK"
+    say "running (pid $pid), http://$host:$port/ready answers OK"
     return 0
   elif [ -n "$pid" ]; then
-    say "pid $pid alive but http://$host:$port/ does not answer OK"
+    say "pid $pid alive but http://$host:$port/ready does not answer OK (starting, or shutting down)"
     return 1
   fi
   say "not running"

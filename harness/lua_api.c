@@ -5,6 +5,7 @@
 #include "luajson.h"
 #include "runner.h"
 #include "sign.h"
+#include "webhook.h"
 #include "ws.h"
 
 #include <lauxlib.h>
@@ -528,6 +529,39 @@ static int l_decrypt(lua_State *L)
     return 1;
 }
 
+/* webhooks(from) -> the webhooks received since index from (1-based) */
+static int l_webhooks(lua_State *L)
+{
+    size_t from = (size_t)luaL_optinteger(L, 1, 1), n = ps_webhook_count();
+    lua_createtable(L, from <= n ? (int)(n - from + 1) : 0, 0);
+    for (size_t i = from; i >= 1 && i <= n; i++) {
+        const ps_webhook *h = ps_webhook_at(i - 1);
+        lua_createtable(L, 0, 11);
+        lua_pushinteger(L, h->t_ms);
+        lua_setfield(L, -2, "t");
+        lua_pushstring(L, h->method);
+        lua_setfield(L, -2, "method");
+        lua_pushstring(L, h->path);
+        lua_setfield(L, -2, "path");
+        lua_pushstring(L, h->key);
+        lua_setfield(L, -2, "key");
+        lua_pushstring(L, h->signature);
+        lua_setfield(L, -2, "signature");
+        lua_pushstring(L, h->content_type);
+        lua_setfield(L, -2, "content_type");
+        lua_pushlstring(L, h->body, h->len);
+        lua_setfield(L, -2, "body");
+        lua_pushboolean(L, h->oversize);
+        lua_setfield(L, -2, "oversize");
+        lua_pushboolean(L, h->key_ok);
+        lua_setfield(L, -2, "key_ok");
+        lua_pushboolean(L, h->signature_ok);
+        lua_setfield(L, -2, "signature_ok");
+        lua_rawseti(L, -2, (lua_Integer)(i - from + 1));
+    }
+    return 1;
+}
+
 static int l_getenv(lua_State *L)
 {
     lua_pushstring(L, getenv(luaL_checkstring(L, 1)));
@@ -559,7 +593,7 @@ static int l_rule(lua_State *L)
 }
 
 static const luaL_Reg core_funcs[] = {
-    { "getenv", l_getenv }, { "rule", l_rule },
+    { "getenv", l_getenv }, { "rule", l_rule }, { "webhooks", l_webhooks },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "ws_open", l_ws_open }, { "http", l_http },
     { "check", l_check }, { "skip", l_skip }, { "log", l_log },

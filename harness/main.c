@@ -9,6 +9,7 @@
 #include "rules.h"
 #include "runner.h"
 #include "sign.h"
+#include "webhook.h"
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
@@ -235,6 +236,12 @@ static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *er
     lua_getfield(L, -1, "id"); ti->app_id = lua_tostring(L, -1);
     lua_getfield(L, -2, "key"); ti->key = lua_tostring(L, -1);
     lua_getfield(L, -3, "secret"); ti->secret = lua_tostring(L, -1);
+    lua_settop(L, t);
+    lua_getfield(L, t, "webhooks");
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "listen");
+        ti->webhooks_listen = lua_tostring(L, -1);
+    }
     lua_settop(L, t - 2);
     ti->role = "server";
     return 0;
@@ -360,6 +367,17 @@ static int cmd_run(int argc, char **argv)
         snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
         goto fail;
     }
+    if (ti.webhooks_listen) {
+        char host[256];
+        int port = 0;
+        if (sscanf(ti.webhooks_listen, "%255[^:]:%d", host, &port) != 2 ||
+            ps_webhook_listen(host, port, ti.key, ti.secret, err, sizeof(err)) < 0) {
+            if (!port)
+                snprintf(err, sizeof(err), "webhooks.listen '%s' is not HOST:PORT", ti.webhooks_listen);
+            goto fail;
+        }
+        ps_webhook_on_arrival(ps_runner_wake_all);
+    }
     {
         char path[512];
         snprintf(path, sizeof(path), "/app/%s?protocol=7&client=pushspec&version=%s", ti.key, PUSHSPEC_VERSION);
@@ -396,6 +414,7 @@ done:
     ps_loop_destroy();
     ps_ws_reap(1);
     ps_http_reap(1);
+    ps_webhook_free_all();
     ps_baseline_free(&base);
     ps_catalog_free(&cat);
     return rc;

@@ -324,7 +324,12 @@ function Case:open(opts)
 end
 
 function Case:check(rule, cond, expected, actual)
-  core.check(rule, cond and true or false, expected, actual ~= nil and show(actual) or nil)
+  local shown = actual ~= nil and show(actual) or nil
+  core.check(rule, cond and true or false, expected, shown)
+  if not cond then
+    -- every failing check in the transcript, not only the first per rule
+    core.log(string.format("check failed: %s: expected %s; actual %s", rule, tostring(expected), tostring(shown)))
+  end
   return cond
 end
 
@@ -413,6 +418,45 @@ function Case:trigger(ev, opts)
   return self:api("POST", "/events", opts)
 end
 
+-- Webhooks the target's server sent to the harness's receiver, parsed once.
+local hooks = {}
+local function fetch_hooks()
+  for _, h in ipairs(core.webhooks(#hooks + 1)) do
+    h.json = core.json_decode(h.body)
+    hooks[#hooks + 1] = h
+  end
+  return hooks
+end
+
+-- The first webhook event matching pattern (fields of one entry of the
+-- body's events, e.g. {name = "channel_occupied", channel = ch}) that this
+-- scenario has not matched yet: returns event, webhook.
+function Case:expect_webhook(pattern, opts)
+  local within = scaled(opts and opts.within or 10000)
+  local deadline = core.now() + within
+  while true do
+    for i, h in ipairs(fetch_hooks()) do
+      local events = type(h.json) == "table" and h.json.events
+      if type(events) == "table" then
+        for j, ev in ipairs(events) do
+          local k = i .. ":" .. j
+          if not self._hooks_used[k] and subset(pattern, ev) then
+            self._hooks_used[k] = true
+            return ev, h
+          end
+        end
+      end
+    end
+    if core.now() >= deadline then
+      return nil, string.format("no webhook event %s within %d ms", describe(pattern), within)
+    end
+    wait(deadline)
+  end
+end
+
+-- Every webhook received so far (for checks on all of them).
+function Case:webhooks() return fetch_hooks() end
+
 -- Wire checks: every frame the scenario received was validated by the codec;
 -- a rule the scenario declares is failed by any violation of it.
 function Case:_finish()
@@ -439,7 +483,7 @@ end
 
 local function new_case(spec)
   return setmetatable({ spec = spec, target = target, app = target.app, _conns = {},
-    _violations = {}, _n = 0 }, Case)
+    _violations = {}, _n = 0, _hooks_used = {} }, Case)
 end
 
 -- ---------------------------------------------------------------- entry points for C
@@ -539,6 +583,12 @@ function api.set_target(path, over)
     if type(app) ~= "table" or not app.key or not app.secret or not app.id then
       error(where .. ": profile '" .. name .. "' needs app = {id=, key=, secret=}", 0)
     end
+  end
+  if t.webhooks then
+    if type(t.webhooks) ~= "table" or type(t.webhooks.listen) ~= "string" or not t.webhooks.listen:match("^[%w%.%-]+:%d+$") then
+      error(where .. ": webhooks = { listen = \"HOST:PORT\" } (where the server sends its webhooks)", 0)
+    end
+    t.profiles.webhooks = t.profiles.webhooks or { app = t.app, listen = t.webhooks.listen }
   end
   t.limits = t.limits or {}
   target = t

@@ -24,6 +24,13 @@ ps_runner *ps_runner_of(lua_State *L) { (void)L; return the_runner; }
 
 void ps_scenario_wake(void *scenario) { ((ps_scenario *)scenario)->wake = 1; }
 
+void ps_runner_wake_all(void)
+{
+    for (size_t i = 0; the_runner && i < the_runner->nsc; i++)
+        if (the_runner->sc[i]->state == PS_S_RUNNING)
+            the_runner->sc[i]->wake = 1;
+}
+
 /* ---- memory cap for all Lua code ---- */
 
 static size_t lua_mem;

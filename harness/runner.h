@@ -86,6 +86,8 @@ void ps_runner_free(ps_runner *r);
 
 /* Called by the Lua bindings. */
 void ps_scenario_wake(void *scenario);
+/* Wake every running scenario (news that any of them may wait for). */
+void ps_runner_wake_all(void);
 int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
                       const char *actual, char *err, size_t errlen);
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, const char *reason, char *err, size_t errlen);

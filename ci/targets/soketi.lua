@@ -15,5 +15,8 @@ return {
     presence_limit = { app = { id = "app-presence", key = "key-presence", secret = "secret-presence" }, members = 3 },
   },
 
+  -- ci/soketi.json sends the main app's webhooks here; pushspec listens for them.
+  webhooks = { listen = "127.0.0.1:6002" },
+
   limits = { max_payload = 10240 },
 }

@@ -99,3 +99,83 @@ scenario {
     end
   end,
 }
+
+-- How a refused handshake ended: the pusher:error code and the close code.
+local function refusal_codes(c)
+  local err = c:expect({ event = "pusher:error" }, { within = 2000 })
+  local closed = c:expect_close { within = 3000 }
+  local ecode = err and err.payload and err.payload.code
+  return ecode, closed and closed.code, closed and closed.text or "still open"
+end
+
+scenario {
+  id = "conn-protocol-version",
+  title = "Missing, unsupported or malformed protocol versions are refused with 4008, 4007, 4006",
+  rules = { "CONN-6" },
+  run = function(t)
+    local cases = {
+      { query = { client = "pushspec", version = "0.1.0" }, code = 4008, what = "no protocol parameter" },
+      { protocol = 1, code = 4007, what = "protocol=1" },
+      { protocol = 99, code = 4007, what = "protocol=99" },
+      { query = { protocol = 7, client = "pushspec", version = "not.a.version!" }, code = 4006,
+        what = "version=not.a.version!" },
+    }
+    for _, case in ipairs(cases) do
+      local c = t:connect(case)
+      local ecode, ccode, text = refusal_codes(c)
+      t:check("CONN-6", ecode == case.code or ccode == case.code,
+        string.format("%d for %s", case.code, case.what),
+        string.format("pusher:error code %s, %s", tostring(ecode), text))
+      c:close()
+    end
+  end,
+}
+
+scenario {
+  id = "conn-disabled-app",
+  title = "A disabled app is refused with 4003",
+  rules = { "CONN-7" },
+  profile = "disabled_app",
+  run = function(t)
+    local c = t:connect { app = "disabled_app" }
+    local ecode, ccode, text = refusal_codes(c)
+    t:check("CONN-7", ecode == 4003 or ccode == 4003, "pusher:error 4003 or close 4003",
+      string.format("pusher:error code %s, %s", tostring(ecode), text))
+  end,
+}
+
+scenario {
+  id = "conn-over-quota",
+  title = "Connections over the app's quota are refused with 4004",
+  rules = { "CONN-8" },
+  profile = "max_connections",
+  run = function(t)
+    local limit = t:profile("max_connections").limit
+    t:require("CONN-8", math.type(limit) == "integer" and limit > 0 and limit < 1000,
+      "the target's max_connections profile says limit = N", limit)
+    local held = {}
+    for i = 1, limit do
+      local c = t:connect { app = "max_connections" }
+      local m, why = c:established()
+      t:require("CONN-8", m, "connection " .. i .. " of " .. limit .. " is accepted", why)
+      held[i] = c
+    end
+    local over = t:connect { app = "max_connections" }
+    local ecode, ccode, text = refusal_codes(over)
+    t:check("CONN-8", ecode == 4004 or ccode == 4004, "connection " .. (limit + 1) .. " refused with 4004",
+      string.format("pusher:error code %s, %s", tostring(ecode), text))
+  end,
+}
+
+scenario {
+  id = "conn-ssl-only",
+  title = "Plain ws to an SSL-only app is refused with 4000",
+  rules = { "CONN-9" },
+  profile = "ssl_only",
+  run = function(t)
+    local c = t:connect { app = "ssl_only" }
+    local ecode, ccode, text = refusal_codes(c)
+    t:check("CONN-9", ecode == 4000 or ccode == 4000, "pusher:error 4000 or close 4000",
+      string.format("pusher:error code %s, %s", tostring(ecode), text))
+  end,
+}

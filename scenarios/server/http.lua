@@ -91,3 +91,150 @@ scenario {
     end
   end,
 }
+
+scenario {
+  id = "http-trigger-limits",
+  title = "Too many channels, a long event name or a bad channel name return 400; oversized data 413",
+  rules = { "HTTP-7" },
+  run = function(t)
+    local many = {}
+    for i = 1, 101 do many[i] = t:channel("pub-") end
+    local cases = {
+      { body = { name = "x", channels = many, data = "{}" }, want = 400, what = "101 channels" },
+      { body = { name = string.rep("e", 201), channel = t:channel("pub-"), data = "{}" }, want = 400,
+        what = "a 201-character event name" },
+      { body = { name = "x", channel = "bad channel!", data = "{}" }, want = 400, what = "channel 'bad channel!'" },
+    }
+    local limit = t.target.limits.max_payload or 10240
+    cases[#cases + 1] = { body = { name = "x", channel = t:channel("pub-"), data = string.rep("d", limit + 1) },
+      want = 413, what = string.format("data of %d bytes (limit %d)", limit + 1, limit) }
+    for _, case in ipairs(cases) do
+      local res = t:api("POST", "/events", { body = case.body })
+      t:check("HTTP-7", res.status == case.want, string.format("HTTP %d for %s", case.want, case.what),
+        status_text(res))
+    end
+  end,
+}
+
+scenario {
+  id = "http-batch-limit",
+  title = "batch_events with up to 10 events returns 200; more returns 400",
+  rules = { "HTTP-8" },
+  run = function(t)
+    local function batch(n)
+      local b = {}
+      for i = 1, n do b[i] = { channel = t:channel("pub-"), name = "b", data = tostring(i) } end
+      return { batch = b }
+    end
+    local ten = t:api("POST", "/batch_events", { body = batch(10) })
+    t:check("HTTP-8", ten.status == 200, "HTTP 200 for 10 events", status_text(ten))
+    local eleven = t:api("POST", "/batch_events", { body = batch(11) })
+    t:check("HTTP-8", eleven.status == 400, "HTTP 400 for 11 events", status_text(eleven))
+  end,
+}
+
+-- A presence channel with the given users, each on its own connection.
+local function populate(t, rule, ch, users)
+  local conns = {}
+  for i, u in ipairs(users) do
+    conns[i] = t:open()
+    conns[i]:subscribe(ch, { user = { user_id = u } })
+    t:require(rule, conns[i]:subscribed(ch), "subscribed " .. u)
+  end
+  return conns
+end
+
+scenario {
+  id = "http-channels-list",
+  title = "GET /channels honours filter_by_prefix and info=user_count",
+  rules = { "HTTP-9" },
+  run = function(t)
+    local pres, pub = t:channel("presence-"), t:channel("pub-")
+    populate(t, "HTTP-9", pres, { "u1", "u2" })
+    local c = t:open()
+    c:subscribe(pub)
+    t:require("HTTP-9", c:subscribed(pub), "subscribed " .. pub)
+    local all = t:api("GET", "/channels")
+    local chans = all.json and all.json.channels
+    t:check("HTTP-9", all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil,
+      "200 with channels listing " .. pres .. " and " .. pub, status_text(all))
+    local filtered = t:api("GET", "/channels", { query = { filter_by_prefix = "presence-", info = "user_count" } })
+    chans = filtered.json and filtered.json.channels
+    t:check("HTTP-9", filtered.status == 200 and type(chans) == "table" and chans[pub] == nil and
+      type(chans[pres]) == "table" and chans[pres].user_count == 2,
+      "only presence- channels, " .. pres .. " with user_count 2", status_text(filtered))
+    local bad = t:api("GET", "/channels", { query = { filter_by_prefix = "pub-", info = "user_count" } })
+    t:check("HTTP-9", bad.status == 400, "400 for info=user_count on non-presence channels", status_text(bad))
+  end,
+}
+
+scenario {
+  id = "http-channel-info",
+  title = "GET /channels/NAME reports occupied, subscription_count and user_count as they are",
+  rules = { "HTTP-10" },
+  run = function(t)
+    local pres = t:channel("presence-")
+    populate(t, "HTTP-10", pres, { "a", "b", "a" })
+    local res = t:api("GET", "/channels/" .. pres, { query = { info = "user_count,subscription_count" } })
+    local j = res.json or {}
+    t:check("HTTP-10", res.status == 200 and j.occupied == true, "200 with occupied true", status_text(res))
+    t:check("HTTP-10", j.user_count == 2, "user_count 2 (users a, b)", status_text(res))
+    t:check("HTTP-10", j.subscription_count == nil or j.subscription_count == 3,
+      "subscription_count 3 (three connections), when reported", status_text(res))
+    local empty = t:api("GET", "/channels/" .. t:channel("pub-"))
+    t:check("HTTP-10", empty.status == 200 and empty.json and empty.json.occupied == false,
+      "200 with occupied false for an empty channel", status_text(empty))
+  end,
+}
+
+scenario {
+  id = "http-channel-users",
+  title = "GET /channels/NAME/users lists the present users; 400 for a non-presence channel",
+  rules = { "HTTP-11" },
+  run = function(t)
+    local pres = t:channel("presence-")
+    populate(t, "HTTP-11", pres, { "alice", "bob" })
+    local res = t:api("GET", "/channels/" .. pres .. "/users")
+    local ids = {}
+    for _, u in ipairs(res.json and res.json.users or {}) do ids[#ids + 1] = tostring(u.id) end
+    table.sort(ids)
+    t:check("HTTP-11", res.status == 200 and table.concat(ids, ",") == "alice,bob",
+      "200 with users alice, bob", status_text(res))
+    local bad = t:api("GET", "/channels/" .. t:channel("pub-") .. "/users")
+    t:check("HTTP-11", bad.status == 400, "400 for a public channel", status_text(bad))
+  end,
+}
+
+scenario {
+  id = "http-terminate-connections",
+  title = "POST /users/ID/terminate_connections returns 200",
+  rules = { "HTTP-12" },
+  run = function(t)
+    local res = t:api("POST", "/users/nobody-" .. t:channel("") .. "/terminate_connections", { body = {} })
+    t:check("HTTP-12", res.status == 200, "HTTP 200", status_text(res))
+  end,
+}
+
+scenario {
+  id = "http-unknown-app",
+  title = "An unknown app id returns 4xx",
+  rules = { "HTTP-13" },
+  run = function(t)
+    local res = t:api("POST", "/apps/no-such-app-" .. t:channel("") .. "/events", { body = event_body(t) })
+    t:check("HTTP-13", res.status >= 400 and res.status < 500, "HTTP 4xx", status_text(res))
+  end,
+}
+
+scenario {
+  id = "http-trigger-info",
+  title = "A trigger with info=subscription_count,user_count returns the channels' info",
+  rules = { "HTTP-14" },
+  run = function(t)
+    local pres = t:channel("presence-")
+    populate(t, "HTTP-14", pres, { "x" })
+    local res = t:trigger { channel = pres, name = "with-info", data = "{}", info = "subscription_count,user_count" }
+    local info = res.json and res.json.channels and res.json.channels[pres]
+    t:check("HTTP-14", res.status == 200 and type(info) == "table" and info.user_count == 1,
+      "200 with channels[" .. pres .. "].user_count = 1", status_text(res))
+  end,
+}

@@ -1,0 +1,223 @@
+-- PRES: presence channels (RULES.md "PRES — presence").
+local scenario = ps.scenario
+
+local MEMBER_ADDED = "pusher_internal:member_added"
+local MEMBER_REMOVED = "pusher_internal:member_removed"
+
+-- Deep equality of decoded JSON values.
+local function same(a, b)
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, v in pairs(a) do
+    if not same(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
+-- Subscribe c to the presence channel ch as user_id (with user_info) and
+-- wait for the answer: subscription_succeeded, or nil and why.
+local function join(c, ch, user_id, user_info)
+  c:subscribe(ch, { user = { user_id = user_id, user_info = user_info } })
+  return c:subscribed(ch)
+end
+
+-- A pattern for a member event about user_id on ch (user_id compared as text).
+local function member(event, ch, user_id)
+  return function(m)
+    return m.event == event and m.channel == ch and type(m.payload) == "table" and
+      tostring(m.payload.user_id) == user_id
+  end
+end
+
+-- What is wrong with the presence data of a subscription_succeeded: nil when
+-- ids, hash and count agree and list exactly `members`, a list of
+-- {id, info} (info nil: not compared).
+local function presence_problem(m, members)
+  local p = type(m.payload) == "table" and m.payload.presence
+  if type(p) ~= "table" then return "data has no presence object" end
+  local ids, hash, count = p.ids, p.hash, p.count
+  if type(ids) ~= "table" then return "presence.ids is not an array" end
+  if type(hash) ~= "table" then return "presence.hash is not an object" end
+  if math.type(count) ~= "integer" then return "presence.count is not an integer" end
+  local listed = {}
+  for _, id in ipairs(ids) do
+    if type(id) ~= "string" then return "presence.ids holds a non-string id " .. tostring(id) end
+    if listed[id] then return "presence.ids lists " .. id .. " twice" end
+    listed[id] = true
+    if hash[id] == nil then return "presence.ids has " .. id .. " but presence.hash has no entry for it" end
+  end
+  for k in pairs(hash) do
+    if not listed[k] then return "presence.hash has " .. k .. " but presence.ids does not" end
+  end
+  if count ~= #ids then return "presence.count is " .. count .. " but presence.ids has " .. #ids .. " ids" end
+  for _, mem in ipairs(members) do
+    local id, info = mem[1], mem[2]
+    if not listed[id] then return "member " .. id .. " is missing from presence.ids" end
+    if info ~= nil and not same(hash[id], info) then
+      return "presence.hash[" .. id .. "] is " .. ps.json.encode(hash[id]) .. ", not " .. ps.json.encode(info)
+    end
+  end
+  if count ~= #members then
+    return "presence.count is " .. count .. " but the channel has " .. #members .. " members"
+  end
+  return nil
+end
+
+scenario {
+  id = "pres-subscription-members",
+  title = "Presence subscription_succeeded lists the members in consistent ids, hash and count, the subscriber included",
+  rules = { "PRES-1" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local a, b = t:open(), t:open()
+    local ia, ib = { name = "Ann", tags = { "x", "y" } }, { name = "Bob", age = 7 }
+    local m, why = join(a, ch, uid .. "-a", ia)
+    t:require("PRES-1", m, "subscription_succeeded for the first member", why)
+    local bad = presence_problem(m, { { uid .. "-a", ia } })
+    t:check("PRES-1", not bad, "presence {ids, hash, count} holding exactly the first member " .. uid .. "-a",
+      bad and (bad .. " in " .. m.raw) or m)
+    m, why = join(b, ch, uid .. "-b", ib)
+    t:require("PRES-1", m, "subscription_succeeded for the second member", why)
+    bad = presence_problem(m, { { uid .. "-a", ia }, { uid .. "-b", ib } })
+    t:check("PRES-1", not bad, "presence {ids, hash, count} holding both members with their user_info",
+      bad and (bad .. " in " .. m.raw) or m)
+  end,
+}
+
+scenario {
+  id = "pres-member-without-user-info",
+  title = "A member who joined without user_info still appears consistently in ids, hash and count",
+  rules = { "PRES-1" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local a, b = t:open(), t:open()
+    a:subscribe(ch, { user = { user_id = uid .. "-plain" } })
+    local m, why = a:subscribed(ch)
+    t:require("PRES-1", m, "subscription_succeeded for a member without user_info", why)
+    local bad = presence_problem(m, { { uid .. "-plain" } })
+    t:check("PRES-1", not bad, "presence {ids, hash, count} holding the member " .. uid .. "-plain",
+      bad and (bad .. " in " .. m.raw) or m)
+    m, why = join(b, ch, uid .. "-info", { n = 1 })
+    t:require("PRES-1", m, "subscription_succeeded for the second member", why)
+    bad = presence_problem(m, { { uid .. "-plain" }, { uid .. "-info", { n = 1 } } })
+    t:check("PRES-1", not bad, "presence {ids, hash, count} holding both members, one without user_info",
+      bad and (bad .. " in " .. m.raw) or m)
+  end,
+}
+
+scenario {
+  id = "pres-member-added",
+  title = "Existing members get member_added with user_id and user_info; the joiner gets none for itself",
+  rules = { "PRES-2" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local ua, ub, uc = uid .. "-a", uid .. "-b", uid .. "-c"
+    local a, b, c = t:open(), t:open(), t:open()
+    t:require("PRES-2", join(a, ch, ua, { name = "A" }), "the first member is subscribed")
+    local info = { name = "Bee", langs = { "en", "fr" } }
+    local m, why = join(b, ch, ub, info)
+    t:require("PRES-2", m, "the second member is subscribed", why)
+    local added
+    added, why = a:expect(member(MEMBER_ADDED, ch, ub))
+    t:check("PRES-2", added and same(added.payload.user_info, info),
+      "member_added on " .. ch .. " with user_id " .. ub .. " and user_info " .. ps.json.encode(info), added or why)
+    local quiet, own = b:expect_silence(1000, member(MEMBER_ADDED, ch, ub))
+    t:check("PRES-2", quiet, "no member_added for " .. ub .. " sent to " .. ub .. " itself", own)
+    -- positive control: the joiner's connection does get member_added for a later member
+    t:require("PRES-2", join(c, ch, uc, { name = "C" }), "the third member is subscribed")
+    added, why = b:expect(member(MEMBER_ADDED, ch, uc))
+    t:check("PRES-2", added ~= nil, "the second member gets member_added for the third", why)
+    added, why = a:expect(member(MEMBER_ADDED, ch, uc))
+    t:check("PRES-2", added ~= nil, "the first member gets member_added for the third", why)
+    quiet, own = a:expect_silence(100, member(MEMBER_ADDED, ch, ua))
+    t:check("PRES-2", quiet, "no member_added for " .. ua .. " sent to " .. ua .. " itself", own)
+    quiet, own = c:expect_silence(500, member(MEMBER_ADDED, ch, uc))
+    t:check("PRES-2", quiet, "no member_added for " .. uc .. " sent to " .. uc .. " itself", own)
+  end,
+}
+
+scenario {
+  id = "pres-same-user-two-connections",
+  title = "One user on two connections counts once: member_added for the first, member_removed after the last",
+  rules = { "PRES-3" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local uo, uu = uid .. "-observer", uid .. "-twice"
+    local o, u1, u2 = t:open(), t:open(), t:open()
+    t:require("PRES-3", join(o, ch, uo, { role = "observer" }), "the observer is subscribed")
+    t:require("PRES-3", join(u1, ch, uu, { role = "twice" }), "the user's first connection is subscribed")
+    local m, why = o:expect(member(MEMBER_ADDED, ch, uu))
+    t:require("PRES-3", m, "member_added for " .. uu .. " after its first connection joined", why)
+    m, why = join(u2, ch, uu, { role = "twice" })
+    t:require("PRES-3", m, "the user's second connection is subscribed", why)
+    local count = type(m.payload) == "table" and type(m.payload.presence) == "table" and m.payload.presence.count
+    t:check("PRES-3", count == 2, "presence.count 2 (observer + the user once) for the second connection", m)
+    local quiet, extra = o:expect_silence(1000, member(MEMBER_ADDED, ch, uu))
+    t:check("PRES-3", quiet, "no second member_added for " .. uu .. " when its second connection joins", extra)
+    u1:unsubscribe(ch)
+    quiet, extra = o:expect_silence(1000, member(MEMBER_REMOVED, ch, uu))
+    t:check("PRES-3", quiet, "no member_removed while " .. uu .. " is still subscribed on another connection", extra)
+    u2:close()
+    m, why = o:expect(member(MEMBER_REMOVED, ch, uu))
+    t:check("PRES-3", m ~= nil, "member_removed for " .. uu .. " once its last connection left", m or why)
+  end,
+}
+
+scenario {
+  id = "pres-member-removed",
+  title = "member_removed follows an unsubscribe and a disconnect",
+  rules = { "PRES-4" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local uo, ua, ub = uid .. "-observer", uid .. "-unsub", uid .. "-disconnect"
+    local o, a, b = t:open(), t:open(), t:open()
+    t:require("PRES-4", join(o, ch, uo, { n = 0 }), "the observer is subscribed")
+    t:require("PRES-4", join(a, ch, ua, { n = 1 }), "the member who will unsubscribe is subscribed")
+    t:require("PRES-4", join(b, ch, ub, { n = 2 }), "the member who will disconnect is subscribed")
+    t:require("PRES-4", o:expect(member(MEMBER_ADDED, ch, ua)), "member_added for " .. ua)
+    t:require("PRES-4", o:expect(member(MEMBER_ADDED, ch, ub)), "member_added for " .. ub)
+    a:unsubscribe(ch)
+    local m, why = o:expect(member(MEMBER_REMOVED, ch, ua))
+    t:check("PRES-4", m ~= nil, "member_removed on " .. ch .. " for " .. ua .. " after pusher:unsubscribe", m or why)
+    b:close()
+    m, why = o:expect(member(MEMBER_REMOVED, ch, ub))
+    t:check("PRES-4", m ~= nil, "member_removed on " .. ch .. " for " .. ub .. " after its connection closed", m or why)
+  end,
+}
+
+scenario {
+  id = "pres-member-limit",
+  title = "A presence channel over the app's member limit refuses one more member",
+  rules = { "PRES-5" },
+  profile = "presence_limit",
+  run = function(t)
+    local limit = t:profile("presence_limit").members or 100
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local conns = {}
+    for i = 1, limit do
+      conns[i] = t:open { app = "presence_limit" }
+      conns[i]:subscribe(ch, { user = { user_id = uid .. "-" .. i, user_info = { i = i } } })
+    end
+    for i = 1, limit do
+      local m, why = conns[i]:subscribed(ch)
+      t:require("PRES-5", m, "member " .. i .. " of " .. limit .. " is accepted", why)
+    end
+    local extra = t:open { app = "presence_limit" }
+    extra:subscribe(ch, { user = { user_id = uid .. "-over", user_info = { i = limit + 1 } } })
+    local m, why = extra:expect(function(m)
+      return m.channel == ch and (m.event == "pusher_internal:subscription_succeeded" or
+        m.event == "pusher:subscription_error") or m.event == "pusher:error"
+    end, { within = 3000 })
+    local refused = (m and m.event ~= "pusher_internal:subscription_succeeded") or (not m and extra:is_closed())
+    t:check("PRES-5", refused, "member " .. (limit + 1) .. " (over the limit of " .. limit ..
+      ") is refused (subscription_error, pusher:error or close)", m or (extra:is_closed() and extra:close_text()) or why)
+  end,
+}
