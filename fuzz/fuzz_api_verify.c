@@ -1,10 +1,13 @@
 /* ps_api_verify on hostile requests, checked against an independent reference
  * verifier: both must return the same status for every input.
  * Input: options byte, method \0 path \0 body \0 raw query (rest, NULs kept).
- * Options: bits 0-1 why buffer size, 2 inflate the query past 64 KiB,
- *          3 body NULL, 4 key NULL, 5 secret NULL, 6-7 clock offset. */
+ * Options: bits 0-1 why buffer size; 2-3 grow the query (repeated up to or
+ * past 64 KiB, or with 63 more params); 4 body NULL; 5 key NULL; 6 secret
+ * NULL; 7 the clock near LLONG_MAX. */
 #include "sign.h"
 #include "fuzz_util.h"
+
+#include <limits.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -220,19 +223,25 @@ static ps_api_status ref_verify(const char *method, const char *path, const char
     return st;
 }
 
-/* The query repeated, '&'-joined, until it is past the 64 KiB limit. */
-static char *inflate(const char *q, size_t len, size_t *outlen)
+/* Hostile sizes: mode 1 repeats the query '&'-joined up to 64 KiB, mode 2
+ * just past it, mode 3 appends 63 distinct parameters (the limit is 64). */
+static char *grow(const char *q, size_t len, int mode, size_t *outlen)
 {
-    size_t cap = REF_MAX_QUERY + len + 2, n = 0;
+    size_t limit = mode == 1 ? REF_MAX_QUERY : REF_MAX_QUERY + 1;
+    size_t cap = limit + len + 8 * 63 + 2, n = len;
     char *out = malloc(cap);
 
     CHECK(out != NULL);
-    do {
-        if (n)
+    memcpy(out, q, len);
+    if (mode == 3)
+        for (int i = 0; i < 63; i++)
+            n += (size_t)sprintf(out + n, "&x%d=", i);
+    else
+        while (n + 1 + len <= limit || (mode == 2 && n < limit)) {
             out[n++] = '&';
-        memcpy(out + n, q, len);
-        n += len;
-    } while (n <= REF_MAX_QUERY && n + len + 1 <= cap);
+            memcpy(out + n, q, len);
+            n += len;
+        }
     *outlen = n;
     return out;
 }
@@ -242,16 +251,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const size_t whylens[] = {0, 1, 17, 512};
     fz_fields fl;
     uint8_t opt = size ? data[0] : 0;
-    long long now = NOW + (long long[]){0, 600, 601, -601}[opt >> 6 & 3];
+    long long now = (opt & 128) ? LLONG_MAX - 300 : NOW;
 
     fz_split(data + (size > 0), size - (size > 0), 4, &fl);
     size_t qlen = fl.len[3], wl = whylens[opt & 3];
     /* exact-size copies without terminator: any over-read is an ASan error */
-    char *q = (opt & 4) ? inflate(fl.f[3], qlen, &qlen) : fz_dup(fl.f[3], qlen);
+    int mode = opt >> 2 & 3;
+    char *q = mode ? grow(fl.f[3], qlen, mode, &qlen) : fz_dup(fl.f[3], qlen);
     char *raw = malloc(qlen ? qlen : 1), *why = wl ? malloc(wl) : NULL;
-    const char *body = (opt & 8) ? NULL : fl.f[2];
-    size_t blen = (opt & 8) ? 0 : fl.len[2];
-    const char *key = (opt & 16) ? NULL : KEY, *secret = (opt & 32) ? NULL : SECRET;
+    const char *body = (opt & 16) ? NULL : fl.f[2];
+    size_t blen = (opt & 16) ? 0 : fl.len[2];
+    const char *key = (opt & 32) ? NULL : KEY, *secret = (opt & 64) ? NULL : SECRET;
 
     CHECK(raw != NULL && (why || !wl));
     memcpy(raw, q, qlen);

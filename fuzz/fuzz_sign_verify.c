@@ -87,6 +87,18 @@ static int expect_refused(const ps_param *p, size_t n, int has_body)
     return 0;
 }
 
+/* Value of the "name=value" segment of an '&'-joined query; a segment whose
+ * name merely ends in name does not count. */
+static char *find_value(char *q, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (char *seg = q; seg; seg = strchr(seg, '&') ? strchr(seg, '&') + 1 : NULL)
+        if (strncmp(seg, name, n) == 0 && seg[n] == '=')
+            return seg + n + 1;
+    return NULL;
+}
+
 static void check_api(const fz_fields *fl, uint64_t h)
 {
     const char *method = (h & 1) ? "POST" : "GET";
@@ -144,9 +156,9 @@ static void check_api(const fz_fields *fl, uint64_t h)
     CHECK(V(q, b2, blen ? blen : 1, key, secret, ts) == PS_API_BAD_BODY_MD5);
 
     /* one hex digit of the signature changed */
-    char *sig = strstr(q, "auth_signature=");
-    CHECK(sig != NULL);
-    sig += strlen("auth_signature=") + (h >> 16) % PS_HEX256_LEN;
+    char *sig = find_value(q, "auth_signature");
+    CHECK(sig != NULL && strcspn(sig, "&") == PS_HEX256_LEN);
+    sig += (h >> 16) % PS_HEX256_LEN;
     *sig = *sig == '0' ? '1' : '0';
     CHECK(V(q, body, blen, key, secret, ts) == PS_API_BAD_SIGNATURE);
 #undef V

@@ -79,8 +79,8 @@ static size_t utf8_chars(const char *s)
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int is_json_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* s[*i] is '"'. Raw control characters are not JSON, and a NUL would
- * silently truncate the C string cJSON hands back. */
+/* s[*i] is '"'. Raw control characters are not JSON, and a NUL, raw or as
+ * \u0000, would silently truncate the C string cJSON hands back. */
 static int skip_string(const char *s, size_t n, size_t *i)
 {
     size_t k = *i + 1;
@@ -95,6 +95,8 @@ static int skip_string(const char *s, size_t n, size_t *i)
             return 0;
         if (c == '\\') {
             if (k + 1 >= n || (unsigned char)s[k + 1] < 0x20)
+                return 0;
+            if (s[k + 1] == 'u' && n - k >= 6 && memcmp(s + k + 2, "0000", 4) == 0)
                 return 0;
             k += 2;
         } else {

@@ -80,6 +80,39 @@ static int l_ws_open(lua_State *L)
     return 1;
 }
 
+/* raw_open(host, port) -> a plain TCP connection (same methods as a conn) */
+static int l_raw_open(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    const char *host = luaL_checkstring(L, 1);
+    int port = (int)luaL_checkinteger(L, 2);
+    char err[256];
+    ps_ws *c = ps_ws_open_raw(host, port, &s->tr, (int)s->nconns + 1, ps_scenario_wake, s, err, sizeof(err));
+    if (!c)
+        return luaL_error(L, "%s", err);
+    if (ps_scenario_add_conn(s, c) < 0) {
+        ps_ws_release(c);
+        return luaL_error(L, "out of memory");
+    }
+    push_handle(L, s, s->nconns - 1, CONN_MT);
+    return 1;
+}
+
+/* mask(data, key4) -> data XOR the repeated 4-byte key (RFC 6455 masking) */
+static int l_mask(lua_State *L)
+{
+    size_t len, klen;
+    const char *data = luaL_checklstring(L, 1, &len);
+    const char *key = luaL_checklstring(L, 2, &klen);
+    luaL_argcheck(L, klen == 4, 2, "the masking key is 4 bytes");
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, len);
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)(data[i] ^ key[i & 3]);
+    luaL_pushresultsize(&b, len);
+    return 1;
+}
+
 static int l_conn_send(lua_State *L)
 {
     ps_ws *c = checkconn(L, 1);
@@ -595,7 +628,7 @@ static int l_rule(lua_State *L)
 static const luaL_Reg core_funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "webhooks", l_webhooks },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
-    { "ws_open", l_ws_open }, { "http", l_http },
+    { "ws_open", l_ws_open }, { "raw_open", l_raw_open }, { "mask", l_mask }, { "http", l_http },
     { "check", l_check }, { "skip", l_skip }, { "log", l_log },
     { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
     { "json_decode", l_json_decode }, { "json_encode", l_json_encode }, { "json_array", l_json_array },

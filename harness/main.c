@@ -194,6 +194,16 @@ static size_t select_scenarios(ps_runner *r, const opts *o)
     return n;
 }
 
+/* Only bind the webhook port when a selected scenario listens: two runs with
+ * one target can then share a machine. */
+static int needs_profile(const ps_runner *r, const char *profile)
+{
+    for (size_t i = 0; i < r->nsc; i++)
+        if (r->sc[i]->selected && r->sc[i]->profile && !strcmp(r->sc[i]->profile, profile))
+            return 1;
+    return 0;
+}
+
 /* Build the target in the prelude: file, then environment, then flags. */
 static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *err, size_t errlen)
 {
@@ -237,6 +247,9 @@ static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *er
     lua_getfield(L, -2, "key"); ti->key = lua_tostring(L, -1);
     lua_getfield(L, -3, "secret"); ti->secret = lua_tostring(L, -1);
     lua_settop(L, t);
+    lua_getfield(L, t, "restart");
+    r->restart_cmd = lua_tostring(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, t, "webhooks");
     if (lua_istable(L, -1)) {
         lua_getfield(L, -1, "listen");
@@ -367,7 +380,7 @@ static int cmd_run(int argc, char **argv)
         snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
         goto fail;
     }
-    if (ti.webhooks_listen) {
+    if (ti.webhooks_listen && needs_profile(&r, "webhooks")) {
         char host[256];
         int port = 0;
         if (sscanf(ti.webhooks_listen, "%255[^:]:%d", host, &port) != 2 ||

@@ -69,7 +69,7 @@ end
 
 local function describe(pattern)
   if pattern == nil then return "any message" end
-  if type(pattern) == "function" then return "a matching message" end
+  if type(pattern) == "function" then return "message matching the pattern" end
   local parts = {}
   for k, v in pairs(pattern) do
     parts[#parts + 1] = k .. "=" .. (type(v) == "table" and core.json_encode(v) or tostring(v))
@@ -264,6 +264,95 @@ function Conn:unsubscribe(channel)
   self:send { event = "pusher:unsubscribe", data = { channel = channel } }
 end
 
+-- ---------------------------------------------------------------- hand-made WebSocket
+
+-- A WebSocket client written out over raw TCP: it answers nothing by itself
+-- (no pong to any ping) and can send any frame, valid or not.
+local Raw = {}
+Raw.__index = Raw
+
+local function parse_frames(self)
+  local buf = self.buf
+  while #buf >= 2 do
+    local b1, b2 = buf:byte(1, 2)
+    local len, off = b2 & 0x7f, 3
+    if len == 126 then
+      if #buf < 4 then break end
+      len, off = string.unpack(">I2", buf, 3), 5
+    elseif len == 127 then
+      if #buf < 10 then break end
+      len, off = string.unpack(">I8", buf, 3), 11
+    end
+    local key
+    if b2 & 0x80 ~= 0 then key, off = buf:sub(off, off + 3), off + 4 end
+    if #buf < off - 1 + len then break end
+    local payload = buf:sub(off, off + len - 1)
+    if key then payload = core.mask(payload, key) end
+    buf = buf:sub(off + len)
+    local f = { op = b1 & 0x0f, fin = b1 & 0x80 ~= 0, payload = payload, t = core.now() }
+    if f.op == 1 then f.msg = parse_frame { kind = "text", raw = payload, t = f.t } end
+    if f.op == 8 and #payload >= 2 then f.code, f.reason = string.unpack(">I2", payload), payload:sub(3) end
+    self.frames[#self.frames + 1] = f
+  end
+  self.buf = buf
+end
+
+function Raw:pump()
+  while true do
+    local f = self.h:pop()
+    if not f then break end
+    self.buf = self.buf .. f.raw
+  end
+  if not self.response then
+    local e = self.buf:find("\r\n\r\n", 1, true)
+    if not e then return end
+    self.response = self.buf:sub(1, e + 3)
+    self.status = tonumber(self.response:match("^HTTP/1%.1 (%d+)"))
+    self.buf = self.buf:sub(e + 4)
+  end
+  parse_frames(self)
+end
+
+function Raw:is_closed()
+  local s = self.h:state()
+  return s == "closed" or s == "failed"
+end
+
+-- The next frame matching pred (a function of {op, fin, payload, msg, code}).
+function Raw:expect_frame(pred, opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:pump()
+    for i, f in ipairs(self.frames) do
+      if not pred or pred(f) then return table.remove(self.frames, i) end
+    end
+    if self:is_closed() then return nil, "TCP connection closed" end
+    if core.now() >= deadline then return nil, string.format("no such frame within %d ms", within) end
+    wait(deadline)
+  end
+end
+
+-- A frame with any opcode, FIN and RSV bits; masked unless opts.mask == false.
+function Raw:send_frame(op, payload, opts)
+  opts = opts or {}
+  local b1 = (opts.fin == false and 0 or 0x80) | ((opts.rsv or 0) << 4) | op
+  local mask = opts.mask ~= false and 0x80 or 0
+  local n = #payload
+  local head
+  if n < 126 then head = string.pack("BB", b1, mask | n)
+  elseif n < 65536 then head = string.pack(">BBI2", b1, mask | 126, n)
+  else head = string.pack(">BBI8", b1, mask | 127, n) end
+  if mask ~= 0 then
+    local key = string.pack(">I4", math.random(0, 0xffffffff))
+    return self.h:send("binary", head .. key .. core.mask(payload, key))
+  end
+  return self.h:send("binary", head .. payload)
+end
+
+function Raw:send_text(text) return self:send_frame(1, text) end
+function Raw:close() self.h:close() end
+
 -- ---------------------------------------------------------------- the case object
 
 local Case = {}
@@ -314,6 +403,36 @@ function Case:connect(opts)
   return c
 end
 
+-- A hand-made WebSocket connection (see Raw) to the target, upgraded with
+-- the same path and query as connect(); returns it once the server answered
+-- the upgrade, or ends the scenario (rules not reached) if it did not.
+function Case:raw_open(opts)
+  opts = opts or {}
+  local tls, host, port = target.url:match("^ws(s?)://([^:/]+):?(%d*)")
+  if tls == "s" then error({ ps_abort = "raw connections need a ws:// target (no TLS)" }, 0) end
+  port = tonumber(port) or 80
+  local app = app_of(self, opts.app)
+  local q = opts.query or { protocol = 7, client = "pushspec", version = "0.1.0" }
+  local path = (opts.path or ("/app/" .. app.key)) .. "?" .. encode_query(q)
+  local r = setmetatable({ h = core.raw_open(host, port), case = self, buf = "", frames = {} }, Raw)
+  r.h:send("binary", table.concat({
+    "GET " .. path .. " HTTP/1.1", "Host: " .. host .. ":" .. port, "Upgrade: websocket",
+    "Connection: Upgrade", "Sec-WebSocket-Key: cHVzaHNwZWMtcmF3LWtleQ==", "Sec-WebSocket-Version: 13",
+    "", "" }, "\r\n"))
+  local deadline = core.now() + scaled(DEFAULT_WITHIN)
+  while not r.response do
+    r:pump()
+    if r:is_closed() or core.now() >= deadline then
+      error({ ps_abort = "the server did not answer a hand-made WebSocket upgrade" }, 0)
+    end
+    if not r.response then wait(deadline) end
+  end
+  if r.status ~= 101 then
+    error({ ps_abort = "hand-made WebSocket upgrade answered " .. tostring(r.status) }, 0)
+  end
+  return r
+end
+
 -- A connection that got its connection_established; a failure ends the
 -- scenario (rules not yet checked are reported as not reached).
 function Case:open(opts)
@@ -355,10 +474,18 @@ end
 
 -- A channel name unique to this scenario and run: concurrent scenarios share
 -- one server, so they must never share a channel.
+-- The scenario id goes in for readability, with the words that name channel
+-- kinds shortened: some servers look for "private-" or "cache-" anywhere.
 function Case:channel(prefix)
   self._n = self._n + 1
-  return string.format("%s%s-%s-%d", prefix or "", self.spec.id, run_nonce, self._n)
+  local id = self.spec.id:gsub("private", "prv"):gsub("presence", "prs"):gsub("cache", "cch")
+    :gsub("encrypted", "enc"):gsub("client", "cln")
+  return string.format("%s%s-%s-%d", prefix or "", id, run_nonce, self._n)
 end
+
+-- Name the input a destructive scenario is about to send: if the server dies,
+-- the report names this input.
+function Case:input(what) core.log("input: " .. what) end
 
 function Case:sign_channel(socket_id, channel, channel_data, app)
   app = app_of(self, app)
@@ -467,12 +594,14 @@ function Case:_finish()
     if not c:is_closed() then c:pump() end
     received = received + c.received
   end
+  local noted = {}
   for _, item in ipairs(self._violations) do
     local v = item.v
     local info = core.rule(v.rule)
     if declared[v.rule] and not (v.should and info and not info.should) then
       core.check(v.rule, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
-    elseif v.should or not declared[v.rule] then
+    elseif (v.should or not declared[v.rule]) and not noted[v.rule .. v.text] then
+      noted[v.rule .. v.text] = true   -- once per scenario, not once per frame
       core.log("note: " .. v.rule .. ": " .. v.text)
     end
   end
@@ -498,6 +627,26 @@ function api.run_case(spec)
   local t = new_case(spec)
   spec.run(t)
   t:_finish()
+end
+
+-- Is the server still serving? Returns ok, why (run by C after destructive cases).
+function api.liveness()
+  local t = new_case { id = "liveness", rules = {} }
+  local ok, err = pcall(function()
+    local c = t:connect()
+    local m, why = c:established { within = 3000 }
+    if not m then error("no connection_established: " .. why, 0) end
+    local ch = t:channel("pub-")
+    c:subscribe(ch)
+    local s, why2 = c:subscribed(ch, { within = 3000 })
+    if not s then error("subscribe failed: " .. why2, 0) end
+    local res = t:trigger { channel = ch, name = "alive", data = "1" }
+    if res.status ~= 200 then error("trigger answered " .. res.status .. " " .. (res.error or res.body), 0) end
+    local e, why3 = c:expect({ event = "alive" }, { within = 3000 })
+    if not e then error("the triggered event was not delivered: " .. why3, 0) end
+  end)
+  if ok then return true, "" end
+  return false, type(err) == "table" and tostring(err.ps_abort) or tostring(err)
 end
 
 local function register(spec)
@@ -548,7 +697,8 @@ function api.specs() return specs end
 function api.set_target(path, over)
   local t = {}
   if path then
-    local chunk, err = loadfile(path, "t", new_env { env = core.getenv })
+    local dir = path:match("^(.*)/[^/]*$") or "."
+    local chunk, err = loadfile(path, "t", new_env { env = core.getenv, target_dir = dir })
     if not chunk then error("cannot read target " .. err, 0) end
     local ok, v = pcall(chunk)
     if not ok then error("target " .. path .. ": " .. tostring(v), 0) end
@@ -589,6 +739,9 @@ function api.set_target(path, over)
       error(where .. ": webhooks = { listen = \"HOST:PORT\" } (where the server sends its webhooks)", 0)
     end
     t.profiles.webhooks = t.profiles.webhooks or { app = t.app, listen = t.webhooks.listen }
+  end
+  if t.restart ~= nil and type(t.restart) ~= "string" then
+    error(where .. ": restart must be a shell command (a string)", 0)
   end
   t.limits = t.limits or {}
   target = t

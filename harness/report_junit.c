@@ -16,11 +16,14 @@ static void put_transcript(FILE *f, const cJSON *sc)
     const cJSON *tr = cJSON_GetObjectItemCaseSensitive(sc, "transcript");
     if (!cJSON_GetArraySize(tr))
         return;
-    fputs("\nTranscript (ms since the scenario started, connection, > sent / < received / ! event):\n", f);
+    fputs("\nTranscript (ms since the scenario started, connection, &gt; sent / &lt; received / ! event):\n", f);
     const cJSON *e;
     cJSON_ArrayForEach(e, tr) {
-        fprintf(f, "  %6.0f #%-2.0f %s %-6s ", ps_rep_num(e, "t_ms"), ps_rep_num(e, "conn"),
-                ps_rep_str(e, "dir"), ps_rep_str(e, "kind"));
+        fprintf(f, "  %6.0f #%-2.0f ", ps_rep_num(e, "t_ms"), ps_rep_num(e, "conn"));
+        ps_rep_escape(f, ps_rep_str(e, "dir"), 0);
+        fputc(' ', f);
+        ps_rep_escape(f, ps_rep_str(e, "kind"), 0);
+        fputc(' ', f);
         ps_rep_escape(f, ps_rep_str(e, "text"), 0);
         if (ps_rep_num(e, "bytes") > 0)
             fprintf(f, " [... %.0f bytes in all]", ps_rep_num(e, "bytes"));
@@ -83,7 +86,8 @@ static void failure_message(const cJSON *rule, char *out, size_t outlen)
         snprintf(what, sizeof(what), "%s", ps_rep_str(rule, "verdict"));
     }
     /* a SHOULD failure is a warning unless the run was --strict; say so */
-    int warn = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure"));
+    int warn = !strcmp(ps_rep_str(rule, "strength"), "SHOULD") &&
+               !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure"));
     char full[400];
     snprintf(full, sizeof(full), "%s%s", warn ? "(SHOULD: a warning, not counted without --strict) " : "",
              what);

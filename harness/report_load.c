@@ -1,5 +1,6 @@
 /* Loading result files for the report writers, and the small readers and the
  * escaper they share. */
+#define _POSIX_C_SOURCE 200809L   /* strdup */
 #include "report.h"
 
 #include <errno.h>
@@ -287,31 +288,41 @@ int ps_rep_close(FILE *f, const char *path, char *err, size_t errlen)
 char *ps_rep_oneline(const char *s, size_t max, char *out, size_t outlen)
 {
     size_t w = 0, lim = max < outlen ? max : outlen - 1;
-    int space = 0, cut = 0;
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+    int space = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_next(p, &cp);
+        const char *bytes = (const char *)p;
+        p += n;
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
             space = w > 0;
             continue;
         }
-        if (w + space + 1 > lim) {
-            cut = 1;
+        if (!xml_allowed(cp))
+            continue;
+        if (cp == 0xFFFD) {   /* invalid bytes, or a real U+FFFD: either way these 3 */
+            bytes = "\xEF\xBF\xBD";
+            n = 3;
+        }
+        if (w + space + n > lim) {
+            /* cut: drop whole characters until "..." fits */
+            while (w > 0 && w + 3 > lim)
+                while (w > 0 && ((unsigned char)out[--w] & 0xC0) == 0x80)
+                    ;
+            if (w + 3 <= lim) {
+                memcpy(out + w, "...", 3);
+                w += 3;
+            }
             break;
         }
         if (space)
             out[w++] = ' ';
         space = 0;
-        out[w++] = *p;
+        memcpy(out + w, bytes, n);
+        w += n;
     }
-    if (cut) {
-        w = w > 3 ? w - 3 : 0;
-        while (w > 0 && ((unsigned char)out[w] & 0xC0) == 0x80)   /* back off to a lead byte */
-            w--;
-        memcpy(out + w, "...", lim - w >= 3 ? 4 : 1);
-        if (lim - w < 3)
-            out[w] = '\0';
-    } else {
-        out[w] = '\0';
-    }
+    out[w] = '\0';
     return out;
 }
 

@@ -33,10 +33,11 @@ static void put_code(FILE *f, const char *s)
 /* Plain text (target names): escape what Markdown or a table would take. */
 static void put_text(FILE *f, const char *s)
 {
-    for (const char *p = s; *p; p++) {
+    char line[256];
+    for (const char *p = ps_rep_oneline(s, 200, line, sizeof(line)); *p; p++) {
         if (strchr("\\`*_[]<>|#~", *p))
             fputc('\\', f);
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+        fputc(*p, f);
     }
 }
 
@@ -58,7 +59,7 @@ static void put_summary(FILE *f, const cJSON *res)
     fprintf(f, ", %d skip", t.skip);
     if (t.xfail) fprintf(f, ", %d expected-fail", t.xfail);
     if (t.xpass) fprintf(f, ", %d unexpected-pass", t.xpass);
-    fprintf(f, " (%d rules, %.0f scenarios, %.1f s)\n", t.rules, ps_rep_num(sum, "scenarios"),
+    fprintf(f, " (%d rule%s, %.0f scenarios, %.1f s)\n", t.rules, t.rules == 1 ? "" : "s", ps_rep_num(sum, "scenarios"),
             ps_rep_num(sum, "wall_ms") / 1000.0);
 }
 
@@ -67,7 +68,8 @@ static const char *verdict_label(const cJSON *rule)
     const char *c = ps_rep_class(rule);
     if (!strcmp(c, "xpass"))
         return "unexpected pass";
-    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure")))
+    if (!strcmp(ps_rep_str(rule, "strength"), "SHOULD") &&
+        !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure")))
         return !strcmp(c, "fail") ? "fail (warning)" : !strcmp(c, "error") ? "error (warning)"
                                                                          : "timeout (warning)";
     return c;

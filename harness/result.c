@@ -169,6 +169,52 @@ void ps_results_free(ps_results *res)
     memset(res, 0, sizeof(*res));
 }
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t len;
+    unsigned int cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0) len = 2, cp = p[0] & 0x1f;
+    else if ((p[0] & 0xf0) == 0xe0) len = 3, cp = p[0] & 0x0f;
+    else if ((p[0] & 0xf8) == 0xf0) len = 4, cp = p[0] & 0x07;
+    else return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    static const unsigned int min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+static char *printable(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = malloc(n * 4 + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)text + i;
+        size_t l = utf8_len(p, n - i);
+        if (l == 0 || (l == 1 && *p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+            w += sprintf(w, "\\x%02x", *p);
+            i++;
+        } else {
+            memcpy(w, p, l);
+            w += l;
+            i += l;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 char *ps_redact(const char *text, const char *secret)
 {
     static const char mark[] = "<redacted>";
@@ -176,7 +222,7 @@ char *ps_redact(const char *text, const char *secret)
     if (!text)
         return NULL;
     if (sl < 4)   /* too short to redact without mangling ordinary text */
-        return strdup(text);
+        return printable(text);
     size_t n = 0;
     for (const char *p = strstr(text, secret); p; p = strstr(p + sl, secret))
         n++;
@@ -193,7 +239,9 @@ char *ps_redact(const char *text, const char *secret)
         p = hit + sl;
     }
     strcpy(w, p);
-    return out;
+    char *clean = printable(out);
+    free(out);
+    return clean;
 }
 
 static void add_redacted(cJSON *o, const char *name, const char *text, const char *secret)
@@ -228,15 +276,15 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", s->id);
-    cJSON_AddStringToObject(o, "title", s->title ? s->title : "");
-    cJSON_AddStringToObject(o, "file", s->file ? s->file : "");
+    add_redacted(o, "title", s->title, secret);
+    add_redacted(o, "file", s->file, secret);
     cJSON_AddNumberToObject(o, "line", s->line);
     cJSON_AddStringToObject(o, "verdict", ps_verdict_name(s->verdict));
     cJSON_AddNumberToObject(o, "duration_ms", (double)(s->end_ms - s->start_ms));
     if (s->message)
         add_redacted(o, "message", s->message, secret);
     if (s->err_source)
-        cJSON_AddStringToObject(o, "source", s->err_source);
+        add_redacted(o, "source", s->err_source, secret);
     cJSON *tags = cJSON_AddArrayToObject(o, "tags");
     for (size_t i = 0; i < s->ntags; i++)
         cJSON_AddItemToArray(tags, cJSON_CreateString(s->tags[i]));
@@ -277,10 +325,10 @@ static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret
     if (expectation_name(rr->x))
         cJSON_AddStringToObject(o, "expectation", expectation_name(rr->x));
     if (rr->expect_reason)
-        cJSON_AddStringToObject(o, "baseline_reason", rr->expect_reason);
+        add_redacted(o, "baseline_reason", rr->expect_reason, secret);
     cJSON_AddBoolToObject(o, "counts_as_failure", ps_results_counts_as_failure(rr, strict));
     if (rr->reason[0])
-        cJSON_AddStringToObject(o, "reason", rr->reason);
+        add_redacted(o, "reason", rr->reason, secret);
     if (rr->where && rr->v != PS_V_SKIP)
         cJSON_AddStringToObject(o, "scenario", rr->where->id);
     if (rr->check && (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)) {
@@ -308,12 +356,12 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     cJSON_AddStringToObject(root, "finished_at", when);
     cJSON_AddBoolToObject(root, "strict", strict);
     cJSON *tg = cJSON_AddObjectToObject(root, "target");
-    cJSON_AddStringToObject(tg, "name", t->name ? t->name : "");
+    add_redacted(tg, "name", t->name, t->secret);
     cJSON_AddStringToObject(tg, "role", t->role ? t->role : "server");
-    cJSON_AddStringToObject(tg, "url", t->url ? t->url : "");
-    cJSON_AddStringToObject(tg, "http_url", t->http_url ? t->http_url : "");
-    cJSON_AddStringToObject(tg, "app_id", t->app_id ? t->app_id : "");
-    cJSON_AddStringToObject(tg, "key", t->key ? t->key : "");
+    add_redacted(tg, "url", t->url, t->secret);
+    add_redacted(tg, "http_url", t->http_url, t->secret);
+    add_redacted(tg, "app_id", t->app_id, t->secret);
+    add_redacted(tg, "key", t->key, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
 
     size_t nsel = 0;

@@ -56,7 +56,9 @@ typedef struct {
 int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
                           const ps_target_info *t, int strict, char *err, size_t errlen);
 
-/* Copy text with every occurrence of secret replaced by "<redacted>". */
+/* Copy text with every occurrence of secret replaced by "<redacted>", and
+ * bytes that are not valid UTF-8 (or are control characters) written as \xNN,
+ * so reports stay valid JSON/XML/HTML whatever a peer sent. */
 char *ps_redact(const char *text, const char *secret);
 
 #endif

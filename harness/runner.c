@@ -65,8 +65,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     if (s->instr > the_runner->instr_limit) {
         /* fire on every instruction from now on so a pcall loop can't swallow it */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "runaway script: over %lld instructions without waiting on I/O (an endless loop?)",
-                   the_runner->instr_limit);
+        char msg[160];   /* luaL_error knows no %lld */
+        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
+                 "(an endless loop?)", the_runner->instr_limit);
+        luaL_error(L, "%s", msg);
     }
 }
 
@@ -358,7 +360,8 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
     s->verdict = agg == PS_V_NONE ? PS_V_PASS : agg;
     if (msg && !s->message)
         s->message = strdup(msg);
-    ps_console_scenario_done(r, s);
+    if (!s->probe)
+        ps_console_scenario_done(r, s);
 }
 
 /* file:line of the innermost scenario-file frame of a failed coroutine */
@@ -389,6 +392,11 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         return;
     }
     if (st == LUA_OK) {
+        if (s->probe && nres >= 1) {
+            s->probe_ok = lua_toboolean(s->co, -nres);
+            const char *why = nres >= 2 ? lua_tostring(s->co, -nres + 1) : NULL;
+            s->probe_why = strdup(why ? why : "");
+        }
         finish(r, s, END_DONE, NULL);
         return;
     }
@@ -410,7 +418,7 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
     free(msg);
 }
 
-static void start(ps_runner *r, ps_scenario *s)
+static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
 {
     lua_State *L = r->L;
     s->state = PS_S_RUNNING;
@@ -421,74 +429,191 @@ static void start(ps_runner *r, ps_scenario *s)
     s->co = lua_newthread(L);
     s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
     *(ps_scenario **)lua_getextraspace(s->co) = s;
-    push_api(r, s->co, "run_case");
+    push_api(r, s->co, fn);
+    if (s->probe) {
+        resume(r, s, 0);
+        return;
+    }
     lua_rawgeti(s->co, LUA_REGISTRYINDEX, s->specref);
     ps_console_scenario_start(r, s);
     resume(r, s, 1);
 }
 
-static int is_slow(const ps_scenario *s)
+static void start(ps_runner *r, ps_scenario *s) { start_fn(r, s, "run_case"); }
+
+static int has_tag(const ps_scenario *s, const char *tag)
 {
     for (size_t i = 0; i < s->ntags; i++)
-        if (strcmp(s->tags[i], "slow") == 0)
+        if (strcmp(s->tags[i], tag) == 0)
             return 1;
     return 0;
 }
 
+/* One round: sleep until I/O or the nearest timer, then resume whoever is due. */
+static void step(ps_runner *r, ps_scenario **list, size_t n)
+{
+    int64_t now = ps_now_ms(), wake_at = now + 250;
+    for (size_t i = 0; i < n; i++) {
+        ps_scenario *s = list[i];
+        if (s->state != PS_S_RUNNING)
+            continue;
+        if (s->wake)
+            wake_at = now;
+        if (s->wait_until < wake_at)
+            wake_at = s->wait_until;
+        if (s->deadline < wake_at)
+            wake_at = s->deadline;
+    }
+    ps_loop_service(wake_at);
+    now = ps_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        ps_scenario *s = list[i];
+        if (s->state != PS_S_RUNNING)
+            continue;
+        if (now >= s->deadline) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
+                     (double)(now - s->start_ms) / 1000.0);
+            finish(r, s, END_TIMEOUT, msg);
+        } else if (s->wake || now >= s->wait_until) {
+            resume(r, s, 0);
+        }
+    }
+    ps_ws_reap(0);
+    ps_http_reap(0);
+}
+
+static void run_alone(ps_runner *r, ps_scenario *s)
+{
+    start(r, s);
+    while (s->state == PS_S_RUNNING)
+        step(r, &s, 1);
+}
+
+/* Is the server still up? A fresh connection subscribes and gets a triggered event. */
+static int probe(ps_runner *r, char *why, size_t whylen)
+{
+    ps_scenario p = { 0 };
+    ps_scenario *pp = &p;
+    p.probe = 1;
+    p.id = "liveness";
+    p.timeout_s = 12;
+    start_fn(r, &p, "liveness");
+    while (p.state == PS_S_RUNNING)
+        step(r, &pp, 1);
+    int ok = p.probe_ok;
+    snprintf(why, whylen, "%s", p.probe_why ? p.probe_why : p.message ? p.message : "no answer");
+    free(p.probe_why);
+    free(p.message);
+    free(p.err_source);
+    free(p.conns);
+    free(p.reqs);
+    free(p.checks);
+    ps_transcript_free(&p.tr);
+    return ok;
+}
+
+/* The last frame or request a scenario sent: the input a dead server died of. */
+static const char *last_sent(const ps_scenario *s)
+{
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (strcmp(e->kind, "log") == 0 && strncmp(e->text, "input: ", 7) == 0)
+            return e->text + 7;
+    }
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (e->dir == '>' && strcmp(e->kind, "close") != 0)
+            return e->text;
+    }
+    return "(nothing sent)";
+}
+
+static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
+{
+    for (size_t i = 0; i < s->nrules; i++) {
+        ps_check *c = &s->checks[i];
+        c->v = v;
+        free(c->expected);
+        free(c->actual);
+        free(c->reason);
+        c->expected = expected ? strdup(expected) : NULL;
+        c->actual = v == PS_V_FAIL ? strdup(text) : NULL;
+        c->reason = v == PS_V_FAIL ? NULL : strdup(text);
+    }
+    s->verdict = v;
+    free(s->message);
+    s->message = strdup(text);
+}
+
+/* Destructive scenarios: alone, one after another, each followed by a liveness
+ * check; a server that died is restarted when the target says how. */
+static void run_destructive(ps_runner *r, ps_scenario *s)
+{
+    char why[512], text[3072];
+    if (r->down_reason) {
+        snprintf(text, sizeof(text), "not run: %s", r->down_reason);
+        s->state = PS_S_DONE;
+        overrule(s, PS_V_ERROR, NULL, text);
+        ps_console_scenario_done(r, s);
+        return;
+    }
+    run_alone(r, s);
+    if (probe(r, why, sizeof(why)))
+        return;
+    snprintf(text, sizeof(text), "the server stopped working after this input: %.2000s (liveness check: %s)",
+             last_sent(s), why);
+    overrule(s, PS_V_FAIL, "the server survives the input and keeps serving other connections", text);
+    fprintf(stderr, "destructive scenario %s took the server down: %s\n", s->id, text);
+    if (r->restart_cmd) {
+        fprintf(stderr, "restarting the server: %s\n", r->restart_cmd);
+        int rc = system(r->restart_cmd);
+        if (rc == 0 && probe(r, why, sizeof(why)))
+            return;
+        snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                 "(restart exit %d; %s)", s->id, rc, why);
+    } else {
+        snprintf(text, sizeof(text), "the server died at destructive scenario %s (no restart command in "
+                 "the target)", s->id);
+    }
+    r->down_reason = strdup(text);
+}
+
 void ps_runner_run(ps_runner *r)
 {
-    size_t total = 0, done = 0, running = 0;
+    size_t total = 0, concurrent = 0;
     ps_scenario **queue = calloc(r->nsc + 1, sizeof(*queue));
-    /* slow scenarios first, so they overlap everything else */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < r->nsc; i++)
-            if (r->sc[i]->selected && is_slow(r->sc[i]) == !pass)
-                queue[total++] = r->sc[i];
-    size_t next = 0;
+    /* slow scenarios first, so they overlap everything else; destructive last */
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < r->nsc; i++) {
+            ps_scenario *s = r->sc[i];
+            int kind = has_tag(s, "destructive") ? 2 : has_tag(s, "slow") ? 0 : 1;
+            if (s->selected && kind == pass)
+                queue[total++] = s;
+        }
+    while (concurrent < total && !has_tag(queue[concurrent], "destructive"))
+        concurrent++;
     r->wall_start_ms = ps_now_ms();
-    while (done < total) {
-        while (running < (size_t)r->jobs && next < total) {
+    size_t next = 0, done = 0;
+    while (done < concurrent) {
+        size_t running = 0;
+        for (size_t i = 0; i < next; i++)
+            running += queue[i]->state == PS_S_RUNNING;
+        while (running < (size_t)r->jobs && next < concurrent) {
             start(r, queue[next++]);
             running++;
         }
-        int64_t now = ps_now_ms(), wake_at = now + 250;
+        step(r, queue, next);
+        done = running = 0;
         for (size_t i = 0; i < next; i++) {
-            ps_scenario *s = queue[i];
-            if (s->state != PS_S_RUNNING)
-                continue;
-            if (s->wake)
-                wake_at = now;
-            if (s->wait_until < wake_at)
-                wake_at = s->wait_until;
-            if (s->deadline < wake_at)
-                wake_at = s->deadline;
+            running += queue[i]->state == PS_S_RUNNING;
+            done += queue[i]->state == PS_S_DONE;
         }
-        ps_loop_service(wake_at);
-        now = ps_now_ms();
-        for (size_t i = 0; i < next; i++) {
-            ps_scenario *s = queue[i];
-            if (s->state != PS_S_RUNNING)
-                continue;
-            if (now >= s->deadline) {
-                char msg[128];
-                snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
-                         (double)(now - s->start_ms) / 1000.0);
-                finish(r, s, END_TIMEOUT, msg);
-            } else if (s->wake || now >= s->wait_until) {
-                resume(r, s, 0);
-            }
-        }
-        running = 0;
-        done = 0;
-        for (size_t i = 0; i < next; i++) {
-            if (queue[i]->state == PS_S_RUNNING)
-                running++;
-            else if (queue[i]->state == PS_S_DONE)
-                done++;
-        }
-        ps_ws_reap(0);
-        ps_http_reap(0);
         ps_console_progress(r, done, total, running);
+    }
+    for (size_t i = concurrent; i < total; i++) {
+        run_destructive(r, queue[i]);
+        ps_console_progress(r, i + 1, total, 0);
     }
     r->wall_end_ms = ps_now_ms();
     free(queue);
@@ -521,6 +646,7 @@ void ps_runner_free(ps_runner *r)
         free(s);
     }
     free(r->sc);
+    free(r->down_reason);
     if (r->L)
         lua_close(r->L);
     r->L = NULL;

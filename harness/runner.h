@@ -52,6 +52,10 @@ typedef struct ps_scenario {
     size_t nreqs, capreqs;
     ps_transcript tr;
 
+    int probe;                   /* the built-in liveness check: not reported */
+    int probe_ok;
+    char *probe_why;
+
     /* outcome */
     ps_verdict verdict;          /* pass, fail, error, timeout, skip */
     char *message;               /* error/timeout/skip text, or first failure */
@@ -72,6 +76,8 @@ typedef struct {
     int apiref;                  /* registry ref of the prelude's table */
     int64_t wall_start_ms, wall_end_ms;
     long long instr_limit;       /* per resume */
+    const char *restart_cmd;     /* target.restart: brings a dead server back */
+    char *down_reason;           /* set once the server died and stayed down */
 } ps_runner;
 
 /* The scenario whose coroutine is running on L (NULL on the main thread). */

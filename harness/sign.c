@@ -736,12 +736,17 @@ char *ps_b64_encode(const unsigned char *bin, size_t len)
 long ps_b64_decode(const char *text, size_t len, unsigned char *out, size_t outmax)
 {
     size_t binlen = 0;
+    unsigned char none; /* libsodium declares bin nonnull, even for bin_maxlen 0 */
     if (len == 0)
         return 0;
     if (!text || (!out && outmax > 0))
         return -1;
+    /* libsodium 1.0.18 decodes every byte >= 0x80 as '/' (signed char). */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return -1;
     /* With b64_end NULL, libsodium fails unless every byte is consumed. */
-    if (sodium_base642bin(out, outmax, text, len, NULL, &binlen, NULL,
+    if (sodium_base642bin(out ? out : &none, outmax, text, len, NULL, &binlen, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0)
         return -1;
     if (binlen > LONG_MAX)

@@ -74,6 +74,39 @@ ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript
     return c;
 }
 
+ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
+                      void (*notify_cb)(void *), void *owner, char *err, size_t errlen)
+{
+    struct lws_client_connect_info i;
+    ps_ws *c = calloc(1, sizeof(*c));
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->state = PS_WS_CONNECTING;
+    c->raw = 1;
+    c->tr = tr;
+    c->num = num;
+    c->notify = notify_cb;
+    c->owner = owner;
+    memset(&i, 0, sizeof(i));
+    i.context = ps_loop_ctx();
+    i.address = host;
+    i.port = port;
+    i.host = host;
+    i.method = "RAW";
+    i.local_protocol_name = "pushspec-ws";
+    i.opaque_user_data = c;
+    i.pwsi = &c->wsi;
+    note(c, '!', "connect", "raw TCP", 7);
+    if (!lws_client_connect_via_info(&i) && c->state == PS_WS_CONNECTING) {
+        c->state = PS_WS_FAILED;
+        c->wsi = NULL;
+        snprintf(c->error, sizeof(c->error), "could not start connecting to %.200s:%d", host, port);
+    }
+    return c;
+}
+
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len)
 {
     if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED || c->want_close)
@@ -98,7 +131,7 @@ int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len)
 
 void ps_ws_close(ps_ws *c, int code, const char *reason)
 {
-    if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED)
+    if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED || c->want_close)
         return;
     c->want_close = 1;
     c->close_code_out = code ? code : 1000;
@@ -257,8 +290,8 @@ static int on_writeable(ps_ws *c, struct lws *wsi)
         c->out_head = o->next;
         if (!c->out_head)
             c->out_tail = NULL;
-        note(c, '>', kind[o->kind], (const char *)o->buf + LWS_PRE, o->len);
-        int n = lws_write(wsi, o->buf + LWS_PRE, o->len, mode[o->kind]);
+        note(c, '>', c->raw ? "bytes" : kind[o->kind], (const char *)o->buf + LWS_PRE, o->len);
+        int n = lws_write(wsi, o->buf + LWS_PRE, o->len, c->raw ? LWS_WRITE_RAW : mode[o->kind]);
         free(o);
         if (n < 0)
             return -1;
@@ -266,8 +299,15 @@ static int on_writeable(ps_ws *c, struct lws *wsi)
             lws_callback_on_writable(wsi);
         return 0;
     }
+    if (c->want_close && c->raw) {
+        note(c, '>', "close", "raw TCP", 7);
+        return -1;
+    }
+    if (c->want_close && c->close_sent)
+        return -1;
     if (c->want_close) {
         char msg[160];
+        c->close_sent = 1;
         int n = snprintf(msg, sizeof(msg), "%d %s", c->close_code_out, c->close_reason_out);
         note(c, '>', "close", msg, (size_t)n);
         lws_close_reason(wsi, (enum lws_close_status)c->close_code_out,
@@ -293,6 +333,7 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     if (!c)
         return 0;
     switch (reason) {
+    case LWS_CALLBACK_RAW_CONNECTED:
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         c->state = PS_WS_OPEN;
         note(c, '!', "open", "", 0);
@@ -308,6 +349,12 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         note(c, '<', "pong", in, len);
         notify(c);
         break;
+    case LWS_CALLBACK_RAW_RX:
+        note(c, '<', "bytes", in, len);
+        push_frame(c, PS_FRAME_BINARY, in, len);
+        notify(c);
+        break;
+    case LWS_CALLBACK_RAW_WRITEABLE:
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         return on_writeable(c, wsi);
     case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: {
@@ -330,6 +377,7 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         note(c, '!', "error", c->error, strlen(c->error));
         on_gone(c, wsi, PS_WS_FAILED);
         break;
+    case LWS_CALLBACK_RAW_CLOSE:
     case LWS_CALLBACK_CLIENT_CLOSED:
         note(c, '!', "closed", "", 0);
         on_gone(c, wsi, PS_WS_CLOSED);

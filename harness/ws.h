@@ -42,7 +42,7 @@ typedef struct ps_ws {
     int rx_oversize;
 
     struct ps_out *out_head, *out_tail;
-    int want_close, close_code_out;
+    int want_close, close_sent, close_code_out;
     char close_reason_out[124];
 
     int close_code;                /* from the server's close frame; 0 if none */
@@ -53,12 +53,17 @@ typedef struct ps_ws {
     int http_status;               /* upgrade answer when it was not 101 */
     int pongs;                     /* pong frames received */
     int released;
+    int raw;                       /* a plain TCP connection: bytes in, bytes out */
     struct ps_ws *next_dead;
 } ps_ws;
 
 /* Start connecting to url (ws:// or wss://) with path (query included). */
 ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript *tr, int num,
                   void (*notify)(void *), void *owner, char *err, size_t errlen);
+/* A raw TCP connection to host:port on the same loop (sends and receives
+ * bytes as PS_SEND_BINARY / PS_FRAME_BINARY chunks), for hand-made frames. */
+ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
+                      void (*notify)(void *), void *owner, char *err, size_t errlen);
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len);
 void ps_ws_close(ps_ws *c, int code, const char *reason);
 ps_frame *ps_ws_pop(ps_ws *c);       /* caller frees */

@@ -13,10 +13,14 @@ return {
     client_events_disabled = { app = { id = "app-noclient", key = "key-noclient", secret = "secret-noclient" } },
     client_event_rate = { app = { id = "app-rate", key = "key-rate", secret = "secret-rate" }, per_second = 5 },
     presence_limit = { app = { id = "app-presence", key = "key-presence", secret = "secret-presence" }, members = 3 },
+    user_authentication = { app = { id = "app-users", key = "key-users", secret = "secret-users" } },
   },
 
   -- ci/soketi.json sends the main app's webhooks here; pushspec listens for them.
   webhooks = { listen = "127.0.0.1:6002" },
 
   limits = { max_payload = 10240 },
+
+  -- Destructive scenarios may take the server down: this brings it back.
+  restart = "bash " .. target_dir .. "/../soketi.sh restart >/dev/null",
 }

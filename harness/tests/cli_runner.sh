@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# The runner against a real server (soketi, see ci/soketi.sh): throwaway
-# scenarios that error, loop forever, overrun their deadline, break the
-# sandbox rules, meet a baseline, get selected by flags, leak the secret, or
-# sleep side by side; each run's JSON result is checked.
+# The runner against a real server (soketi: bash ci/soketi.sh start; its URL is
+# PUSHSPEC_TEST_WS, default ws://127.0.0.1:6001): throwaway scenarios that error,
+# loop, overrun deadlines, probe the sandbox, meet baselines, get selected, leak
+# the secret or sleep side by side; each run's JSON result is checked.
 #   bash harness/tests/cli_runner.sh PATH/TO/pushspec SOURCE_DIR
-# PUSHSPEC_TEST_WS (default ws://127.0.0.1:6001) is the server's URL.
 set -u
 
 ps=${1:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
-src=${2:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
 ws=${PUSHSPEC_TEST_WS:-ws://127.0.0.1:6001}
 app_id=app-main key=key-main secret=secret-main
 unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
@@ -24,8 +22,9 @@ check_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1" "$2" "$3"; fi; }
 check_has() { # what, regex, text
     if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1" "text matching /$2/" "$3"; fi
 }
-check_below() { # what, limit, value
-    if [[ "$3" =~ ^[0-9]+$ ]] && [ "$3" -lt "$2" ]; then ok; else fail "$1" "a number below $2" "$3"; fi
+check_range() { # what, min, max, value: min <= value < max
+    if [[ "$4" =~ ^[0-9]+$ ]] && [ "$4" -ge "$2" ] && [ "$4" -lt "$3" ]; then ok
+    else fail "$1" "a number from $2 to below $3" "$4"; fi
 }
 
 tmp=$(mktemp -d)
@@ -47,9 +46,12 @@ run() {
     local name=$1
     shift
     rm -f "$tmp/$name.json"
-    timeout 120 "$ps" run --url "$ws" --app-id "$app_id" --key "$key" --secret "$secret" \
+    timeout "${limit:-120}" "$ps" run --url "$ws" --app-id "$app_id" --key "$key" --secret "$secret" \
         --json "$tmp/$name.json" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
     rc=$?
+    # 2 is an infrastructure error (is soketi still up?), 124 the timeout: say why
+    if [ "$rc" -le 1 ]; then ok
+    else fail "run $name finishes" "exit status 0 or 1" "$rc: $(tail -n 2 "$tmp/$name.err")"; fi
     python3 - "$tmp/$name.json" >"$tmp/$name.flat" 2>&1 <<'EOF'
 import json, sys
 def walk(path, v):
@@ -61,7 +63,7 @@ def walk(path, v):
         text = v if isinstance(v, str) else json.dumps(v)
         print(".".join(path) + "=" + text.replace("\\", "\\\\").replace("\n", "\\n"))
 try:
-    walk([], json.load(open(sys.argv[1])))
+    walk([], json.load(open(sys.argv[1], encoding="utf-8")))
 except Exception as e:
     print("unreadable result: %s" % e)
 EOF
@@ -69,7 +71,7 @@ EOF
 # v NAME PATH: the value at PATH in run NAME's result.
 v() {
     awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); hit = 1; exit }
-        END { if (!hit) print "<no " k " in the result>" }' "$tmp/$1.flat"
+        END { if (!hit) print "<not in the result>" }' "$tmp/$1.flat"
 }
 # ids NAME: the ids of the scenarios that ran, sorted, space-separated.
 ids() { sed -n 's/^scenarios\.\([^.=]*\)\.id=.*/\1/p' "$tmp/$1.flat" | sort | tr '\n' ' ' | sed 's/ $//'; }
@@ -100,18 +102,16 @@ ps.scenario { id = "undeclared", title = "checks a rule it did not declare", rul
   run = function(t) t:check("CEV-1", true, "x", "y") end }
 ps.scenario { id = "sandbox", title = "sees no escape hatch", rules = { "SUB-2" },
   run = function(t)
-    local visible = { os = os, io = io, require = require, load = load, dofile = dofile,
+    local names, visible = {}, { os = os, io = io, require = require, load = load, dofile = dofile,
       loadfile = loadfile, debug = debug, collectgarbage = collectgarbage, package = package,
       coroutine = coroutine, ["string.dump"] = string.dump }
-    local names = {}
     for name in pairs(visible) do names[#names + 1] = name end
-    table.sort(names)
     t:check("SUB-2", #names == 0, "none visible", "visible: " .. table.concat(names, " "))
   end }
 EOF
 err_line=$(grep -n 'ERROR LINE' "$tmp/basic/errors.lua" | cut -d: -f1)
-
-run errors --scenarios "$tmp/basic" --filter 'err-*,ok-*'
+# --jobs 1: each scenario starts only when the one before it has ended.
+run errors --scenarios "$tmp/basic" --filter 'err-*,ok-*' --jobs 1
 check_eq "a MUST rule errored: exit status" 1 "$rc"
 check_eq "Lua error: scenario verdict" error "$(v errors scenarios.err-nil-index.verdict)"
 check_eq "Lua error: rule verdict" error "$(v errors rules.CONN-1.verdict)"
@@ -120,25 +120,30 @@ check_has "Lua error: result names the file and line" "errors\.lua:$err_line([^0
 check_has "Lua error: message says what went wrong" "nil" "$(v errors scenarios.err-nil-index.message)"
 check_eq "the run goes on after a Lua error" pass "$(v errors scenarios.ok-plain.verdict)"
 
-run basic --scenarios "$tmp/basic" --filter 'runaway-*,deadline,undeclared,sandbox,ok-*'
+run basic --scenarios "$tmp/basic" --filter 'runaway-*,deadline,undeclared,sandbox,ok-*' --jobs 1
 check_eq "runaways, deadline, undeclared rule: exit status" 1 "$rc"
 for id in runaway-loop runaway-pcall; do
     check_eq "$id: verdict" error "$(v basic "scenarios.$id.verdict")"
     check_has "$id: message mentions runaway" "runaway" "$(v basic "scenarios.$id.message")"
-    check_below "$id: stopped well before its 15 s deadline (ms)" 7500 "$(v basic "scenarios.$id.duration_ms")"
+    check_range "$id: stopped well before its 15 s deadline (ms)" 0 7500 "$(v basic "scenarios.$id.duration_ms")"
 done
-check_eq "the run goes on after runaways" pass "$(v basic scenarios.ok-plain.verdict)"
+check_eq "the run goes on after runaways" "pass error" \
+    "$(v basic scenarios.sandbox.verdict) $(v basic scenarios.undeclared.verdict)"
 check_eq "deadline: verdict" timeout "$(v basic scenarios.deadline.verdict)"
 check_eq "deadline: rule verdict" timeout "$(v basic rules.CONN-3.verdict)"
-ms=$(v basic scenarios.deadline.duration_ms)
-check_below "deadline: ends about 1 s in (ms)" 5000 "$ms"
-check_below "deadline: does not end before 1 s (ms below 1000)" 100 "$((1000 - ${ms//[^0-9]/0}))"
+check_range "deadline: ends about 1 s in (ms)" 950 5000 "$(v basic scenarios.deadline.duration_ms)"
 check_eq "undeclared rule: verdict" error "$(v basic scenarios.undeclared.verdict)"
 check_has "undeclared rule: message names the rule" "CEV-1" "$(v basic scenarios.undeclared.message)"
 check_eq "undeclared rule: gives CEV-1 no verdict" skip "$(v basic rules.CEV-1.verdict)"
-check_eq "sandbox: nothing dangerous visible" "pass" "$(v basic scenarios.sandbox.verdict)"
-check_eq "sandbox: its check saw nothing" "<no scenarios.sandbox.rules.SUB-2.actual in the result>" \
-    "$(v basic scenarios.sandbox.rules.SUB-2.actual)"
+check_eq "sandbox: nothing dangerous visible (verdict, what it saw)" "pass <not in the result>" \
+    "$(v basic scenarios.sandbox.verdict) $(v basic scenarios.sandbox.rules.SUB-2.actual)"
+
+# An xpcall message handler that loops forever: the whole run must not hang.
+mkdir -p "$tmp/xpcall"
+printf 'ps.scenario { id = "runaway-handler", title = "x", rules = { "PING-1" }, run = function(t)\n%s\nend }\n' \
+    '  xpcall(function() while true do end end, function() while true do end end)' >"$tmp/xpcall/x.lua"
+limit=15 run xpcall --scenarios "$tmp/xpcall"
+check_has "runaway xpcall handler: message mentions runaway" "runaway" "$(v xpcall scenarios.runaway-handler.message)"
 
 # ---- baselines and SHOULD rules
 mkdir -p "$tmp/verdicts"
@@ -198,7 +203,6 @@ sel "--filter with a comma" "other-delta sel-beta" --filter 'sel-beta,SUB-2'
 sel "--tag" "other-gamma sel-alpha" --tag slow
 sel "--exclude-tag" "other-delta sel-beta" --exclude-tag slow
 sel "--tag with --exclude-tag" "sel-beta" --tag net --exclude-tag slow
-sel "--filter with --tag" "other-gamma" --filter 'other-*' --tag net
 
 # ---- the secret stays out of every report
 mkdir -p "$tmp/secret"
@@ -226,6 +230,19 @@ check_has "secret: print reaches the transcript, redacted" '^print: <redacted>$'
 check_eq "secret: the error message is redacted" "boom <redacted>" \
     "$(v secret scenarios.leak-error.message | sed 's/^.*: boom/boom/')"
 
+# ---- the result is UTF-8 JSON even when a transcript holds bytes that are not
+mkdir -p "$tmp/utf8"
+cat >"$tmp/utf8/u.lua" <<'EOF'
+ps.scenario { id = "bad-utf8", title = "sends invalid UTF-8, then fails", rules = { "FRAME-4" },
+  run = function(t)
+    t:open():send_raw('{"event":"pusher:ping","data":{"x":"\255\254"}}')
+    t:check("FRAME-4", false, "a failure, so the transcript is kept", "")
+  end }
+EOF
+run utf8 --scenarios "$tmp/utf8"
+check_eq "invalid UTF-8 in a frame: the result is still UTF-8 JSON" "bad-utf8" \
+    "$(ids utf8)$(grep '^unreadable' "$tmp/utf8.flat")"
+
 # ---- scenarios wait side by side
 mkdir -p "$tmp/sleep"
 cat >"$tmp/sleep/sleep.lua" <<'EOF'
@@ -242,9 +259,9 @@ run sleep --scenarios "$tmp/sleep"
 check_eq "10 sleepers: exit status" 0 "$rc"
 check_eq "10 sleepers: all pass" "10 x pass" \
     "$(grep -E '^scenarios\.[^.]+\.verdict=' "$tmp/sleep.flat" | cut -d= -f2 | sort | uniq -c | awk '{print $1 " x " $2}')"
-check_below "10 sleepers of 1 s: wall time (ms)" 5000 "$(v sleep summary.wall_ms)"
-check_eq "10 sleepers: the shortest slept its second" 1 \
-    "$(grep -E '^scenarios\.[^.]+\.duration_ms=' "$tmp/sleep.flat" | cut -d= -f2 | sort -n | head -1 | awk '{print ($1 >= 1000)}')"
+check_range "10 sleepers of 1 s: wall time (ms)" 1000 5000 "$(v sleep summary.wall_ms)"
+check_range "10 sleepers: the shortest slept its second (ms)" 1000 5000 \
+    "$(grep -E '^scenarios\.[^.]+\.duration_ms=' "$tmp/sleep.flat" | cut -d= -f2 | sort -n | head -1)"
 
 echo "cli_runner: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

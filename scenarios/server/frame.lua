@@ -36,3 +36,25 @@ scenario {
     t:check("FRAME-1", seen >= 10, "at least 10 server messages to inspect", seen .. " messages")
   end,
 }
+
+scenario {
+  id = "frame-data-encoding",
+  title = "pusher:error, pong, subscription_error and signin_success carry data as a JSON string",
+  rules = { "FRAME-6" },
+  wire = { "FRAME-6" },
+  run = function(t)
+    local c = t:open()
+    c:send { event = "pusher:ping", data = {} }
+    c:expect { event = "pusher:pong" }
+    local pub = t:channel("pub-")
+    c:subscribe(pub)
+    c:subscribed(pub)
+    c:subscribe(t:channel("private-"), { auth = t.app.key .. ":" .. string.rep("0", 64) })
+    c:expect(function(m) return m.event == "pusher:subscription_error" or m.event == "pusher:error" end)
+    local user_data = ps.json.encode { id = "frame-6-" .. c.socket_id }
+    c:send { event = "pusher:signin", data = { auth = t:sign_user(c.socket_id, user_data), user_data = user_data } }
+    c:expect({ event = "pusher:signin_success" }, { within = 2000 })
+    c:send { event = "client-on-public", channel = pub, data = {} }
+    c:expect({ event = "pusher:error" }, { within = 1000 })
+  end,
+}

@@ -1,0 +1,196 @@
+-- CEV: client events (RULES.md "CEV — client events").
+local scenario = ps.scenario
+
+-- n connections (of app, default the main one) subscribed to ch; presence
+-- members are user_id PREFIX-i with user_info {i = i}.
+local function members(t, rule, ch, n, app, prefix)
+  local conns = {}
+  for i = 1, n do
+    conns[i] = t:open { app = app }
+    local opts = nil
+    if ps.channel_kind(ch):find("presence") then
+      opts = { user = { user_id = prefix .. "-" .. i, user_info = { i = i } } }
+    end
+    conns[i]:subscribe(ch, opts)
+  end
+  for i = 1, n do
+    local m, why = conns[i]:subscribed(ch)
+    t:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
+  end
+  return conns
+end
+
+-- The top-level user_id of a received message (as text), or nil.
+local function user_id_of(m)
+  local root = ps.json.decode(m.raw)
+  return type(root) == "table" and root.user_id ~= nil and tostring(root.user_id) or nil
+end
+
+local function client_event(c, ch, name, data)
+  c:send { event = name, channel = ch, data = data }
+end
+
+-- Positive control for a "not delivered" check: an HTTP-triggered event on ch
+-- reaches the witness, so a silent witness was really listening.
+local function control(t, rule, witness, ch, app)
+  local res = t:trigger({ channel = ch, name = "control", data = "still here" }, { app = app })
+  t:require(rule, res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)
+  local m, why = witness:expect { event = "control", channel = ch }
+  t:require(rule, m, "the witness gets the control event triggered after the client event", why)
+end
+
+-- A pusher:error answer on c, or nil and why.
+local function error_answer(c, within)
+  return c:expect({ event = "pusher:error" }, { within = within or 2000 })
+end
+
+scenario {
+  id = "cev-private-relay",
+  title = "A client- event on a private channel reaches the other subscribers, not the sender",
+  rules = { "CEV-1" },
+  run = function(t)
+    local ch = t:channel("private-")
+    local c = members(t, "CEV-1", ch, 3)
+    client_event(c[1], ch, "client-greeting", { text = "hi", n = 1 })
+    for i = 2, 3 do
+      local m, why = c[i]:expect { event = "client-greeting", channel = ch }
+      t:check("CEV-1", m and type(m.payload) == "table" and m.payload.text == "hi" and m.payload.n == 1,
+        "subscriber " .. i .. " gets client-greeting on " .. ch .. " with data {text: hi, n: 1}", m or why)
+    end
+    local quiet, echo = c[1]:expect_silence(1000, { event = "client-greeting" })
+    t:check("CEV-1", quiet, "the sender does not get its own client-greeting back", echo)
+    -- positive control: the sender's connection does receive client events of others
+    client_event(c[2], ch, "client-reply", { text = "back" })
+    local m, why = c[1]:expect { event = "client-reply", channel = ch }
+    t:check("CEV-1", m ~= nil, "the first sender gets client-reply sent by another subscriber", m or why)
+  end,
+}
+
+scenario {
+  id = "cev-presence-relay",
+  title = "A client- event on a presence channel reaches the other members, not the sender, with the sender's user_id",
+  rules = { "CEV-1", "CEV-5" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local prefix = t:channel("")
+    local c = members(t, "CEV-1", ch, 3, nil, prefix)
+    client_event(c[1], ch, "client-wave", { hand = "left" })
+    for i = 2, 3 do
+      local m, why = c[i]:expect { event = "client-wave", channel = ch }
+      t:check("CEV-1", m and type(m.payload) == "table" and m.payload.hand == "left",
+        "member " .. i .. " gets client-wave on " .. ch .. " with data {hand: left}", m or why)
+      if m then
+        t:check("CEV-5", user_id_of(m) == prefix .. "-1",
+          "the delivered client-wave carries user_id " .. prefix .. "-1 (the sender)", m)
+      else
+        t:check("CEV-5", false, "a delivered client-wave carrying the sender's user_id", why)
+      end
+    end
+    local quiet, echo = c[1]:expect_silence(1000, { event = "client-wave" })
+    t:check("CEV-1", quiet, "the sender does not get its own client-wave back", echo)
+    client_event(c[3], ch, "client-wave-back", "plain string data")
+    local m, why = c[1]:expect { event = "client-wave-back", channel = ch }
+    t:check("CEV-1", m and m.data == "plain string data",
+      "the first sender gets client-wave-back (string data) sent by member 3", m or why)
+    if m then
+      t:check("CEV-5", user_id_of(m) == prefix .. "-3",
+        "the delivered client-wave-back carries user_id " .. prefix .. "-3 (its sender)", m)
+    end
+  end,
+}
+
+scenario {
+  id = "cev-public-refused",
+  title = "A client event on a public channel is refused with pusher:error and not delivered",
+  rules = { "CEV-2" },
+  run = function(t)
+    local ch = t:channel("pub-")
+    local c = members(t, "CEV-2", ch, 2)
+    client_event(c[1], ch, "client-shout", { text = "public" })
+    local err, why = error_answer(c[1])
+    t:check("CEV-2", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
+    local quiet, leaked = c[2]:expect_silence(1000, { event = "client-shout" })
+    t:check("CEV-2", quiet, "the other subscriber of " .. ch .. " does not get client-shout", leaked)
+    control(t, "CEV-2", c[2], ch)
+  end,
+}
+
+scenario {
+  id = "cev-without-prefix",
+  title = "An event a client sends without the client- prefix is not delivered",
+  rules = { "CEV-3" },
+  run = function(t)
+    local ch = t:channel("private-")
+    local c = members(t, "CEV-3", ch, 2)
+    for _, name in ipairs { "greeting", "my-client-greeting" } do
+      client_event(c[1], ch, name, { text = "no prefix" })
+      local quiet, leaked = c[2]:expect_silence(1000, { event = name })
+      t:check("CEV-3", quiet, "the other subscriber does not get '" .. name .. "' sent by a client", leaked)
+    end
+    -- positive control: the same sender's client- event does arrive
+    client_event(c[1], ch, "client-greeting", { text = "prefixed" })
+    local m, why = c[2]:expect { event = "client-greeting", channel = ch }
+    t:check("CEV-3", m ~= nil, "the other subscriber gets a later client-greeting from the same sender", m or why)
+  end,
+}
+
+scenario {
+  id = "cev-not-subscribed",
+  title = "A client event on a channel the sender is not subscribed to is not delivered",
+  rules = { "CEV-4" },
+  run = function(t)
+    local ch = t:channel("private-")
+    local witness = members(t, "CEV-4", ch, 1)[1]
+    local stranger = t:open()
+    client_event(stranger, ch, "client-intrude", { from = "never subscribed" })
+    local quiet, leaked = witness:expect_silence(1000, { event = "client-intrude" })
+    t:check("CEV-4", quiet, "the subscriber does not get client-intrude from a connection never subscribed", leaked)
+    local leaver = members(t, "CEV-4", ch, 1)[1]
+    leaver:unsubscribe(ch)
+    t:sleep(300)
+    client_event(leaver, ch, "client-after-leaving", { from = "unsubscribed" })
+    quiet, leaked = witness:expect_silence(1000, { event = "client-after-leaving" })
+    t:check("CEV-4", quiet, "the subscriber does not get client-after-leaving from a connection that unsubscribed",
+      leaked)
+    control(t, "CEV-4", witness, ch)
+  end,
+}
+
+scenario {
+  id = "cev-rate-limit",
+  title = "Client events over the app's rate are answered with pusher:error 4301",
+  rules = { "CEV-6" },
+  profile = "client_event_rate",
+  run = function(t)
+    local rate = t:profile("client_event_rate").per_second or 10
+    local ch = t:channel("private-")
+    local c = members(t, "CEV-6", ch, 2, "client_event_rate")
+    local sent = rate * 4
+    for i = 1, sent do client_event(c[1], ch, "client-burst", { i = i }) end
+    local err, why = c[1]:expect({ event = "pusher:error" }, { within = 3000 })
+    local code = err and type(err.payload) == "table" and err.payload.code
+    t:check("CEV-6", code == 4301, sent .. " client events at once (rate " .. rate ..
+      "/s) give pusher:error with code 4301", err or why)
+    local got = 0
+    while c[2]:expect({ event = "client-burst" }, { within = 300 }) do got = got + 1 end
+    t:log("the other subscriber got " .. got .. " of " .. sent .. " client-burst events")
+  end,
+}
+
+scenario {
+  id = "cev-disabled-app",
+  title = "An app with client events off does not deliver them",
+  rules = { "CEV-7" },
+  profile = "client_events_disabled",
+  run = function(t)
+    local app = "client_events_disabled"
+    local ch = t:channel("private-")
+    local c = members(t, "CEV-7", ch, 2, app)
+    client_event(c[1], ch, "client-muted", { text = "off" })
+    local quiet, leaked = c[2]:expect_silence(1000, { event = "client-muted" })
+    t:check("CEV-7", quiet, "the other subscriber does not get client-muted", leaked)
+    local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
+    if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
+    control(t, "CEV-7", c[2], ch, app)
+  end,
+}

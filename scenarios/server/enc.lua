@@ -1,0 +1,65 @@
+-- ENC: end-to-end encrypted channels (RULES.md "ENC — encrypted channels").
+local scenario = ps.scenario
+
+-- Any 32 raw bytes will do as the app's encryption master key: the server
+-- never sees it, it only relays what the publisher encrypted.
+local MASTER_B64 = ps.b64.encode("pushspec-enc-master-key-32-bytes")
+
+local function subscribed_conns(t, rule, ch, n)
+  local conns = {}
+  for i = 1, n do
+    conns[i] = t:open()
+    conns[i]:subscribe(ch)
+  end
+  for i = 1, n do
+    local m, why = conns[i]:subscribed(ch)
+    t:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
+  end
+  return conns
+end
+
+scenario {
+  id = "enc-relay-unchanged",
+  title = "The server relays an encrypted payload unchanged",
+  rules = { "ENC-1" },
+  run = function(t)
+    local ch = t:channel("private-encrypted-")
+    local shared = ps.shared_secret(ch, MASTER_B64)
+    local plaintext = '{"message":"h\\u00e9llo \226\130\172 secret","n":42}'
+    local data = ps.encrypt(shared, plaintext)
+    local c = subscribed_conns(t, "ENC-1", ch, 1)[1]
+    local res = t:trigger { channel = ch, name = "sealed", data = data }
+    t:require("ENC-1", res.status == 200, "the trigger on " .. ch .. " is accepted (HTTP 200)",
+      res.status .. " " .. res.body)
+    local m, why = c:expect { event = "sealed", channel = ch }
+    t:require("ENC-1", m, "the encrypted event arrives on " .. ch, why)
+    t:check("ENC-1", m.data_kind == "string" and m.data == data,
+      "data is the byte-identical string " .. data, m)
+    local p = type(m.decoded) == "table" and m.decoded or {}
+    local opened = type(p.nonce) == "string" and type(p.ciphertext) == "string" and
+      ps.decrypt(shared, p.nonce, p.ciphertext)
+    t:check("ENC-1", opened == plaintext, "the received nonce and ciphertext decrypt to " .. plaintext,
+      opened and ("decrypts to " .. opened) or ("does not decrypt: " .. m.raw))
+  end,
+}
+
+scenario {
+  id = "enc-client-events-refused",
+  title = "Client events on an encrypted channel are refused",
+  rules = { "ENC-2" },
+  run = function(t)
+    local ch = t:channel("private-encrypted-")
+    local c = subscribed_conns(t, "ENC-2", ch, 2)
+    local shared = ps.shared_secret(ch, MASTER_B64)
+    c[1]:send { event = "client-sealed", channel = ch, data = ps.json.decode(ps.encrypt(shared, '"from a client"')) }
+    local quiet, leaked = c[2]:expect_silence(1000, { event = "client-sealed" })
+    t:check("ENC-2", quiet, "the other subscriber of " .. ch .. " does not get client-sealed", leaked)
+    local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
+    if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
+    -- positive control: the other subscriber was listening
+    local res = t:trigger { channel = ch, name = "control", data = ps.encrypt(shared, '"control"') }
+    t:require("ENC-2", res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)
+    local m, why = c[2]:expect { event = "control", channel = ch }
+    t:require("ENC-2", m, "the other subscriber gets the control event triggered afterwards", why)
+  end,
+}

@@ -1,0 +1,124 @@
+-- FRAME-4, FRAME-5: hostile client input (RULES.md "FRAME — message format").
+-- One scenario per input, tagged destructive: they run last, one at a time,
+-- and the harness checks after each that the server still serves, so an input
+-- that kills the server is named exactly.
+local scenario = ps.scenario
+
+-- Close codes that document a refusal: the Pusher ranges and RFC 6455's
+-- protocol error, unsupported data, invalid payload, policy and too big.
+local function documented(code)
+  return code and ((code >= 4000 and code <= 4399) or code == 1002 or code == 1003 or code == 1007 or
+    code == 1008 or code == 1009)
+end
+
+local function nested(depth)
+  return string.rep('{"a":', depth) .. "1" .. string.rep("}", depth)
+end
+
+-- send(c, t) sends the input on a fresh connection.
+local INPUTS = {
+  { id = "invalid-json", what = "invalid JSON", send = function(c) c:send_raw('{"event":"pusher:ping",') end },
+  { id = "truncated-json", what = "truncated JSON", send = function(c) c:send_raw('{"event":"pusher:subscri') end },
+  { id = "not-an-object", what = "a JSON array", send = function(c) c:send_raw('["pusher:ping",{}]') end },
+  { id = "json-scalar", what = "a JSON number", send = function(c) c:send_raw("42") end },
+  { id = "missing-event", what = "an object without event", send = function(c) c:send_raw('{"data":{}}') end },
+  { id = "event-not-string", what = "a numeric event", send = function(c) c:send_raw('{"event":12,"data":{}}') end },
+  { id = "deep-nesting", what = "JSON nested 10000 deep",
+    send = function(c) c:send_raw('{"event":"pusher:ping","data":' .. nested(10000) .. "}") end },
+  { id = "binary-frame", what = "a binary frame", send = function(c) c:send_binary('{"event":"pusher:ping","data":{}}') end },
+  { id = "invalid-utf8", what = "a text frame with invalid UTF-8",
+    send = function(c) c:send_raw('{"event":"pusher:ping","data":{"x":"\xff\xfe\xc0\xaf"}}') end },
+  { id = "oversized", what = "a 1.1 MiB frame",
+    send = function(c) c:send_raw('{"event":"client-big","channel":"x","data":"' .. string.rep("x", 1153434) .. '"}') end },
+  { id = "subscribe-no-data", what = 'pusher:subscribe without data',
+    send = function(c) c:send_raw('{"event":"pusher:subscribe"}') end },
+  { id = "subscribe-data-string", what = "pusher:subscribe whose data is a string",
+    send = function(c) c:send_raw('{"event":"pusher:subscribe","data":"my-channel"}') end },
+  { id = "subscribe-data-number", what = "pusher:subscribe whose data is a number",
+    send = function(c) c:send_raw('{"event":"pusher:subscribe","data":7}') end },
+  { id = "subscribe-no-channel", what = "pusher:subscribe without a channel",
+    send = function(c) c:send_raw('{"event":"pusher:subscribe","data":{}}') end },
+  { id = "subscribe-channel-not-string", what = "pusher:subscribe whose channel is a number",
+    send = function(c) c:send_raw('{"event":"pusher:subscribe","data":{"channel":12}}') end },
+  { id = "unsubscribe-no-channel", what = "pusher:unsubscribe without a channel",
+    send = function(c) c:send_raw('{"event":"pusher:unsubscribe","data":{}}') end },
+  { id = "unsubscribe-data-string", what = "pusher:unsubscribe whose data is a string",
+    send = function(c) c:send_raw('{"event":"pusher:unsubscribe","data":"x"}') end },
+  { id = "signin-no-data", what = "pusher:signin without data",
+    send = function(c) c:send_raw('{"event":"pusher:signin"}') end },
+  { id = "signin-data-string", what = "pusher:signin whose data is a string",
+    send = function(c) c:send_raw('{"event":"pusher:signin","data":"x"}') end },
+  { id = "signin-user-data-not-json", what = "pusher:signin whose user_data is not JSON",
+    send = function(c) c:send_raw('{"event":"pusher:signin","data":{"auth":"a:b","user_data":"{nope"}}') end },
+}
+
+for _, input in ipairs(INPUTS) do
+  scenario {
+    id = "frame-hostile-" .. input.id,
+    title = "The server survives " .. input.what .. " and refuses it with a documented error or close",
+    rules = { "FRAME-4" },
+    tags = { "destructive" },
+    timeout = 20,
+    run = function(t)
+      local ch = t:channel("pub-")
+      local bystander = t:open()
+      bystander:subscribe(ch)
+      t:require("FRAME-4", bystander:subscribed(ch), "a bystander subscribed to " .. ch)
+      local victim = t:open()
+      t:input(input.what)
+      input.send(victim)
+      local answer = victim:expect(function(m) return m.event == "pusher:error" end, { within = 1200 })
+      local closed = not answer and victim:expect_close { within = 300 }
+      local ok = answer ~= nil or (closed and documented(closed.code))
+      t:check("FRAME-4", ok, "pusher:error or a close with a documented code for " .. input.what,
+        answer or (closed and closed.text) or "no answer and the connection stayed open")
+      local res = t:trigger { channel = ch, name = "still-alive", data = "1" }
+      local m, why = bystander:expect({ event = "still-alive" }, { within = 3000 })
+      t:check("FRAME-4", res.status == 200 and m ~= nil, "another connection keeps getting events",
+        m and "" or (res.status .. " " .. (res.error ~= "" and res.error or res.body) .. "; " .. tostring(why)))
+    end,
+  }
+end
+
+scenario {
+  id = "frame-unknown-pusher-event",
+  title = "Unknown pusher: events are answered with pusher:error or ignored",
+  rules = { "FRAME-5" },
+  tags = { "destructive" },
+  run = function(t)
+    local c = t:open()
+    t:input("pusher:no_such_event and a client-sent pusher_internal:member_added")
+    c:send { event = "pusher:no_such_event", data = { x = 1 } }
+    c:send { event = "pusher_internal:member_added", channel = t:channel("presence-"), data = { user_id = "x" } }
+    c:send { event = "pusher:ping", data = {} }
+    local pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
+    t:check("FRAME-5", pong ~= nil, "the connection still answers pusher:ping after unknown pusher: events",
+      pong or why)
+    for _, m in ipairs(c.inbox) do
+      t:check("FRAME-5", m.event == "pusher:error", "nothing but pusher:error in answer", m)
+    end
+  end,
+}
+
+local BAD_BODIES = {
+  { what = "a JSON array", body = "[]" },
+  { what = "a numeric name and string channels", body = '{"name":5,"channels":"x","data":"{}"}' },
+  { what = "no channels", body = '{"name":"x","data":"{}"}' },
+  { what = "data as an object", body = '{"name":"x","channels":["a"],"data":{"k":1}}' },
+  { what = "a null body", body = "null" },
+}
+
+scenario {
+  id = "frame-hostile-http-bodies",
+  title = "HTTP API bodies of the wrong shape are refused with 4xx and the server survives",
+  rules = { "FRAME-4" },
+  tags = { "destructive" },
+  run = function(t)
+    for _, case in ipairs(BAD_BODIES) do
+      t:input("POST /events with a body of " .. case.what .. ": " .. case.body)
+      local res = t:api("POST", "/events", { body = case.body })
+      t:check("FRAME-4", res.status >= 400 and res.status < 500, "HTTP 4xx for a body with " .. case.what,
+        res.status == 0 and res.error or (res.status .. " " .. res.body))
+    end
+  end,
+}

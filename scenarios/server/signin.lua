@@ -1,0 +1,236 @@
+-- SIGNIN: user authentication (RULES.md "SIGNIN — user authentication"), and
+-- EVT-5, events sent to a signed-in user through #server-to-user-ID.
+local scenario = ps.scenario
+
+local SUCCESS = "pusher:signin_success"
+local ZERO_SIG = string.rep("0", 64)
+
+-- Sign-in needs an app that allows it. Servers that switch sign-in on per app
+-- (soketi: enableUserAuthentication) offer one as the target profile
+-- `user_authentication`; without that profile the main app is used.
+local PROFILE = "user_authentication"
+local function users_app(t)
+  if t:profile(PROFILE) then return PROFILE end
+  return nil
+end
+local function users_key(t)
+  local p = t:profile(PROFILE)
+  return p and (p.app or p).key or t.app.key
+end
+local function open(t) return (t:open { app = users_app(t) }) end
+
+-- Send pusher:signin with user_data (an exact JSON string), signed for this
+-- connection unless auth is given.
+local function send_signin(t, c, user_data, auth)
+  auth = auth or t:sign_user(c.socket_id, user_data, users_app(t))
+  c:send { event = "pusher:signin", data = { auth = auth, user_data = user_data } }
+end
+
+-- The server's answer to a signin: signin_success or pusher:error (or nil, why).
+local function answer(c, within)
+  local m, why = c:expect(function(m) return m.event == SUCCESS or m.event == "pusher:error" end,
+    { within = within or 3000 })
+  if not m then why = why:gsub("a matching message", "pusher:signin_success or pusher:error") end
+  return m, why
+end
+
+-- Sign c in as user id (user_data {"id": id}); stops the scenario if refused.
+local function sign_in(t, rule, c, id)
+  local user_data = ps.json.encode { id = id }
+  send_signin(t, c, user_data)
+  local m, why = answer(c)
+  t:require(rule, m and m.event == SUCCESS, "pusher:signin_success for user " .. id, m or why)
+  return m
+end
+
+-- Whether the server refused a signin on c: a pusher:error or a close (4009
+-- when a close code is sent), and never signin_success. Returns ok, seen.
+local function refused(c)
+  local m, why = answer(c)
+  if m and m.event == SUCCESS then return false, m end
+  if not m and not c:is_closed() then return false, why end
+  local closed = c:expect_close { within = 1000 }
+  if closed and closed.code and closed.code ~= 4009 then
+    return false, (m and (m.raw .. " then ") or "") .. closed.text .. " (a close code other than 4009)"
+  end
+  local seen = m and m.raw or ""
+  if closed then seen = seen .. (seen ~= "" and " then " or "") .. closed.text end
+  if c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success" end
+  return true, seen
+end
+
+scenario {
+  id = "signin-success",
+  title = "A valid pusher:signin yields pusher:signin_success carrying the user_data",
+  rules = { "SIGNIN-1" },
+  run = function(t)
+    local c = open(t)
+    local user_data = '{"id":"' .. t:channel("") .. '","user_info":{"name":"Ann \\u00c9"},"watchlist":[]}'
+    send_signin(t, c, user_data)
+    local m, why = answer(c)
+    t:require("SIGNIN-1", m and m.event == SUCCESS, "pusher:signin_success after a valid pusher:signin", m or why)
+    local got = type(m.payload) == "table" and m.payload.user_data
+    t:check("SIGNIN-1", got == user_data, "data.user_data is the user_data sent: " .. user_data, m)
+    -- the connection stays usable after signing in
+    c:send { event = "pusher:ping", data = {} }
+    local pong
+    pong, why = c:expect { event = "pusher:pong" }
+    t:check("SIGNIN-1", pong ~= nil, "the signed-in connection still answers pusher:ping", pong or why)
+  end,
+}
+
+scenario {
+  id = "signin-bad-signature",
+  title = "A pusher:signin with a bad signature is refused",
+  rules = { "SIGNIN-2" },
+  run = function(t)
+    local id = t:channel("")
+    local user_data = ps.json.encode { id = id }
+    local c1 = open(t)
+    send_signin(t, c1, user_data, users_key(t) .. ":" .. ZERO_SIG)
+    local ok, seen = refused(c1)
+    t:check("SIGNIN-2", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)", seen)
+    local c2, other = open(t), open(t)
+    send_signin(t, c2, user_data, t:sign_user(other.socket_id, user_data, users_app(t)))
+    ok, seen = refused(c2)
+    t:check("SIGNIN-2", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
+    local c3 = open(t)
+    send_signin(t, c3, ps.json.encode { id = id .. "-admin" }, t:sign_user(c3.socket_id, user_data, users_app(t)))
+    ok, seen = refused(c3)
+    t:check("SIGNIN-2", ok, "user_data changed after signing is refused", seen)
+  end,
+}
+
+scenario {
+  id = "signin-user-data-without-id",
+  title = "A pusher:signin whose user_data has no id is refused",
+  rules = { "SIGNIN-3" },
+  run = function(t)
+    for _, user_data in ipairs { '{"name":"nobody"}', '{"user_id":"' .. t:channel("") .. '"}' } do
+      local c = open(t)
+      send_signin(t, c, user_data)
+      local ok, seen = refused(c)
+      t:check("SIGNIN-3", ok, "correctly signed user_data " .. user_data .. " is refused", seen)
+    end
+  end,
+}
+
+scenario {
+  id = "signin-watchlist-over-100",
+  title = "A watchlist over 100 ids gives signin_success plus pusher:error 4302",
+  rules = { "SIGNIN-4" },
+  run = function(t)
+    local id = t:channel("")
+    local watch = {}
+    for i = 1, 101 do watch[i] = id .. "-w" .. i end
+    local user_data = ps.json.encode { id = id, watchlist = ps.json.array(watch) }
+    local c = open(t)
+    send_signin(t, c, user_data)
+    local m, why = c:expect({ event = SUCCESS }, { within = 3000 })
+    t:check("SIGNIN-4", m ~= nil, "pusher:signin_success with a 101-id watchlist", m or why)
+    local err
+    err, why = c:expect({ event = "pusher:error" }, { within = 2000 })
+    local code = err and type(err.payload) == "table" and err.payload.code
+    t:check("SIGNIN-4", code == 4302, "pusher:error with code 4302 (watchlist over 100)", err or why)
+  end,
+}
+
+scenario {
+  id = "signin-watchlist-events",
+  title = "Watchlisted users coming online and going offline produce pusher_internal:watchlist_events",
+  rules = { "SIGNIN-5" },
+  run = function(t)
+    local id = t:channel("")
+    local friend = id .. "-friend"
+    -- the watchlist_events announcing `state` ("online"/"offline") for friend
+    local function about(state)
+      return function(m)
+        if m.event ~= "pusher_internal:watchlist_events" or type(m.payload) ~= "table" then return false end
+        for _, e in ipairs(type(m.payload.events) == "table" and m.payload.events or {}) do
+          if type(e) == "table" and e.name == state and type(e.user_ids) == "table" then
+            for _, u in ipairs(e.user_ids) do
+              if tostring(u) == friend then return true end
+            end
+          end
+        end
+        return false
+      end
+    end
+    local watcher = open(t)
+    send_signin(t, watcher, ps.json.encode { id = id .. "-watcher", watchlist = ps.json.array { friend } })
+    local m, why = answer(watcher)
+    t:require("SIGNIN-5", m and m.event == SUCCESS, "the watcher is signed in", m or why)
+    local f = open(t)
+    sign_in(t, "SIGNIN-5", f, friend)
+    m, why = watcher:expect(about("online"), { within = 3000 })
+    t:check("SIGNIN-5", m ~= nil, "pusher_internal:watchlist_events with an online event naming " .. friend,
+      m or why:gsub("a matching message", "watchlist_events (online)"))
+    f:close()
+    m, why = watcher:expect(about("offline"), { within = 3000 })
+    t:check("SIGNIN-5", m ~= nil, "pusher_internal:watchlist_events with an offline event naming " .. friend ..
+      " after it left", m or why:gsub("a matching message", "watchlist_events (offline)"))
+  end,
+}
+
+scenario {
+  id = "signin-terminate-connections",
+  title = "POST /users/ID/terminate_connections closes every connection of that user",
+  rules = { "SIGNIN-6" },
+  run = function(t)
+    local id = t:channel("")
+    local a, b, bystander = open(t), open(t), open(t)
+    sign_in(t, "SIGNIN-6", a, id)
+    sign_in(t, "SIGNIN-6", b, id)
+    sign_in(t, "SIGNIN-6", bystander, id .. "-other")
+    local res = t:api("POST", "/users/" .. id .. "/terminate_connections", { body = {}, app = users_app(t) })
+    t:require("SIGNIN-6", res.status == 200, "terminate_connections for " .. id .. " is accepted (HTTP 200)",
+      res.status .. " " .. res.body)
+    for n, c in ipairs { a, b } do
+      local closed, why = c:expect_close { within = 3000 }
+      t:check("SIGNIN-6", closed ~= nil, "connection " .. n .. " of user " .. id .. " is closed", closed or why)
+    end
+    bystander:send { event = "pusher:ping", data = {} }
+    local pong, why = bystander:expect { event = "pusher:pong" }
+    t:check("SIGNIN-6", pong ~= nil, "the connection of another user stays open", pong or why)
+  end,
+}
+
+scenario {
+  id = "signin-server-to-user",
+  title = "An event sent to #server-to-user-ID reaches that user's signed-in connections only",
+  rules = { "EVT-5" },
+  run = function(t)
+    local id = t:channel("")
+    local other_id = id .. "-other"
+    local a, b, other, anon = open(t), open(t), open(t), open(t)
+    sign_in(t, "EVT-5", a, id)
+    sign_in(t, "EVT-5", b, id)
+    sign_in(t, "EVT-5", other, other_id)
+    local pub = t:channel("pub-")
+    anon:subscribe(pub)
+    t:require("EVT-5", anon:subscribed(pub), "the anonymous connection is subscribed to " .. pub)
+    local res = t:trigger({ channel = "#server-to-user-" .. id, name = "personal", data = '{"for":"' .. id .. '"}' },
+      { app = users_app(t) })
+    t:require("EVT-5", res.status == 200, "the trigger to #server-to-user-" .. id .. " is accepted (HTTP 200)",
+      res.status .. " " .. res.body)
+    for n, c in ipairs { a, b } do
+      local m, why = c:expect { event = "personal" }
+      t:check("EVT-5", m and m.data == '{"for":"' .. id .. '"}',
+        "connection " .. n .. " of user " .. id .. " gets the event with its data", m or why)
+    end
+    local quiet, leaked = other:expect_silence(1000, { event = "personal" })
+    t:check("EVT-5", quiet, "the signed-in connection of user " .. other_id .. " does not get it", leaked)
+    quiet, leaked = anon:expect_silence(200, { event = "personal" })
+    t:check("EVT-5", quiet, "the anonymous connection does not get it", leaked)
+    -- positive controls: both silent connections were listening
+    res = t:trigger({ channel = "#server-to-user-" .. other_id, name = "personal-other", data = "x" },
+      { app = users_app(t) })
+    t:require("EVT-5", res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)
+    local m, why = other:expect { event = "personal-other" }
+    t:require("EVT-5", m, "user " .. other_id .. " gets an event sent to #server-to-user-" .. other_id, why)
+    res = t:trigger({ channel = pub, name = "control", data = "x" }, { app = users_app(t) })
+    t:require("EVT-5", res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)
+    m, why = anon:expect { event = "control", channel = pub }
+    t:require("EVT-5", m, "the anonymous connection gets a later event on " .. pub, why)
+  end,
+}
