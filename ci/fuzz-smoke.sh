@@ -16,7 +16,7 @@ cmake --build "$build" --target fuzz_all -j"$(nproc)" >"$build/fuzz-build.log" 2
   || { cat "$build/fuzz-build.log"; echo "fuzz-smoke: build failed"; exit 2; }
 
 targets="${FUZZ_TARGETS:-$(cd "$root/fuzz" && ls fuzz_*.c | sed 's/\.c$//')}"
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:${ASAN_OPTIONS:-}"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 passed=0 failed=0 summary=""
 

@@ -1,9 +1,9 @@
 /* ps_api_verify on hostile requests, checked against an independent reference
  * verifier: both must return the same status for every input.
  * Input: options byte, method \0 path \0 body \0 raw query (rest, NULs kept).
- * Options: bits 0-1 why buffer size; 2-3 grow the query (repeated up to or
- * past 64 KiB, or with 63 more params); 4 body NULL; 5 key NULL; 6 secret
- * NULL; 7 the clock near LLONG_MAX. */
+ * Options: bits 0-1 why buffer size; 2-3 grow the query (see grow(); modes
+ * 0 and 1 leave it alone, so most runs stay small); 4 body NULL; 5 key NULL;
+ * 6 secret NULL; 7 the clock near LLONG_MAX. */
 #include "sign.h"
 #include "fuzz_util.h"
 
@@ -223,25 +223,28 @@ static ps_api_status ref_verify(const char *method, const char *path, const char
     return st;
 }
 
-/* Hostile sizes: mode 1 repeats the query '&'-joined up to 64 KiB, mode 2
- * just past it, mode 3 appends 63 distinct parameters (the limit is 64). */
+/* Hostile sizes. Mode 2: the query repeated, then padded with empty '&'
+ * segments to exactly 64 KiB, or one byte past it when its length is odd.
+ * Mode 3: 63 distinct parameters appended (the limit is 64). */
 static char *grow(const char *q, size_t len, int mode, size_t *outlen)
 {
-    size_t limit = mode == 1 ? REF_MAX_QUERY : REF_MAX_QUERY + 1;
-    size_t cap = limit + len + 8 * 63 + 2, n = len;
-    char *out = malloc(cap);
+    size_t target = REF_MAX_QUERY + (len & 1), n = len;
+    char *out = malloc(target + len + 8 * 63 + 2);
 
     CHECK(out != NULL);
     memcpy(out, q, len);
-    if (mode == 3)
+    if (mode == 3) {
         for (int i = 0; i < 63; i++)
             n += (size_t)sprintf(out + n, "&x%d=", i);
-    else
-        while (n + 1 + len <= limit || (mode == 2 && n < limit)) {
+    } else {
+        while (n + 1 + len <= target) {
             out[n++] = '&';
             memcpy(out + n, q, len);
             n += len;
         }
+        while (n < target)
+            out[n++] = '&';
+    }
     *outlen = n;
     return out;
 }
@@ -257,7 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t qlen = fl.len[3], wl = whylens[opt & 3];
     /* exact-size copies without terminator: any over-read is an ASan error */
     int mode = opt >> 2 & 3;
-    char *q = mode ? grow(fl.f[3], qlen, mode, &qlen) : fz_dup(fl.f[3], qlen);
+    char *q = mode >= 2 ? grow(fl.f[3], qlen, mode, &qlen) : fz_dup(fl.f[3], qlen);
     char *raw = malloc(qlen ? qlen : 1), *why = wl ? malloc(wl) : NULL;
     const char *body = (opt & 16) ? NULL : fl.f[2];
     size_t blen = (opt & 16) ? 0 : fl.len[2];

@@ -20,8 +20,8 @@ static const char css[] =
 "h2{font-size:16px;margin:18px 0 8px}code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}"
 "table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d0d7de;padding:5px 8px;vertical-align:top}"
 "thead th{background:#eaeef2;text-align:left;position:sticky;top:0;z-index:2}"
-".summary td.n{text-align:right;font-variant-numeric:tabular-nums}.summary th,.summary td.mono,.transcript th{white-space:nowrap}"
-".summary .zero{color:#8c959f}"
+".summary td.n{text-align:right;font-variant-numeric:tabular-nums}.summary td.when,.transcript th{white-space:nowrap}"
+".summary td.target{max-width:24em;overflow-wrap:anywhere}.summary .v-xpass{box-shadow:none}.summary .zero{color:#8c959f}"
 ".sub{color:#57606a;font-size:12px}.res-ok{color:#1a7f37;font-weight:700}.res-failed{color:#cf222e;font-weight:700}"
 ".legend{margin:10px 0;display:flex;flex-wrap:wrap;gap:6px;align-items:center}"
 ".legend span{padding:2px 8px;border-radius:4px;font-size:12px}"
@@ -61,15 +61,16 @@ static const char js[] =
 "(function(){"
 "var ds=[].slice.call(document.querySelectorAll('td.cell details'));"
 "function sync(){document.body.classList.toggle('panel-open',ds.some(function(d){return d.open}))}"
+"function addr(u){try{history.replaceState(null,'',u)}catch(e){}}"   /* some browsers refuse on file: */
 "ds.forEach(function(d){d.addEventListener('toggle',function(){"
-"if(d.open){ds.forEach(function(o){if(o!==d)o.open=false});"
-"history.replaceState(null,'','#open='+d.parentNode.id)}"
-"else if(location.hash.indexOf(d.parentNode.id)>=0)history.replaceState(null,'',location.pathname);sync()})});"
+"if(d.open){ds.forEach(function(o){if(o!==d)o.open=false});addr('#open='+d.parentNode.id)}"
+"else if(location.hash.indexOf(d.parentNode.id)>=0)addr(location.pathname);sync()})});"
 "function fromHash(){var m=/[#&]open=([^&]+)/.exec(location.hash);if(!m)return;"
 "var c=document.getElementById(decodeURIComponent(m[1]));if(!c)return;"
 "var d=c.tagName==='DETAILS'?c:c.querySelector('details');if(!d)return;"
-"d.open=true;sync();var r=c.getBoundingClientRect();"
-"if(r.top<0||r.bottom>innerHeight/2)scrollBy(0,r.top-innerHeight/4)}"
+"d.open=true;sync();var r=c.getBoundingClientRect(),"
+"top=d.querySelector('.detail').getBoundingClientRect().top;"   /* scroll only if the panel hides it */
+"if(r.top<0||r.bottom>top)scrollBy(0,r.top-top/3)}"
 "fromHash();window.addEventListener('hashchange',fromHash);"
 "document.addEventListener('keydown',function(e){if(e.key==='Escape')ds.forEach(function(d){d.open=false})});"
 "[].forEach.call(document.querySelectorAll('.detail .close'),function(b){"
@@ -301,7 +302,7 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(results[i], "target");
         const cJSON *sum = cJSON_GetObjectItemCaseSensitive(results[i], "summary");
         ps_rep_tally c = ps_rep_count(results[i]);
-        fprintf(f, "<tr id=\"target-%zu\"><td><b>", i);
+        fprintf(f, "<tr id=\"target-%zu\"><td class=\"target\"><b>", i);
         ps_rep_escape(f, target_name(results[i]), 0);
         fputs("</b><div class=\"sub mono\">", f);
         ps_rep_escape(f, ps_rep_str(t, "url"), 0);
@@ -311,9 +312,13 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
         }
         fputs(" &middot; app ", f);
         ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
-        if (files && files[i]) {
-            fputs("<br>", f);
-            ps_rep_escape(f, files[i], 0);
+        if (files && files[i]) {   /* the name; the whole path on hover */
+            const char *base = strrchr(files[i], '/');
+            fputs("<br><span title=\"", f);
+            ps_rep_escape(f, files[i], 1);
+            fputs("\">", f);
+            ps_rep_escape(f, base ? base + 1 : files[i], 0);
+            fputs("</span>", f);
         }
         fprintf(f, "%s</div></td><td class=\"%s\">%s</td>",
                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(results[i], "strict")) ? " &middot; --strict" : "",
@@ -325,9 +330,15 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
         put_count(f, c.skip, "");
         put_count(f, c.xfail, " v-xfail");
         put_count(f, c.xpass, " v-xpass");
-        fprintf(f, "<td class=\"n\">%.0f</td><td class=\"n\">%.1f s</td><td class=\"mono\">",
+        fprintf(f, "<td class=\"n\">%.0f</td><td class=\"n\">%.1f s</td><td class=\"when mono\">",
                 ps_rep_num(sum, "scenarios"), ps_rep_num(sum, "wall_ms") / 1000.0);
-        ps_rep_escape(f, ps_rep_str(results[i], "finished_at"), 0);
+        char when[64];   /* 2026-01-02T03:04:05Z reads better as 2026-01-02 03:04:05 */
+        snprintf(when, sizeof(when), "%s", ps_rep_str(results[i], "finished_at"));
+        if (strlen(when) == 20 && when[10] == 'T' && when[19] == 'Z') {
+            when[10] = ' ';
+            when[19] = '\0';
+        }
+        ps_rep_escape(f, when, 0);
         fputs("</td></tr>", f);
     }
     fputs("</tbody></table>\n", f);

@@ -6,11 +6,6 @@
 
 #include <string.h>
 
-static int is_failure(const cJSON *rule)
-{
-    return ps_rep_is_problem(rule);
-}
-
 static void put_transcript(FILE *f, const cJSON *sc)
 {
     const cJSON *tr = cJSON_GetObjectItemCaseSensitive(sc, "transcript");
@@ -107,7 +102,7 @@ static void put_testcase(FILE *f, const cJSON *res, const cJSON *rule)
     fputs(": ", f);
     ps_rep_escape(f, name, 1);
     fprintf(f, "\" time=\"%.3f\"", sc ? ps_rep_num(sc, "duration_ms") / 1000.0 : 0.0);
-    if (is_failure(rule)) {
+    if (ps_rep_is_problem(rule)) {
         failure_message(rule, msg, sizeof(msg));
         fputs(">\n      <failure message=\"", f);
         ps_rep_escape(f, msg, 1);
@@ -139,7 +134,7 @@ static counts count(const cJSON *res)
     const cJSON *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(res, "rules")) {
         c.tests++;
-        if (is_failure(r))
+        if (ps_rep_is_problem(r))
             c.failures++;
         else if (!strcmp(ps_rep_class(r), "skip"))
             c.skipped++;

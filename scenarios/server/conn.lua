@@ -82,8 +82,8 @@ scenario {
     }
     for _, opts in ipairs(cases) do
       local c = t:connect(opts)
-      local err = c:expect({ event = "pusher:error" }, { within = 2000 })
-      local closed = c:expect_close({ within = 2000 })
+      local err = c:expect({ event = "pusher:error" }, { within = 1500 })
+      local closed = c:expect_close({ within = err and 2000 or 500 })
       if closed and closed.code then
         local code = closed.code
         t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
@@ -102,8 +102,8 @@ scenario {
 
 -- How a refused handshake ended: the pusher:error code and the close code.
 local function refusal_codes(c)
-  local err = c:expect({ event = "pusher:error" }, { within = 2000 })
-  local closed = c:expect_close { within = 3000 }
+  local err = c:expect({ event = "pusher:error" }, { within = 1500 })
+  local closed = c:expect_close { within = err and 2000 or 500 }
   local ecode = err and err.payload and err.payload.code
   return ecode, closed and closed.code, closed and closed.text or "still open"
 end
