@@ -4,6 +4,8 @@
 #include "frame.h"
 #include "fuzz_util.h"
 
+#include <math.h>
+
 #define NV 8
 
 /* A \u0000 escape would put a NUL into a C string and cut it short. */
@@ -73,6 +75,20 @@ static void check_same_rules(const ps_msg *a, const ps_msg *b, ps_direction dir)
         CHECK(strcmp(va[i].rule, vb[i].rule) == 0 && va[i].should == vb[i].should);
 }
 
+/* cJSON reads 1E400 as inf but prints it as null, so such data cannot come
+ * back the same. */
+static int has_nonfinite(const cJSON *j)
+{
+    const cJSON *e;
+
+    if (cJSON_IsNumber(j))
+        return !isfinite(j->valuedouble);
+    cJSON_ArrayForEach(e, j)
+        if (has_nonfinite(e))
+            return 1;
+    return 0;
+}
+
 static void round_trip(const ps_msg *m)
 {
     int as_string = m->data_kind == PS_DATA_STRING;
@@ -91,8 +107,10 @@ static void round_trip(const ps_msg *m)
     CHECK(!m->channel || strcmp(again.channel, m->channel) == 0);
     CHECK(again.has_channel == (m->channel != NULL));
     check_same_data(m, &again);
-    check_same_rules(m, &again, PS_FROM_SERVER);
-    check_same_rules(m, &again, PS_FROM_CLIENT);
+    if (!has_nonfinite(m->data)) {
+        check_same_rules(m, &again, PS_FROM_SERVER);
+        check_same_rules(m, &again, PS_FROM_CLIENT);
+    }
     ps_msg_free(&again);
     free(built);
 

@@ -149,8 +149,20 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     if (other_role)
         fprintf(stdout, "  (%zu rules of other roles skipped: they are checked with an SDK under test)\n",
                 other_role);
-    fprintf(stdout, "\nwall time %.1f s; expected failures %zu; SHOULD warnings %zu%s\n",
-            (double)(r->wall_end_ms - r->wall_start_ms) / 1000.0, res->xfail, res->warn,
+    int64_t slowest = 0, sum = 0;
+    for (size_t i = 0; i < r->nsc; i++) {
+        const ps_scenario *s = r->sc[i];
+        if (s->selected && s->state == PS_S_DONE) {
+            int64_t d = s->end_ms - s->start_ms;
+            sum += d;
+            slowest = d > slowest ? d : slowest;
+        }
+    }
+    double wall = (double)(r->wall_end_ms - r->wall_start_ms);
+    fprintf(stdout, "\nwall time %.1f s = %.2f x the slowest scenario (%.1f s), %.2f x the sum of all (%.1f s)\n",
+            wall / 1000.0, slowest ? wall / (double)slowest : 0.0, (double)slowest / 1000.0,
+            sum ? wall / (double)sum : 0.0, (double)sum / 1000.0);
+    fprintf(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
             strict ? " (--strict: counted as failures)" : "");
     fprintf(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
 }

@@ -140,8 +140,7 @@ void ps_http_release(ps_http *h)
     h->released = 1;
     h->notify = NULL;
     h->tr = NULL;
-    if (h->wsi)
-        lws_set_timeout(h->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    /* its wsi may still be connecting: it is closed at its next callback */
     h->next_dead = dead;
     dead = h;
 }
@@ -213,6 +212,9 @@ int ps_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     ps_http *h = wsi ? lws_get_opaque_user_data(wsi) : NULL;
     if (!h)
         return 0;
+    if (h->released && !h->done && reason != LWS_CALLBACK_CLIENT_CONNECTION_ERROR &&
+        reason != LWS_CALLBACK_CLOSED_CLIENT_HTTP && reason != LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER)
+        return -1;   /* nobody waits for this answer any more */
     switch (reason) {
     case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
         return append_headers(h, wsi, (unsigned char **)in, (*(unsigned char **)in) + len);

@@ -1,5 +1,6 @@
 #include "loop.h"
 #include "ws.h"
+#include "adapter.h"
 #include "http.h"
 
 #include <libwebsockets.h>
@@ -12,6 +13,7 @@ static lws_sorted_usec_list_t tick;
 static const struct lws_protocols protocols[] = {
     { "pushspec-ws", ps_ws_callback, 0, 65536, 0, NULL, 0 },
     { "pushspec-http", ps_http_callback, 0, 65536, 0, NULL, 0 },
+    { "pushspec-adapter", ps_adapter_callback, 0, 0, 0, NULL, 0 },
     { NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 

@@ -1,4 +1,6 @@
 #include "lua_api.h"
+#include "adapter.h"
+#include "fakeserver.h"
 #include "frame.h"
 #include "http.h"
 #include "loop.h"
@@ -15,6 +17,8 @@
 
 static const char CONN_MT[] = "pushspec.conn";
 static const char HTTP_MT[] = "pushspec.http";
+static const char SREQ_MT[] = "pushspec.request";
+static const char ADAPTER_MT[] = "pushspec.adapter";
 
 typedef struct { ps_scenario *s; size_t idx; } handle;
 
@@ -41,6 +45,22 @@ static ps_http *checkhttp(lua_State *L, int idx)
     if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nreqs || !h->s->reqs[h->idx])
         luaL_error(L, "HTTP request used after its scenario ended");
     return h->s->reqs[h->idx];
+}
+
+static ps_sreq *checksreq(lua_State *L, int idx)
+{
+    handle *h = luaL_checkudata(L, idx, SREQ_MT);
+    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nsreqs || !h->s->sreqs[h->idx])
+        luaL_error(L, "request used after its scenario ended");
+    return h->s->sreqs[h->idx];
+}
+
+static ps_adapter *checkadapter(lua_State *L, int idx)
+{
+    handle *h = luaL_checkudata(L, idx, ADAPTER_MT);
+    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nadapters || !h->s->adapters[h->idx])
+        luaL_error(L, "adapter used after its scenario ended");
+    return h->s->adapters[h->idx];
 }
 
 static void push_handle(lua_State *L, ps_scenario *s, size_t idx, const char *mt)
@@ -175,6 +195,8 @@ static int l_conn_info(lua_State *L)
     lua_setfield(L, -2, "closed_at");
     lua_pushinteger(L, c->num);
     lua_setfield(L, -2, "num");
+    lua_pushstring(L, c->req_path);
+    lua_setfield(L, -2, "path");
     return 1;
 }
 
@@ -242,6 +264,162 @@ static int l_http_result(lua_State *L)
 
 static const luaL_Reg http_methods[] = {
     { "done", l_http_done }, { "result", l_http_result }, { NULL, NULL }
+};
+
+/* ---- fake server ---- */
+
+static int l_fake_port(lua_State *L)
+{
+    lua_pushinteger(L, ps_fake_port());
+    return 1;
+}
+
+/* fake_app(id, key): WebSocket /app/KEY and HTTP /apps/ID, /auth/KEY come here */
+static int l_fake_app(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    if (!ps_fake_port())
+        return luaL_error(L, "the fake server is not listening (run with --sdk)");
+    if (ps_fake_route(luaL_checkstring(L, 1), luaL_checkstring(L, 2), s) < 0)
+        return luaL_error(L, "out of memory");
+    return 0;
+}
+
+/* accepted(from) -> the server-side connections from the from-th on (1-based) */
+static int l_accepted(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    lua_Integer from = luaL_optinteger(L, 1, 1), seen = 0, out = 0;
+    lua_newtable(L);
+    for (size_t i = 0; i < s->nconns; i++) {
+        if (!s->conns[i] || !s->conns[i]->server_side)
+            continue;
+        if (++seen < from)
+            continue;
+        push_handle(L, s, i, CONN_MT);
+        lua_rawseti(L, -2, ++out);
+    }
+    return 1;
+}
+
+/* requests(from) -> the fake server's requests for this scenario from the from-th on */
+static int l_requests(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    size_t from = (size_t)luaL_optinteger(L, 1, 1);
+    lua_newtable(L);
+    for (size_t i = from ? from - 1 : 0, out = 0; i < s->nsreqs; i++) {
+        push_handle(L, s, i, SREQ_MT);
+        lua_rawseti(L, -2, (lua_Integer)++out);
+    }
+    return 1;
+}
+
+static int l_sreq_info(lua_State *L)
+{
+    ps_sreq *r = checksreq(L, 1);
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, r->method);
+    lua_setfield(L, -2, "method");
+    lua_pushstring(L, r->path);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, r->query ? r->query : "");
+    lua_setfield(L, -2, "query");
+    lua_pushlstring(L, r->body ? r->body : "", r->len);
+    lua_setfield(L, -2, "body");
+    lua_pushstring(L, r->content_type);
+    lua_setfield(L, -2, "content_type");
+    lua_pushinteger(L, r->t_ms);
+    lua_setfield(L, -2, "t");
+    lua_pushboolean(L, r->responded);
+    lua_setfield(L, -2, "responded");
+    lua_pushboolean(L, r->wsi == NULL && !r->responded);
+    lua_setfield(L, -2, "gone");
+    return 1;
+}
+
+static int l_sreq_respond(lua_State *L)
+{
+    ps_sreq *r = checksreq(L, 1);
+    size_t len = 0;
+    const char *body = luaL_optlstring(L, 3, "", &len);
+    int ok = ps_sreq_respond(r, (unsigned)luaL_checkinteger(L, 2), luaL_optstring(L, 4, "application/json"),
+                             body, len) == 0;
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+static const luaL_Reg sreq_methods[] = {
+    { "info", l_sreq_info }, { "respond", l_sreq_respond }, { NULL, NULL }
+};
+
+/* api_verify(method, path, raw_query, body, key, secret, now) -> status text, why */
+static int l_api_verify(lua_State *L)
+{
+    size_t qlen, blen;
+    const char *q = luaL_checklstring(L, 3, &qlen), *body = luaL_checklstring(L, 4, &blen);
+    char why[512];
+    ps_api_status st = ps_api_verify(luaL_checkstring(L, 1), luaL_checkstring(L, 2), q, qlen, body, blen,
+                                     luaL_checkstring(L, 5), luaL_checkstring(L, 6),
+                                     (long long)luaL_checkinteger(L, 7), 600, why, sizeof(why));
+    lua_pushstring(L, ps_api_status_text(st));
+    lua_pushstring(L, why);
+    return 2;
+}
+
+/* ---- adapters ---- */
+
+static int l_adapter_start(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    char err[256];
+    ps_adapter *a = ps_adapter_start(luaL_checkstring(L, 1), &s->tr, ps_scenario_wake, s, err, sizeof(err));
+    if (!a)
+        return luaL_error(L, "%s", err);
+    if (ps_scenario_add_adapter(s, a) < 0) {
+        ps_adapter_release(a);
+        return luaL_error(L, "out of memory");
+    }
+    push_handle(L, s, s->nadapters - 1, ADAPTER_MT);
+    return 1;
+}
+
+static int l_adapter_send(lua_State *L)
+{
+    size_t len;
+    const char *line = luaL_checklstring(L, 2, &len);
+    lua_pushboolean(L, ps_adapter_send(checkadapter(L, 1), line, len) == 0);
+    return 1;
+}
+
+static int l_adapter_pop(lua_State *L)
+{
+    size_t len = 0;
+    int overlong = 0;
+    char *line = ps_adapter_pop(checkadapter(L, 1), &len, &overlong);
+    if (!line)
+        return 0;
+    lua_pushlstring(L, line, len);
+    lua_pushboolean(L, overlong);
+    free(line);
+    return 2;
+}
+
+/* state() -> "running" | "exited", exit text, last stderr */
+static int l_adapter_state(lua_State *L)
+{
+    ps_adapter *a = checkadapter(L, 1);
+    ps_adapter_poll(a);
+    char text[64];
+    ps_adapter_describe_exit(a, text, sizeof(text));
+    lua_pushstring(L, a->exited || a->eof ? "exited" : "running");
+    lua_pushstring(L, text);
+    lua_pushstring(L, a->err_tail);
+    return 3;
+}
+
+static const luaL_Reg adapter_methods[] = {
+    { "send", l_adapter_send }, { "pop", l_adapter_pop }, { "state", l_adapter_state }, { NULL, NULL }
 };
 
 /* ---- verdicts ---- */
@@ -627,6 +805,8 @@ static int l_rule(lua_State *L)
 
 static const luaL_Reg core_funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "webhooks", l_webhooks },
+    { "fake_port", l_fake_port }, { "fake_app", l_fake_app }, { "accepted", l_accepted },
+    { "requests", l_requests }, { "api_verify", l_api_verify }, { "adapter_start", l_adapter_start },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "ws_open", l_ws_open }, { "raw_open", l_raw_open }, { "mask", l_mask }, { "http", l_http },
     { "check", l_check }, { "skip", l_skip }, { "log", l_log },
@@ -653,6 +833,8 @@ void ps_lua_push_core(lua_State *L)
     ps_luajson_init(L);
     new_class(L, CONN_MT, conn_methods);
     new_class(L, HTTP_MT, http_methods);
+    new_class(L, SREQ_MT, sreq_methods);
+    new_class(L, ADAPTER_MT, adapter_methods);
     luaL_newlib(L, core_funcs);
     ps_luajson_push_null(L);
     lua_setfield(L, -2, "null");

@@ -1,10 +1,13 @@
 /* pushspec: the command line. Parses flags, loads the catalog, target and
  * scenarios, runs them, prints and writes the results. */
+#include "adapter.h"
 #include "console.h"
+#include "fakeserver.h"
 #include "http.h"
 #include "ws.h"
 #include "loop.h"
 #include "preflight.h"
+#include "report.h"
 #include "result.h"
 #include "rules.h"
 #include "runner.h"
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -27,7 +31,11 @@ static const char usage_main[] =
 "Usage:\n"
 "  pushspec run --target FILE [options]     run the server suite against a server\n"
 "  pushspec run --url ws://HOST:PORT --app-id ID --key KEY --secret SECRET [options]\n"
+"  pushspec run --sdk 'ADAPTER COMMAND' [options]\n"
+"                                           be the server for an SDK under test, through its adapter\n"
 "  pushspec list [--rules] [--json]         list the scenarios, or every rule and what checks it\n"
+"  pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
+"                                           reports from result files; several make one matrix\n"
 "  pushspec help run                        all options of run\n"
 "  pushspec --version\n"
 "\n"
@@ -57,6 +65,12 @@ static const char usage_run[] =
 "  --key KEY            (PUSHER_APP_KEY)\n"
 "  --secret SECRET      (PUSHER_APP_SECRET; never printed, redacted in reports)\n"
 "\n"
+"SDK under test (fake-server role; pushspec plays the Pusher server):\n"
+"  --sdk COMMAND        start this adapter per scenario and drive the SDK through it\n"
+"                       (JSON lines on stdin/stdout; see ci/adapters/PROTOCOL.md), e.g.\n"
+"                       --sdk 'node ci/adapters/pusher-js.js'\n"
+"  --listen HOST:PORT   where the fake server listens (default 127.0.0.1 and a free port)\n"
+"\n"
 "Selection:\n"
 "  --filter GLOB[,GLOB] only scenarios whose id or one of whose rule ids matches,\n"
 "                       e.g. --filter 'CONN-*' or --filter 'auth-*,PING-1'\n"
@@ -75,6 +89,9 @@ static const char usage_run[] =
 "  --strict             SHOULD rules count as failures (as MUST rules always do)\n"
 "  --json FILE          write the machine-readable result: per rule and per scenario,\n"
 "                       verdicts, durations, Expected/Actual, and transcripts of failures\n"
+"  --html DIR           a self-contained HTML report (DIR/index.html, DIR/result.json)\n"
+"  --junit FILE         JUnit XML, one testcase per rule\n"
+"  --markdown FILE      a short Markdown summary (for a pull-request comment)\n"
 "  --quiet              no per-scenario lines\n"
 "  --verbose            libwebsockets warnings on stderr\n"
 "\n"
@@ -83,6 +100,7 @@ static const char usage_run[] =
 typedef struct {
     const char *target, *url, *http_url, *app_id, *key, *secret;
     const char *filter, *tag, *exclude_tag, *scenarios, *expect, *json;
+    const char *sdk, *listen, *html, *junit, *markdown;
     int jobs, strict, insecure, quiet, verbose;
     double scale;
     int rules, as_json;   /* list */
@@ -113,6 +131,11 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--scenarios")) str = &o->scenarios;
         else if (!strcmp(a, "--expect")) str = &o->expect;
         else if (!strcmp(a, "--json") && !listing) str = &o->json;
+        else if (!strcmp(a, "--sdk")) str = &o->sdk;
+        else if (!strcmp(a, "--listen")) str = &o->listen;
+        else if (!strcmp(a, "--html")) str = &o->html;
+        else if (!strcmp(a, "--junit")) str = &o->junit;
+        else if (!strcmp(a, "--markdown")) str = &o->markdown;
         if (str) {
             if (i + 1 >= argc)
                 return die_usage("%s needs a value", a);
@@ -146,13 +169,15 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
     return 0;
 }
 
-static const char *default_scenarios(void)
+/* The scenario folder of a role: server/, client/ or http-sdk/. */
+static const char *default_scenarios(const char *sub)
 {
     static char path[4096];
-    snprintf(path, sizeof(path), "%s/scenarios/server", PUSHSPEC_SOURCE_DIR);
+    snprintf(path, sizeof(path), "%s/scenarios/%s", PUSHSPEC_SOURCE_DIR, sub);
     if (access(path, R_OK) == 0)
         return path;
-    return "scenarios/server";
+    snprintf(path, sizeof(path), "scenarios/%s", sub);
+    return path;
 }
 
 static int matches_any(const char *globs, const char *text)
@@ -270,8 +295,16 @@ static int cmd_list(int argc, char **argv)
     if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
     ps_runner r = { 0 };
-    if (ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||
-        ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(), err, sizeof(err)) < 0) {
+    static const char *const folders[] = { "server", "client", "http-sdk" };
+    int bad = ps_runner_init(&r, &cat, err, sizeof(err)) < 0;
+    if (!bad && o.scenarios)
+        bad = ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err)) < 0;
+    for (size_t i = 0; !bad && !o.scenarios && i < sizeof(folders) / sizeof(folders[0]); i++) {
+        const char *dir = default_scenarios(folders[i]);
+        if (access(dir, R_OK) == 0)   /* every role's folder that exists */
+            bad = ps_runner_load_scenarios(&r, dir, err, sizeof(err)) < 0;
+    }
+    if (bad) {
         fprintf(stderr, "pushspec: %s\n", err);
         return EXIT_USAGE;
     }
@@ -347,14 +380,69 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* The fake-server role: listen for the SDK, check its adapter says hello. */
+static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind, size_t kindlen,
+                     char *name, size_t namelen, char *err, size_t errlen)
+{
+    char host[256] = "127.0.0.1";
+    int port = 0, bound = 0;
+    if (o->listen && sscanf(o->listen, "%255[^:]:%d", host, &port) != 2) {
+        snprintf(err, errlen, "--listen takes HOST:PORT, not '%s'", o->listen);
+        return -1;
+    }
+    if (ps_fake_listen(host, port, &bound, err, errlen) < 0 ||
+        ps_preflight_adapter(o->sdk, (int)(10000 * (o->scale > 0 ? o->scale : 1)), kind, kindlen, name, namelen,
+                             err, errlen) < 0)
+        return -1;
+    lua_State *L = r->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
+    lua_getfield(L, -1, "set_sdk");
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, o->sdk);
+    lua_setfield(L, -2, "cmd");
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, host);
+    lua_setfield(L, -2, "host");
+    lua_pushinteger(L, bound);
+    lua_setfield(L, -2, "port");
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    lua_pop(L, 1);
+    static char url[300];
+    snprintf(url, sizeof(url), "ws://%s:%d", host, bound);
+    ti->name = name;
+    ti->url = url;
+    ti->http_url = url;
+    ti->role = !strcmp(kind, "client") ? "client-sdk" : "http-sdk";
+    return 0;
+}
+
+/* Reports from the result just written: HTML, JUnit, Markdown. */
+static int write_reports(const opts *o, const char *json_path, char *err, size_t errlen)
+{
+    if (!o->html && !o->junit && !o->markdown)
+        return 0;
+    const char *paths[1] = { json_path };
+    return ps_report_from_files(paths, 1, o->html, o->junit, o->markdown, err, errlen);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     opts o = { 0 };
-    char err[2048];
+    char err[2048], kind[16] = "server", sdk_name[128] = "";
+    char json_tmp[4096] = "";
     if (parse_flags(argc, argv, &o, 0))
         return EXIT_USAGE;
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    if (o.sdk && (o.target || o.url))
+        return die_usage("%s", "--sdk runs the fake-server role (pushspec is the server); it takes no --target or --url");
     ps_catalog cat;
     ps_baseline base = { 0 };
     ps_runner r = { 0 };
@@ -368,19 +456,26 @@ static int cmd_run(int argc, char **argv)
     r.insecure = o.insecure;
     r.quiet = o.quiet;
     if (ps_sign_init() < 0 || ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||
-        load_target(&r, &o, &ti, err, sizeof(err)) < 0 ||
-        ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(), err, sizeof(err)) < 0 ||
         (o.expect && ps_baseline_load(o.expect, &cat, &base, err, sizeof(err)) < 0))
+        goto fail;
+    if (ps_loop_init(o.verbose) < 0) {
+        snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
+        goto fail;
+    }
+    if (o.sdk) {
+        if (setup_sdk(&r, &o, &ti, kind, sizeof(kind), sdk_name, sizeof(sdk_name), err, sizeof(err)) < 0)
+            goto fail;
+    } else if (load_target(&r, &o, &ti, err, sizeof(err)) < 0) {
+        goto fail;
+    }
+    const char *folder = !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
+    if (ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(folder), err, sizeof(err)) < 0)
         goto fail;
     if (select_scenarios(&r, &o) == 0) {
         snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
         goto fail;
     }
-    if (ps_loop_init(o.verbose) < 0) {
-        snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
-        goto fail;
-    }
-    if (ti.webhooks_listen && needs_profile(&r, "webhooks")) {
+    if (!o.sdk && ti.webhooks_listen && needs_profile(&r, "webhooks")) {
         char host[256];
         int port = 0;
         if (sscanf(ti.webhooks_listen, "%255[^:]:%d", host, &port) != 2 ||
@@ -391,7 +486,7 @@ static int cmd_run(int argc, char **argv)
         }
         ps_webhook_on_arrival(ps_runner_wake_all);
     }
-    {
+    if (!o.sdk) {
         char path[512];
         snprintf(path, sizeof(path), "/app/%s?protocol=7&client=pushspec&version=%s", ti.key, PUSHSPEC_VERSION);
         if (ps_preflight(ti.url, path, ti.http_url, o.insecure, (int)(5000 * (o.scale > 0 ? o.scale : 1)),
@@ -400,23 +495,45 @@ static int cmd_run(int argc, char **argv)
     }
     int is_tty = isatty(2);
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), ti.secret);
-    fprintf(stderr, "pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
+    if (o.sdk)
+        fprintf(stderr, "pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
+    else
+        fprintf(stderr, "pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
     ps_runner_run(&r);
 
     ps_results res;
-    ps_results_compute(&r, &base, 'S', &res);
+    char role = !strcmp(kind, "client") ? 'C' : !strcmp(kind, "http") ? 'H' : 'S';
+    ps_results_compute(&r, &base, role, &res);
     ps_console_summary(&r, &res, o.strict);
     for (size_t i = 0; i < base.n; i++)
         if (!base.e[i].used)
             fprintf(stdout, "note: %s:%d names %s, which no rule result used\n", o.expect, base.e[i].line,
                     base.e[i].rule);
     rc = ps_results_exit_code(&res, o.strict);
-    if (o.json && ps_results_write_json(o.json, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
+    const char *json_path = o.json;
+    if (!json_path && (o.html || o.junit || o.markdown)) {
+        /* the reports are made from the JSON result: keep it beside the HTML, or in /tmp */
+        if (o.html)
+            snprintf(json_tmp, sizeof(json_tmp), "%s/result.json", o.html);
+        else
+            snprintf(json_tmp, sizeof(json_tmp), "/tmp/pushspec-result-%d.json", (int)getpid());
+        json_path = json_tmp;
+        if (o.html)
+            mkdir(o.html, 0755);
+    }
+    if (json_path && ps_results_write_json(json_path, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
         fprintf(stderr, "pushspec: %s\n", err);
         rc = EXIT_USAGE;
-    } else if (o.json) {
-        fprintf(stderr, "result written to %s\n", o.json);
+    } else if (json_path && write_reports(&o, json_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "pushspec: %s\n", err);
+        rc = EXIT_USAGE;
+    } else if (json_path) {
+        fprintf(stderr, "result written to %s%s%s%s%s%s%s\n", json_path, o.html ? ", HTML to " : "",
+                o.html ? o.html : "", o.junit ? ", JUnit to " : "", o.junit ? o.junit : "",
+                o.markdown ? ", Markdown to " : "", o.markdown ? o.markdown : "");
     }
+    if (json_tmp[0] && !o.html)
+        remove(json_tmp);
     ps_results_free(&res);
     goto done;
 fail:
@@ -427,6 +544,8 @@ done:
     ps_loop_destroy();
     ps_ws_reap(1);
     ps_http_reap(1);
+    ps_sreq_reap(1);
+    ps_adapter_reap(1);
     ps_webhook_free_all();
     ps_baseline_free(&base);
     ps_catalog_free(&cat);
@@ -442,6 +561,8 @@ int main(int argc, char **argv)
             fputs(usage_main, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
+    if (!strcmp(argv[1], "report"))
+        return ps_report_main(argc - 2, argv + 2);
     if (!strcmp(argv[1], "--version")) {
         printf("pushspec %s (protocol 7)\n", PUSHSPEC_VERSION);
         return 0;

@@ -92,6 +92,12 @@ static const char *target_name(const cJSON *res)
     return *n ? n : "(unnamed target)";
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 /* Ids go into id= and the URL hash: keep letters, digits, '-' and '_'. */
 static void put_id(FILE *f, const char *s)
 {
@@ -137,7 +143,9 @@ static void put_transcript(FILE *f, const cJSON *sc)
 {
     const cJSON *tr = cJSON_GetObjectItemCaseSensitive(sc, "transcript"), *e;
     if (!cJSON_GetArraySize(tr)) {
-        fputs("<p class=\"sub\">No transcript: it is kept for scenarios that did not pass.</p>", f);
+        fputs(!strcmp(ps_rep_str(sc, "verdict"), "pass")
+              ? "<p class=\"sub\">No transcript: the scenario passed (they are kept for those that did not).</p>"
+              : "<p class=\"sub\">The transcript is empty: the scenario ended before any traffic.</p>", f);
         return;
     }
     fputs("<table class=\"transcript mono\"><thead><tr><th>t ms</th><th>conn</th><th>dir</th><th>kind</th>"
@@ -190,7 +198,8 @@ static void put_detail(FILE *f, const cJSON *res, const cJSON *rule, const char 
         ps_rep_escape(f, ps_rep_str(sc, "file"), 0);
         fprintf(f, ":%.0f &middot; %s in %.0f ms</span></dd>", ps_rep_num(sc, "line"),
                 ps_rep_str(sc, "verdict"), ps_rep_num(sc, "duration_ms"));
-        put_field(f, "Scenario message", ps_rep_str(sc, "message"));
+        if (strcmp(ps_rep_str(sc, "message"), ps_rep_str(rule, "message")))
+            put_field(f, "Scenario message", ps_rep_str(sc, "message"));
     }
     fputs("</dl>", f);
     if (sc)
@@ -313,11 +322,10 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
         fputs(" &middot; app ", f);
         ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
         if (files && files[i]) {   /* the name; the whole path on hover */
-            const char *base = strrchr(files[i], '/');
             fputs("<br><span title=\"", f);
             ps_rep_escape(f, files[i], 1);
             fputs("\">", f);
-            ps_rep_escape(f, base ? base + 1 : files[i], 0);
+            ps_rep_escape(f, base_name(files[i]), 0);
             fputs("</span>", f);
         }
         fprintf(f, "%s</div></td><td class=\"%s\">%s</td>",
@@ -344,7 +352,8 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
     fputs("</tbody></table>\n", f);
 }
 
-static void put_matrix(FILE *f, const cJSON *results[], size_t n, row *rows, size_t nrows)
+static void put_matrix(FILE *f, const cJSON *results[], size_t n, const char *const files[], row *rows,
+                       size_t nrows)
 {
     size_t ndiff = 0;
     for (size_t k = 0; k < nrows; k++)
@@ -361,6 +370,11 @@ static void put_matrix(FILE *f, const cJSON *results[], size_t n, row *rows, siz
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "<th class=\"tcol\" id=\"col-%zu\">", i);
         ps_rep_escape(f, target_name(results[i]), 0);
+        if (files && files[i]) {   /* two runs of one target have the same name */
+            fputs("<div class=\"sub\">", f);
+            ps_rep_escape(f, base_name(files[i]), 0);
+            fputs("</div>", f);
+        }
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n", f);
@@ -450,7 +464,7 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
     ps_rep_escape(f, n ? ps_rep_str(results[0], "version") : "", 0);
     fprintf(f, " &middot; %zu rules &middot; %zu target%s</p></header>\n<main>", nrows, n, n == 1 ? "" : "s");
     put_summary(f, results, n, files);
-    put_matrix(f, results, n, rows, nrows);
+    put_matrix(f, results, n, files, rows, nrows);
     fprintf(f, "</main><footer>MUST rules fail the run; SHOULD rules are warnings unless the run used --strict. "
             "Expected failures come from the run's --expect baseline.</footer>\n<script>%s</script>\n"
             "</body></html>\n", js);

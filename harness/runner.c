@@ -1,5 +1,7 @@
 #include "runner.h"
+#include "adapter.h"
 #include "console.h"
+#include "fakeserver.h"
 #include "http.h"
 #include "loop.h"
 #include "lua_api.h"
@@ -289,32 +291,39 @@ int ps_scenario_skip_rule(ps_scenario *s, const char *rule, const char *reason, 
     return 0;
 }
 
+/* Append p to a growable array of pointers. */
+static int push_ptr(void ***arr, size_t *n, size_t *cap, void *p)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        void **a = realloc(*arr, c * sizeof(*a));
+        if (!a)
+            return -1;
+        *arr = a;
+        *cap = c;
+    }
+    (*arr)[(*n)++] = p;
+    return 0;
+}
+
 int ps_scenario_add_conn(ps_scenario *s, struct ps_ws *c)
 {
-    if (s->nconns == s->capconns) {
-        size_t cap = s->capconns ? s->capconns * 2 : 8;
-        struct ps_ws **n = realloc(s->conns, cap * sizeof(*n));
-        if (!n)
-            return -1;
-        s->conns = n;
-        s->capconns = cap;
-    }
-    s->conns[s->nconns++] = c;
-    return 0;
+    return push_ptr((void ***)&s->conns, &s->nconns, &s->capconns, c);
 }
 
 int ps_scenario_add_req(ps_scenario *s, struct ps_http *h)
 {
-    if (s->nreqs == s->capreqs) {
-        size_t cap = s->capreqs ? s->capreqs * 2 : 8;
-        struct ps_http **n = realloc(s->reqs, cap * sizeof(*n));
-        if (!n)
-            return -1;
-        s->reqs = n;
-        s->capreqs = cap;
-    }
-    s->reqs[s->nreqs++] = h;
-    return 0;
+    return push_ptr((void ***)&s->reqs, &s->nreqs, &s->capreqs, h);
+}
+
+int ps_scenario_add_sreq(ps_scenario *s, struct ps_sreq *r)
+{
+    return push_ptr((void ***)&s->sreqs, &s->nsreqs, &s->capsreqs, r);
+}
+
+int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a)
+{
+    return push_ptr((void ***)&s->adapters, &s->nadapters, &s->capadapters, a);
 }
 
 /* ---- running ---- */
@@ -339,6 +348,15 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         ps_http_release(s->reqs[i]);
         s->reqs[i] = NULL;
     }
+    for (size_t i = 0; i < s->nsreqs; i++) {
+        ps_sreq_release(s->sreqs[i]);
+        s->sreqs[i] = NULL;
+    }
+    for (size_t i = 0; i < s->nadapters; i++) {
+        ps_adapter_release(s->adapters[i]);
+        s->adapters[i] = NULL;
+    }
+    ps_fake_unroute(s);
     if (s->co) {
         lua_resetthread(s->co);   /* runs pending to-be-closed variables */
         luaL_unref(r->L, LUA_REGISTRYINDEX, s->coref);
@@ -481,6 +499,8 @@ static void step(ps_runner *r, ps_scenario **list, size_t n)
     }
     ps_ws_reap(0);
     ps_http_reap(0);
+    ps_sreq_reap(0);
+    ps_adapter_reap(0);
 }
 
 static void run_alone(ps_runner *r, ps_scenario *s)
@@ -508,6 +528,8 @@ static int probe(ps_runner *r, char *why, size_t whylen)
     free(p.err_source);
     free(p.conns);
     free(p.reqs);
+    free(p.sreqs);
+    free(p.adapters);
     free(p.checks);
     ps_transcript_free(&p.tr);
     return ok;
@@ -640,6 +662,8 @@ void ps_runner_free(ps_runner *r)
         free(s->checks);
         free(s->conns);
         free(s->reqs);
+        free(s->sreqs);
+        free(s->adapters);
         free(s->message);
         free(s->err_source);
         ps_transcript_free(&s->tr);

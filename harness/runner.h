@@ -14,6 +14,8 @@
 
 struct ps_ws;
 struct ps_http;
+struct ps_sreq;
+struct ps_adapter;
 
 typedef struct {
     char rule[16];
@@ -50,6 +52,10 @@ typedef struct ps_scenario {
     size_t nconns, capconns;
     struct ps_http **reqs;
     size_t nreqs, capreqs;
+    struct ps_sreq **sreqs;      /* requests the fake server got for this scenario */
+    size_t nsreqs, capsreqs;
+    struct ps_adapter **adapters;
+    size_t nadapters, capadapters;
     ps_transcript tr;
 
     int probe;                   /* the built-in liveness check: not reported */
@@ -99,5 +105,7 @@ int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expe
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, const char *reason, char *err, size_t errlen);
 int ps_scenario_add_conn(ps_scenario *s, struct ps_ws *c);
 int ps_scenario_add_req(ps_scenario *s, struct ps_http *h);
+int ps_scenario_add_sreq(ps_scenario *s, struct ps_sreq *r);
+int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a);
 
 #endif

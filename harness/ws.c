@@ -138,8 +138,6 @@ void ps_ws_close(ps_ws *c, int code, const char *reason)
     snprintf(c->close_reason_out, sizeof(c->close_reason_out), "%s", reason ? reason : "");
     if (c->state == PS_WS_OPEN && c->wsi)
         lws_callback_on_writable(c->wsi);
-    else if (c->wsi)
-        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
 ps_frame *ps_ws_pop(ps_ws *c)
@@ -179,6 +177,13 @@ static void free_queues(ps_ws *c)
     c->rx_len = c->rx_cap = 0;
 }
 
+static void ws_free(ps_ws *c)
+{
+    free_queues(c);
+    free(c->req_path);
+    free(c);
+}
+
 void ps_ws_release(ps_ws *c)
 {
     if (!c || c->released)
@@ -186,14 +191,11 @@ void ps_ws_release(ps_ws *c)
     c->released = 1;
     c->notify = NULL;
     c->tr = NULL;
-    if (c->wsi) {
-        if (c->state == PS_WS_OPEN) {
-            free_queues(c);
-            ps_ws_close(c, 1000, "scenario done");
-            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 2);
-        } else {
-            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        }
+    /* a connecting wsi is not ours to touch yet: it is closed at its first callback */
+    if (c->wsi && c->state == PS_WS_OPEN) {
+        free_queues(c);
+        ps_ws_close(c, 1000, "scenario done");
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 2);
     }
     c->next_dead = dead;
     dead = c;
@@ -206,8 +208,7 @@ void ps_ws_reap(int all)
         ps_ws *c = *pp;
         if (all || !c->wsi) {
             *pp = c->next_dead;
-            free_queues(c);
-            free(c);
+            ws_free(c);
         } else {
             pp = &c->next_dead;
         }
@@ -336,14 +337,18 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     case LWS_CALLBACK_RAW_CONNECTED:
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         c->state = PS_WS_OPEN;
+        if (c->released)
+            return -1;   /* its scenario ended while it was connecting */
         note(c, '!', "open", "", 0);
         if (c->out_head || c->want_close)
             lws_callback_on_writable(wsi);
         notify(c);
         break;
+    case LWS_CALLBACK_RECEIVE:
     case LWS_CALLBACK_CLIENT_RECEIVE:
         on_receive(c, wsi, in, len);
         break;
+    case LWS_CALLBACK_RECEIVE_PONG:
     case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
         c->pongs++;
         note(c, '<', "pong", in, len);
@@ -355,6 +360,7 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         notify(c);
         break;
     case LWS_CALLBACK_RAW_WRITEABLE:
+    case LWS_CALLBACK_SERVER_WRITEABLE:
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         return on_writeable(c, wsi);
     case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: {
@@ -378,6 +384,7 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         on_gone(c, wsi, PS_WS_FAILED);
         break;
     case LWS_CALLBACK_RAW_CLOSE:
+    case LWS_CALLBACK_CLOSED:
     case LWS_CALLBACK_CLIENT_CLOSED:
         note(c, '!', "closed", "", 0);
         on_gone(c, wsi, PS_WS_CLOSED);

@@ -54,6 +54,8 @@ typedef struct ps_ws {
     int pongs;                     /* pong frames received */
     int released;
     int raw;                       /* a plain TCP connection: bytes in, bytes out */
+    int server_side;               /* accepted by the fake server (an SDK connected) */
+    char *req_path;                /* server side: the upgrade's path and query */
     struct ps_ws *next_dead;
 } ps_ws;
 
