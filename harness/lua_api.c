@@ -10,7 +10,9 @@
 #include "webhook.h"
 #include "ws.h"
 
+#include <dirent.h>
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -453,6 +455,30 @@ static int l_skip(lua_State *L)
     return 0;
 }
 
+/* record(name, value): structured data for the result file */
+static int l_record(lua_State *L)
+{
+    ps_scenario *s = need_scenario(L);
+    char err[160];
+    lua_settop(L, 2);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "name");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "value");
+    cJSON *v = ps_luajson_to(L, -1, 0, err, sizeof(err));
+    if (!v)
+        return luaL_error(L, "record: %s", err);
+    char *text = cJSON_PrintUnformatted(v);
+    cJSON_Delete(v);
+    if (!text || ps_scenario_add_record(s, text) < 0) {
+        cJSON_free(text);
+        return luaL_error(L, "record: out of memory");
+    }
+    cJSON_free(text);
+    return 0;
+}
+
 static int l_log(lua_State *L)
 {
     ps_scenario *s = need_scenario(L);
@@ -773,6 +799,49 @@ static int l_webhooks(lua_State *L)
     return 1;
 }
 
+/* corpus(name) -> the seed files of corpus/NAME (bytes), sorted by file name */
+static int l_corpus(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    luaL_argcheck(L, strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(name), 1,
+                  "a corpus name is letters, digits, _ and -");
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/corpus/%s", PUSHSPEC_SOURCE_DIR, name);
+    DIR *d = opendir(dir);
+    if (!d)
+        return luaL_error(L, "no corpus folder %s", dir);
+    lua_newtable(L);
+    lua_Integer n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 10000) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4400];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        char buf[65536];
+        size_t len = fread(buf, 1, sizeof(buf), f);   /* seeds are small; the rest is cut */
+        fclose(f);
+        lua_pushlstring(L, buf, len);
+        lua_rawseti(L, -2, ++n);
+    }
+    closedir(d);
+    return 1;
+}
+
+/* restart_target() -> exit status of the target's restart command (blocks) */
+static int l_restart_target(lua_State *L)
+{
+    ps_runner *r = ps_runner_of(L);
+    if (!r->restart_cmd)
+        return luaL_error(L, "the target gives no restart command");
+    fflush(NULL);
+    lua_pushinteger(L, system(r->restart_cmd));
+    return 1;
+}
+
 static int l_getenv(lua_State *L)
 {
     lua_pushstring(L, getenv(luaL_checkstring(L, 1)));
@@ -805,11 +874,12 @@ static int l_rule(lua_State *L)
 
 static const luaL_Reg core_funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "webhooks", l_webhooks },
+    { "corpus", l_corpus }, { "restart_target", l_restart_target },
     { "fake_port", l_fake_port }, { "fake_app", l_fake_app }, { "accepted", l_accepted },
     { "requests", l_requests }, { "api_verify", l_api_verify }, { "adapter_start", l_adapter_start },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "ws_open", l_ws_open }, { "raw_open", l_raw_open }, { "mask", l_mask }, { "http", l_http },
-    { "check", l_check }, { "skip", l_skip }, { "log", l_log },
+    { "check", l_check }, { "skip", l_skip }, { "log", l_log }, { "record", l_record },
     { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
     { "json_decode", l_json_decode }, { "json_encode", l_json_encode }, { "json_array", l_json_array },
     { "sign_channel", l_sign_channel }, { "sign_user", l_sign_user }, { "hmac", l_hmac },

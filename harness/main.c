@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,9 @@ static const char usage_main[] =
 "  pushspec run --url ws://HOST:PORT --app-id ID --key KEY --secret SECRET [options]\n"
 "  pushspec run --sdk 'ADAPTER COMMAND' [options]\n"
 "                                           be the server for an SDK under test, through its adapter\n"
+"  pushspec fuzz --target FILE [--seconds N] [--seed S] [--json FILE]\n"
+"                                           send mutated and generated frames to a live server,\n"
+"                                           record every input that broke it (reproducible by seed)\n"
 "  pushspec list [--rules] [--json]         list the scenarios, or every rule and what checks it\n"
 "  pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
 "                                           reports from result files; several make one matrix\n"
@@ -101,6 +105,8 @@ typedef struct {
     const char *target, *url, *http_url, *app_id, *key, *secret;
     const char *filter, *tag, *exclude_tag, *scenarios, *expect, *json;
     const char *sdk, *listen, *html, *junit, *markdown;
+    const char *seconds, *seed;   /* fuzz */
+    int fuzz;
     int jobs, strict, insecure, quiet, verbose;
     double scale;
     int rules, as_json;   /* list */
@@ -134,6 +140,8 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--sdk")) str = &o->sdk;
         else if (!strcmp(a, "--listen")) str = &o->listen;
         else if (!strcmp(a, "--html")) str = &o->html;
+        else if (!strcmp(a, "--seconds") && o->fuzz) str = &o->seconds;
+        else if (!strcmp(a, "--seed") && o->fuzz) str = &o->seed;
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
         if (str) {
@@ -147,9 +155,10 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
             if (i + 1 >= argc)
                 return die_usage("%s needs a value", a);
             double v = strtod(argv[++i], &end);
-            if (*end || v <= 0 || (a[2] == 'j' && (v != (int)v || v > 10000)))
+            if (*end || !(v > 0) || !isfinite(v) || (a[2] == 'j' && (v > 10000 || v != (int)v)) ||
+                (a[2] == 't' && v > 1000))
                 return die_usage(a[2] == 'j' ? "--jobs takes a whole number from 1 to 10000, not '%s'"
-                                             : "--timeout-scale takes a positive number, not '%s'",
+                                             : "--timeout-scale takes a positive number up to 1000, not '%s'",
                                  argv[i]);
             if (a[2] == 'j')
                 o->jobs = (int)v;
@@ -255,6 +264,14 @@ static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *er
         if (v) {
             lua_pushstring(L, v);
             lua_setfield(L, -2, envs[i].field);
+        }
+    }
+    if (o->fuzz) {
+        lua_pushstring(L, o->seconds ? o->seconds : "60");
+        lua_setfield(L, -2, "fuzz_seconds");
+        if (o->seed) {
+            lua_pushstring(L, o->seed);
+            lua_setfield(L, -2, "fuzz_seed");
         }
     }
     if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
@@ -432,13 +449,18 @@ static int write_reports(const opts *o, const char *json_path, char *err, size_t
     return ps_report_from_files(paths, 1, o->html, o->junit, o->markdown, err, errlen);
 }
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
     char err[2048], kind[16] = "server", sdk_name[128] = "";
     char json_tmp[4096] = "";
+    o.fuzz = fuzz;
     if (parse_flags(argc, argv, &o, 0))
         return EXIT_USAGE;
+    if (fuzz && o.sdk)
+        return die_usage("%s", "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
+    if (fuzz && o.seconds && (atoi(o.seconds) < 1 || atoi(o.seconds) > 86400))
+        return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
     if (o.sdk && (o.target || o.url))
@@ -468,7 +490,7 @@ static int cmd_run(int argc, char **argv)
     } else if (load_target(&r, &o, &ti, err, sizeof(err)) < 0) {
         goto fail;
     }
-    const char *folder = !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
+    const char *folder = fuzz ? "fuzz" : !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
     if (ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(folder), err, sizeof(err)) < 0)
         goto fail;
     if (select_scenarios(&r, &o) == 0) {
@@ -573,7 +595,9 @@ int main(int argc, char **argv)
             return 0;
         }
     if (!strcmp(argv[1], "run"))
-        return cmd_run(argc - 2, argv + 2);
+        return cmd_run(argc - 2, argv + 2, 0);
+    if (!strcmp(argv[1], "fuzz"))
+        return cmd_run(argc - 2, argv + 2, 1);
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 2, argv + 2);
     fprintf(stderr, "pushspec: unknown command '%s'\n\n%s", argv[1], usage_main);

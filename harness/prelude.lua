@@ -12,8 +12,17 @@ local DEFAULT_WITHIN = 5000   -- ms an expect waits, before --timeout-scale
 
 local function scaled(ms) return math.floor(ms * core.timeout_scale()) end
 
--- Block the scenario until something it owns has news or `deadline` (ms) passes.
-local function wait(deadline) yield(deadline) end
+-- The case of each running coroutine, for duties done while it waits.
+local case_of = setmetatable({}, { __mode = "k" })
+
+-- Block the scenario until something it owns has news or `deadline` (ms)
+-- passes. Before sleeping, the case answers what answers itself (the fake
+-- server's auth endpoints, API requests it was told how to serve).
+local function wait(deadline)
+  local case = case_of[coroutine.running()]
+  if case and case._service then case:_service() end
+  yield(deadline)
+end
 
 local function show(v, limit)
   limit = limit or 300
@@ -31,6 +40,17 @@ local SAFE = { "assert", "error", "ipairs", "next", "pairs", "pcall", "select", 
   "tostring", "type", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "setmetatable",
   "getmetatable" }
 local SAFE_LIBS = { "string", "table", "math", "utf8" }
+
+-- Strings share one metatable whose __index is the real string library: give
+-- it a copy without dump and lock it, so ("").dump is nil and no scenario can
+-- replace string functions under the prelude and the other scenarios.
+do
+  local mt, methods = getmetatable(""), {}
+  for k, v in pairs(string) do methods[k] = v end
+  methods.dump = nil
+  mt.__index = methods
+  mt.__metatable = false
+end
 
 local function new_env(extra)
   local env = {}
@@ -82,10 +102,11 @@ end
 
 local Conn = {}
 Conn.__index = Conn
+Conn.__metatable = false   -- getmetatable(c) must not hand scenarios the shared method table
 
-local function parse_frame(f)
+local function parse_frame(f, from)
   local m
-  if f.kind == "text" then m = core.parse(f.raw, "server") else m = { status = f.kind, violations = {} } end
+  if f.kind == "text" then m = core.parse(f.raw, from or "server") else m = { status = f.kind, violations = {} } end
   m.raw, m.kind, m.t = f.raw, f.kind, f.t
   if m.decoded ~= nil then m.payload = m.decoded
   elseif type(m.data) == "table" then m.payload = m.data end
@@ -97,7 +118,7 @@ function Conn:pump()
   while true do
     local f = self.h:pop()
     if not f then return end
-    local m = parse_frame(f)
+    local m = parse_frame(f, self.from)
     if self.autopong and m.event == "pusher:ping" then
       self:send { event = "pusher:pong", data = {} }
     end
@@ -270,6 +291,7 @@ end
 -- (no pong to any ping) and can send any frame, valid or not.
 local Raw = {}
 Raw.__index = Raw
+Raw.__metatable = false
 
 local function parse_frames(self)
   local buf = self.buf
@@ -357,6 +379,7 @@ function Raw:close() self.h:close() end
 
 local Case = {}
 Case.__index = Case
+Case.__metatable = false   -- else getmetatable(t).check = ... rewrites checks for every scenario
 
 local function app_of(self, app)
   if app == nil then return target.app end
@@ -461,6 +484,8 @@ function Case:require(rule, cond, expected, actual)
 end
 
 function Case:skip(rule, reason) core.skip(rule, reason) end
+-- Structured data for the result file (e.g. a fuzzing finding).
+function Case:record(name, value) core.record(name, value) end
 function Case:log(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[#parts + 1] = show((select(i, ...))) end
@@ -498,6 +523,12 @@ function Case:sign_user(socket_id, user_data, app)
 end
 
 function Case:profile(name) return target.profiles[name] end
+
+-- Bring the target back with its restart command (blocks the run meanwhile).
+function Case:restart_target()
+  if not target.restart then return nil, "the target gives no restart command" end
+  return core.restart_target() == 0
+end
 
 -- An HTTP API call. path is relative to /apps/APP_ID unless it starts with
 -- /apps/. opts: query (table), body (string or table -> JSON), sign (default
@@ -612,7 +643,240 @@ end
 
 local function new_case(spec)
   return setmetatable({ spec = spec, target = target, app = target.app, _conns = {},
-    _violations = {}, _n = 0, _hooks_used = {} }, Case)
+    _violations = {}, _n = 0, _hooks_used = {}, _adapters = {}, _accepted = 0, _served = 0,
+    _pending = {}, auth_requests = {} }, Case)
+end
+
+-- ---------------------------------------------------------------- fake-server role
+
+local sdk_info   -- set by set_sdk when pushspec plays the server for an SDK
+
+-- An adapter process driving the SDK under test (see ci/adapters/PROTOCOL.md).
+local Adapter = {}
+Adapter.__index = Adapter
+Adapter.__metatable = false
+
+local function adapter_fail(self, what)
+  local state, how, stderr = self.h:state()
+  local msg = string.format("adapter '%s' %s", sdk_info.cmd, what)
+  if state == "exited" then msg = msg .. " (it exited: " .. how .. ")" end
+  if stderr and stderr ~= "" then msg = msg .. "; its stderr ends: " .. stderr:sub(-300) end
+  error(msg, 0)
+end
+
+-- Read what the adapter printed: replies by id, reports in order.
+function Adapter:pump()
+  while true do
+    local line, overlong = self.h:pop()
+    if not line then break end
+    local v = core.json_decode(line)
+    if overlong or type(v) ~= "table" then adapter_fail(self, "printed a line that is not a JSON object: " .. show(line, 200)) end
+    if v.re ~= nil then self.replies[v.re] = v
+    elseif v.type then self.reports[#self.reports + 1] = v
+    else adapter_fail(self, "printed an object with neither re nor type: " .. show(line, 200)) end
+  end
+end
+
+-- Send a command and wait for its reply: result, or nil and the error.
+function Adapter:call(cmd, args, opts)
+  self.next_id = self.next_id + 1
+  local id = self.next_id
+  local msg = { id = id, cmd = cmd }
+  for k, v in pairs(args or {}) do msg[k] = v end
+  if not self.h:send(core.json_encode(msg)) then adapter_fail(self, "no longer reads its commands") end
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:pump()
+    local r = self.replies[id]
+    if r then
+      self.replies[id] = nil
+      if r.ok then return r.result == nil and true or r.result end
+      return nil, r.error or "error", r
+    end
+    if self.h:state() == "exited" then adapter_fail(self, "stopped before answering " .. cmd) end
+    if core.now() >= deadline then adapter_fail(self, string.format("did not answer %s within %d ms", cmd, within)) end
+    wait(deadline)
+  end
+end
+
+-- The first report matching pattern not yet taken, or nil and why.
+function Adapter:expect(pattern, opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:pump()
+    for i = self.taken + 1, #self.reports do
+      local r = self.reports[i]
+      if not r._taken and subset(pattern, r) then r._taken = true return r end
+    end
+    if self.h:state() == "exited" then adapter_fail(self, "stopped while " .. describe(pattern) .. " was awaited") end
+    if core.now() >= deadline then return nil, string.format("no report %s within %d ms", describe(pattern), within) end
+    wait(deadline)
+  end
+end
+
+-- Every report so far (matching pattern, if given), taken or not.
+function Adapter:seen(pattern)
+  self:pump()
+  local out = {}
+  for _, r in ipairs(self.reports) do if subset(pattern or {}, r) then out[#out + 1] = r end end
+  return out
+end
+
+-- Start the SDK's adapter for this scenario and wait for its hello.
+function Case:sdk()
+  local a = setmetatable({ h = core.adapter_start(sdk_info.cmd), replies = {}, reports = {}, taken = 0,
+    next_id = 0 }, Adapter)
+  local hello = a:expect({ type = "hello" }, { within = 10000 })
+  if not hello then adapter_fail(a, "did not say hello within 10 s") end
+  a.hello = hello
+  self._adapters[#self._adapters + 1] = a
+  return a
+end
+
+-- The next connection the SDK opened to the fake server (a Conn whose
+-- frames are checked as a client's), or the scenario stops.
+function Case:accept(opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    local list = core.accepted(self._accepted + 1)
+    if #list > 0 then
+      self._accepted = self._accepted + 1
+      local info = list[1]:info()
+      local c = setmetatable({ h = list[1], case = self, app = self.app, inbox = {}, received = 0,
+        autopong = not (opts and opts.autopong == false), seen_pongs = 0, from = "client",
+        path = info.path, accepted_at = core.now() }, Conn)
+      self._conns[#self._conns + 1] = c
+      return c
+    end
+    if core.now() >= deadline then
+      return nil, string.format("the SDK opened no connection within %d ms", within)
+    end
+    wait(deadline)
+  end
+end
+
+local socket_seq = 0
+-- Server side: send connection_established; returns the socket_id.
+function Conn:establish(opts)
+  opts = opts or {}
+  socket_seq = socket_seq + 1
+  self.socket_id = opts.socket_id or string.format("%d.%d", 1000 + socket_seq, math.random(100000, 999999))
+  self:send { event = "pusher:connection_established",
+    data = core.json_encode { socket_id = self.socket_id, activity_timeout = opts.activity_timeout or 120 } }
+  return self.socket_id
+end
+
+-- Parse application/x-www-form-urlencoded or a query string into a table.
+local function form(text)
+  local out = {}
+  for k, v in (text or ""):gmatch("([^&=]+)=?([^&]*)") do
+    local function dec(x) return (x:gsub("+", " "):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)) end
+    out[dec(k)] = dec(v)
+  end
+  return out
+end
+
+local Req = {}
+Req.__index = Req
+Req.__metatable = false
+
+local function new_req(h)
+  local r = setmetatable(h:info(), Req)
+  r.h = h
+  r.params = form(r.query)
+  r.form = r.content_type:match("x%-www%-form%-urlencoded") and form(r.body) or {}
+  r.json = core.json_decode(r.body)
+  return r
+end
+
+function Req:respond(status, body, ctype)
+  if type(body) == "table" then body = core.json_encode(body) end
+  return self.h:respond(status, body or "", ctype or "application/json")
+end
+
+-- The app's auth endpoints, answered as a correct app server would, unless
+-- the scenario set its own handler with t:on_auth(function(req, kind) ... end).
+local function answer_auth(self, req)
+  local kind = req.path:match("^/auth/[^/]+/(%w+)") or "channel"
+  local p = next(req.form) and req.form or req.params
+  self.auth_requests[#self.auth_requests + 1] = { kind = kind, params = p, req = req, t = core.now() }
+  if self._auth_handler then
+    local status, body = self._auth_handler(req, kind, p)
+    if status then return req:respond(status, body) end
+  end
+  if kind == "user" then
+    local user_data = core.json_encode(self.user)
+    return req:respond(200, { auth = core.sign_user(self.app.key, self.app.secret, p.socket_id or "", user_data),
+      user_data = user_data })
+  end
+  local ch = p.channel_name or ""
+  local k = core.channel_kind(ch)
+  local body = {}
+  if k == "presence" or k == "presence-cache" then
+    body.channel_data = core.json_encode { user_id = self.user.id, user_info = self.user.user_info }
+  end
+  body.auth = core.sign_channel(self.app.key, self.app.secret, p.socket_id or "", ch, body.channel_data)
+  if k == "private-encrypted" then body.shared_secret = core.shared_secret(ch, self.master_key) end
+  return req:respond(200, body)
+end
+
+function Case:_service()
+  local list = core.requests(self._served + 1)
+  for i, h in ipairs(list) do
+    local req = new_req(h)
+    self._served = self._served + 1
+    if req.path:match("^/auth/") then answer_auth(self, req)
+    elseif self._api_handler then
+      local status, body, ctype = self._api_handler(req)
+      if status then req:respond(status, body, ctype) else self._pending[#self._pending + 1] = req end
+    else
+      self._pending[#self._pending + 1] = req
+    end
+  end
+end
+
+function Case:on_auth(fn) self._auth_handler = fn end
+function Case:serve_api(fn) self._api_handler = fn end
+
+-- The next fake-server request matching pattern ({method=, path=} or a
+-- function) that no handler answered; the scenario must respond to it.
+function Case:expect_request(pattern, opts)
+  local within = scaled(opts and opts.within or DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    self:_service()
+    for i, r in ipairs(self._pending) do
+      if match(r, pattern) then return table.remove(self._pending, i) end
+    end
+    if core.now() >= deadline then return nil, string.format("no request %s within %d ms", describe(pattern), within) end
+    wait(deadline)
+  end
+end
+
+-- The URLs an SDK under test is given: the fake server's WebSocket host and
+-- port, and this scenario's auth endpoints.
+function Case:endpoints()
+  local base = "http://" .. sdk_info.host .. ":" .. sdk_info.port
+  return { ws_host = sdk_info.host, ws_port = sdk_info.port, http_base = base,
+    auth_endpoint = base .. "/auth/" .. self.app.key .. "/channel",
+    user_auth_endpoint = base .. "/auth/" .. self.app.key .. "/user" }
+end
+
+-- Verify a fake-server HTTP API request's signature (HSDK-1): "ok" or a status and why.
+function Case:verify_api(req)
+  local status, why = core.api_verify(req.method, req.path, req.query, req.body, self.app.key, self.app.secret,
+    core.wall())
+  return status, why
+end
+
+function api.set_sdk(info)
+  sdk_info = info
+  target = { name = info.name, url = "ws://" .. info.host .. ":" .. info.port,
+    http_url = "http://" .. info.host .. ":" .. info.port, profiles = {}, limits = {}, sdk = info,
+    app = { id = "unused", key = "unused", secret = "unused" } }
 end
 
 -- ---------------------------------------------------------------- entry points for C
@@ -625,6 +889,15 @@ function api.run_case(spec)
     return
   end
   local t = new_case(spec)
+  case_of[coroutine.running()] = t
+  if sdk_info then
+    -- every scenario is its own app: its connections and requests come to it alone
+    local n = spec.id:gsub("[^%w]", "")
+    t.app = { id = "app-" .. n, key = "key-" .. n .. "-" .. run_nonce, secret = "secret-" .. n .. "-" .. run_nonce }
+    t.master_key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+    t.user = { id = "sdk-user-1", user_info = { name = "SDK User" } }
+    core.fake_app(t.app.id, t.app.key)
+  end
   spec.run(t)
   t:_finish()
 end
@@ -680,6 +953,7 @@ local ps = {
   encrypt = core.encrypt,
   decrypt = core.decrypt,
   rule = core.rule,
+  corpus = core.corpus,
 }
 
 function api.load_scenario_file(path)
@@ -739,6 +1013,9 @@ function api.set_target(path, over)
       error(where .. ": webhooks = { listen = \"HOST:PORT\" } (where the server sends its webhooks)", 0)
     end
     t.profiles.webhooks = t.profiles.webhooks or { app = t.app, listen = t.webhooks.listen }
+  end
+  if t.fuzz_seconds then
+    t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or core.wall() }
   end
   if t.restart ~= nil and type(t.restart) ~= "string" then
     error(where .. ": restart must be a shell command (a string)", 0)

@@ -303,6 +303,16 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
             add_redacted(r, "reason", c->reason, secret);
         cJSON_AddItemToArray(rules, r);
     }
+    if (s->nrecords) {
+        cJSON *recs = cJSON_AddArrayToObject(o, "records");
+        for (size_t i = 0; i < s->nrecords; i++) {
+            char *clean = ps_redact(s->records[i], secret);
+            cJSON *v = clean ? cJSON_Parse(clean) : NULL;
+            free(clean);
+            if (v)
+                cJSON_AddItemToArray(recs, v);
+        }
+    }
     if (s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP)
         cJSON_AddItemToObject(o, "transcript", transcript_json(&s->tr, secret));
     return o;

@@ -65,7 +65,16 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         return;
     s->instr += PS_HOOK_EVERY;
     if (s->instr > the_runner->instr_limit) {
-        /* fire on every instruction from now on so a pcall loop can't swallow it */
+        s->runaway = 1;
+        /* Stop it with a yield, not an error: no pcall can catch a yield and no
+         * xpcall message handler runs (an error raised here would run the handler
+         * with hooks off, so a handler that loops would hang the whole run). */
+        if (lua_isyieldable(L)) {
+            lua_yield(L, 0);   /* in a hook this returns; the yield happens when the hook does */
+            return;
+        }
+        /* inside a C call (a gsub callback, a sort comparator): fire on every
+         * instruction from now on so a pcall loop can't swallow the error */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         char msg[160];   /* luaL_error knows no %lld */
         snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
@@ -326,6 +335,16 @@ int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a)
     return push_ptr((void ***)&s->adapters, &s->nadapters, &s->capadapters, a);
 }
 
+int ps_scenario_add_record(ps_scenario *s, const char *json)
+{
+    char *copy = strdup(json);
+    if (!copy || push_ptr((void ***)&s->records, &s->nrecords, &s->caprecords, copy) < 0) {
+        free(copy);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- running ---- */
 
 typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT } end_kind;
@@ -403,6 +422,14 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
     s->instr = 0;
     lua_sethook(s->co, count_hook, LUA_MASKCOUNT, PS_HOOK_EVERY);
     int st = lua_resume(s->co, r->L, nargs, &nres);
+    if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
+        char msg[160];
+        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
+                 "(an endless loop?)", r->instr_limit);
+        s->err_source = error_source(s->co);
+        finish(r, s, END_ERROR, msg);
+        return;
+    }
     if (st == LUA_YIELD) {
         lua_Integer until = nres > 0 && lua_isinteger(s->co, -nres) ? lua_tointeger(s->co, -nres) : 0;
         s->wait_until = until > 0 ? until : ps_now_ms() + 100;
@@ -664,6 +691,9 @@ void ps_runner_free(ps_runner *r)
         free(s->reqs);
         free(s->sreqs);
         free(s->adapters);
+        for (size_t j = 0; j < s->nrecords; j++)
+            free(s->records[j]);
+        free(s->records);
         free(s->message);
         free(s->err_source);
         ps_transcript_free(&s->tr);

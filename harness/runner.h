@@ -48,6 +48,7 @@ typedef struct ps_scenario {
     int64_t start_ms, end_ms, wait_until, deadline;
     int wake;
     long long instr;             /* instructions counted in the current resume */
+    int runaway;                 /* count_hook stopped it: over instr_limit */
     struct ps_ws **conns;
     size_t nconns, capconns;
     struct ps_http **reqs;
@@ -67,6 +68,8 @@ typedef struct ps_scenario {
     char *message;               /* error/timeout/skip text, or first failure */
     char *err_source;            /* file:line of a Lua error */
     ps_check *checks;            /* one per declared rule */
+    char **records;              /* t:record(): JSON texts for the result file */
+    size_t nrecords, caprecords;
 } ps_scenario;
 
 typedef struct {
@@ -107,5 +110,6 @@ int ps_scenario_add_conn(ps_scenario *s, struct ps_ws *c);
 int ps_scenario_add_req(ps_scenario *s, struct ps_http *h);
 int ps_scenario_add_sreq(ps_scenario *s, struct ps_sreq *r);
 int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a);
+int ps_scenario_add_record(ps_scenario *s, const char *json);
 
 #endif
