@@ -412,6 +412,12 @@ static int l_adapter_state(lua_State *L)
 {
     ps_adapter *a = checkadapter(L, 1);
     ps_adapter_poll(a);
+    /* its output ended: the exit status follows within moments */
+    for (int i = 0; a->eof && !a->exited && i < 20; i++) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+        ps_adapter_poll(a);
+    }
     char text[64];
     ps_adapter_describe_exit(a, text, sizeof(text));
     lua_pushstring(L, a->exited || a->eof ? "exited" : "running");
