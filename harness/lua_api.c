@@ -32,38 +32,24 @@ static ps_scenario *need_scenario(lua_State *L)
     return s;
 }
 
-/* check guards: the handle must belong to a live scenario */
-static ps_ws *checkconn(lua_State *L, int idx)
+/* check guards: the handle must belong to a live scenario and still point at
+ * its resource; each userdata type is one of the scenario's arrays */
+static void *live(lua_State *L, int idx, const char *mt, const char *what)
 {
-    handle *h = luaL_checkudata(L, idx, CONN_MT);
-    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nconns || !h->s->conns[h->idx])
-        luaL_error(L, "connection used after its scenario ended");
-    return h->s->conns[h->idx];
+    handle *h = luaL_checkudata(L, idx, mt);
+    ps_scenario *s = h->s;
+    void **arr = mt == CONN_MT ? (void **)s->conns : mt == HTTP_MT ? (void **)s->reqs :
+                 mt == SREQ_MT ? (void **)s->sreqs : (void **)s->adapters;
+    size_t n = mt == CONN_MT ? s->nconns : mt == HTTP_MT ? s->nreqs : mt == SREQ_MT ? s->nsreqs : s->nadapters;
+    if (s->state != PS_S_RUNNING || h->idx >= n || !arr[h->idx])
+        luaL_error(L, "%s used after its scenario ended", what);
+    return arr[h->idx];
 }
 
-static ps_http *checkhttp(lua_State *L, int idx)
-{
-    handle *h = luaL_checkudata(L, idx, HTTP_MT);
-    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nreqs || !h->s->reqs[h->idx])
-        luaL_error(L, "HTTP request used after its scenario ended");
-    return h->s->reqs[h->idx];
-}
-
-static ps_sreq *checksreq(lua_State *L, int idx)
-{
-    handle *h = luaL_checkudata(L, idx, SREQ_MT);
-    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nsreqs || !h->s->sreqs[h->idx])
-        luaL_error(L, "request used after its scenario ended");
-    return h->s->sreqs[h->idx];
-}
-
-static ps_adapter *checkadapter(lua_State *L, int idx)
-{
-    handle *h = luaL_checkudata(L, idx, ADAPTER_MT);
-    if (h->s->state != PS_S_RUNNING || h->idx >= h->s->nadapters || !h->s->adapters[h->idx])
-        luaL_error(L, "adapter used after its scenario ended");
-    return h->s->adapters[h->idx];
-}
+static ps_ws *checkconn(lua_State *L, int idx) { return live(L, idx, CONN_MT, "connection"); }
+static ps_http *checkhttp(lua_State *L, int idx) { return live(L, idx, HTTP_MT, "HTTP request"); }
+static ps_sreq *checksreq(lua_State *L, int idx) { return live(L, idx, SREQ_MT, "request"); }
+static ps_adapter *checkadapter(lua_State *L, int idx) { return live(L, idx, ADAPTER_MT, "adapter"); }
 
 static void push_handle(lua_State *L, ps_scenario *s, size_t idx, const char *mt)
 {

@@ -27,6 +27,39 @@ static void note(ps_ws *c, char dir, const char *kind, const char *text, size_t 
         ps_transcript_add(c->tr, c->num, dir, kind, text, len);
 }
 
+static ps_ws *new_conn(ps_transcript *tr, int num, void (*notify_cb)(void *), void *owner,
+                       char *err, size_t errlen)
+{
+    ps_ws *c = calloc(1, sizeof(*c));
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->state = PS_WS_CONNECTING;
+    c->tr = tr;
+    c->num = num;
+    c->notify = notify_cb;
+    c->owner = owner;
+    return c;
+}
+
+/* Connect; i carries the address, c is bound to the wsi as its user data. */
+static ps_ws *start(ps_ws *c, struct lws_client_connect_info *i, const char *what)
+{
+    i->context = ps_loop_ctx();
+    i->local_protocol_name = "pushspec-ws";
+    i->opaque_user_data = c;
+    i->pwsi = &c->wsi;
+    note(c, '!', "connect", what, strlen(what));
+    if (!lws_client_connect_via_info(i) && c->state == PS_WS_CONNECTING) {
+        /* lws may already have reported the failure through the callback */
+        c->state = PS_WS_FAILED;
+        c->wsi = NULL;
+        snprintf(c->error, sizeof(c->error), "could not start connecting to %.200s:%d", i->address, i->port);
+    }
+    return c;
+}
+
 ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript *tr, int num,
                   void (*notify_cb)(void *), void *owner, char *err, size_t errlen)
 {
@@ -39,19 +72,10 @@ ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript
         snprintf(err, errlen, "'%s' is not a WebSocket URL: use ws:// or wss://", url);
         return NULL;
     }
-    ps_ws *c = calloc(1, sizeof(*c));
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
+    ps_ws *c = new_conn(tr, num, notify_cb, owner, err, errlen);
+    if (!c)
         return NULL;
-    }
-    c->state = PS_WS_CONNECTING;
-    c->tr = tr;
-    c->num = num;
-    c->notify = notify_cb;
-    c->owner = owner;
-
     memset(&i, 0, sizeof(i));
-    i.context = ps_loop_ctx();
     i.address = u.host;
     i.port = u.port;
     i.path = path && *path ? path : "/";
@@ -61,50 +85,23 @@ ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript
     if (u.tls && insecure)
         i.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
                             LCCSCF_ALLOW_EXPIRED;
-    i.local_protocol_name = "pushspec-ws";
-    i.opaque_user_data = c;
-    i.pwsi = &c->wsi;
-    note(c, '!', "connect", i.path, strlen(i.path));
-    if (!lws_client_connect_via_info(&i) && c->state == PS_WS_CONNECTING) {
-        /* lws may already have reported the failure through the callback */
-        c->state = PS_WS_FAILED;
-        c->wsi = NULL;
-        snprintf(c->error, sizeof(c->error), "could not start connecting to %.200s:%d", u.host, u.port);
-    }
-    return c;
+    return start(c, &i, i.path);
 }
 
 ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
                       void (*notify_cb)(void *), void *owner, char *err, size_t errlen)
 {
     struct lws_client_connect_info i;
-    ps_ws *c = calloc(1, sizeof(*c));
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
+    ps_ws *c = new_conn(tr, num, notify_cb, owner, err, errlen);
+    if (!c)
         return NULL;
-    }
-    c->state = PS_WS_CONNECTING;
     c->raw = 1;
-    c->tr = tr;
-    c->num = num;
-    c->notify = notify_cb;
-    c->owner = owner;
     memset(&i, 0, sizeof(i));
-    i.context = ps_loop_ctx();
     i.address = host;
     i.port = port;
     i.host = host;
     i.method = "RAW";
-    i.local_protocol_name = "pushspec-ws";
-    i.opaque_user_data = c;
-    i.pwsi = &c->wsi;
-    note(c, '!', "connect", "raw TCP", 7);
-    if (!lws_client_connect_via_info(&i) && c->state == PS_WS_CONNECTING) {
-        c->state = PS_WS_FAILED;
-        c->wsi = NULL;
-        snprintf(c->error, sizeof(c->error), "could not start connecting to %.200s:%d", host, port);
-    }
-    return c;
+    return start(c, &i, "raw TCP");
 }
 
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len)
