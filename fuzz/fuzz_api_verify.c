@@ -133,7 +133,7 @@ static int ref_ts_ok(const char *s, long long now)
             return 0;
         mag = mag * 10 + (unsigned)(*s - '0');
     }
-    /* compare as floating distance would round; use exact 128-bit */
+    /* t - now can overflow a long long, never an __int128 */
     __int128 t = neg ? -(__int128)mag : (__int128)mag, d = t - now;
     return d >= -600 && d <= 600;
 }
@@ -258,9 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz_split(data + (size > 0), size - (size > 0), 4, &fl);
     size_t qlen = fl.len[3], wl = whylens[opt & 3];
-    /* exact-size copies without terminator: any over-read is an ASan error */
     int mode = opt >> 2 & 3;
     char *q = mode >= 2 ? grow(fl.f[3], qlen, mode, &qlen) : fz_dup(fl.f[3], qlen);
+    /* exact-size copies without terminator: any over-read is an ASan error */
     char *raw = malloc(qlen ? qlen : 1), *why = wl ? malloc(wl) : NULL;
     const char *body = (opt & 16) ? NULL : fl.f[2];
     size_t blen = (opt & 16) ? 0 : fl.len[2];

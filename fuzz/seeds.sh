@@ -33,7 +33,6 @@ f $t error-object '{"event":"pusher:error","data":{"message":"Over capacity","co
 f $t error-string '{"event":"pusher:error","data":"{\"message\":\"No code\",\"code\":null}"}'
 f $t ping-client '{"event":"pusher:ping","data":{}}'
 f $t pong-server '{"event":"pusher:pong","data":"{}"}'
-f $t pong-client '{"event":"pusher:pong"}'
 f $t subscribe-public '{"event":"pusher:subscribe","data":{"channel":"my-channel"}}'
 f $t subscribe-private '{"event":"pusher:subscribe","data":{"auth":"'$AUTH_PRIV'","channel":"private-foobar"}}'
 f $t subscribe-presence '{"event":"pusher:subscribe","data":{"auth":"'$AUTH_PRES'","channel":"presence-foobar","channel_data":"{\"user_id\":10,\"user_info\":{\"name\":\"Mr. Channels\"}}"}}'

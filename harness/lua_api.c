@@ -139,6 +139,17 @@ static int l_conn_close(lua_State *L)
     return 0;
 }
 
+/* release(): the scenario is done with this connection: close it and free it now */
+static int l_conn_release(lua_State *L)
+{
+    handle *h = luaL_checkudata(L, 1, CONN_MT);
+    if (h->s->state == PS_S_RUNNING && h->idx < h->s->nconns && h->s->conns[h->idx]) {
+        ps_ws_release(h->s->conns[h->idx]);
+        h->s->conns[h->idx] = NULL;
+    }
+    return 0;
+}
+
 static int l_conn_pop(lua_State *L)
 {
     ps_frame *f = ps_ws_pop(checkconn(L, 1));
@@ -189,7 +200,7 @@ static int l_conn_info(lua_State *L)
 }
 
 static const luaL_Reg conn_methods[] = {
-    { "send", l_conn_send }, { "close", l_conn_close }, { "pop", l_conn_pop },
+    { "send", l_conn_send }, { "close", l_conn_close }, { "pop", l_conn_pop }, { "release", l_conn_release },
     { "state", l_conn_state }, { "info", l_conn_info }, { NULL, NULL }
 };
 

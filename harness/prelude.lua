@@ -123,8 +123,11 @@ function Conn:pump()
       self:send { event = "pusher:pong", data = {} }
     end
     for _, v in ipairs(m.violations) do
-      local list = self.case._violations
-      list[#list + 1] = { v = v, m = m }
+      local list, key = self.case._violations, v.rule .. "\0" .. v.text
+      if not self.case._violation_seen[key] then   -- once: long runs would keep every message
+        self.case._violation_seen[key] = true
+        list[#list + 1] = { v = v, m = m }
+      end
     end
     self.received = self.received + 1
     self.inbox[#self.inbox + 1] = m
@@ -160,6 +163,17 @@ function Conn:send_raw(text) return self.h:send("text", text) end
 function Conn:send_binary(bytes) return self.h:send("binary", bytes) end
 function Conn:ws_ping(payload) return self.h:send("ping", payload or "") end
 function Conn:close(code, reason) self.h:close(code or 1000, reason or "") end
+-- Done with it for good: closed and freed now, not when the scenario ends (for
+-- scenarios that open tens of thousands of connections); it must not be used again.
+function Conn:release()
+  if self.slot then
+    self.case._conns[self.slot] = false
+    self.case._received_released = self.case._received_released + self.received
+    self.slot = nil
+  end
+  self.inbox = {}
+  self.h:release()
+end
 
 -- The next message, whatever it is.
 function Conn:next(opts)
@@ -374,6 +388,7 @@ end
 
 function Raw:send_text(text) return self:send_frame(1, text) end
 function Raw:close() self.h:close() end
+function Raw:release() self.frames, self.buf = {}, "" self.h:release() end
 
 -- ---------------------------------------------------------------- the case object
 
@@ -423,6 +438,7 @@ function Case:connect(opts)
   local c = setmetatable({ h = core.ws_open(opts.url or target.url, path), case = self, app = app,
     inbox = {}, received = 0, autopong = opts.autopong ~= false, seen_pongs = 0 }, Conn)
   self._conns[#self._conns + 1] = c
+  c.slot = #self._conns
   return c
 end
 
@@ -620,10 +636,10 @@ function Case:webhooks() return fetch_hooks() end
 function Case:_finish()
   local declared = {}
   for _, r in ipairs(self.spec.rules) do declared[r] = true end
-  local received = 0
+  local received = self._received_released
   for _, c in ipairs(self._conns) do
-    if not c:is_closed() then c:pump() end
-    received = received + c.received
+    if c and not c:is_closed() then c:pump() end
+    received = received + (c and c.received or 0)
   end
   local noted = {}
   for _, item in ipairs(self._violations) do
@@ -643,7 +659,7 @@ end
 
 local function new_case(spec)
   return setmetatable({ spec = spec, target = target, app = target.app, _conns = {},
-    _violations = {}, _n = 0, _hooks_used = {}, _adapters = {}, _accepted = 0, _served = 0,
+    _received_released = 0, _violations = {}, _violation_seen = {}, _n = 0, _hooks_used = {}, _adapters = {}, _accepted = 0, _served = 0,
     _pending = {}, auth_requests = {} }, Case)
 end
 
@@ -934,6 +950,10 @@ local function register(spec)
   if type(spec.rules) ~= "table" or #spec.rules == 0 then bad("needs rules = {\"ID\", ...}") end
   if type(spec.run) ~= "function" then bad("needs run = function(t) ... end") end
   if spec.tags ~= nil and type(spec.tags) ~= "table" then bad("tags must be a list") end
+  -- a deadline that depends on the target (e.g. pushspec fuzz --seconds): target is
+  -- nil when scenarios are only listed
+  if type(spec.timeout) == "function" then spec.timeout = spec.timeout(target) end
+  if spec.timeout ~= nil and type(spec.timeout) ~= "number" then bad("timeout must be a number of seconds") end
   spec.tags = spec.tags or {}
   spec.file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
   spec.line = info.currentline

@@ -251,6 +251,20 @@ static void add_redacted(cJSON *o, const char *name, const char *text, const cha
     free(r);
 }
 
+/* Redact the strings of a parsed record: redacting its JSON text would turn bytes
+ * printable() escapes as \xNN into invalid JSON, and the record would be lost. */
+static void redact_strings(cJSON *v, const char *secret)
+{
+    if (cJSON_IsString(v) && v->valuestring) {
+        char *r = ps_redact(v->valuestring, secret);
+        if (r)
+            cJSON_SetValuestring(v, r);
+        free(r);
+    }
+    for (cJSON *c = v->child; c; c = c->next)
+        redact_strings(c, secret);
+}
+
 static cJSON *transcript_json(const ps_transcript *t, const char *secret)
 {
     cJSON *a = cJSON_CreateArray();
@@ -306,9 +320,10 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
     if (s->nrecords) {
         cJSON *recs = cJSON_AddArrayToObject(o, "records");
         for (size_t i = 0; i < s->nrecords; i++) {
-            char *clean = ps_redact(s->records[i], secret);
-            cJSON *v = clean ? cJSON_Parse(clean) : NULL;
-            free(clean);
+            cJSON *v = cJSON_Parse(s->records[i]);
+            if (!v)   /* cannot happen (the text came from cJSON): say so rather than drop it */
+                v = cJSON_CreateString("(a record that could not be parsed)");
+            redact_strings(v, secret);
             if (v)
                 cJSON_AddItemToArray(recs, v);
         }

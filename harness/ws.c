@@ -321,6 +321,17 @@ static void on_gone(ps_ws *c, struct lws *wsi, ps_ws_state state)
     c->closed_at_ms = ps_now_ms();
     c->wsi = NULL;
     lws_set_opaque_user_data(wsi, NULL);
+    /* nothing more is sent or reassembled on a gone socket: free it now, not at
+     * the scenario's end (a fuzz run opens tens of thousands of connections) */
+    while (c->out_head) {
+        struct ps_out *o = c->out_head;
+        c->out_head = o->next;
+        free(o);
+    }
+    c->out_tail = NULL;
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_len = c->rx_cap = 0;
     notify(c);
 }
 

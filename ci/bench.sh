@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# pushspec benchmarks. Every figure printed is a ratio of two things measured in
+# this same run (absolute speeds are printed for information only), so a slow or
+# busy machine moves them little. Takes about 1.5 minutes; reports/BENCHMARKS.md
+# records a run.
+#   bash ci/bench.sh                              codec, signer, suite (without tag slow), scale
+#   BENCH_FULL=1 bash ci/bench.sh                 the suite whole (+2 min: ping-inactivity)
+#   BENCH_SUITE_RESULT=FILE bash ci/bench.sh      suite figures from a `pushspec run --json` result
+#                                                 (e.g. build-asan/soketi-result.json) instead of a run
+# The suite run's result stays in build-bench/bench-suite.json.
+# Needs what ci/deps.sh installs, and /usr/bin/time (package time; installed here if missing).
+# soketi runs privately on 127.0.0.1:7101 (metrics 9801, cluster 11801), never the shared 6001.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+start_s=$SECONDS
+
+build=build-bench
+work="$(mktemp -d /tmp/pushspec-bench.XXXXXX)"
+soketi_dir="$work/soketi"
+cleanup() { bash ci/bench/soketi-private.sh stop "$soketi_dir" || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+die() { printf 'bench.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---- build: pushspec (Release) and the two microbenchmarks (-O2, no sanitizers)
+if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+       cmake --build "$build" -j"$(nproc)" >"$work/build.log" 2>&1; }; then
+  [ -x "$build/pushspec" ] || { tail -n 30 "$work/build.log" >&2; die "pushspec does not build"; }
+  echo "bench.sh: the build failed (a file mid-edit?); using the existing $build/pushspec" >&2
+fi
+pushspec="$root/$build/pushspec"
+flags=(-O2 -Wall -Wextra -Wno-unused-parameter -Iharness)
+libs=($(pkg-config --cflags --libs libcjson libsodium libcrypto))
+for b in codec_bench sign_bench; do
+  cc "${flags[@]}" -o "$work/$b" "ci/bench/$b.c" harness/frame.c harness/sign.c "${libs[@]}"
+done
+
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "pushspec bench $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+  "$(nproc) cores ($cpu), cJSON $(pkg-config --modversion libcjson), OpenSSL $(pkg-config --modversion libcrypto)"
+
+# ---- 1. codec, 2. signer
+"$work/codec_bench" corpus/fuzz_frame_parse
+"$work/sign_bench"
+
+# ---- the private soketi and its target (the profiles of ci/targets/soketi.lua, no webhooks)
+bash ci/bench/soketi-private.sh start "$soketi_dir"
+cat >"$work/target.lua" <<EOF
+return {
+  name = "soketi 1.6.1 (private, ci/bench.sh)",
+  url = "ws://127.0.0.1:7101",
+  http_url = "http://127.0.0.1:7101",
+  app = { id = "app-main", key = "key-main", secret = "secret-main" },
+  profiles = {
+    disabled_app = { app = { id = "app-disabled", key = "key-disabled", secret = "secret-disabled" } },
+    max_connections = { app = { id = "app-quota", key = "key-quota", secret = "secret-quota" }, limit = 3 },
+    client_events_disabled = { app = { id = "app-noclient", key = "key-noclient", secret = "secret-noclient" } },
+    client_event_rate = { app = { id = "app-rate", key = "key-rate", secret = "secret-rate" }, per_second = 5 },
+    presence_limit = { app = { id = "app-presence", key = "key-presence", secret = "secret-presence" }, members = 3 },
+    user_authentication = { app = { id = "app-users", key = "key-users", secret = "secret-users" } },
+  },
+  limits = { max_payload = 10240 },
+  restart = [[bash '$root/ci/bench/soketi-private.sh' restart '$soketi_dir']],
+}
+EOF
+
+# ---- 3. suite: wall time against the slowest scenario and the sum of all
+restarts="?"
+if [ -n "${BENCH_SUITE_RESULT:-}" ]; then
+  result="$BENCH_SUITE_RESULT"
+  [ -f "$result" ] || die "BENCH_SUITE_RESULT=$result: no such file"
+  how="read from $result"
+else
+  result="$work/suite.json"
+  select=(--exclude-tag slow)
+  how="run without tag slow (BENCH_FULL=1 runs it whole)"
+  [ "${BENCH_FULL:-0}" = 1 ] && { select=(); how="run whole"; }
+  rc=0
+  "$pushspec" run --target "$work/target.lua" "${select[@]}" --quiet --json "$result" \
+    >"$work/suite.out" 2>&1 || rc=$?
+  # 0 or 1 (soketi fails rules, see ci/targets/soketi.expect); 2 is a broken run
+  [ "$rc" -le 1 ] || { tail -n 30 "$work/suite.out" >&2; die "the suite run failed (exit $rc)"; }
+  restarts="$(grep -c '^restarting the server' "$work/suite.out" || true)"
+  cp "$work/suite.json" "$build/bench-suite.json"   # kept for a look at the scenarios' durations
+fi
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), s = r.summary;
+  const f = (x) => x.toFixed(2), sec = (ms) => (ms / 1000).toFixed(1) + " s";
+  const slow = r.scenarios.reduce((a, b) => (b.duration_ms > a.duration_ms ? b : a));
+  const timeouts = r.scenarios.filter((x) => x.verdict === "timeout").length;
+  const destructive = r.scenarios.filter((x) => (x.tags || []).includes("destructive"));
+  const dsum = destructive.reduce((a, x) => a + x.duration_ms, 0);
+  console.log(`suite: wall / slowest = ${f(s.wall_ms / s.slowest_scenario_ms)}, wall / sum = ${f(s.wall_ms / s.sum_scenario_ms)}`);
+  console.log(`suite (info): ${process.argv[2]}: ${s.scenarios} scenarios, wall ${sec(s.wall_ms)}, ` +
+    `slowest ${sec(s.slowest_scenario_ms)} (${slow.id}), sum ${sec(s.sum_scenario_ms)}, ` +
+    `${timeouts} timed out`);
+  console.log(`suite (info): ${destructive.length} destructive scenarios run one at a time after the others, ` +
+    `sum ${sec(dsum)}, each followed by a liveness check; ${process.argv[3]} soketi restarts`);
+' "$result" "$how" "$restarts"
+
+# ---- 4. scale: the harness's peak RSS holding 1000 connections, against 1
+if [ ! -x /usr/bin/time ]; then
+  [ "$(id -u)" = 0 ] || die "/usr/bin/time missing: apt-get install time"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+[ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 || die "ulimit -n is $(ulimit -n); 1000 connections need more"
+rss_kib() {   # peak RSS of pushspec running scenario $1 of ci/bench/scale
+  /usr/bin/time -v -o "$work/time-$1.txt" "$pushspec" run --target "$work/target.lua" \
+    --scenarios ci/bench/scale --filter "$1" --quiet >"$work/$1.out" 2>&1 ||
+    { tail -n 30 "$work/$1.out" >&2; die "scenario $1 failed"; }
+  sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$work/time-$1.txt"
+}
+rss1="$(rss_kib scale-1)"
+rss1000="$(rss_kib scale-1000)"
+awk -v a="$rss1" -v b="$rss1000" 'BEGIN {
+  printf "scale: (RSS_1000 - RSS_1) / 1000 = %.1f KiB per connection\n", (b - a) / 1000
+  printf "scale: RSS_1000 / RSS_1 = %.2f (RSS_1 %d KiB, RSS_1000 %d KiB)\n", b / a, a, b }'
+
+echo "bench: done in $((SECONDS - start_s)) s"

@@ -1,0 +1,489 @@
+-- FRAME-4, FRAME-5 by live fuzzing: `pushspec fuzz` sends generated inputs (corpus
+-- mutations, grammar-made messages, hand-made WebSocket frames) in batches and
+-- checks after every batch that the server still serves. Batch B of seed S comes
+-- from math.randomseed(S, B) alone: a seed always yields the same inputs.
+-- See scenarios/fuzz/README.md.
+local BATCH, REACT_MS, ALIVE_MS = 50, 300, 2000 -- inputs per batch; the wait for their reactions; each liveness step
+local KEEP = 2048                               -- bytes of an input kept in a record
+local SENTINEL = "pushspec-sentinel"            -- payload of the ping frame sent after hand-made frames
+
+local function R(n) return math.random(n) end
+local function chance(p) return math.random() < p end
+local function pick(list) return list[math.random(#list)] end
+local function alnum(n)
+  local out = {}
+  for i = 1, n do local k = R(36) out[i] = ("abcdefghijklmnopqrstuvwxyz0123456789"):sub(k, k) end
+  return table.concat(out)
+end
+
+-- JSON written by hand: field order must not depend on Lua's hashing, and duplicate keys
+-- and odd numbers must be expressible. A value: string, integer, boolean, {raw = text},
+-- {obj = {{key, value}, ...}} or {arr = {...}}.
+local function enc(v)
+  if type(v) == "string" then
+    return '"' .. v:gsub('[%c"\\]', function(c) return c == '"' and '\\"' or c == "\\" and "\\\\"
+      or string.format("\\u%04x", c:byte()) end) .. '"'
+  elseif type(v) ~= "table" then return tostring(v)
+  elseif v.raw then return v.raw end
+  local parts = {}
+  for i, x in ipairs(v.obj or v.arr) do parts[i] = v.obj and enc(x[1]) .. ":" .. enc(x[2]) or enc(x) end
+  return v.obj and "{" .. table.concat(parts, ",") .. "}" or "[" .. table.concat(parts, ",") .. "]"
+end
+
+-- Bytes as text for a record: as they are when UTF-8 (with no NUL or DEL, which the
+-- result file would mangle), else base64; cut at keep bytes.
+local function printable(s, keep)
+  local more = #s > keep and string.format(" ...(%d bytes in all)", #s) or ""
+  local whole = s
+  s = s:sub(1, keep)
+  for back = 1, more ~= "" and 3 or 0 do   -- the cut may split a character
+    if utf8.len(s) then break end
+    s = whole:sub(1, keep - back)
+  end
+  return (utf8.len(s) and not s:find("[\0\127]") and s or "base64:" .. ps.b64.encode(s)) .. more
+end
+
+-- ---------------------------------------------------------------- grammar
+local NUMBERS = { "0", "-0", "1.5", "1e400", "-1e400", "1e-400", "123456789012345678901234567890", "9007199254740993" }
+local STRINGS = { "", " ", "x", "null", "{}", "[]", '{"user_id":"u1"}', "not json {", "\0", "é", "\xff\xfe", "💥", "\\u0000" }
+local function rand_string()
+  if chance(0.1) then return string.rep(pick(STRINGS) .. "a", pick { 100, 5000, 70000 }) end
+  return chance(0.7) and pick(STRINGS) or alnum(R(20))
+end
+local function rand_value(depth)
+  local r = R(depth > 0 and 9 or 6)
+  if r == 1 then return { raw = "null" } elseif r == 2 then return chance(0.5)
+  elseif r == 3 then return R(2001) - 1001 elseif r == 4 then return { raw = pick(NUMBERS) }
+  elseif r <= 6 then return rand_string() end
+  local items = {}
+  for i = 1, R(4) - 1 do
+    if r == 7 then items[i] = rand_value(depth - 1)
+    else items[i] = { pick { "channel", "auth", "user_id", alnum(R(6)) }, rand_value(depth - 1) } end
+  end
+  return r == 7 and { arr = items } or { obj = items }
+end
+
+local PREFIXES = { "", "private-", "presence-", "private-encrypted-", "private-cache-", "presence-cache-", "cache-",
+  "#server-to-user-", "private-encrypted-cache-" }
+local function rand_channel()
+  local r, p = R(10), pick(PREFIXES)
+  if r <= 5 then return p .. "fz-" .. alnum(R(12)) end                           -- valid
+  if r == 6 then return p end                                                   -- the prefix alone
+  if r == 7 then return p .. string.rep("x", pick { 164, 165, 300, 70000 }) end -- around the 164 limit
+  if r == 8 then return p .. "fz" .. pick { " ", "*", "\n", "é", "\0", ",", "\xff", ":" } end
+  return rand_value(1)                                                          -- mostly not a string
+end
+
+local CLIENT_EVENTS = { "pusher:ping", "pusher:pong", "pusher:subscribe", "pusher:unsubscribe", "pusher:signin" }
+local UNKNOWN = { "pusher:connection_established", "pusher:error", "pusher:subscription_error", "pusher:signin_success",
+  "pusher:cache_miss", "pusher:", "pusher:PING", "pusher:subscribe ", "pusher_internal:subscription_succeeded",
+  "pusher_internal:member_added", "pusher_internal:member_removed", "pusher_internal:watchlist_events" }
+local FIELDS = {   -- good-looking values of the fields of subscribe/unsubscribe/signin data
+  auth = { "", "key-main", "key-main:", ":", "a:b:c", "wrong:" .. string.rep("0", 64), "key-main:" .. string.rep("f", 64),
+    "key-main:" .. string.rep("0", 5000) },
+  user_data = { '{"id":"fz"}', '{"id":12}', "{}", "not json", '{"id":""}', '{"id":"fz","watchlist":["a"]}' },
+  channel_data = { '{"user_id":"fz"}', '{"user_id":12}', "{}", "x", '{"user_id":"fz","user_info":5}', '{"user_id":null}' },
+}
+local function field(name) return chance(0.75) and pick(FIELDS[name]) or rand_value(1) end
+
+local function gen_grammar()
+  local r, event, unknown = R(10), nil, false
+  if r <= 4 then event = pick(CLIENT_EVENTS)
+  elseif r <= 6 then event, unknown = chance(0.8) and pick(UNKNOWN) or "pusher:" .. alnum(R(10)), true
+  elseif r <= 8 then event = "client-" .. (chance(0.8) and alnum(R(10)) or rand_string())
+  else event = chance(0.5) and rand_string() or rand_value(1) end
+  local fields = { { "event", event } }
+  if chance(0.6) then fields[#fields + 1] = { "channel", rand_channel() } end
+  local d = R(10)   -- 1: no data
+  if d > 1 then
+    local data
+    if d > 3 and (event == "pusher:subscribe" or event == "pusher:unsubscribe" or event == "pusher:signin") then
+      data = { obj = {} }   -- each field may be missing or of the wrong type
+      local f = data.obj
+      if event == "pusher:signin" then
+        if chance(0.8) then f[#f + 1] = { "auth", field("auth") } end
+        if chance(0.8) then f[#f + 1] = { "user_data", field("user_data") } end
+      else
+        if chance(0.8) then f[#f + 1] = { "channel", rand_channel() } end
+        if chance(0.5) then f[#f + 1] = { "auth", field("auth") } end
+        if chance(0.3) then f[#f + 1] = { "channel_data", field("channel_data") } end
+      end
+      if chance(0.15) then f[#f + 1] = { alnum(R(8)), rand_value(1) } end
+      if chance(0.1) and #f > 0 then f[#f + 1] = f[R(#f)] end   -- a key twice
+    else data = rand_value(2) end
+    if type(data) == "table" and data.obj and chance(0.3) then data = enc(data) end   -- data as a JSON string
+    fields[#fields + 1] = { "data", data }
+  end
+  if chance(0.1) then for i = #fields, 2, -1 do local j = R(i) fields[i], fields[j] = fields[j], fields[i] end end
+  if chance(0.05) then fields[#fields + 1] = { "event", pick(CLIENT_EVENTS) } unknown = false end
+  local text = enc { obj = fields }
+  return { kind = "text", text = text, label = "grammar: " .. printable(type(event) == "string" and event or "event " .. enc(event), 60),
+    unknown = unknown and #text <= 4096 and utf8.len(text) ~= nil and event or nil }   -- for FRAME-5
+end
+
+-- ---------------------------------------------------------------- mutations of corpus seeds
+local SEEDS = {}   -- corpus/fuzz_frame_parse, sorted (filled by run)
+local BYTES = { "{", "}", "[", "]", '"', ":", ",", "\\", "\0", "\xff", "\\u0000", "\\ud800", "null", "1e999", "\n",
+  '"event":', "pusher:", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82" }
+local function insert(s, pos, x) return s:sub(1, pos - 1) .. x .. s:sub(pos) end
+local function literal(s)   -- {start, end + 1} of a random string literal, or nil
+  local out = {}
+  for a, b in s:gmatch('()"[^"\\]*"()') do out[#out + 1] = { a, b } end
+  return #out > 0 and pick(out) or nil
+end
+local function replace_literal(s, v)
+  local l = literal(s)
+  return l and s:sub(1, l[1] - 1) .. v .. s:sub(l[2]) or insert(s, R(#s + 1), v)
+end
+local MUTATORS = {
+  { "bitflip", function(s)
+    for _ = 1, R(4) do
+      local p = R(#s)
+      s = s:sub(1, p - 1) .. string.char(s:byte(p) ~ (1 << (R(8) - 1))) .. s:sub(p + 1)
+    end
+    return s
+  end },
+  { "insert", function(s) return insert(s, R(#s + 1), chance(0.7) and pick(BYTES) or string.char(R(256) - 1)) end },
+  { "delete", function(s) local a = R(#s + 1) return s:sub(1, a - 1) .. s:sub(a + R(8)) end },
+  { "truncate", function(s) return s:sub(1, R(#s + 1) - 1) end },
+  { "duplicate-field", function(s)
+    local keys = {}
+    for p in s:gmatch('()"[%w_]+"%s*:') do keys[#keys + 1] = p end
+    if #keys == 0 then return s end
+    local p = pick(keys)
+    return insert(s, p, s:sub(p, (s:find("[,}]", p + 1) or #s + 1) - 1) .. ",")
+  end },
+  { "splice", function(s) local o = pick(SEEDS) return s:sub(1, R(#s + 1) - 1) .. o:sub(R(#o + 1)) end },
+  { "huge-string", function(s)
+    local n = chance(0.1) and 1100000 or pick { 1000, 10000, 100000 }
+    return replace_literal(s, '"' .. string.rep(pick { "a", "é", '\\"', "\\u0041" }, n // 2) .. '"')
+  end },
+  { "deep-nesting", function(s)
+    local d = pick { 64, 1000, 10000, 100000 }
+    return replace_literal(s, chance(0.5) and string.rep("[", d) .. "1" .. string.rep("]", d)
+      or string.rep('{"a":', d) .. "1" .. string.rep("}", d))
+  end },
+  { "invalid-utf8", function(s)
+    local l = literal(s)
+    return insert(s, l and l[1] + 1 or R(#s + 1), pick { "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xf4\x90\x80\x80", "\x80" })
+  end },
+}
+local function gen_mutation()
+  local i, names = R(#SEEDS), {}
+  local s = SEEDS[i]
+  for k = 1, R(3) do local m = pick(MUTATORS) s = #s > 0 and m[2](s) or "{" names[k] = m[1] end
+  local binary = chance(0.05)
+  return { kind = binary and "binary" or "text", text = s,
+    label = string.format("mutation %s of corpus seed %d%s", table.concat(names, "+"), i, binary and " in a binary frame" or "") }
+end
+
+-- ---------------------------------------------------------------- hand-made WebSocket frames
+local function gen_frames()
+  local msg = chance(0.5) and pick(SEEDS) or gen_grammar().text
+  local cut = R(#msg + 1) - 1
+  local a, b = msg:sub(1, cut), msg:sub(cut + 1)
+  local e = pick {   -- {what, frames}; fin, rsv and mask as in send_frame
+    { "binary frame", { { op = 2, payload = msg } } },
+    { "fragmented text", { { op = 1, fin = false, payload = a }, { op = 0, payload = b } } },
+    { "fragmented text, a ping between", { { op = 1, fin = false, payload = a }, { op = 9, payload = "p" }, { op = 0, payload = b } } },
+    { "fragmented text, never finished", { { op = 1, fin = false, payload = a } } },
+    { "continuation frame with no start", { { op = 0, payload = msg } } },
+    { "text frame inside a fragmented one", { { op = 1, fin = false, payload = a }, { op = 1, payload = b } } },
+    { "RSV bits set", { { op = 1, rsv = R(7), payload = msg } } },
+    { "reserved opcode", { { op = pick { 3, 4, 5, 6, 7, 11, 12, 13, 14, 15 }, payload = msg } } },
+    { "unmasked frame", { { op = 1, payload = msg, mask = false } } },
+    { "ping over 125 bytes", { { op = 9, payload = string.rep("p", 126) } } },
+    { "fragmented ping", { { op = 9, fin = false, payload = "p" } } },
+    { "close with a 1-byte payload", { { op = 8, payload = "\3" } } },
+    { "close with a bad code", { { op = 8, payload = string.pack(">I2", pick { 0, 999, 1004, 1005, 1006, 1015, 5000 }) .. "\xff" } } },
+    { "UTF-8 split across fragments", { { op = 1, fin = false, payload = '{"event":"client-\xe2\x82' },
+      { op = 0, payload = '\xac","channel":"fz","data":"x"}' } } },
+    { "invalid UTF-8 across fragments", { { op = 1, fin = false, payload = '{"event":"client-\xe2\x82' },
+      { op = 0, payload = '\xff","channel":"fz","data":"x"}' } } },
+  }
+  return { kind = "frames", frames = e[2], label = "frames: " .. e[1] }
+end
+
+local function gen_batch(seed, b)
+  math.randomseed(seed, b)
+  local list = {}
+  for i = 1, BATCH do
+    local r = R(10)
+    list[i] = r <= 4 and gen_mutation() or r <= 8 and gen_grammar() or gen_frames()
+    list[i].index = i
+  end
+  return list
+end
+
+local function show(inp, keep)
+  keep = keep or KEEP
+  if inp.kind ~= "frames" then return (inp.kind == "binary" and "binary frame: " or "") .. printable(inp.text, keep) end
+  local parts = {}
+  for i, f in ipairs(inp.frames) do
+    parts[i] = string.format("op=%d%s%s%s %s", f.op, f.fin == false and " fin=0" or "", f.rsv and " rsv=" .. f.rsv or "",
+      f.mask == false and " unmasked" or "", printable(f.payload, keep))
+  end
+  return "frames: " .. table.concat(parts, " | ")
+end
+-- The shape of an input that killed the server: inputs of that shape are not sent again
+-- (else one bug would restart the server every few batches). Messages are judged as
+-- the server would: frames reassembled, subscribe/unsubscribe/signin by their fields.
+local function shape(inp)
+  local text = inp.text
+  if not text then
+    local parts = {}
+    for _, f in ipairs(inp.frames) do if f.op <= 2 then parts[#parts + 1] = f.payload end end
+    text = table.concat(parts)
+  end
+  local v = ps.json.decode(text)
+  local e, d = type(v) == "table" and v.event, type(v) == "table" and v.data
+  if type(v) ~= "table" then   -- not JSON, or nested too deep for the harness's parser
+    if not (text:find(string.rep("[", 500), 1, true) or text:find(string.rep('{"a":', 500), 1, true)) then
+      return "exactly " .. ps.md5(show(inp, 1 << 30))
+    end
+    for q, name in text:gmatch('"event"%s*:%s*(.)([^"]*)') do e = q == '"' and name or nil end   -- the last one counts
+    return "deeply nested, event " .. (e and (e:match("^client%-") and "client-*" or e) or "not a string")
+  end
+  if type(e) ~= "string" then return "a non-string event" end
+  if e == "pusher:subscribe" or e == "pusher:unsubscribe" or e == "pusher:signin" then
+    local ok = type(d) == "table" and (e == "pusher:signin" and type(d.auth) == "string" and type(d.user_data) == "string"
+      or e ~= "pusher:signin" and type(d.channel) == "string")
+    return e .. (ok and " well-formed" or " malformed")
+  end
+  return (e:match("^client%-") and "client-*" or e) .. " data " .. type(d)
+end
+
+-- Done with a connection: released (closed and freed at once) when the harness can,
+-- else closed and its read messages dropped (the harness keeps it to the scenario's end).
+local function finished(h)
+  if h.release then return h:release() end
+  h:close()
+  if h.frames then h.frames, h.buf = {}, "" else h.inbox = {} end
+end
+
+-- Close codes that document a refusal (RFC 6455 and the Pusher range 4000-4399).
+local DOCUMENTED = { [1000] = 1, [1001] = 1, [1002] = 1, [1003] = 1, [1007] = 1, [1008] = 1, [1009] = 1, [1011] = 1 }
+local function documented(code) return DOCUMENTED[code] or (code >= 4000 and code <= 4399) end
+
+ps.scenario {
+  id = "fuzz-live",
+  title = "The server survives thousands of generated hostile inputs (live fuzzing)",
+  rules = { "FRAME-4", "FRAME-5" },
+  tags = { "fuzz" },
+  -- seconds + 120 is meant, but a scenario file sees no target when it loads: the
+  -- loop keeps to --seconds itself (see the README); this only bounds a stuck run.
+  timeout = 86400 + 120,
+  run = function(t)
+    local opts = t.target.fuzz or { seconds = 60, seed = ps.wall() }
+    local seed, seconds = math.floor(opts.seed), opts.seconds
+    SEEDS = ps.corpus("fuzz_frame_parse")
+    table.sort(SEEDS)   -- the harness lists them in directory order
+    local known, halted = {}, false
+    local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, reactions = {},
+      dropped = {}, close_codes = {}, bad = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
+    local function finding(f)
+      for k, v in pairs(f) do if type(v) == "string" then f[k] = printable(v, #v) end end   -- labels and details too
+      st.findings = st.findings + 1
+      t:record("finding", f)
+      t:log("finding: " .. f.kind, f.input or f.detail)
+    end
+
+    -- Each input goes on a fresh connection, followed by a sentinel (a subscription to a
+    -- fresh public channel; a ping frame on hand-made connections) whose answer tells
+    -- that the server has taken the input. All of a batch wait REACT_MS at most together.
+    local function run_batch(inputs, b)
+      local slots, raw_dead = {}, false
+      for _, inp in ipairs(inputs) do
+        local s = { inp = inp, batch = b }
+        slots[#slots + 1] = s
+        if inp.kind == "frames" and not raw_dead then   -- a hand-made upgrade waits: skip the rest when one fails
+          local ok, r = pcall(t.raw_open, t)
+          raw_dead, s.raw = not ok, ok and r or nil
+          for _, f in ipairs(ok and inp.frames or {}) do r:send_frame(f.op, f.payload, { fin = f.fin, rsv = f.rsv, mask = f.mask }) end
+          if ok then r:send_frame(9, SENTINEL) end
+        elseif inp.kind ~= "frames" then
+          local ok, c = pcall(t.connect, t)
+          if ok then
+            s.conn, s.sentinel = c, t:channel("sentinel-")
+            if inp.kind == "binary" then c:send_binary(inp.text) else c:send_raw(inp.text) end
+            c:send { event = "pusher:subscribe", data = { channel = s.sentinel } }
+          end
+        end
+      end
+      local deadline = ps.now() + REACT_MS
+      for _, s in ipairs(slots) do
+        local left = deadline - ps.now()
+        if left > 0 and s.raw then
+          local f = s.raw:expect_frame(function(f) return f.op == 8 or (f.op == 10 and f.payload == SENTINEL) end, { within = left })
+          s.done, s.close = f ~= nil, f and f.op == 8 and f or nil
+        elseif left > 0 and s.conn then
+          s.done = s.conn:expect(function(m) return m.channel == s.sentinel end, { within = left }) ~= nil
+        end
+      end
+      -- the reaction: error (pusher:error), close (with s.code), dropped (no close frame),
+      -- answered (other messages), silence, no-answer (sentinel unanswered), failed (no connection)
+      for _, s in ipairs(slots) do
+        local h = s.raw or s.conn
+        if h then
+          h:pump()
+          local msgs = s.conn and s.conn.inbox or {}
+          for _, f in ipairs(s.raw and s.raw.frames or {}) do
+            if f.op == 8 then s.close = s.close or f elseif f.msg then msgs[#msgs + 1] = f.msg end
+          end
+          for _, m in ipairs(msgs) do
+            if m.event == "pusher:error" then s.error = true
+            elseif m.event ~= "pusher:connection_established" and m.event ~= "pusher:ping" then s.answered = true end
+          end
+          local info = s.conn and s.conn:info() or {}
+          if s.close or info.close_frame then s.how, s.code = "close", s.close and (s.close.code or 0) or info.close_code
+          elseif s.conn and s.conn:state() == "failed" then s.how = "failed"
+          elseif h:is_closed() then s.how = "dropped"
+          else s.how = s.error and "error" or not s.done and "no-answer" or s.answered and "answered" or "silence" end
+          finished(h)
+        end
+        s.how = s.how or "failed"
+      end
+      return slots
+    end
+
+    -- Reactions count only in batches the server survived (a dying server closes everything).
+    local AS_UNKNOWN = { silence = "ignored", answered = "ignored", error = "error", close = "closed", dropped = "closed" }
+    local function file(slots)
+      local u = st.unknown
+      for _, s in ipairs(slots) do
+        local gen = s.inp.label:match("^%w+")   -- mutation, grammar, frames
+        st.reactions[gen] = st.reactions[gen] or {}
+        st.reactions[gen][s.how] = (st.reactions[gen][s.how] or 0) + 1
+        if s.how == "dropped" and #st.dropped < 5 then st.dropped[#st.dropped + 1] = printable(s.inp.label, 200) .. ": " .. show(s.inp, 300) end
+        if s.code then
+          st.close_codes[tostring(s.code)] = (st.close_codes[tostring(s.code)] or 0) + 1
+          if s.code ~= 0 and not documented(s.code) and not st.bad[s.code] then   -- 0: a close frame with no code
+            st.bad[s.code] = true
+            finding { kind = "bad-close-code", code = s.code, seed = seed, batch = s.batch, index = s.inp.index,
+              generator = s.inp.label, input = show(s.inp), detail = "close code " .. s.code .. " is not documented" }
+          end
+        end
+        local k = s.inp.unknown and AS_UNKNOWN[s.how]
+        if k then
+          u.sent, u[k] = u.sent + 1, u[k] + 1
+          if k == "closed" and #u.examples < 5 then u.examples[#u.examples + 1] = show(s.inp, 300) .. " -> " .. s.how .. " " .. tostring(s.code) end
+        end
+      end
+    end
+
+    -- A fresh connection subscribes to a fresh public channel and gets an event triggered over HTTP.
+    local function alive()
+      local ok, c = pcall(t.connect, t)
+      if not ok then return false, tostring(c) end
+      local m, why = c:established { within = ALIVE_MS }
+      if not m then why = "no connection_established: " .. why
+      else
+        local ch = t:channel("alive-")
+        c:subscribe(ch)
+        local sub, w = c:subscribed(ch, { within = ALIVE_MS })
+        local res = sub and t:trigger({ channel = ch, name = "alive", data = "1" }, { within = ALIVE_MS })
+        if not sub then why = "subscribing to " .. ch .. ": " .. w
+        elseif res.status ~= 200 then why = "POST /events answered " .. res.status .. " " .. (res.error or res.body or ""):sub(1, 200)
+        elseif not c:expect({ event = "alive" }, { within = ALIVE_MS }) then why = "the triggered event did not arrive" end
+      end
+      finished(c)
+      return why == nil, why
+    end
+    -- crash: the server refuses connections or closes them at once; hang: it takes them and serves nothing
+    local function down_kind()
+      local ok, c = pcall(t.connect, t)
+      local dead = not ok or not c:established { within = 1000 } and c:is_closed()
+      if ok then finished(c) end
+      return dead and "crash" or "hang"
+    end
+    local function restart()
+      if not t.target.restart then
+        t:record("stopped", { batch = st.batches, reason = "the server went down and the target has no restart command: fuzzing stopped" })
+        halted = true
+        return false
+      end
+      st.restarts = st.restarts + 1
+      t:log("restarting the target: " .. t.target.restart)
+      if t:restart_target() and alive() then return true end
+      t:record("stopped", { batch = st.batches, reason = "the restart command failed or the server did not come back" })
+      halted = true
+      return false
+    end
+
+    -- The server went down in batch b: record it, restart, then replay the batch's
+    -- inputs one at a time (a liveness check after each) to find the one that kills it.
+    local function server_down(b, inputs, why)
+      local shown = {}
+      for i, inp in ipairs(inputs) do shown[i] = show(inp) end
+      st.downs = st.downs + 1
+      finding { kind = down_kind(), seed = seed, batch = b, inputs = shown, detail = why }
+      if not restart() then return end
+      for _, inp in ipairs(inputs) do
+        run_batch({ inp }, b)
+        local ok, why2 = alive()
+        if not ok then
+          finding { kind = down_kind(), seed = seed, batch = b, index = inp.index, generator = inp.label, input = show(inp),
+            detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
+              .. "(fuzz_from_batch = %d in the target file starts there)", seed, b, inp.index, b) }
+          if inp.unknown then st.unknown.crashed = st.unknown.crashed + 1 end
+          known[shape(inp)] = true
+          restart()
+          return
+        end
+      end
+      t:record("not-reproduced", { batch = b, detail = "no input of the batch brings the server down alone" })
+    end
+
+    local ok0, why0 = alive()
+    if not ok0 then
+      t:skip("FRAME-4", "the server failed the liveness check before fuzzing: " .. why0)
+      return t:skip("FRAME-5", "the server failed the liveness check before fuzzing")
+    end
+    t:log(string.format("fuzzing %s for %d s with seed %d (%d corpus seeds)", t.target.name, seconds, seed, #SEEDS))
+    -- --seconds of fuzzing, not counting restarts and replays; at most 100 s more in all
+    local start, first, digest = ps.now(), {}, {}
+    local batch = (tonumber(t.target.fuzz_from_batch) or 1) - 1
+    while ps.now() - start - st.down_ms < seconds * 1000 and ps.now() - start < (seconds + 100) * 1000 and not halted do
+      batch = batch + 1
+      local inputs = {}
+      for _, inp in ipairs(gen_batch(seed, batch)) do
+        if #first < 5 then first[#first + 1] = show(inp) end
+        if #digest < 3 * BATCH then digest[#digest + 1] = show(inp) end
+        if next(known) and known[shape(inp)] then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
+      end
+      local slots = run_batch(inputs, batch)
+      st.inputs, st.batches = st.inputs + #slots, st.batches + 1
+      local ok, why = alive()
+      if ok then file(slots)
+      else   -- restarts and replays don't count as fuzzing time
+        local t0 = ps.now()
+        server_down(batch, inputs, why)
+        st.down_ms = st.down_ms + ps.now() - t0
+      end
+      if st.batches % 100 == 0 then t:log(string.format("%d batches, %d inputs", st.batches, st.inputs)) end
+    end
+
+    local elapsed = (ps.now() - start) / 1000
+    local rate, rate_fuzzing = st.inputs / elapsed, st.inputs / math.max(0.001, elapsed - st.down_ms / 1000)
+    local alive_end, u = alive(), st.unknown
+    t:log(string.format("sent %d inputs in %d batches in %.1f s: %.0f inputs/s (%.0f/s not counting restarts and replays); "
+      .. "%d findings, %d restarts, server alive at the end: %s", st.inputs, st.batches, elapsed, rate, rate_fuzzing,
+      st.findings, st.restarts, tostring(alive_end)))
+    t:record("summary", { seed = seed, seconds = seconds, inputs = st.inputs, batches = st.batches, findings = st.findings,
+      server_alive = alive_end, first_inputs = first, first_batches_md5 = ps.md5(table.concat(digest, "\n")),
+      inputs_per_second = math.floor(rate + 0.5), inputs_per_second_fuzzing = math.floor(rate_fuzzing + 0.5),
+      restarts = st.restarts, skipped_known_crashers = st.skipped, reactions = st.reactions, dropped_examples = st.dropped,
+      close_codes = st.close_codes, unknown_events = u })
+    local bad = {}
+    for code in pairs(st.bad) do bad[#bad + 1] = code end
+    table.sort(bad)
+    t:check("FRAME-4", st.downs == 0, "the server survives every input",
+      string.format("%d inputs; the server went down %d times (see the findings)", st.inputs, st.downs))
+    t:check("FRAME-4", #bad == 0, "refusals close with documented codes (1000-1003, 1007-1009, 1011, 4000-4399)",
+      #bad == 0 and "all close codes documented" or "undocumented close codes: " .. table.concat(bad, ", "))
+    if u.sent + u.crashed == 0 then return t:skip("FRAME-5", "no unknown pusher: event was sent") end
+    t:check("FRAME-5", u.closed + u.crashed == 0, "unknown pusher: events are ignored or answered with pusher:error, never crash",
+      string.format("%d sent: %d ignored, %d pusher:error, %d closed, %d crashed the server %s", u.sent, u.ignored, u.error,
+        u.closed, u.crashed, table.concat(u.examples, "; ")))
+  end,
+}
