@@ -323,6 +323,8 @@ static int cmd_list(int argc, char **argv)
     }
     if (bad) {
         fprintf(stderr, "pushspec: %s\n", err);
+        ps_runner_free(&r);
+        ps_catalog_free(&cat);
         return EXIT_USAGE;
     }
     if (o.as_json) {
