@@ -131,4 +131,38 @@ b64 '\x01' unpadded "$NONCE" "emN4Q/pCzGXg82cxuBxkfZBakQbsSDKbcS7gu8ute3IzlV/Sx8
 printf '\x01%s\0%s\0%s\0QU\0JD' "$NONCE" "$CIPHER" c | seed $t nul-in-text
 printf '' | seed $t empty
 
+t=fuzz_adapter_lines
+# byte 0 picks the line cap (0x04: 4096, 0x05: the 8 MiB default); lines as
+# pusher-js.js and pusher-http-node.js print them (ci/adapters/PROTOCOL.md)
+lines() { local opt=$1 name=$2; shift 2; { printf "$opt"; printf '%s\n' "$@"; } | seed $t "$name"; }
+lines '\x05' client-session \
+  '{"type":"hello","sdk":"pusher-js","version":"8.6.0","kind":"client"}' \
+  '{"type":"state","previous":"initialized","current":"connecting","socket_id":null}' \
+  '{"re":1,"ok":true,"result":null}' \
+  '{"type":"state","previous":"connecting","current":"connected","socket_id":"2532576393.6467392259"}' \
+  '{"type":"event","channel":"presence-room","event":"pusher:member_added","data":{"id":"ub","info":{"name":"ub"}}}' \
+  '{"type":"subscribed","channel":"presence-room","members":{"count":2,"ids":["ua","ub"],"me":{"id":"ua","info":{}},"hash":{"ua":{},"ub":{}}}}' \
+  '{"type":"decryption_error","channel":"private-encrypted-a","detail":"Failed to decrypt event with new key. Dropping encrypted event","dropped":true}' \
+  '{"re":null,"ok":false,"error":"unparsable line: Unexpected token"}'
+lines '\x05' http-session \
+  '{"type":"hello","sdk":"pusher-http-node","version":"5.3.4","kind":"http"}' \
+  '{"re":2,"ok":true,"result":{"status":200,"body":"{\"ok\":true}"}}' \
+  '{"re":3,"ok":true,"result":{"channel_data":"{\"user_id\":\"u1\"}","auth":"key-main:0f3a"}}' \
+  '{"re":8,"ok":false,"error":"Unexpected status code 404","status":404,"body":""}'
+lines '\x02' overlong-cap-7 '{"type":"hello"}' '{"re":1}' 'x'
+lines '\x05' garbage 'this is not JSON' '{"re":1} trailing' '[1,2,3]' '{"a":1,"a":2}' '{"n":1E400,"m":-0,"d":[[[[]]]]}'
+printf '\x05{"type":"state"\r\n{"re":1,"ok"' | seed $t partial-line
+printf '\x04\n\n\n{}\n' | seed $t empty-lines
+
+t=fuzz_fake_request
+# path \0 lws fragments (cut at 0x01) \0 form text \0 body
+req() { local name=$1 path=$2 frags=$3 form=$4 body=$5; printf '%s\0%s\0%s\0%s' "$path" "$frags" "$form" "$body" | seed $t "$name"; }
+req api-post /apps/3/events "auth_key=$KEY"$'\x01'"auth_timestamp=$TS"$'\x01'"auth_version=1.0"$'\x01'"body_md5=$BODY_MD5"$'\x01'"auth_signature=$SIG_POST" "" "$BODY"
+req api-get /apps/3/channels "filter_by_prefix=presence-"$'\x01'"info=user_count,subscription_count"$'\x01'"auth_key=$KEY" "" ""
+req channel-auth /auth/key-main/channel "" "socket_id=1234.5678&channel_name=presence-room%40a+b" "socket_id=1234.5678&channel_name=presence-room%40a+b"
+req user-auth /auth/key-main/user "user=u1" "socket_id=1234.5678" "socket_id=1234.5678"
+req ws-upgrade "/app/key-main?protocol=7&client=js" "protocol=7"$'\x01'"client=js"$'\x01'"version=8.6.0"$'\x01'"flash=false" "" ""
+req decoded-specials /apps/x/events "a=A+&b c"$'\x01'"d=e=f"$'\x01'"=nokey"$'\x01'"solo" "a=%41%2B%26b+c&d=e%3Df&=x&&%zz=%4" ""
+req no-route /metrics "" "" ""
+
 echo "seeds written under $root/corpus/"

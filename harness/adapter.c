@@ -86,6 +86,7 @@ ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify_c
         return NULL;
     }
     a->cmd = strdup(cmd);
+    ps_lines_init(&a->out, PS_ADAPTER_LINE_CAP);
     a->pid = pid;
     a->in_fd = in[1];
     a->tr = tr;
@@ -182,29 +183,14 @@ static void queue_line(ps_adapter *a, const char *data, size_t len, int overlong
     a->queued += len;
 }
 
+static void emit_line(void *ctx, const char *line, size_t len, int overlong)
+{
+    queue_line(ctx, line, len, overlong);
+}
+
 static void on_stdout(ps_adapter *a, const char *buf, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
-            queue_line(a, a->part ? a->part : "", a->part_len, a->part_overlong);
-            a->part_len = 0;
-            a->part_overlong = 0;
-            continue;
-        }
-        if (a->part_len >= PS_ADAPTER_LINE_CAP) {
-            a->part_overlong = 1;
-            continue;
-        }
-        if (a->part_len + 1 > a->part_cap) {
-            size_t cap = a->part_cap ? a->part_cap * 2 : 1024;
-            char *p = realloc(a->part, cap);
-            if (!p)
-                return;
-            a->part = p;
-            a->part_cap = cap;
-        }
-        a->part[a->part_len++] = buf[i];
-    }
+    ps_lines_feed(&a->out, buf, n, emit_line, a);
 }
 
 static void on_stderr(ps_adapter *a, const char *buf, size_t n)
@@ -293,7 +279,7 @@ static void adapter_free(ps_adapter *a)
         a->head = l->next;
         free(l);
     }
-    free(a->part);
+    ps_lines_free(&a->out);
     free(a->cmd);
     free(a);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <libwebsockets.h>
 
+#include "lines.h"
 #include "transcript.h"
 
 #define PS_ADAPTER_LINE_CAP  (1u << 20)   /* a longer stdout line is cut and flagged */
@@ -21,9 +22,7 @@ typedef struct ps_adapter {
     pid_t pid;
     int in_fd;
     struct lws *out_wsi, *err_wsi;
-    char *part;                       /* stdout bytes after the last newline */
-    size_t part_len, part_cap;
-    int part_overlong;
+    ps_lines out;                     /* stdout, split into lines */
     struct ps_line *head, *tail;
     size_t queued;
     char err_tail[2048];              /* the last stderr bytes, for messages */

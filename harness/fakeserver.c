@@ -51,22 +51,18 @@ void ps_fake_unroute(ps_scenario *owner)
             i++;
 }
 
-/* "/app/KEY" -> owner of KEY; "/apps/ID/..." -> of ID; "/auth/KEY/..." -> of KEY */
+/* "/app/KEY" and "/auth/KEY/..." -> owner of KEY; "/apps/ID/..." -> of ID */
 static ps_scenario *owner_of(const char *path)
 {
-    static const struct { const char *prefix; int by_key; } kinds[] = {
-        { "/app/", 1 }, { "/apps/", 0 }, { "/auth/", 1 } };
-    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-        size_t pl = strlen(kinds[k].prefix);
-        if (strncmp(path, kinds[k].prefix, pl) != 0)
-            continue;
-        const char *name = path + pl;
-        size_t nl = strcspn(name, "/?");
-        for (size_t i = 0; i < nroutes; i++) {
-            const char *want = kinds[k].by_key ? routes[i].key : routes[i].id;
-            if (strlen(want) == nl && strncmp(want, name, nl) == 0)
-                return routes[i].owner;
-        }
+    const char *name;
+    size_t nl;
+    ps_route_kind kind = ps_route_parse(path, &name, &nl);
+    if (kind == PS_ROUTE_NONE)
+        return NULL;
+    for (size_t i = 0; i < nroutes; i++) {
+        const char *want = kind == PS_ROUTE_API ? routes[i].id : routes[i].key;
+        if (strlen(want) == nl && strncmp(want, name, nl) == 0)
+            return routes[i].owner;
     }
     return NULL;
 }
@@ -77,20 +73,28 @@ static void copy_hdr(struct lws *wsi, enum lws_token_indexes t, char *out, size_
         out[0] = '\0';
 }
 
+/* lws splits and percent-decodes the arguments; escape them back. */
 static char *query_of(struct lws *wsi)
 {
-    int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS);
-    char *q = malloc((size_t)(n > 0 ? n : 0) + 1);
-    if (!q)
+    enum { MAXF = 256 };
+    char *frag[MAXF];
+    size_t len[MAXF], n = 0;
+    int total = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+    size_t size = (size_t)(total > 0 ? total : 0) + MAXF + 1;   /* + a NUL per fragment */
+    char *buf = malloc(size), *at = buf;
+    if (!buf)
         return NULL;
-    q[0] = '\0';
-    char frag[2048];
-    for (int i = 0, len = 0; n > 0 && (len = lws_hdr_copy_fragment(wsi, frag, sizeof(frag),
-                                                                  WSI_TOKEN_HTTP_URI_ARGS, i)) > 0; i++) {
-        if (i)
-            strcat(q, "&");
-        strncat(q, frag, (size_t)len);
+    for (int i = 0; total > 0 && n < MAXF; i++) {
+        int room = (int)(buf + size - at);
+        int l = lws_hdr_copy_fragment(wsi, at, room, WSI_TOKEN_HTTP_URI_ARGS, i);
+        if (l <= 0)
+            break;
+        frag[n] = at;
+        len[n++] = (size_t)l;
+        at += l + 1;
     }
+    char *q = ps_query_join((const char *const *)frag, len, n);
+    free(buf);
     return q;
 }
 
@@ -188,7 +192,7 @@ void ps_sreq_release(ps_sreq *r)
 static void sreq_free(ps_sreq *r)
 {
     free(r->query);
-    free(r->body);
+    ps_body_free(&r->body);
     free(r->resp);
     free(r);
 }
@@ -207,40 +211,19 @@ void ps_sreq_reap(int all)
     }
 }
 
-static int body_append(ps_sreq *r, const void *in, size_t len)
-{
-    if (r->oversize || r->len + len > PS_FAKE_BODY_CAP) {
-        r->oversize = 1;   /* a flood: keep nothing more, answer 413 */
-        return 0;
-    }
-    if (r->len + len + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + len + 1)
-            cap *= 2;
-        char *n = realloc(r->body, cap);
-        if (!n)
-            return -1;
-        r->body = n;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->len, in, len);
-    r->len += len;
-    r->body[r->len] = '\0';
-    return 0;
-}
-
 /* The request is complete: hand it to its scenario, or answer it here. */
 static int dispatch(struct lws *wsi, session *s)
 {
     ps_sreq *r = s->req;
     ps_scenario *owner = owner_of(r->path);
-    if (!r->body)
-        r->body = calloc(1, 1);
-    if (!owner || owner->state != PS_S_RUNNING || r->oversize) {
+    if (!r->body.data && ps_body_append(&r->body, "", 0) < 0)
+        return -1;
+    int oversize = r->body.oversize;
+    if (!owner || owner->state != PS_S_RUNNING || oversize) {
         static const char none[] = "{\"error\":\"no such app\"}";
         static const char big[] = "{\"error\":\"request body too large\"}";
-        ps_sreq_respond(r, r->oversize ? 413 : 404, "application/json", r->oversize ? big : none,
-                        r->oversize ? sizeof(big) - 1 : sizeof(none) - 1);
+        ps_sreq_respond(r, oversize ? 413 : 404, "application/json", oversize ? big : none,
+                        oversize ? sizeof(big) - 1 : sizeof(none) - 1);
         return 0;   /* written when writeable; freed on close */
     }
     if (ps_scenario_add_sreq(owner, r) < 0)
@@ -248,7 +231,7 @@ static int dispatch(struct lws *wsi, session *s)
     s->ours = 0;   /* the scenario owns it now */
     char line[700];
     int n = snprintf(line, sizeof(line), "%s %s%s%s %.*s", r->method, r->path, r->query[0] ? "?" : "",
-                     r->query, 120, r->body);
+                     r->query, 120, r->body.data);
     ps_transcript_add(&owner->tr, 0, '<', "http", line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 120);
     ps_scenario_wake(owner);
@@ -287,6 +270,7 @@ static int on_http(struct lws *wsi, session *s, const char *path)
     if (!r)
         return -1;
     s->req = r;
+    ps_body_init(&r->body, PS_FAKE_BODY_CAP);
     r->wsi = wsi;
     r->t_ms = ps_now_ms();
     snprintf(r->method, sizeof(r->method), "%s", method_of(wsi));
@@ -310,15 +294,20 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP:
         return on_http(wsi, s, in);
     case LWS_CALLBACK_HTTP_BODY:
-        return s->req ? body_append(s->req, in, len) : 0;
+        return s->req ? ps_body_append(&s->req->body, in, len) : 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         return s->req ? dispatch(wsi, s) : 0;
     case LWS_CALLBACK_HTTP_WRITEABLE: {
         ps_sreq *r = s->req;
         if (!r || !r->responded || r->wsi != wsi)
             return 0;
+        int ours = s->ours;
+        s->req = NULL;   /* one answer per request; s may be freed by lws while writing */
         int rc = write_response(wsi, r);
-        drop(s);   /* one answer per request */
+        if (ours)
+            sreq_free(r);
+        else
+            r->wsi = NULL;
         return rc;
     }
     case LWS_CALLBACK_CLOSED_HTTP:

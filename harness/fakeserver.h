@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "httpreq.h"
+
 #define PS_FAKE_BODY_CAP (8u << 20)
 
 struct ps_scenario;
@@ -19,10 +21,8 @@ typedef struct ps_sreq {
     char method[8];
     char path[512];
     char *query;              /* as lws decoded it, args joined by '&' */
-    char *body;               /* NUL-terminated */
-    size_t len, cap;
+    ps_body body;             /* over PS_FAKE_BODY_CAP: answered 413 by the harness */
     char content_type[128];
-    int oversize;             /* body over the cap: answered 413 by the harness */
     struct lws *wsi;          /* NULL once the client is gone */
     int responded;
     unsigned status;

@@ -3,6 +3,7 @@
 #include "fakeserver.h"
 #include "frame.h"
 #include "http.h"
+#include "httpreq.h"
 #include "loop.h"
 #include "luajson.h"
 #include "runner.h"
@@ -324,7 +325,7 @@ static int l_sreq_info(lua_State *L)
     lua_setfield(L, -2, "path");
     lua_pushstring(L, r->query ? r->query : "");
     lua_setfield(L, -2, "query");
-    lua_pushlstring(L, r->body ? r->body : "", r->len);
+    lua_pushlstring(L, r->body.data ? r->body.data : "", r->body.len);
     lua_setfield(L, -2, "body");
     lua_pushstring(L, r->content_type);
     lua_setfield(L, -2, "content_type");
@@ -573,16 +574,11 @@ static int l_json_decode(lua_State *L)
 {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
-    const char *end = NULL;
-    cJSON *v = len <= PS_FRAME_MAX_BYTES * 8 ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
-    if (!v) {
-        lua_pushnil(L);
-        lua_pushstring(L, "not valid JSON");
-        return 2;
-    }
-    ps_luajson_push(L, v, 0);
-    cJSON_Delete(v);
-    return 1;
+    if (ps_luajson_decode(L, text, len))
+        return 1;
+    lua_pushnil(L);
+    lua_pushstring(L, "not valid JSON");
+    return 2;
 }
 
 static int l_json_encode(lua_State *L)
@@ -597,6 +593,25 @@ static int l_json_encode(lua_State *L)
         return luaL_error(L, "json.encode: out of memory");
     lua_pushstring(L, s);
     cJSON_free(s);
+    return 1;
+}
+
+static void set_pair(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
+{
+    lua_State *L = ctx;
+    lua_pushlstring(L, k, klen);
+    lua_pushlstring(L, v, vlen);
+    lua_rawset(L, -3);   /* a repeated key: the last one wins */
+}
+
+/* core.form_decode(text) -> {key = value}: urlencoded form or query string. */
+static int l_form_decode(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_optlstring(L, 1, "", &n);
+    lua_newtable(L);
+    if (ps_form_decode(s, n, set_pair, L) < 0)
+        return luaL_error(L, "form_decode: out of memory");
     return 1;
 }
 
@@ -638,6 +653,17 @@ static int l_hmac(lua_State *L)
     const char *secret = luaL_checkstring(L, 1), *msg = luaL_checklstring(L, 2, &len);
     char out[PS_HEX256_LEN + 1];
     ps_hmac_hex(secret, msg, len, out);
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/* webhook_sign(secret, raw_body) -> X-Pusher-Signature */
+static int l_webhook_sign(lua_State *L)
+{
+    size_t len;
+    const char *secret = luaL_checkstring(L, 1), *body = luaL_checklstring(L, 2, &len);
+    char out[PS_HEX256_LEN + 1];
+    ps_webhook_sign(secret, body, len, out);
     lua_pushstring(L, out);
     return 1;
 }
@@ -789,9 +815,9 @@ static int l_webhooks(lua_State *L)
         lua_setfield(L, -2, "signature");
         lua_pushstring(L, h->content_type);
         lua_setfield(L, -2, "content_type");
-        lua_pushlstring(L, h->body, h->len);
+        lua_pushlstring(L, h->body.data ? h->body.data : "", h->body.len);
         lua_setfield(L, -2, "body");
-        lua_pushboolean(L, h->oversize);
+        lua_pushboolean(L, h->body.oversize);
         lua_setfield(L, -2, "oversize");
         lua_pushboolean(L, h->key_ok);
         lua_setfield(L, -2, "key_ok");
@@ -884,9 +910,9 @@ static const luaL_Reg core_funcs[] = {
     { "ws_open", l_ws_open }, { "raw_open", l_raw_open }, { "mask", l_mask }, { "http", l_http },
     { "check", l_check }, { "skip", l_skip }, { "log", l_log }, { "record", l_record },
     { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
-    { "json_decode", l_json_decode }, { "json_encode", l_json_encode }, { "json_array", l_json_array },
+    { "json_decode", l_json_decode }, { "form_decode", l_form_decode }, { "json_encode", l_json_encode }, { "json_array", l_json_array },
     { "sign_channel", l_sign_channel }, { "sign_user", l_sign_user }, { "hmac", l_hmac },
-    { "md5", l_md5 }, { "api_query", l_api_query },
+    { "md5", l_md5 }, { "api_query", l_api_query }, { "webhook_sign", l_webhook_sign },
     { "b64_encode", l_b64_encode }, { "b64_decode", l_b64_decode },
     { "shared_secret", l_shared_secret }, { "encrypt", l_encrypt }, { "decrypt", l_decrypt },
     { NULL, NULL }

@@ -3,6 +3,7 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char ARRAY_MT[] = "pushspec.json.array";
@@ -55,6 +56,25 @@ void ps_luajson_push(lua_State *L, const cJSON *v, int depth)
     } else {
         ps_luajson_push_null(L);
     }
+}
+
+int ps_luajson_decode(lua_State *L, const char *s, size_t len)
+{
+    if (len > PS_JSON_TEXT_MAX)
+        return 0;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return 0;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    /* the terminator counts, so trailing bytes after the value are refused */
+    cJSON *v = cJSON_ParseWithLengthOpts(copy, len + 1, NULL, 1);
+    free(copy);
+    if (!v)
+        return 0;
+    ps_luajson_push(L, v, 0);
+    cJSON_Delete(v);
+    return 1;
 }
 
 /* A table is an array when marked, or when its keys are exactly 1..n, n > 0. */

@@ -785,15 +785,56 @@ function Conn:establish(opts)
   return self.socket_id
 end
 
--- Parse application/x-www-form-urlencoded or a query string into a table.
-local function form(text)
-  local out = {}
-  for k, v in (text or ""):gmatch("([^&=]+)=?([^&]*)") do
-    local function dec(x) return (x:gsub("+", " "):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)) end
-    out[dec(k)] = dec(v)
+-- Start the SDK, tell it to connect to the fake server (with this scenario's
+-- auth endpoints; opts.options adds to or overrides the connect options), and
+-- accept its connection. Unless opts.establish == false, also send
+-- connection_established (opts.activity_timeout, opts.socket_id) and wait
+-- for the SDK to report state connected. Returns sdk, conn; any failure ends
+-- the scenario, naming the step.
+function Case:connect_sdk(opts)
+  opts = opts or {}
+  local sdk = opts.sdk or self:sdk()
+  local e = self:endpoints()
+  local options = { auth_endpoint = e.auth_endpoint, user_auth_endpoint = e.user_auth_endpoint }
+  for k, v in pairs(opts.options or {}) do options[k] = v end
+  local ok, err = sdk:call("connect", { key = self.app.key, ws_host = e.ws_host, ws_port = e.ws_port,
+    options = options })
+  if not ok then error({ ps_abort = "connect_sdk: the adapter refused connect: " .. tostring(err) }, 0) end
+  local conn, why = self:accept { within = opts.within or 10000, autopong = opts.autopong }
+  if not conn then error({ ps_abort = "connect_sdk: " .. why }, 0) end
+  if opts.establish ~= false then
+    conn:establish { activity_timeout = opts.activity_timeout, socket_id = opts.socket_id }
+    local r, why2 = sdk:expect({ type = "state", current = "connected" }, { within = opts.within or 10000 })
+    if not r then error({ ps_abort = "connect_sdk: the SDK did not report connected: " .. why2 }, 0) end
   end
-  return out
+  return sdk, conn
 end
+
+-- Server side: pusher_internal:subscription_succeeded for channel; data is a
+-- table (sent double-encoded, default {}), e.g. {presence = {ids=, hash=, count=}}.
+function Conn:grant(channel, data)
+  self:send { event = "pusher_internal:subscription_succeeded", channel = channel,
+    data = core.json_encode(data or {}) }
+end
+
+-- Have the SDK subscribe to channel on conn: the pusher:subscribe frame it
+-- sends is answered with grant(channel, data), and the SDK's `subscribed`
+-- report awaited. Returns the subscribe frame; a missing step ends the scenario.
+function Case:subscribe_sdk(sdk, conn, channel, data)
+  local ok, err = sdk:call("subscribe", { channel = channel })
+  if not ok then error({ ps_abort = "subscribe_sdk: the adapter refused subscribe " .. channel .. ": " .. tostring(err) }, 0) end
+  local m, why = conn:expect(function(f)
+    return f.event == "pusher:subscribe" and type(f.data) == "table" and f.data.channel == channel
+  end)
+  if not m then error({ ps_abort = "subscribe_sdk: no pusher:subscribe for " .. channel .. ": " .. why }, 0) end
+  conn:grant(channel, data)
+  local r, why2 = sdk:expect { type = "subscribed", channel = channel }
+  if not r then error({ ps_abort = "subscribe_sdk: the SDK did not report " .. channel .. " subscribed: " .. why2 }, 0) end
+  return m
+end
+
+-- application/x-www-form-urlencoded or a query string, as a table.
+local function form(text) return core.form_decode(text or "") end
 
 local Req = {}
 Req.__index = Req
@@ -844,6 +885,10 @@ function Case:_service()
   for i, h in ipairs(list) do
     local req = new_req(h)
     self._served = self._served + 1
+    if not req.path:match("^/auth/") then   -- every API request, answered or not (t:api_requests)
+      self._api_log = self._api_log or {}
+      self._api_log[#self._api_log + 1] = req
+    end
     if req.path:match("^/auth/") then answer_auth(self, req)
     elseif self._api_handler then
       local status, body, ctype = self._api_handler(req)
@@ -886,6 +931,52 @@ function Case:verify_api(req)
   local status, why = core.api_verify(req.method, req.path, req.query, req.body, self.app.key, self.app.secret,
     core.wall())
   return status, why
+end
+
+-- Every HTTP API request (/apps/...) this scenario's fake server received,
+-- answered or not, from the from-th on (for "nothing was sent" checks too).
+function Case:api_requests(from)
+  self:_service()
+  local log, out = self._api_log or {}, {}
+  for i = from or 1, #log do out[#out + 1] = log[i] end
+  return out
+end
+
+-- Check rule (HSDK-1) on every API request not checked yet: verify_api says "ok".
+-- Returns how many requests it checked.
+function Case:check_api_signed(rule)
+  local n = 0
+  for _, req in ipairs(self:api_requests()) do
+    if not req.signature_checked then
+      req.signature_checked, n = true, n + 1
+      local status, why = self:verify_api(req)
+      self:check(rule, status == "ok", "a correctly signed request: auth_key, auth_timestamp within 600 s, " ..
+        "auth_version=1.0, body_md5 of the body, auth_signature", string.format("%s (%s) in %s %s?%s",
+        status, why, req.method, req.path, req.query))
+    end
+  end
+  return n
+end
+
+-- The HTTP SDK under test (adapter kind "http"), configured for this scenario's
+-- app and master key on the fake API; opts add or override configure arguments.
+function Case:http_sdk(opts)
+  local sdk = self:sdk()
+  local args = { app_id = self.app.id, key = self.app.key, secret = self.app.secret, host = sdk_info.host,
+    port = sdk_info.port, use_tls = false, encryption_master_key_base64 = self.master_key }
+  for k, v in pairs(opts or {}) do args[k] = v end
+  local ok, err = sdk:call("configure", args)
+  if not ok then error({ ps_abort = "the SDK refused configure: " .. tostring(err) }, 0) end
+  return sdk
+end
+
+-- A webhook as the Pusher server sends it to this scenario's app: headers and
+-- raw body (a table is sent as JSON). opts.key / opts.secret sign as another app.
+function Case:signed_webhook(body, opts)
+  opts = opts or {}
+  if type(body) == "table" then body = core.json_encode(body) end
+  return { ["X-Pusher-Key"] = opts.key or self.app.key, ["Content-Type"] = "application/json",
+    ["X-Pusher-Signature"] = core.webhook_sign(opts.secret or self.app.secret, body) }, body
 end
 
 function api.set_sdk(info)

@@ -9,7 +9,6 @@
 
 typedef struct {
     ps_webhook hook;
-    size_t cap;
 } session;
 
 static ps_webhook *hooks;
@@ -27,17 +26,18 @@ static void keep(session *s)
         size_t cap = caphooks ? caphooks * 2 : 64;
         ps_webhook *n = realloc(hooks, cap * sizeof(*n));
         if (!n) {
-            free(s->hook.body);
+            ps_body_free(&s->hook.body);
             return;
         }
         hooks = n;
         caphooks = cap;
     }
     ps_webhook *h = &s->hook;
-    if (!h->body)
-        h->body = calloc(1, 1);
+    if (!h->body.data)
+        ps_body_append(&h->body, "", 0);
     h->key_ok = strcmp(h->key, app_key) == 0;
-    h->signature_ok = h->body && ps_webhook_verify(app_key, app_secret, h->key, h->signature, h->body, h->len);
+    h->signature_ok = h->body.data && ps_webhook_verify(app_key, app_secret, h->key, h->signature, h->body.data,
+                                                          h->body.len);
     hooks[nhooks++] = *h;
     memset(h, 0, sizeof(*h));
     if (arrival_cb)
@@ -50,29 +50,6 @@ static void header(struct lws *wsi, const char *name, char *out, size_t outlen)
     int n = lws_hdr_custom_length(wsi, name, (int)strlen(name));
     if (n > 0 && (size_t)n < outlen && lws_hdr_custom_copy(wsi, out, (int)outlen, name, (int)strlen(name)) < 0)
         out[0] = '\0';
-}
-
-static int append(session *s, const void *in, size_t len)
-{
-    ps_webhook *h = &s->hook;
-    if (h->oversize || h->len + len > PS_WEBHOOK_BODY_CAP) {
-        h->oversize = 1;
-        return 0;
-    }
-    if (h->len + len + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < h->len + len + 1)
-            cap *= 2;
-        char *n = realloc(h->body, cap);
-        if (!n)
-            return -1;
-        h->body = n;
-        s->cap = cap;
-    }
-    memcpy(h->body + h->len, in, len);
-    h->len += len;
-    h->body[h->len] = '\0';
-    return 0;
 }
 
 static int answer(struct lws *wsi, unsigned int status)
@@ -88,7 +65,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         memset(&s->hook, 0, sizeof(s->hook));
-        s->cap = 0;
+        ps_body_init(&s->hook.body, PS_WEBHOOK_BODY_CAP);
         s->hook.t_ms = ps_now_ms();
         snprintf(s->hook.path, sizeof(s->hook.path), "%s", in ? (const char *)in : "");
         snprintf(s->hook.method, sizeof(s->hook.method), "%s",
@@ -103,15 +80,16 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         keep(s);
         return answer(wsi, HTTP_STATUS_OK);
     case LWS_CALLBACK_HTTP_BODY:
-        return append(s, in, len);
+        return ps_body_append(&s->hook.body, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
-        int oversize = s->hook.oversize;
+        int oversize = s->hook.body.oversize;
         keep(s);
         return answer(wsi, oversize ? HTTP_STATUS_REQ_ENTITY_TOO_LARGE : HTTP_STATUS_OK);
     }
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
-        free(s ? s->hook.body : NULL);
+        if (s)
+            ps_body_free(&s->hook.body);
         if (s)
             memset(&s->hook, 0, sizeof(s->hook));
         break;
@@ -148,7 +126,7 @@ int ps_webhook_listen(const char *host, int port, const char *key, const char *s
 void ps_webhook_free_all(void)
 {
     for (size_t i = 0; i < nhooks; i++)
-        free(hooks[i].body);
+        ps_body_free(&hooks[i].body);
     free(hooks);
     hooks = NULL;
     nhooks = caphooks = 0;

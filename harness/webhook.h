@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "httpreq.h"
+
 #define PS_WEBHOOK_BODY_CAP (1u << 20)
 
 typedef struct {
@@ -16,9 +18,7 @@ typedef struct {
     char key[128];            /* X-Pusher-Key */
     char signature[160];      /* X-Pusher-Signature */
     char content_type[128];
-    char *body;               /* NUL-terminated */
-    size_t len;
-    int oversize;             /* body over the cap: refused with 413 */
+    ps_body body;             /* over PS_WEBHOOK_BODY_CAP: refused with 413 */
     int key_ok, signature_ok;
 } ps_webhook;
 
