@@ -6,7 +6,7 @@
 #   bash ci/bench.sh                              codec, signer, suite (without tag slow), scale
 #   BENCH_FULL=1 bash ci/bench.sh                 the suite whole (+2 min: ping-inactivity)
 #   BENCH_SUITE_RESULT=FILE bash ci/bench.sh      suite figures from a `pushspec run --json` result
-#                                                 (e.g. build-asan/soketi-result.json) instead of a run
+#                                                 (e.g. build-asan/reports/soketi.json) instead of a run
 # The suite run's result stays in build-bench/bench-suite.json.
 # Needs what ci/deps.sh installs, and /usr/bin/time (package time; installed here if missing).
 # soketi runs privately on 127.0.0.1:7101 (metrics 9801, cluster 11801), never the shared 6001.

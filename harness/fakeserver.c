@@ -115,6 +115,7 @@ static int ws_established(struct lws *wsi)
     c->wsi = wsi;
     c->state = PS_WS_OPEN;
     c->server_side = 1;
+    c->opened_at_ms = ps_now_ms();
     c->tr = &owner->tr;
     c->num = (int)owner->nconns + 1;
     c->notify = ps_scenario_wake;

@@ -197,6 +197,10 @@ static int l_conn_info(lua_State *L)
     lua_setfield(L, -2, "num");
     lua_pushstring(L, c->req_path);
     lua_setfield(L, -2, "path");
+    if (c->opened_at_ms) {
+        lua_pushinteger(L, c->opened_at_ms);
+        lua_setfield(L, -2, "opened_at");
+    }
     return 1;
 }
 

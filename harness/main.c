@@ -6,6 +6,7 @@
 #include "http.h"
 #include "ws.h"
 #include "loop.h"
+#include "outpath.h"
 #include "preflight.h"
 #include "report.h"
 #include "result.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -80,7 +80,9 @@ static const char usage_run[] =
 "                       e.g. --filter 'CONN-*' or --filter 'auth-*,PING-1'\n"
 "  --tag TAG            only scenarios with this tag (e.g. slow)\n"
 "  --exclude-tag TAG    no scenarios with this tag\n"
-"  --scenarios DIR      scenario folder (default: the source tree's scenarios/server)\n"
+"  --scenarios DIR      scenario folder (default: the source tree's scenarios/server;\n"
+"                       with --sdk, scenarios/client or scenarios/http-sdk by the\n"
+"                       kind the adapter says hello with)\n"
 "\n"
 "Running:\n"
 "  --jobs N             scenarios running at once (default 32)\n"
@@ -399,6 +401,16 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* Every output's folder exists and is writable before a long run starts. */
+static int prepare_outputs(const opts *o, char *err, size_t errlen)
+{
+    const char *files[] = { o->json, o->junit, o->markdown };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (files[i] && ps_out_prepare(files[i], 0, err, errlen) < 0)
+            return -1;
+    return o->html ? ps_out_prepare(o->html, 1, err, errlen) : 0;
+}
+
 /* The fake-server role: listen for the SDK, check its adapter says hello. */
 static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind, size_t kindlen,
                      char *name, size_t namelen, char *err, size_t errlen)
@@ -499,6 +511,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
         goto fail;
     }
+    if (prepare_outputs(&o, err, sizeof(err)) < 0)
+        goto fail;
     if (!o.sdk && ti.webhooks_listen && needs_profile(&r, "webhooks")) {
         char host[256];
         int port = 0;
@@ -542,8 +556,6 @@ static int cmd_run(int argc, char **argv, int fuzz)
         else
             snprintf(json_tmp, sizeof(json_tmp), "/tmp/pushspec-result-%d.json", (int)getpid());
         json_path = json_tmp;
-        if (o.html)
-            mkdir(o.html, 0755);
     }
     if (json_path && ps_results_write_json(json_path, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
         fprintf(stderr, "pushspec: %s\n", err);

@@ -763,7 +763,7 @@ function Case:accept(opts)
       local info = list[1]:info()
       local c = setmetatable({ h = list[1], case = self, app = self.app, inbox = {}, received = 0,
         autopong = not (opts and opts.autopong == false), seen_pongs = 0, from = "client",
-        path = info.path, accepted_at = core.now() }, Conn)
+        path = info.path, accepted_at = info.opened_at or core.now() }, Conn)
       self._conns[#self._conns + 1] = c
       return c
     end

@@ -1,5 +1,6 @@
 /* `pushspec report`: reports from result files, several merged into one
  * matrix; and the same for `run` right after it wrote its JSON. */
+#include "outpath.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -32,7 +33,10 @@ int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir
     int rc = 0;
     if (html_dir && ps_report_html(set.docs, set.n, html_dir, files, err, errlen) < 0)
         rc = -1;
-    else if (junit && ps_report_junit(set.docs, set.n, junit, err, errlen) < 0)
+    else if (junit && (ps_out_prepare(junit, 0, err, errlen) < 0 ||
+                       ps_report_junit(set.docs, set.n, junit, err, errlen) < 0))
+        rc = -1;
+    else if (markdown && strcmp(markdown, "-") != 0 && ps_out_prepare(markdown, 0, err, errlen) < 0)
         rc = -1;
     else if (markdown && ps_report_markdown(set.docs, set.n, markdown, files, err, errlen) < 0)
         rc = -1;

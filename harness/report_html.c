@@ -3,13 +3,13 @@
  * targets come first, the rest follow by section. A failing cell is a <details>
  * whose panel shows Expected, Actual, message and the scenario's transcript;
  * index.html#open=cell-RULE-N opens one, so a link can point at a failure. */
-#define _POSIX_C_SOURCE 200809L   /* strdup, mkdir */
+#define _POSIX_C_SOURCE 200809L   /* strdup */
+#include "outpath.h"
 #include "report.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char css[] =
 "*{box-sizing:border-box}"
@@ -409,25 +409,6 @@ static void put_matrix(FILE *f, const cJSON *results[], size_t n, const char *co
     fputs("</table>\n", f);
 }
 
-static int mkdirs(const char *dir, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s", dir);
-    for (char *p = path + 1; ; p++) {
-        char c = *p;
-        if (c != '/' && c != '\0')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            snprintf(err, errlen, "cannot create the folder %s: %s", path, strerror(errno));
-            return -1;
-        }
-        *p = c;
-        if (!c)
-            return 0;
-    }
-}
-
 int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char *const files[],
                    char *err, size_t errlen)
 {
@@ -436,7 +417,7 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
         snprintf(err, errlen, "the HTML report needs a folder name");
         return -1;
     }
-    if (mkdirs(dir, err, errlen) < 0)
+    if (ps_mkdirs(dir, err, errlen) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/index.html", dir);
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);

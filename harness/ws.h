@@ -49,6 +49,7 @@ typedef struct ps_ws {
     char close_reason[124];
     int closed_by_server_frame;    /* a close frame arrived */
     int64_t closed_at_ms;
+    int64_t opened_at_ms;          /* server side: when the upgrade was accepted */
     char error[256];               /* why the connection failed to open */
     int http_status;               /* upgrade answer when it was not 101 */
     int pongs;                     /* pong frames received */

@@ -191,5 +191,17 @@ expect_usage_error "expect file that does not exist" "absent\.expect" \
 expect_usage_error "--filter matching no scenario" "no scenario matches" \
     run "${flags[@]}" --scenarios "$tmp/good" --filter 'nothing-*'
 
+# ---- output files: folders made up front; an impossible one stops the run
+# before anything is sent (the target here is unreachable, checked after)
+touch "$tmp/plainfile"
+expect_usage_error "--json inside a path that cannot be a folder" "cannot create the folder $tmp/plainfile" \
+    run "${flags[@]}" --scenarios "$tmp/good" --json "$tmp/plainfile/sub/r.json"
+expect_usage_error "--html folder that cannot be made" "cannot create the folder $tmp/plainfile" \
+    run "${flags[@]}" --scenarios "$tmp/good" --html "$tmp/plainfile/html"
+run run "${flags[@]}" --scenarios "$tmp/good" --json "$tmp/deep/er/r.json" --junit "$tmp/j/r.xml" --html "$tmp/h/x"
+if [ -d "$tmp/deep/er" ] && [ -d "$tmp/j" ] && [ -d "$tmp/h/x" ]; then ok; else
+    fail "output folders made before the run" "$tmp/deep/er, $tmp/j, $tmp/h/x exist" "$(ls -R "$tmp" | head -20)"; fi
+check_has "then the unreachable target is reported" "127\.0\.0\.1:1" "$err"
+
 echo "cli_usage: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

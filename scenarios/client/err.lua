@@ -1,7 +1,6 @@
 -- ERR: close codes and reconnection (RULES.md "ERR — close codes and reconnection").
 -- Delays are measured from the moment pushspec sent the close frame to the
--- moment the next connection was accepted (the scenario waits in t:accept, so
--- accepted_at is taken when it arrives).
+-- moment the fake server accepted the next connection (conn.accepted_at).
 local scenario = ps.scenario
 
 -- The 4000-4099 range: no reconnection with the same parameters. A client that
