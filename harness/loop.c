@@ -41,7 +41,14 @@ int ps_loop_init(int verbose)
 
 struct lws_context *ps_loop_ctx(void) { return ctx; }
 
-static void tick_cb(lws_sorted_usec_list_t *sul) { (void)sul; }
+/* lws services ripe timers just before it polls, and then polls until the
+ * next timer it knows of (up to ~30 s here), so a tick that fell due in that
+ * window would be lost: it wakes the poll through the cancel pipe instead. */
+static void tick_cb(lws_sorted_usec_list_t *sul)
+{
+    (void)sul;
+    lws_cancel_service(ctx);
+}
 
 void ps_loop_service(int64_t wake_at_ms)
 {

@@ -1051,8 +1051,21 @@ local function register(spec)
   specs[#specs + 1] = spec
 end
 
+-- Deep equality of decoded JSON values (tables compared key by key).
+local function equal(a, b)
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, v in pairs(a) do
+    if not equal(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
 local ps = {
   scenario = register,
+  equal = equal,
   json = { encode = core.json_encode, decode = core.json_decode, null = core.null, array = core.json_array },
   now = core.now,
   wall = core.wall,

@@ -2,13 +2,7 @@
 -- The fake auth endpoint returns shared_secret = SHA256(channel || master key).
 local scenario = ps.scenario
 
-local function same(a, b)
-  if type(a) ~= type(b) then return false end
-  if type(a) ~= "table" then return a == b end
-  for k, v in pairs(a) do if not same(v, b[k]) then return false end end
-  for k in pairs(b) do if a[k] == nil then return false end end
-  return true
-end
+local same = ps.equal
 
 scenario {
   id = "enc-decrypts",

@@ -1,13 +1,7 @@
 -- EVT-6: how the client decodes event data (RULES.md "EVT — server-published events").
 local scenario = ps.scenario
 
-local function same(a, b)
-  if type(a) ~= type(b) then return false end
-  if type(a) ~= "table" then return a == b end
-  for k, v in pairs(a) do if not same(v, b[k]) then return false end end
-  for k in pairs(b) do if a[k] == nil then return false end end
-  return true
-end
+local same = ps.equal
 
 scenario {
   id = "evt-data-decoding",

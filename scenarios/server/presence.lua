@@ -4,17 +4,7 @@ local scenario = ps.scenario
 local MEMBER_ADDED = "pusher_internal:member_added"
 local MEMBER_REMOVED = "pusher_internal:member_removed"
 
--- Deep equality of decoded JSON values.
-local function same(a, b)
-  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
-  for k, v in pairs(a) do
-    if not same(v, b[k]) then return false end
-  end
-  for k in pairs(b) do
-    if a[k] == nil then return false end
-  end
-  return true
-end
+local same = ps.equal
 
 -- Subscribe c to the presence channel ch as user_id (with user_info) and
 -- wait for the answer: subscription_succeeded, or nil and why.
