@@ -445,11 +445,13 @@ static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind
         return -1;
     }
     lua_pop(L, 1);
-    static char url[300];
+    static char url[300], http_url[300];
     snprintf(url, sizeof(url), "ws://%s:%d", host, bound);
+    snprintf(http_url, sizeof(http_url), "http://%s:%d", host, bound);
     ti->name = name;
     ti->url = url;
-    ti->http_url = url;
+    ti->http_url = http_url;
+    ti->adapter = o->sdk;
     ti->role = !strcmp(kind, "client") ? "client-sdk" : "http-sdk";
     return 0;
 }

@@ -314,13 +314,20 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
         fprintf(f, "<tr id=\"target-%zu\"><td class=\"target\"><b>", i);
         ps_rep_escape(f, target_name(results[i]), 0);
         fputs("</b><div class=\"sub mono\">", f);
-        ps_rep_escape(f, ps_rep_str(t, "url"), 0);
-        if (*ps_rep_str(t, "http_url")) {
-            fputs(" &middot; ", f);
-            ps_rep_escape(f, ps_rep_str(t, "http_url"), 0);
+        if (*ps_rep_str(t, "adapter")) {   /* an SDK: pushspec was its server */
+            fputs("adapter ", f);
+            ps_rep_escape(f, ps_rep_str(t, "adapter"), 0);
+            fputs(" &middot; fake server ", f);
+            ps_rep_escape(f, ps_rep_str(t, "url"), 0);
+        } else {
+            ps_rep_escape(f, ps_rep_str(t, "url"), 0);
+            if (*ps_rep_str(t, "http_url")) {
+                fputs(" &middot; ", f);
+                ps_rep_escape(f, ps_rep_str(t, "http_url"), 0);
+            }
+            fputs(" &middot; app ", f);
+            ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
         }
-        fputs(" &middot; app ", f);
-        ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
         if (files && files[i]) {   /* the name; the whole path on hover */
             fputs("<br><span title=\"", f);
             ps_rep_escape(f, files[i], 1);

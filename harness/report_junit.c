@@ -168,6 +168,8 @@ static void put_suite(FILE *f, const cJSON *res, size_t idx)
     put_property(f, "url", ps_rep_str(t, "url"));
     put_property(f, "http_url", ps_rep_str(t, "http_url"));
     put_property(f, "app_id", ps_rep_str(t, "app_id"));
+    if (*ps_rep_str(t, "adapter"))
+        put_property(f, "adapter", ps_rep_str(t, "adapter"));
     put_property(f, "pushspec_version", ps_rep_str(res, "version"));
     put_property(f, "protocol", ps_rep_str(res, "protocol"));
     put_property(f, "strict", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "strict")) ? "true" : "false");

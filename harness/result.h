@@ -49,6 +49,7 @@ void ps_results_free(ps_results *res);
 typedef struct {
     const char *name, *url, *http_url, *app_id, *key, *secret;
     const char *role;
+    const char *adapter;           /* fake-server role: the adapter command */
     const char *webhooks_listen;   /* HOST:PORT or NULL */
 } ps_target_info;
 
