@@ -1,4 +1,5 @@
 #include "httpreq.h"
+#include "sign.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,17 +93,6 @@ char *ps_query_join(const char *const *frag, const size_t *len, size_t n)
     return q;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode s[0..n) into out (at least n + 1 bytes); returns the length. */
 static size_t decode(const char *s, size_t n, char *out)
 {
@@ -112,7 +102,7 @@ static size_t decode(const char *s, size_t n, char *out)
         if (s[i] == '+')
             out[o++] = ' ';
         else if (s[i] == '%' && i + 2 < n &&
-                 (hi = hexval((unsigned char)s[i + 1])) >= 0 && (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+                 (hi = ps_hex_value((unsigned char)s[i + 1])) >= 0 && (lo = ps_hex_value((unsigned char)s[i + 2])) >= 0) {
             out[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else

@@ -383,7 +383,7 @@ char *ps_api_sign_query(const char *method, const char *path, const ps_param *pa
     return query;
 }
 
-static int hexval(unsigned char c)
+int ps_hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -404,7 +404,7 @@ static int unescape(const char *src, size_t len, char *dst)
         if (c == '%') {
             if (i + 2 >= len)
                 return -1;
-            int hi = hexval((unsigned char)src[i + 1]), lo = hexval((unsigned char)src[i + 2]);
+            int hi = ps_hex_value((unsigned char)src[i + 1]), lo = ps_hex_value((unsigned char)src[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             c = (unsigned char)(hi * 16 + lo);
