@@ -6,8 +6,8 @@
  * stream was cut and equal a plain split of the whole stream; a line decodes
  * exactly when cJSON alone parses it whole; what decodes converts back to JSON
  * with the same meaning (objects compared without order). */
-#include "lines.h"
-#include "luajson.h"
+#include "core/lines.h"
+#include "lua/luajson.h"
 #include "fuzz_util.h"
 
 #include <lauxlib.h>

@@ -4,7 +4,7 @@
  * Options: bits 0-1 why buffer size; 2-3 grow the query (see grow(); modes
  * 0 and 1 leave it alone, so most runs stay small); 4 body NULL; 5 key NULL;
  * 6 secret NULL; 7 the clock near LLONG_MAX. */
-#include "sign.h"
+#include "core/sign.h"
 #include "fuzz_util.h"
 
 #include <limits.h>

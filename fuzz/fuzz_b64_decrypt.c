@@ -1,7 +1,7 @@
 /* Base64 and the encrypted-channel codec on arbitrary text.
  * Input: options byte, nonce_b64 \0 ciphertext_b64 \0 channel \0 text (rest).
  * Options: bits 0-1 choose the decode buffer size (0, exact, tiny, large). */
-#include "sign.h"
+#include "core/sign.h"
 #include "fuzz_util.h"
 
 #include <cjson/cJSON.h>

@@ -7,7 +7,7 @@
  * decodes back to the fragments (split at their first '='); decoding any form
  * text, re-escaping the pairs and decoding again gives the same pairs; a body
  * fed in chunks is the concatenation, cut at its limit with oversize set. */
-#include "httpreq.h"
+#include "core/httpreq.h"
 #include "fuzz_util.h"
 
 #define MAXP 64

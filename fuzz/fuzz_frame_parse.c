@@ -1,7 +1,7 @@
 /* The message codec on arbitrary bytes: parse under a size cap, validate both
  * ways, rebuild and reparse, and classify channel / socket_id slices against
  * small reference implementations. */
-#include "frame.h"
+#include "core/frame.h"
 #include "fuzz_util.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * one-byte change anywhere makes verification fail.
  * Input: key \0 secret \0 socket_id \0 channel \0 channel_data \0 body \0 path
  *        (\0 param_key \0 param_value)*                                   */
-#include "sign.h"
+#include "core/sign.h"
 #include "fuzz_util.h"
 
 #include <limits.h>

@@ -1,19 +1,19 @@
 /* pushspec: the command line. Parses flags, loads the catalog, target and
  * scenarios, runs them, prints and writes the results. */
-#include "adapter.h"
-#include "console.h"
-#include "fakeserver.h"
-#include "http.h"
-#include "ws.h"
-#include "loop.h"
-#include "outpath.h"
-#include "preflight.h"
-#include "report.h"
-#include "result.h"
-#include "rules.h"
-#include "runner.h"
-#include "sign.h"
-#include "webhook.h"
+#include "net/adapter.h"
+#include "report/console.h"
+#include "net/fakeserver.h"
+#include "net/http.h"
+#include "net/ws.h"
+#include "net/loop.h"
+#include "report/outpath.h"
+#include "net/preflight.h"
+#include "report/report.h"
+#include "report/result.h"
+#include "core/rules.h"
+#include "lua/runner.h"
+#include "core/sign.h"
+#include "net/webhook.h"
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>

@@ -3,7 +3,7 @@
  * messages) plus realistic server messages built here.
  *   codec_bench CORPUS_DIR */
 #include "bench.h"
-#include "frame.h"
+#include "core/frame.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* signer: ps_sign_channel, ps_api_sign_query and ps_webhook_sign versus raw
  * OpenSSL HMAC(EVP_sha256()) + hex of the bytes each of them signs. */
 #include "bench.h"
-#include "sign.h"
+#include "core/sign.h"
 
 #include <stdlib.h>
 #include <string.h>

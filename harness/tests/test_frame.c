@@ -1,5 +1,5 @@
 /* Unit tests for the message codec (harness/frame.c). */
-#include "frame.h"
+#include "core/frame.h"
 #include "check.h"
 
 #include <stdlib.h>

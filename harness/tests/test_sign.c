@@ -1,7 +1,7 @@
 /* Unit tests for the signer: every known-answer vector in vectors/signing.json,
  * then tamper, hostile-input and round-trip cases. */
 #include "check.h"
-#include "sign.h"
+#include "core/sign.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,707 @@
+#include "lua/runner.h"
+#include "net/adapter.h"
+#include "report/console.h"
+#include "net/fakeserver.h"
+#include "net/http.h"
+#include "net/loop.h"
+#include "lua/lua_api.h"
+#include "net/ws.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char ps_embedded_prelude[];
+
+#define PS_HOOK_EVERY 10000
+#define PS_LUA_MEM_CAP ((size_t)512 << 20)
+
+static ps_runner *the_runner;   /* one run per process */
+
+ps_scenario *ps_runner_current(lua_State *L) { return *(ps_scenario **)lua_getextraspace(L); }
+ps_runner *ps_runner_of(lua_State *L) { (void)L; return the_runner; }
+
+void ps_scenario_wake(void *scenario) { ((ps_scenario *)scenario)->wake = 1; }
+
+void ps_runner_wake_all(void)
+{
+    for (size_t i = 0; the_runner && i < the_runner->nsc; i++)
+        if (the_runner->sc[i]->state == PS_S_RUNNING)
+            the_runner->sc[i]->wake = 1;
+}
+
+/* ---- memory cap for all Lua code ---- */
+
+static size_t lua_mem;
+
+static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    (void)ud;
+    if (!ptr)
+        osize = 0;
+    if (nsize == 0) {
+        free(ptr);
+        lua_mem -= osize;
+        return NULL;
+    }
+    if (nsize > osize && lua_mem + (nsize - osize) > PS_LUA_MEM_CAP)
+        return NULL;   /* Lua turns this into a "not enough memory" error */
+    void *n = realloc(ptr, nsize);
+    if (n)
+        lua_mem = lua_mem - osize + nsize;
+    return n;
+}
+
+/* ---- runaway scripts ---- */
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    ps_scenario *s = ps_runner_current(L);
+    if (!s)
+        return;
+    s->instr += PS_HOOK_EVERY;
+    if (s->instr > the_runner->instr_limit) {
+        s->runaway = 1;
+        /* Stop it with a yield, not an error: no pcall can catch a yield and no
+         * xpcall message handler runs (an error raised here would run the handler
+         * with hooks off, so a handler that loops would hang the whole run). */
+        if (lua_isyieldable(L)) {
+            lua_yield(L, 0);   /* in a hook this returns; the yield happens when the hook does */
+            return;
+        }
+        /* inside a C call (a gsub callback, a sort comparator): fire on every
+         * instruction from now on so a pcall loop can't swallow the error */
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+        char msg[160];   /* luaL_error knows no %lld */
+        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
+                 "(an endless loop?)", the_runner->instr_limit);
+        luaL_error(L, "%s", msg);
+    }
+}
+
+/* ---- init and loading ---- */
+
+int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
+{
+    the_runner = r;
+    r->catalog = cat;
+    if (!r->jobs)
+        r->jobs = 32;
+    if (r->timeout_scale <= 0)
+        r->timeout_scale = 1.0;
+    if (!r->instr_limit)
+        r->instr_limit = 200000000LL;
+    r->L = lua_newstate(bounded_alloc, NULL);
+    if (!r->L) {
+        snprintf(err, errlen, "cannot create a Lua state");
+        return -1;
+    }
+    lua_State *L = r->L;
+    *(ps_scenario **)lua_getextraspace(L) = NULL;
+    /* the prelude is trusted; scenarios only see what its allow-list copies */
+    static const luaL_Reg libs[] = {
+        { LUA_GNAME, luaopen_base }, { LUA_STRLIBNAME, luaopen_string },
+        { LUA_TABLIBNAME, luaopen_table }, { LUA_MATHLIBNAME, luaopen_math },
+        { LUA_UTF8LIBNAME, luaopen_utf8 }, { LUA_COLIBNAME, luaopen_coroutine },
+        { LUA_DBLIBNAME, luaopen_debug }, { NULL, NULL } };
+    for (const luaL_Reg *lib = libs; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    if (luaL_loadbufferx(L, ps_embedded_prelude, strlen(ps_embedded_prelude), "=prelude", "t") != LUA_OK) {
+        snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
+        return -1;
+    }
+    ps_lua_push_core(L);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
+        return -1;
+    }
+    r->apiref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+/* Push api[name] (a function) onto L. */
+static void push_api(ps_runner *r, lua_State *L, const char *name)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static char *dupfield(lua_State *L, int idx, const char *name)
+{
+    lua_getfield(L, idx, name);
+    const char *s = lua_tostring(L, -1);
+    char *d = s ? strdup(s) : NULL;
+    lua_pop(L, 1);
+    return d;
+}
+
+static char **dup_list(lua_State *L, int idx, const char *name, size_t *n)
+{
+    lua_getfield(L, idx, name);
+    size_t len = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    char **out = calloc(len + 1, sizeof(char *));
+    for (size_t i = 0; out && i < len; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        out[i] = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    *n = out ? len : 0;
+    return out;
+}
+
+static int add_scenario(ps_runner *r, int spec, char *err, size_t errlen)
+{
+    lua_State *L = r->L;
+    ps_scenario *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    s->id = dupfield(L, spec, "id");
+    s->title = dupfield(L, spec, "title");
+    s->file = dupfield(L, spec, "file");
+    s->profile = dupfield(L, spec, "profile");
+    lua_getfield(L, spec, "line");
+    s->line = (int)lua_tointeger(L, -1);
+    lua_getfield(L, spec, "timeout");
+    s->timeout_s = lua_tonumber(L, -1);
+    lua_pop(L, 2);
+    s->rules = dup_list(L, spec, "rules", &s->nrules);
+    s->tags = dup_list(L, spec, "tags", &s->ntags);
+    s->checks = calloc(s->nrules ? s->nrules : 1, sizeof(ps_check));
+    lua_pushvalue(L, spec);
+    s->specref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (r->nsc == r->capsc) {
+        r->capsc = r->capsc ? r->capsc * 2 : 64;
+        r->sc = realloc(r->sc, r->capsc * sizeof(*r->sc));
+    }
+    r->sc[r->nsc++] = s;
+    for (size_t i = 0; i < s->nrules; i++) {
+        snprintf(s->checks[i].rule, sizeof(s->checks[i].rule), "%s", s->rules[i]);
+        if (!ps_catalog_find(r->catalog, s->rules[i])) {
+            snprintf(err, errlen, "%s:%d: scenario '%s' names rule %s, which the rule catalog does not have",
+                     s->file, s->line, s->id, s->rules[i]);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i + 1 < r->nsc; i++)
+        if (strcmp(r->sc[i]->id, s->id) == 0) {
+            snprintf(err, errlen, "%s:%d: scenario id '%s' is already used at %s:%d",
+                     s->file, s->line, s->id, r->sc[i]->file, r->sc[i]->line);
+            return -1;
+        }
+    return 0;
+}
+
+int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen)
+{
+    lua_State *L = r->L;
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, errlen, "cannot open the scenario folder %s (give --scenarios DIR)", dir);
+        return -1;
+    }
+    char **files = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".lua") != 0 || e->d_name[0] == '.')
+            continue;
+        if (n == cap)
+            files = realloc(files, (cap = cap ? cap * 2 : 32) * sizeof(char *));
+        files[n] = malloc(strlen(dir) + len + 2);
+        sprintf(files[n++], "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(files, n, sizeof(char *), cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        push_api(r, L, "load_scenario_file");
+        lua_pushstring(L, files[i]);
+        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+            snprintf(err, errlen, "%s", lua_tostring(L, -1));
+            rc = -1;
+        }
+        lua_pop(L, 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    if (rc < 0)
+        return -1;
+
+    size_t before = r->nsc;
+    push_api(r, L, "specs");
+    lua_call(L, 0, 1);
+    int specs = lua_gettop(L);
+    size_t total = lua_rawlen(L, specs);
+    for (size_t i = before + 1; i <= total && rc == 0; i++) {
+        lua_rawgeti(L, specs, (lua_Integer)i);
+        rc = add_scenario(r, lua_gettop(L), err, errlen);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+/* ---- verdict recording ---- */
+
+static ps_check *find_check(ps_scenario *s, const char *rule)
+{
+    for (size_t i = 0; i < s->nrules; i++)
+        if (strcmp(s->checks[i].rule, rule) == 0)
+            return &s->checks[i];
+    return NULL;
+}
+
+int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
+                      const char *actual, char *err, size_t errlen)
+{
+    ps_check *c = find_check(s, rule);
+    if (!c) {
+        snprintf(err, errlen, "check names %s, which scenario '%s' does not declare in rules = {...}",
+                 rule, s->id);
+        return -1;
+    }
+    c->checks++;
+    if (ok) {
+        if (c->v < PS_V_PASS)
+            c->v = PS_V_PASS;
+    } else if (c->v != PS_V_FAIL) {
+        c->v = PS_V_FAIL;
+        c->expected = strdup(expected ? expected : "");
+        c->actual = strdup(actual ? actual : "");
+    }
+    return 0;
+}
+
+int ps_scenario_skip_rule(ps_scenario *s, const char *rule, const char *reason, char *err, size_t errlen)
+{
+    ps_check *c = find_check(s, rule);
+    if (!c) {
+        snprintf(err, errlen, "skip names %s, which scenario '%s' does not declare", rule, s->id);
+        return -1;
+    }
+    if (c->v == PS_V_NONE) {
+        c->v = PS_V_SKIP;
+        free(c->reason);
+        c->reason = strdup(reason);
+    }
+    return 0;
+}
+
+/* Append p to a growable array of pointers. */
+static int push_ptr(void ***arr, size_t *n, size_t *cap, void *p)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        void **a = realloc(*arr, c * sizeof(*a));
+        if (!a)
+            return -1;
+        *arr = a;
+        *cap = c;
+    }
+    (*arr)[(*n)++] = p;
+    return 0;
+}
+
+int ps_scenario_add_conn(ps_scenario *s, struct ps_ws *c)
+{
+    return push_ptr((void ***)&s->conns, &s->nconns, &s->capconns, c);
+}
+
+int ps_scenario_add_req(ps_scenario *s, struct ps_http *h)
+{
+    return push_ptr((void ***)&s->reqs, &s->nreqs, &s->capreqs, h);
+}
+
+int ps_scenario_add_sreq(ps_scenario *s, struct ps_sreq *r)
+{
+    return push_ptr((void ***)&s->sreqs, &s->nsreqs, &s->capsreqs, r);
+}
+
+int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a)
+{
+    return push_ptr((void ***)&s->adapters, &s->nadapters, &s->capadapters, a);
+}
+
+int ps_scenario_add_record(ps_scenario *s, const char *json)
+{
+    char *copy = strdup(json);
+    if (!copy || push_ptr((void ***)&s->records, &s->nrecords, &s->caprecords, copy) < 0) {
+        free(copy);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- running ---- */
+
+typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT } end_kind;
+
+static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
+{
+    static const char *const unchecked[] = {
+        [END_DONE] = "the scenario declared this rule but never checked it",
+        [END_ABORT] = "not reached: an earlier required check failed",
+        [END_ERROR] = "not reached: the scenario raised an error",
+        [END_TIMEOUT] = "not reached before the scenario's deadline",
+    };
+    s->state = PS_S_DONE;
+    s->end_ms = ps_now_ms();
+    for (size_t i = 0; i < s->nconns; i++) {
+        ps_ws_release(s->conns[i]);
+        s->conns[i] = NULL;
+    }
+    for (size_t i = 0; i < s->nreqs; i++) {
+        ps_http_release(s->reqs[i]);
+        s->reqs[i] = NULL;
+    }
+    for (size_t i = 0; i < s->nsreqs; i++) {
+        ps_sreq_release(s->sreqs[i]);
+        s->sreqs[i] = NULL;
+    }
+    for (size_t i = 0; i < s->nadapters; i++) {
+        ps_adapter_release(s->adapters[i]);
+        s->adapters[i] = NULL;
+    }
+    ps_fake_unroute(s);
+    if (s->co) {
+        lua_resetthread(s->co);   /* runs pending to-be-closed variables */
+        luaL_unref(r->L, LUA_REGISTRYINDEX, s->coref);
+        s->co = NULL;
+    }
+    ps_verdict agg = PS_V_NONE;
+    for (size_t i = 0; i < s->nrules; i++) {
+        ps_check *c = &s->checks[i];
+        if (c->v == PS_V_NONE) {
+            c->v = how == END_TIMEOUT ? PS_V_TIMEOUT : PS_V_ERROR;
+            c->reason = strdup(how == END_ERROR && msg ? msg : unchecked[how]);
+        }
+        agg = ps_verdict_merge(agg, c->v);
+    }
+    if (how == END_ERROR)
+        agg = ps_verdict_merge(agg, PS_V_ERROR);
+    else if (how == END_TIMEOUT)
+        agg = ps_verdict_merge(agg, PS_V_TIMEOUT);
+    s->verdict = agg == PS_V_NONE ? PS_V_PASS : agg;
+    if (msg && !s->message)
+        s->message = strdup(msg);
+    if (!s->probe)
+        ps_console_scenario_done(r, s);
+}
+
+/* file:line of the innermost scenario-file frame of a failed coroutine */
+static char *error_source(lua_State *co)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(co, level, &ar); level++) {
+        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+            char buf[512];
+            snprintf(buf, sizeof(buf), "%s:%d", ar.source + 1, ar.currentline);
+            return strdup(buf);
+        }
+    }
+    return NULL;
+}
+
+static void resume(ps_runner *r, ps_scenario *s, int nargs)
+{
+    int nres = 0;
+    s->wake = 0;
+    s->instr = 0;
+    lua_sethook(s->co, count_hook, LUA_MASKCOUNT, PS_HOOK_EVERY);
+    int st = lua_resume(s->co, r->L, nargs, &nres);
+    if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
+        char msg[160];
+        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
+                 "(an endless loop?)", r->instr_limit);
+        s->err_source = error_source(s->co);
+        finish(r, s, END_ERROR, msg);
+        return;
+    }
+    if (st == LUA_YIELD) {
+        lua_Integer until = nres > 0 && lua_isinteger(s->co, -nres) ? lua_tointeger(s->co, -nres) : 0;
+        s->wait_until = until > 0 ? until : ps_now_ms() + 100;
+        lua_pop(s->co, nres);
+        return;
+    }
+    if (st == LUA_OK) {
+        if (s->probe && nres >= 1) {
+            s->probe_ok = lua_toboolean(s->co, -nres);
+            const char *why = nres >= 2 ? lua_tostring(s->co, -nres + 1) : NULL;
+            s->probe_why = strdup(why ? why : "");
+        }
+        finish(r, s, END_DONE, NULL);
+        return;
+    }
+    /* an abort from t:require carries {ps_abort = message} */
+    if (lua_istable(s->co, -1)) {
+        lua_getfield(s->co, -1, "ps_abort");
+        if (lua_isstring(s->co, -1)) {
+            char *m = strdup(lua_tostring(s->co, -1));
+            finish(r, s, END_ABORT, m);
+            free(m);
+            return;
+        }
+        lua_pop(s->co, 1);
+    }
+    const char *m = luaL_tolstring(s->co, -1, NULL);
+    char *msg = strdup(m ? m : "error");
+    s->err_source = error_source(s->co);
+    finish(r, s, END_ERROR, msg);
+    free(msg);
+}
+
+static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
+{
+    lua_State *L = r->L;
+    s->state = PS_S_RUNNING;
+    s->start_ms = ps_now_ms();
+    double t = (s->timeout_s > 0 ? s->timeout_s : 15.0) * r->timeout_scale;
+    s->deadline = s->start_ms + (int64_t)(t * 1000.0);
+    ps_transcript_init(&s->tr, s->start_ms);
+    s->co = lua_newthread(L);
+    s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
+    *(ps_scenario **)lua_getextraspace(s->co) = s;
+    push_api(r, s->co, fn);
+    if (s->probe) {
+        resume(r, s, 0);
+        return;
+    }
+    lua_rawgeti(s->co, LUA_REGISTRYINDEX, s->specref);
+    ps_console_scenario_start(r, s);
+    resume(r, s, 1);
+}
+
+static void start(ps_runner *r, ps_scenario *s) { start_fn(r, s, "run_case"); }
+
+static int has_tag(const ps_scenario *s, const char *tag)
+{
+    for (size_t i = 0; i < s->ntags; i++)
+        if (strcmp(s->tags[i], tag) == 0)
+            return 1;
+    return 0;
+}
+
+/* One round: sleep until I/O or the nearest timer, then resume whoever is due. */
+static void step(ps_runner *r, ps_scenario **list, size_t n)
+{
+    int64_t now = ps_now_ms(), wake_at = now + 250;
+    for (size_t i = 0; i < n; i++) {
+        ps_scenario *s = list[i];
+        if (s->state != PS_S_RUNNING)
+            continue;
+        if (s->wake)
+            wake_at = now;
+        if (s->wait_until < wake_at)
+            wake_at = s->wait_until;
+        if (s->deadline < wake_at)
+            wake_at = s->deadline;
+    }
+    ps_loop_service(wake_at);
+    now = ps_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        ps_scenario *s = list[i];
+        if (s->state != PS_S_RUNNING)
+            continue;
+        if (now >= s->deadline) {
+            char msg[128];
+            snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
+                     (double)(now - s->start_ms) / 1000.0);
+            finish(r, s, END_TIMEOUT, msg);
+        } else if (s->wake || now >= s->wait_until) {
+            resume(r, s, 0);
+        }
+    }
+    ps_ws_reap(0);
+    ps_http_reap(0);
+    ps_sreq_reap(0);
+    ps_adapter_reap(0);
+}
+
+static void run_alone(ps_runner *r, ps_scenario *s)
+{
+    start(r, s);
+    while (s->state == PS_S_RUNNING)
+        step(r, &s, 1);
+}
+
+/* Is the server still up? A fresh connection subscribes and gets a triggered event. */
+static int probe(ps_runner *r, char *why, size_t whylen)
+{
+    ps_scenario p = { 0 };
+    ps_scenario *pp = &p;
+    p.probe = 1;
+    p.id = "liveness";
+    p.timeout_s = 12;
+    start_fn(r, &p, "liveness");
+    while (p.state == PS_S_RUNNING)
+        step(r, &pp, 1);
+    int ok = p.probe_ok;
+    snprintf(why, whylen, "%s", p.probe_why ? p.probe_why : p.message ? p.message : "no answer");
+    free(p.probe_why);
+    free(p.message);
+    free(p.err_source);
+    free(p.conns);
+    free(p.reqs);
+    free(p.sreqs);
+    free(p.adapters);
+    free(p.checks);
+    ps_transcript_free(&p.tr);
+    return ok;
+}
+
+/* The last frame or request a scenario sent: the input a dead server died of. */
+static const char *last_sent(const ps_scenario *s)
+{
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (strcmp(e->kind, "log") == 0 && strncmp(e->text, "input: ", 7) == 0)
+            return e->text + 7;
+    }
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (e->dir == '>' && strcmp(e->kind, "close") != 0)
+            return e->text;
+    }
+    return "(nothing sent)";
+}
+
+static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
+{
+    for (size_t i = 0; i < s->nrules; i++) {
+        ps_check *c = &s->checks[i];
+        c->v = v;
+        free(c->expected);
+        free(c->actual);
+        free(c->reason);
+        c->expected = expected ? strdup(expected) : NULL;
+        c->actual = v == PS_V_FAIL ? strdup(text) : NULL;
+        c->reason = v == PS_V_FAIL ? NULL : strdup(text);
+    }
+    s->verdict = v;
+    free(s->message);
+    s->message = strdup(text);
+}
+
+/* Destructive scenarios: alone, one after another, each followed by a liveness
+ * check; a server that died is restarted when the target says how. */
+static void run_destructive(ps_runner *r, ps_scenario *s)
+{
+    char why[512], text[3072];
+    if (r->down_reason) {
+        snprintf(text, sizeof(text), "not run: %s", r->down_reason);
+        s->state = PS_S_DONE;
+        overrule(s, PS_V_ERROR, NULL, text);
+        ps_console_scenario_done(r, s);
+        return;
+    }
+    run_alone(r, s);
+    if (probe(r, why, sizeof(why)))
+        return;
+    snprintf(text, sizeof(text), "the server stopped working after this input: %.2000s (liveness check: %s)",
+             last_sent(s), why);
+    overrule(s, PS_V_FAIL, "the server survives the input and keeps serving other connections", text);
+    fprintf(stderr, "destructive scenario %s took the server down: %s\n", s->id, text);
+    if (r->restart_cmd) {
+        fprintf(stderr, "restarting the server: %s\n", r->restart_cmd);
+        int rc = system(r->restart_cmd);
+        if (rc == 0 && probe(r, why, sizeof(why)))
+            return;
+        snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                 "(restart exit %d; %s)", s->id, rc, why);
+    } else {
+        snprintf(text, sizeof(text), "the server died at destructive scenario %s (no restart command in "
+                 "the target)", s->id);
+    }
+    r->down_reason = strdup(text);
+}
+
+void ps_runner_run(ps_runner *r)
+{
+    size_t total = 0, concurrent = 0;
+    ps_scenario **queue = calloc(r->nsc + 1, sizeof(*queue));
+    /* slow scenarios first, so they overlap everything else; destructive last */
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < r->nsc; i++) {
+            ps_scenario *s = r->sc[i];
+            int kind = has_tag(s, "destructive") ? 2 : has_tag(s, "slow") ? 0 : 1;
+            if (s->selected && kind == pass)
+                queue[total++] = s;
+        }
+    while (concurrent < total && !has_tag(queue[concurrent], "destructive"))
+        concurrent++;
+    r->wall_start_ms = ps_now_ms();
+    size_t next = 0, done = 0;
+    while (done < concurrent) {
+        size_t running = 0;
+        for (size_t i = 0; i < next; i++)
+            running += queue[i]->state == PS_S_RUNNING;
+        while (running < (size_t)r->jobs && next < concurrent) {
+            start(r, queue[next++]);
+            running++;
+        }
+        step(r, queue, next);
+        done = running = 0;
+        for (size_t i = 0; i < next; i++) {
+            running += queue[i]->state == PS_S_RUNNING;
+            done += queue[i]->state == PS_S_DONE;
+        }
+        ps_console_progress(r, done, total, running);
+    }
+    for (size_t i = concurrent; i < total; i++) {
+        run_destructive(r, queue[i]);
+        ps_console_progress(r, i + 1, total, 0);
+    }
+    r->wall_end_ms = ps_now_ms();
+    free(queue);
+}
+
+void ps_runner_free(ps_runner *r)
+{
+    for (size_t i = 0; i < r->nsc; i++) {
+        ps_scenario *s = r->sc[i];
+        free(s->id);
+        free(s->title);
+        free(s->file);
+        free(s->profile);
+        for (size_t j = 0; j < s->nrules; j++) {
+            free(s->rules[j]);
+            free(s->checks[j].expected);
+            free(s->checks[j].actual);
+            free(s->checks[j].reason);
+        }
+        for (size_t j = 0; j < s->ntags; j++)
+            free(s->tags[j]);
+        free(s->rules);
+        free(s->tags);
+        free(s->checks);
+        free(s->conns);
+        free(s->reqs);
+        free(s->sreqs);
+        free(s->adapters);
+        for (size_t j = 0; j < s->nrecords; j++)
+            free(s->records[j]);
+        free(s->records);
+        free(s->message);
+        free(s->err_source);
+        ps_transcript_free(&s->tr);
+        free(s);
+    }
+    free(r->sc);
+    free(r->down_reason);
+    if (r->L)
+        lua_close(r->L);
+    r->L = NULL;
+}

@@ -1,0 +1,48 @@
+/* The fake-server role: one listener that is the Pusher server for an SDK
+ * under test. WebSocket upgrades at /app/KEY become server-side connections of
+ * the scenario that registered KEY; HTTP requests (/apps/ID/... for the HTTP
+ * API, /auth/KEY/... for the app's auth endpoints) wait in that scenario's
+ * queue until it answers them. Several scenarios, several apps, one port. */
+#ifndef PUSHSPEC_FAKESERVER_H
+#define PUSHSPEC_FAKESERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/httpreq.h"
+
+#define PS_FAKE_BODY_CAP (8u << 20)
+
+struct ps_scenario;
+struct lws;
+
+typedef struct ps_sreq {
+    int64_t t_ms;
+    char method[8];
+    char path[512];
+    char *query;              /* as lws decoded it, args joined by '&' */
+    ps_body body;             /* over PS_FAKE_BODY_CAP: answered 413 by the harness */
+    char content_type[128];
+    struct lws *wsi;          /* NULL once the client is gone */
+    int responded;
+    unsigned status;
+    char resp_type[64];
+    char *resp;
+    size_t resp_len;
+    int released;
+    struct ps_sreq *next_dead;
+} ps_sreq;
+
+/* Listen on host:port (0: any free port); *bound gets the port. */
+int ps_fake_listen(const char *host, int port, int *bound, char *err, size_t errlen);
+int ps_fake_port(void);
+/* Route app id and key to a scenario until ps_fake_unroute. */
+int ps_fake_route(const char *app_id, const char *key, struct ps_scenario *owner);
+void ps_fake_unroute(struct ps_scenario *owner);
+/* Answer a request (once). */
+int ps_sreq_respond(ps_sreq *r, unsigned status, const char *type, const char *body, size_t len);
+/* The scenario is done with it: answered 500 if it never was; freed later. */
+void ps_sreq_release(ps_sreq *r);
+void ps_sreq_reap(int all);
+
+#endif

@@ -1,0 +1,57 @@
+#include "net/transcript.h"
+#include "net/loop.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ps_transcript_init(ps_transcript *t, int64_t start_ms)
+{
+    memset(t, 0, sizeof(*t));
+    t->start_ms = start_ms;
+}
+
+void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
+                       const char *text, size_t len)
+{
+    if (!t)
+        return;
+    size_t slot = (t->head + t->count) % PS_TRANSCRIPT_MAX;
+    if (t->count == PS_TRANSCRIPT_MAX) {
+        slot = t->head;
+        free(t->ring[slot].text);
+        t->head = (t->head + 1) % PS_TRANSCRIPT_MAX;
+        t->dropped++;
+    } else {
+        t->count++;
+    }
+    ps_tentry *e = &t->ring[slot];
+    size_t keep = len > PS_TRANSCRIPT_TEXT_MAX ? PS_TRANSCRIPT_TEXT_MAX : len;
+    e->t_ms = ps_now_ms() - t->start_ms;
+    e->conn = conn;
+    e->dir = dir;
+    snprintf(e->kind, sizeof(e->kind), "%s", kind);
+    e->full_len = len;
+    e->text = malloc(keep + 1);
+    if (e->text) {
+        if (keep)
+            memcpy(e->text, text, keep);
+        e->text[keep] = '\0';
+    }
+}
+
+const ps_tentry *ps_transcript_at(const ps_transcript *t, size_t i)
+{
+    if (!t || i >= t->count)
+        return NULL;
+    return &t->ring[(t->head + i) % PS_TRANSCRIPT_MAX];
+}
+
+void ps_transcript_free(ps_transcript *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->count; i++)
+        free(t->ring[(t->head + i) % PS_TRANSCRIPT_MAX].text);
+    t->count = 0;
+}

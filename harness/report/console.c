@@ -1,0 +1,168 @@
+#include "report/console.h"
+#include "net/loop.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int tty, color;
+static const char *secret;
+static int64_t last_draw;
+static int line_drawn;
+
+void ps_console_init(int is_tty, int use_color, const char *app_secret)
+{
+    tty = is_tty;
+    color = use_color;
+    secret = app_secret;
+}
+
+static const char *paint(ps_verdict v)
+{
+    if (!color)
+        return "";
+    switch (v) {
+    case PS_V_PASS: return "\033[32m";
+    case PS_V_FAIL: return "\033[31m";
+    case PS_V_ERROR: case PS_V_TIMEOUT: return "\033[35m";
+    default: return "\033[33m";
+    }
+}
+
+static const char *reset(void) { return color ? "\033[0m" : ""; }
+
+static void clear_line(void)
+{
+    if (tty && line_drawn) {
+        fputs("\r\033[K", stderr);
+        line_drawn = 0;
+    }
+}
+
+void ps_console_scenario_start(ps_runner *r, ps_scenario *s) { (void)r; (void)s; }
+
+void ps_console_scenario_done(ps_runner *r, ps_scenario *s)
+{
+    if (r->quiet)
+        return;
+    clear_line();
+    fprintf(stderr, "%s%-7s%s %-44s", paint(s->verdict), ps_verdict_name(s->verdict), reset(), s->id);
+    for (size_t i = 0; i < s->nrules; i++)
+        fprintf(stderr, " %s", s->rules[i]);
+    fprintf(stderr, " (%lld ms)\n", (long long)(s->end_ms - s->start_ms));
+}
+
+void ps_console_progress(ps_runner *r, size_t done, size_t total, size_t running)
+{
+    int64_t now = ps_now_ms();
+    if (!tty || r->quiet || now - last_draw < 100)
+        return;
+    last_draw = now;
+    clear_line();
+    fprintf(stderr, "[%zu/%zu] %zu running, %.1f s", done, total, running,
+            (double)(now - r->wall_start_ms) / 1000.0);
+    line_drawn = 1;
+}
+
+static void print_redacted(const char *label, const char *text)
+{
+    char *r = ps_redact(text ? text : "", secret);
+    fprintf(stdout, "    %-9s %s\n", label, r ? r : "");
+    free(r);
+}
+
+static void print_transcript_tail(const ps_scenario *s, size_t n)
+{
+    size_t total = s->tr.count, from = total > n ? total - n : 0;
+    if (!total)
+        return;
+    fprintf(stdout, "    last frames (scenario %s):\n", s->id);
+    for (size_t i = from; i < total; i++) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i);
+        char *r = ps_redact(e->text, secret);
+        fprintf(stdout, "      %6lld ms  #%d %c %-7s %.160s%s\n", (long long)e->t_ms, e->conn, e->dir,
+                e->kind, r ? r : "", (r && strlen(r) > 160) ? "..." : "");
+        free(r);
+    }
+}
+
+static void print_failure(const ps_rule_result *rr, int strict)
+{
+    const ps_rule *rule = rr->rule;
+    int counted = ps_results_counts_as_failure(rr, strict);
+    fprintf(stdout, "\n%s%s %s%s [%s] %s%s\n", paint(rr->v), rule->id,
+            rr->x == PS_X_XPASS ? "UNEXPECTED PASS" : ps_verdict_name(rr->v), reset(),
+            rule->should ? "SHOULD" : "MUST", counted ? "" : "(warning) ", rule->section);
+    fprintf(stdout, "    %s\n", rule->text);
+    if (rr->x == PS_X_XPASS) {
+        fprintf(stdout, "    the baseline expects a failure (%s) but it passed: remove it from the expect file\n",
+                rr->expect_reason);
+        return;
+    }
+    if (rr->where)
+        fprintf(stdout, "    scenario  %s (%s:%d)\n", rr->where->id, rr->where->file, rr->where->line);
+    if (rr->check && rr->check->expected)
+        print_redacted("Expected:", rr->check->expected);
+    if (rr->check && rr->check->actual)
+        print_redacted("Actual:", rr->check->actual);
+    if (rr->check && rr->check->reason)
+        print_redacted("Reason:", rr->check->reason);
+    if (rr->where && rr->where->err_source)
+        fprintf(stdout, "    at        %s\n", rr->where->err_source);
+    if (rr->where)
+        print_transcript_tail(rr->where, 8);
+}
+
+void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
+{
+    size_t failed = 0;
+    clear_line();
+    for (size_t i = 0; i < res->n; i++) {
+        const ps_rule_result *rr = &res->r[i];
+        int bad = rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT;
+        if ((bad && rr->x != PS_X_XFAIL) || rr->x == PS_X_XPASS)
+            print_failure(rr, strict);
+        if (ps_results_counts_as_failure(rr, strict))
+            failed++;
+    }
+    fprintf(stdout, "\nRules:\n");
+    const char *section = "";
+    size_t other_role = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const ps_rule_result *rr = &res->r[i];
+        if (rr->v == PS_V_SKIP && rr->nscenarios == 0 && strncmp(rr->reason, "role ", 5) == 0) {
+            other_role++;   /* rules of the other roles: one line below, not one each */
+            continue;
+        }
+        if (strcmp(section, rr->rule->section) != 0) {
+            section = rr->rule->section;
+            fprintf(stdout, "  %s\n", section);
+        }
+        const char *x = rr->x == PS_X_XFAIL ? " (expected)" : rr->x == PS_X_XPASS ? " (UNEXPECTED PASS)" : "";
+        fprintf(stdout, "    %-9s %s%-7s%s%s", rr->rule->id, paint(rr->v), ps_verdict_name(rr->v), reset(), x);
+        if (rr->v == PS_V_SKIP && rr->reason[0])
+            fprintf(stdout, "  %s", rr->reason);
+        else if (rr->x == PS_X_XFAIL && rr->expect_reason)
+            fprintf(stdout, "  %s", rr->expect_reason);
+        fputc('\n', stdout);
+    }
+    if (other_role)
+        fprintf(stdout, "  (%zu rules of other roles skipped: they are checked with an SDK under test)\n",
+                other_role);
+    int64_t slowest = 0, sum = 0;
+    for (size_t i = 0; i < r->nsc; i++) {
+        const ps_scenario *s = r->sc[i];
+        if (s->selected && s->state == PS_S_DONE) {
+            int64_t d = s->end_ms - s->start_ms;
+            sum += d;
+            slowest = d > slowest ? d : slowest;
+        }
+    }
+    double wall = (double)(r->wall_end_ms - r->wall_start_ms);
+    fprintf(stdout, "\nwall time %.1f s = %.2f x the slowest scenario (%.1f s), %.2f x the sum of all (%.1f s)\n",
+            wall / 1000.0, slowest ? wall / (double)slowest : 0.0, (double)slowest / 1000.0,
+            sum ? wall / (double)sum : 0.0, (double)sum / 1000.0);
+    fprintf(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
+            strict ? " (--strict: counted as failures)" : "");
+    fprintf(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
+}

@@ -1,0 +1,348 @@
+/* Loading result files for the report writers, and the small readers and the
+ * escaper they share. */
+#define _POSIX_C_SOURCE 200809L   /* strdup */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? "read error" : "out of memory");
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* Line and column of a parse error, for a message a person can act on. */
+static void where(const char *buf, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = buf; p < at; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static cJSON *load_one(const char *path, char *err, size_t errlen)
+{
+    size_t len;
+    char *buf = slurp(path, &len, err, errlen);
+    if (!buf)
+        return NULL;
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!doc) {
+        int line, col;
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        if (!at || at < buf || at > buf + len)
+            at = buf;
+        where(buf, at, &line, &col);
+        snprintf(err, errlen, "%s: not JSON (parse error at line %d, column %d)%s", path, line, col,
+                 len == 0 ? ": the file is empty" : "");
+        free(buf);
+        return NULL;
+    }
+    free(buf);
+    const char *why = NULL;
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "rules");
+    if (!cJSON_IsObject(doc) || strcmp(ps_rep_str(doc, "tool"), "pushspec") != 0)
+        why = "no \"tool\": \"pushspec\"";
+    else if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "target")))
+        why = "no \"target\" object";
+    else if (!cJSON_IsArray(rules))
+        why = "no \"rules\" array";
+    else {
+        const cJSON *r;
+        cJSON_ArrayForEach(r, rules)
+            if (!*ps_rep_str(r, "id") || !*ps_rep_str(r, "verdict")) {
+                why = "a rule without \"id\" or \"verdict\"";
+                break;
+            }
+    }
+    if (why) {
+        snprintf(err, errlen, "%s: not a pushspec result (%s); make one with 'pushspec run --json FILE'",
+                 path, why);
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+int ps_report_load(ps_report_set *set, const char *const *paths, size_t n, char *err, size_t errlen)
+{
+    memset(set, 0, sizeof(*set));
+    set->docs = calloc(n ? n : 1, sizeof(*set->docs));
+    set->files = calloc(n ? n : 1, sizeof(*set->files));
+    if (!set->docs || !set->files) {
+        snprintf(err, errlen, "out of memory");
+        ps_report_set_free(set);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cJSON *doc = load_one(paths[i], err, errlen);
+        if (!doc) {
+            ps_report_set_free(set);
+            return -1;
+        }
+        set->docs[i] = doc;
+        set->files[i] = strdup(paths[i]);
+        set->n++;
+    }
+    return 0;
+}
+
+void ps_report_set_free(ps_report_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        cJSON_Delete((cJSON *)set->docs[i]);
+        free(set->files[i]);
+    }
+    free(set->docs);
+    free(set->files);
+    memset(set, 0, sizeof(*set));
+}
+
+const char *ps_rep_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+double ps_rep_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+const char *ps_rep_class(const cJSON *rule)
+{
+    static const char *const plain[] = { "pass", "fail", "error", "timeout", "skip" };
+    if (!rule)
+        return "none";
+    const char *x = ps_rep_str(rule, "expectation");
+    if (!strcmp(x, "expected-fail"))
+        return "xfail";
+    if (!strcmp(x, "unexpected-pass"))
+        return "xpass";
+    const char *v = ps_rep_str(rule, "verdict");
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (!strcmp(v, plain[i]))
+            return plain[i];
+    return "error";   /* a verdict this version does not know: never show it as fine */
+}
+
+int ps_rep_is_problem(const cJSON *rule)
+{
+    const char *c = ps_rep_class(rule);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure")))
+        return 1;
+    return !strcmp(c, "fail") || !strcmp(c, "error") || !strcmp(c, "timeout") || !strcmp(c, "xpass");
+}
+
+static const cJSON *find_by_id(const cJSON *result, const char *array, const char *id)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(result, array))
+        if (!strcmp(ps_rep_str(e, "id"), id))
+            return e;
+    return NULL;
+}
+
+const cJSON *ps_rep_scenario(const cJSON *result, const char *id)
+{
+    return *id ? find_by_id(result, "scenarios", id) : NULL;
+}
+
+const cJSON *ps_rep_rule(const cJSON *result, const char *id)
+{
+    return find_by_id(result, "rules", id);
+}
+
+/* One UTF-8 sequence: its length, and the code point or U+FFFD when invalid
+ * (overlong forms and surrogates included, so the output is always valid). */
+static size_t utf8_next(const unsigned char *s, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        *cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        *cp = c & 0x0F;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        *cp = c & 0x07;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < n; i++) {
+        unsigned b = s[i];
+        if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) {
+            *cp = 0xFFFD;
+            return i;   /* resynchronise on the byte that broke the sequence */
+        }
+        *cp = (*cp << 6) | (b & 0x3F);
+    }
+    return n;
+}
+
+static int xml_allowed(uint32_t cp)
+{
+    if (cp == 0x9 || cp == 0xA || cp == 0xD)
+        return 1;
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))   /* C1 controls: legal XML, but noise */
+        return 0;
+    return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+void ps_rep_escape(FILE *f, const char *s, int attr)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_next(p, &cp);
+        switch (cp) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+        case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+        case '\r': fputs("&#13;", f); break;   /* a raw CR would be normalised away */
+        default:
+            if (cp == 0xFFFD && !(n == 3 && p[0] == 0xEF))
+                fputs("\xEF\xBF\xBD", f);
+            else if (xml_allowed(cp))
+                fwrite(p, 1, n, f);
+        }
+        p += n;
+    }
+}
+
+FILE *ps_rep_open(const char *path, char *err, size_t errlen)
+{
+    if (!strcmp(path, "-"))
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+int ps_rep_close(FILE *f, const char *path, char *err, size_t errlen)
+{
+    int bad = ferror(f);
+    if (f == stdout)
+        bad |= fflush(f) != 0;
+    else
+        bad |= fclose(f) != 0;
+    if (bad) {
+        snprintf(err, errlen, "cannot write %s (disk full?)", path);
+        return -1;
+    }
+    return 0;
+}
+
+char *ps_rep_oneline(const char *s, size_t max, char *out, size_t outlen)
+{
+    size_t w = 0, lim = max < outlen ? max : outlen - 1;
+    int space = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_next(p, &cp);
+        const char *bytes = (const char *)p;
+        p += n;
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+            space = w > 0;
+            continue;
+        }
+        if (!xml_allowed(cp))
+            continue;
+        if (cp == 0xFFFD) {   /* invalid bytes, or a real U+FFFD: either way these 3 */
+            bytes = "\xEF\xBF\xBD";
+            n = 3;
+        }
+        if (w + space + n > lim) {
+            /* cut: drop whole characters until "..." fits */
+            while (w > 0 && w + 3 > lim)
+                while (w > 0 && ((unsigned char)out[--w] & 0xC0) == 0x80)
+                    ;
+            if (w + 3 <= lim) {
+                memcpy(out + w, "...", 3);
+                w += 3;
+            }
+            break;
+        }
+        if (space)
+            out[w++] = ' ';
+        space = 0;
+        memcpy(out + w, bytes, n);
+        w += n;
+    }
+    out[w] = '\0';
+    return out;
+}
+
+ps_rep_tally ps_rep_count(const cJSON *result)
+{
+    ps_rep_tally t;
+    memset(&t, 0, sizeof(t));
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(result, "rules")) {
+        const char *c = ps_rep_class(r);
+        t.rules++;
+        t.pass += !strcmp(c, "pass");
+        t.fail += !strcmp(c, "fail");
+        t.error += !strcmp(c, "error");
+        t.timeout += !strcmp(c, "timeout");
+        t.skip += !strcmp(c, "skip");
+        t.xfail += !strcmp(c, "xfail");
+        t.xpass += !strcmp(c, "xpass");
+        t.problems += ps_rep_is_problem(r);
+        t.counted += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "counts_as_failure"));
+    }
+    return t;
+}

@@ -1,0 +1,448 @@
+#include "report/result.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen)
+{
+    memset(b, 0, sizeof(*b));
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read the expected-failure file %s", path);
+        return -1;
+    }
+    char line[1024];
+    int lineno = 0;
+    size_t cap = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        char id[16];
+        size_t idl = strcspn(p, " \t\r\n");
+        if (idl >= sizeof(id)) {
+            snprintf(err, errlen, "%s:%d: '%.*s' is not a rule id", path, lineno, (int)idl, p);
+            fclose(f);
+            return -1;
+        }
+        memcpy(id, p, idl);
+        id[idl] = '\0';
+        if (!ps_catalog_find(cat, id)) {
+            snprintf(err, errlen, "%s:%d: %s is not a rule of the catalog (see pushspec list --rules)",
+                     path, lineno, id);
+            fclose(f);
+            return -1;
+        }
+        p += idl;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        p[strcspn(p, "\r\n")] = '\0';
+        if (!*p) {
+            snprintf(err, errlen, "%s:%d: %s needs a reason: say what the implementation does", path,
+                     lineno, id);
+            fclose(f);
+            return -1;
+        }
+        if (b->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            b->e = realloc(b->e, cap * sizeof(*b->e));
+        }
+        ps_expect_entry *e = &b->e[b->n++];
+        memset(e, 0, sizeof(*e));
+        snprintf(e->rule, sizeof(e->rule), "%s", id);
+        e->reason = strdup(p);
+        e->line = lineno;
+    }
+    fclose(f);
+    return 0;
+}
+
+void ps_baseline_free(ps_baseline *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->e[i].reason);
+    free(b->e);
+    memset(b, 0, sizeof(*b));
+}
+
+static ps_expect_entry *baseline_find(const ps_baseline *b, const char *id)
+{
+    for (size_t i = 0; b && i < b->n; i++)
+        if (strcmp(b->e[i].rule, id) == 0)
+            return &b->e[i];
+    return NULL;
+}
+
+static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_check *c)
+{
+    rr->nscenarios++;
+    /* a stronger verdict, or the first to decide, names where it came from */
+    if (!rr->where || c->v > rr->v) {
+        rr->v = ps_verdict_merge(rr->v, c->v);
+        rr->where = s;
+        rr->check = c;
+    }
+}
+
+void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, ps_results *out)
+{
+    const ps_catalog *cat = run->catalog;
+    memset(out, 0, sizeof(*out));
+    out->r = calloc(cat->n, sizeof(*out->r));
+    out->n = cat->n;
+    for (size_t i = 0; i < cat->n; i++) {
+        ps_rule_result *rr = &out->r[i];
+        rr->rule = &cat->rules[i];
+        for (size_t j = 0; j < run->nsc; j++) {
+            const ps_scenario *s = run->sc[j];
+            if (!s->selected || s->state != PS_S_DONE)
+                continue;
+            for (size_t k = 0; k < s->nrules; k++)
+                if (strcmp(s->checks[k].rule, rr->rule->id) == 0)
+                    merge_scenario(rr, s, &s->checks[k]);
+        }
+        if (rr->v == PS_V_NONE) {
+            rr->v = PS_V_SKIP;
+            if (!ps_rule_has_role(rr->rule, role))
+                snprintf(rr->reason, sizeof(rr->reason), "role %s: not checked in the %c role",
+                         rr->rule->roles, role);
+            else
+                snprintf(rr->reason, sizeof(rr->reason), "no selected scenario checks this rule");
+        } else if (rr->v == PS_V_SKIP && rr->check && rr->check->reason) {
+            snprintf(rr->reason, sizeof(rr->reason), "%s", rr->check->reason);
+        }
+        ps_expect_entry *e = baseline_find(b, rr->rule->id);
+        if (e) {
+            e->used = 1;
+            rr->expect_reason = e->reason;
+            if (rr->v == PS_V_PASS)
+                rr->x = PS_X_XPASS;
+            else if (rr->v != PS_V_SKIP)
+                rr->x = PS_X_XFAIL;
+        }
+        switch (rr->v) {
+        case PS_V_PASS: out->pass++; break;
+        case PS_V_FAIL: out->fail++; break;
+        case PS_V_ERROR: out->error++; break;
+        case PS_V_TIMEOUT: out->timeout++; break;
+        default: out->skip++; break;
+        }
+        if (rr->x == PS_X_XFAIL)
+            out->xfail++;
+        if (rr->x == PS_X_XPASS)
+            out->xpass++;
+        if (rr->x == PS_X_PLAIN && rr->rule->should &&
+            (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT))
+            out->warn++;
+    }
+}
+
+int ps_results_counts_as_failure(const ps_rule_result *rr, int strict)
+{
+    if (rr->x == PS_X_XPASS)
+        return 1;
+    if (rr->x == PS_X_XFAIL)
+        return 0;
+    if (rr->v != PS_V_FAIL && rr->v != PS_V_ERROR && rr->v != PS_V_TIMEOUT)
+        return 0;
+    return !rr->rule->should || strict;
+}
+
+int ps_results_exit_code(const ps_results *res, int strict)
+{
+    for (size_t i = 0; i < res->n; i++)
+        if (ps_results_counts_as_failure(&res->r[i], strict))
+            return 1;
+    return 0;
+}
+
+void ps_results_free(ps_results *res)
+{
+    free(res->r);
+    memset(res, 0, sizeof(*res));
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t len;
+    unsigned int cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0) len = 2, cp = p[0] & 0x1f;
+    else if ((p[0] & 0xf0) == 0xe0) len = 3, cp = p[0] & 0x0f;
+    else if ((p[0] & 0xf8) == 0xf0) len = 4, cp = p[0] & 0x07;
+    else return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    static const unsigned int min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+static char *printable(const char *text)
+{
+    size_t n = strlen(text);
+    char *out = malloc(n * 4 + 1), *w = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)text + i;
+        size_t l = utf8_len(p, n - i);
+        if (l == 0 || (l == 1 && *p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+            w += sprintf(w, "\\x%02x", *p);
+            i++;
+        } else {
+            memcpy(w, p, l);
+            w += l;
+            i += l;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+char *ps_redact(const char *text, const char *secret)
+{
+    static const char mark[] = "<redacted>";
+    size_t sl = secret ? strlen(secret) : 0;
+    if (!text)
+        return NULL;
+    if (sl < 4)   /* too short to redact without mangling ordinary text */
+        return printable(text);
+    size_t n = 0;
+    for (const char *p = strstr(text, secret); p; p = strstr(p + sl, secret))
+        n++;
+    char *out = malloc(strlen(text) + n * sizeof(mark) + 1);
+    if (!out)
+        return NULL;
+    char *w = out;
+    const char *p = text, *hit;
+    while ((hit = strstr(p, secret))) {
+        memcpy(w, p, (size_t)(hit - p));
+        w += hit - p;
+        memcpy(w, mark, sizeof(mark) - 1);
+        w += sizeof(mark) - 1;
+        p = hit + sl;
+    }
+    strcpy(w, p);
+    char *clean = printable(out);
+    free(out);
+    return clean;
+}
+
+static void add_redacted(cJSON *o, const char *name, const char *text, const char *secret)
+{
+    char *r = ps_redact(text ? text : "", secret);
+    cJSON_AddStringToObject(o, name, r ? r : "");
+    free(r);
+}
+
+/* Redact the strings of a parsed record: redacting its JSON text would turn bytes
+ * printable() escapes as \xNN into invalid JSON, and the record would be lost. */
+static void redact_strings(cJSON *v, const char *secret)
+{
+    if (cJSON_IsString(v) && v->valuestring) {
+        char *r = ps_redact(v->valuestring, secret);
+        if (r)
+            cJSON_SetValuestring(v, r);
+        free(r);
+    }
+    for (cJSON *c = v->child; c; c = c->next)
+        redact_strings(c, secret);
+}
+
+static cJSON *transcript_json(const ps_transcript *t, const char *secret)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a; i++) {
+        const ps_tentry *e = ps_transcript_at(t, i);
+        if (!e)
+            break;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "t_ms", (double)e->t_ms);
+        cJSON_AddNumberToObject(o, "conn", e->conn);
+        char dir[2] = { e->dir, 0 };
+        cJSON_AddStringToObject(o, "dir", dir);
+        cJSON_AddStringToObject(o, "kind", e->kind);
+        add_redacted(o, "text", e->text, secret);
+        if (e->full_len > PS_TRANSCRIPT_TEXT_MAX)
+            cJSON_AddNumberToObject(o, "bytes", (double)e->full_len);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *scenario_json(const ps_scenario *s, const char *secret)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", s->id);
+    add_redacted(o, "title", s->title, secret);
+    add_redacted(o, "file", s->file, secret);
+    cJSON_AddNumberToObject(o, "line", s->line);
+    cJSON_AddStringToObject(o, "verdict", ps_verdict_name(s->verdict));
+    cJSON_AddNumberToObject(o, "duration_ms", (double)(s->end_ms - s->start_ms));
+    if (s->message)
+        add_redacted(o, "message", s->message, secret);
+    if (s->err_source)
+        add_redacted(o, "source", s->err_source, secret);
+    cJSON *tags = cJSON_AddArrayToObject(o, "tags");
+    for (size_t i = 0; i < s->ntags; i++)
+        cJSON_AddItemToArray(tags, cJSON_CreateString(s->tags[i]));
+    cJSON *rules = cJSON_AddArrayToObject(o, "rules");
+    for (size_t i = 0; i < s->nrules; i++) {
+        const ps_check *c = &s->checks[i];
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "id", c->rule);
+        cJSON_AddStringToObject(r, "verdict", ps_verdict_name(c->v));
+        cJSON_AddNumberToObject(r, "checks", c->checks);
+        if (c->expected)
+            add_redacted(r, "expected", c->expected, secret);
+        if (c->actual)
+            add_redacted(r, "actual", c->actual, secret);
+        if (c->reason)
+            add_redacted(r, "reason", c->reason, secret);
+        cJSON_AddItemToArray(rules, r);
+    }
+    if (s->nrecords) {
+        cJSON *recs = cJSON_AddArrayToObject(o, "records");
+        for (size_t i = 0; i < s->nrecords; i++) {
+            cJSON *v = cJSON_Parse(s->records[i]);
+            if (!v)   /* cannot happen (the text came from cJSON): say so rather than drop it */
+                v = cJSON_CreateString("(a record that could not be parsed)");
+            redact_strings(v, secret);
+            if (v)
+                cJSON_AddItemToArray(recs, v);
+        }
+    }
+    if (s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP)
+        cJSON_AddItemToObject(o, "transcript", transcript_json(&s->tr, secret));
+    return o;
+}
+
+static const char *expectation_name(ps_expectation x)
+{
+    return x == PS_X_XFAIL ? "expected-fail" : x == PS_X_XPASS ? "unexpected-pass" : NULL;
+}
+
+static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", rr->rule->id);
+    cJSON_AddStringToObject(o, "roles", rr->rule->roles);
+    cJSON_AddStringToObject(o, "strength", rr->rule->should ? "SHOULD" : "MUST");
+    cJSON_AddStringToObject(o, "section", rr->rule->section);
+    cJSON_AddStringToObject(o, "text", rr->rule->text);
+    cJSON_AddStringToObject(o, "verdict", ps_verdict_name(rr->v));
+    if (expectation_name(rr->x))
+        cJSON_AddStringToObject(o, "expectation", expectation_name(rr->x));
+    if (rr->expect_reason)
+        add_redacted(o, "baseline_reason", rr->expect_reason, secret);
+    cJSON_AddBoolToObject(o, "counts_as_failure", ps_results_counts_as_failure(rr, strict));
+    if (rr->reason[0])
+        add_redacted(o, "reason", rr->reason, secret);
+    if (rr->where && rr->v != PS_V_SKIP)
+        cJSON_AddStringToObject(o, "scenario", rr->where->id);
+    if (rr->check && (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)) {
+        if (rr->check->expected)
+            add_redacted(o, "expected", rr->check->expected, secret);
+        if (rr->check->actual)
+            add_redacted(o, "actual", rr->check->actual, secret);
+        if (rr->check->reason)
+            add_redacted(o, "message", rr->check->reason, secret);
+    }
+    cJSON_AddNumberToObject(o, "scenarios", rr->nscenarios);
+    return o;
+}
+
+int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
+                          const ps_target_info *t, int strict, char *err, size_t errlen)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "tool", "pushspec");
+    cJSON_AddStringToObject(root, "version", PUSHSPEC_VERSION);
+    cJSON_AddStringToObject(root, "protocol", "7");
+    char when[32];
+    time_t now = time(NULL);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    cJSON_AddStringToObject(root, "finished_at", when);
+    cJSON_AddBoolToObject(root, "strict", strict);
+    cJSON *tg = cJSON_AddObjectToObject(root, "target");
+    add_redacted(tg, "name", t->name, t->secret);
+    cJSON_AddStringToObject(tg, "role", t->role ? t->role : "server");
+    add_redacted(tg, "url", t->url, t->secret);
+    add_redacted(tg, "http_url", t->http_url, t->secret);
+    if (t->adapter)
+        add_redacted(tg, "adapter", t->adapter, t->secret);
+    add_redacted(tg, "app_id", t->app_id, t->secret);
+    add_redacted(tg, "key", t->key, t->secret);
+    cJSON_AddStringToObject(tg, "secret", "<redacted>");
+
+    size_t nsel = 0;
+    int64_t sum = 0, slowest = 0;
+    cJSON *scs = cJSON_CreateArray();
+    for (size_t i = 0; i < run->nsc; i++) {
+        const ps_scenario *s = run->sc[i];
+        if (!s->selected || s->state != PS_S_DONE)
+            continue;
+        nsel++;
+        int64_t d = s->end_ms - s->start_ms;
+        sum += d;
+        if (d > slowest)
+            slowest = d;
+        cJSON_AddItemToArray(scs, scenario_json(s, t->secret));
+    }
+    cJSON *sum_o = cJSON_AddObjectToObject(root, "summary");
+    cJSON_AddNumberToObject(sum_o, "rules", (double)res->n);
+    cJSON_AddNumberToObject(sum_o, "pass", (double)res->pass);
+    cJSON_AddNumberToObject(sum_o, "fail", (double)res->fail);
+    cJSON_AddNumberToObject(sum_o, "error", (double)res->error);
+    cJSON_AddNumberToObject(sum_o, "timeout", (double)res->timeout);
+    cJSON_AddNumberToObject(sum_o, "skip", (double)res->skip);
+    cJSON_AddNumberToObject(sum_o, "expected_fail", (double)res->xfail);
+    cJSON_AddNumberToObject(sum_o, "unexpected_pass", (double)res->xpass);
+    cJSON_AddNumberToObject(sum_o, "scenarios", (double)nsel);
+    cJSON_AddNumberToObject(sum_o, "wall_ms", (double)(run->wall_end_ms - run->wall_start_ms));
+    cJSON_AddNumberToObject(sum_o, "slowest_scenario_ms", (double)slowest);
+    cJSON_AddNumberToObject(sum_o, "sum_scenario_ms", (double)sum);
+    cJSON_AddNumberToObject(sum_o, "exit_code", ps_results_exit_code(res, strict));
+
+    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
+    for (size_t i = 0; i < res->n; i++)
+        cJSON_AddItemToArray(rules, rule_json(&res->r[i], strict, t->secret));
+    cJSON_AddItemToObject(root, "scenarios", scs);
+
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        snprintf(err, errlen, "out of memory writing %s", path);
+        return -1;
+    }
+    /* write next to the destination, then rename: a crash never leaves half a file */
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(text);
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write the result file %s (does its folder exist?)", path);
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,65 @@
+/* Rule verdicts for a whole run: every catalog rule gets one, from the checks
+ * of the scenarios that name it, the role, and the expected-failure baseline;
+ * then the JSON result file. */
+#ifndef PUSHSPEC_RESULT_H
+#define PUSHSPEC_RESULT_H
+
+#include "lua/runner.h"
+
+typedef struct {
+    char rule[16];
+    char *reason;
+    int line;
+    int used;
+} ps_expect_entry;
+
+typedef struct {
+    ps_expect_entry *e;
+    size_t n;
+} ps_baseline;
+
+/* Lines "RULE-ID  reason"; '#' starts a comment. 0, or -1 with err. */
+int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen);
+void ps_baseline_free(ps_baseline *b);
+
+typedef struct {
+    const ps_rule *rule;
+    ps_verdict v;
+    ps_expectation x;
+    const char *expect_reason;      /* from the baseline */
+    const ps_scenario *where;       /* the scenario that decided the verdict */
+    const ps_check *check;          /* its check */
+    char reason[256];               /* for skips */
+    int nscenarios;                 /* selected scenarios naming it */
+} ps_rule_result;
+
+typedef struct {
+    ps_rule_result *r;
+    size_t n;
+    size_t pass, fail, skip, error, timeout, xfail, xpass, warn;
+} ps_results;
+
+/* role: 'S', 'C' or 'H'. strict: SHOULD failures count. */
+void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, ps_results *out);
+/* 0 all good, 1 a counted failure or stale baseline entry */
+int ps_results_exit_code(const ps_results *res, int strict);
+int ps_results_counts_as_failure(const ps_rule_result *rr, int strict);
+void ps_results_free(ps_results *res);
+
+typedef struct {
+    const char *name, *url, *http_url, *app_id, *key, *secret;
+    const char *role;
+    const char *adapter;           /* fake-server role: the adapter command */
+    const char *webhooks_listen;   /* HOST:PORT or NULL */
+} ps_target_info;
+
+/* Write the machine-readable result (secret redacted). */
+int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
+                          const ps_target_info *t, int strict, char *err, size_t errlen);
+
+/* Copy text with every occurrence of secret replaced by "<redacted>", and
+ * bytes that are not valid UTF-8 (or are control characters) written as \xNN,
+ * so reports stay valid JSON/XML/HTML whatever a peer sent. */
+char *ps_redact(const char *text, const char *secret);
+
+#endif
