@@ -1,5 +1,8 @@
 /* pushspec: the command line. Parses flags, loads the catalog, target and
  * scenarios, runs them, prints and writes the results. */
+#include "help.h"
+#include "init.h"
+#include "scenarios_cmd.h"
 #include "net/adapter.h"
 #include "report/console.h"
 #include "net/fakeserver.h"
@@ -26,86 +29,10 @@
 
 #define EXIT_USAGE 2
 
-static const char usage_main[] =
-"pushspec " PUSHSPEC_VERSION " - conformance harness for the Pusher Channels protocol v7\n"
-"\n"
-"Usage:\n"
-"  pushspec run --target FILE [options]     run the server suite against a server\n"
-"  pushspec run --url ws://HOST:PORT --app-id ID --key KEY --secret SECRET [options]\n"
-"  pushspec run --sdk 'ADAPTER COMMAND' [options]\n"
-"                                           be the server for an SDK under test, through its adapter\n"
-"  pushspec fuzz --target FILE [--seconds N] [--seed S] [--json FILE]\n"
-"                                           send mutated and generated frames to a live server,\n"
-"                                           record every input that broke it (reproducible by seed)\n"
-"  pushspec list [--rules] [--json]         list the scenarios, or every rule and what checks it\n"
-"  pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
-"                                           reports from result files; several make one matrix\n"
-"  pushspec help run                        all options of run\n"
-"  pushspec --version\n"
-"\n"
-"Every rule of the protocol checklist (pushspec list --rules) gets a verdict:\n"
-"pass, fail, error, timeout or skip (with the reason); a baseline (--expect) turns\n"
-"known failures into expected-fail.\n"
-"\n"
-"Exit status: 0 every rule passes or fails as expected; 1 a MUST rule failed (or a\n"
-"SHOULD rule with --strict), or an expected failure passed; 2 usage or\n"
-"infrastructure error (bad flag, bad file, target unreachable).\n"
-"\n"
-"Example:\n"
-"  pushspec run --target ci/targets/soketi.lua --expect ci/targets/soketi.expect \\\n"
-"               --json reports/soketi.json\n";
-
-static const char usage_run[] =
-"Usage: pushspec run [options]\n"
-"\n"
-"Target (a file, flags, or the environment; flags win over the environment,\n"
-"which wins over the file):\n"
-"  --target FILE        Lua file returning {url=, http_url=, app={id=, key=, secret=},\n"
-"                       profiles={...}, limits={...}}; see ci/targets/soketi.lua\n"
-"  --url URL            WebSocket base URL, ws://HOST:PORT     (PUSHER_TARGET_URL)\n"
-"  --http-url URL       HTTP API base URL, http://HOST:PORT    (PUSHER_HTTP_URL;\n"
-"                       default: the WebSocket URL with http)\n"
-"  --app-id ID          (PUSHER_APP_ID)\n"
-"  --key KEY            (PUSHER_APP_KEY)\n"
-"  --secret SECRET      (PUSHER_APP_SECRET; never printed, redacted in reports)\n"
-"\n"
-"SDK under test (fake-server role; pushspec plays the Pusher server):\n"
-"  --sdk COMMAND        start this adapter per scenario and drive the SDK through it\n"
-"                       (JSON lines on stdin/stdout; see ci/adapters/PROTOCOL.md), e.g.\n"
-"                       --sdk 'node ci/adapters/pusher-js.js'\n"
-"  --listen HOST:PORT   where the fake server listens (default 127.0.0.1 and a free port)\n"
-"\n"
-"Selection:\n"
-"  --filter GLOB[,GLOB] only scenarios whose id or one of whose rule ids matches,\n"
-"                       e.g. --filter 'CONN-*' or --filter 'auth-*,PING-1'\n"
-"  --tag TAG            only scenarios with this tag (e.g. slow)\n"
-"  --exclude-tag TAG    no scenarios with this tag\n"
-"  --scenarios DIR      scenario folder (default: the source tree's scenarios/server;\n"
-"                       with --sdk, scenarios/client or scenarios/http-sdk by the\n"
-"                       kind the adapter says hello with)\n"
-"\n"
-"Running:\n"
-"  --jobs N             scenarios running at once (default 32)\n"
-"  --timeout-scale X    multiply every deadline by X (slow targets, debuggers)\n"
-"  --insecure           do not verify TLS certificates of wss:// and https:// targets\n"
-"\n"
-"Verdicts and output:\n"
-"  --expect FILE        baseline of expected failures: lines 'RULE-ID reason'; a\n"
-"                       listed rule that fails is expected-fail, one that passes fails the run\n"
-"  --strict             SHOULD rules count as failures (as MUST rules always do)\n"
-"  --json FILE          write the machine-readable result: per rule and per scenario,\n"
-"                       verdicts, durations, Expected/Actual, and transcripts of failures\n"
-"  --html DIR           a self-contained HTML report (DIR/index.html, DIR/result.json)\n"
-"  --junit FILE         JUnit XML, one testcase per rule\n"
-"  --markdown FILE      a short Markdown summary (for a pull-request comment)\n"
-"  --quiet              no per-scenario lines\n"
-"  --verbose            libwebsockets warnings on stderr\n"
-"\n"
-"Environment: NO_COLOR disables colour.\n";
-
 typedef struct {
     const char *target, *url, *http_url, *app_id, *key, *secret;
-    const char *filter, *tag, *exclude_tag, *scenarios, *expect, *json;
+    const char *filter, *scenarios, *expect, *json;
+    char tag[1024], exclude_tag[1024];   /* comma lists: every --tag / --exclude-tag given */
     const char *sdk, *listen, *html, *junit, *markdown;
     const char *seconds, *seed;   /* fuzz */
     int fuzz;
@@ -134,8 +61,6 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--key")) str = &o->key;
         else if (!strcmp(a, "--secret")) str = &o->secret;
         else if (!strcmp(a, "--filter")) str = &o->filter;
-        else if (!strcmp(a, "--tag")) str = &o->tag;
-        else if (!strcmp(a, "--exclude-tag")) str = &o->exclude_tag;
         else if (!strcmp(a, "--scenarios")) str = &o->scenarios;
         else if (!strcmp(a, "--expect")) str = &o->expect;
         else if (!strcmp(a, "--json") && !listing) str = &o->json;
@@ -150,6 +75,16 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
             if (i + 1 >= argc)
                 return die_usage("%s needs a value", a);
             *str = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--tag") || !strcmp(a, "--exclude-tag")) {
+            char *list = a[2] == 't' ? o->tag : o->exclude_tag;
+            if (i + 1 >= argc || !argv[i + 1][0] || strspn(argv[i + 1], ",") == strlen(argv[i + 1]))
+                return die_usage("%s needs a tag, or tags separated by commas (e.g. slow,destructive)", a);
+            size_t used = strlen(list);
+            if (used + strlen(argv[i + 1]) + 2 > sizeof(o->tag))
+                return die_usage("%s: too many tags", a);
+            snprintf(list + used, sizeof(o->tag) - used, "%s%s", used ? "," : "", argv[++i]);
             continue;
         }
         if (!strcmp(a, "--jobs") || !strcmp(a, "--timeout-scale")) {
@@ -180,13 +115,10 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
     return 0;
 }
 
-/* The scenario folder of a role: server/, client/ or http-sdk/. */
+/* The built-in scenario folder of a role: server, client, http-sdk or fuzz. */
 static const char *default_scenarios(const char *sub)
 {
-    static char path[4096];
-    snprintf(path, sizeof(path), "%s/scenarios/%s", PUSHSPEC_SOURCE_DIR, sub);
-    if (access(path, R_OK) == 0)
-        return path;
+    static char path[64];
     snprintf(path, sizeof(path), "scenarios/%s", sub);
     return path;
 }
@@ -201,11 +133,15 @@ static int matches_any(const char *globs, const char *text)
     return 0;
 }
 
-static int has_tag(const ps_scenario *s, const char *tag)
+/* Whether S has one of the comma-separated TAGS. */
+static int has_tag(const ps_scenario *s, const char *tags)
 {
-    for (size_t i = 0; i < s->ntags; i++)
-        if (!strcmp(s->tags[i], tag))
-            return 1;
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s", tags);
+    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        for (size_t i = 0; i < s->ntags; i++)
+            if (!strcmp(s->tags[i], t))
+                return 1;
     return 0;
 }
 
@@ -220,9 +156,9 @@ static size_t select_scenarios(ps_runner *r, const opts *o)
             for (size_t j = 0; !keep && j < s->nrules; j++)
                 keep = matches_any(o->filter, s->rules[j]);
         }
-        if (o->tag && !has_tag(s, o->tag))
+        if (o->tag[0] && !has_tag(s, o->tag))
             keep = 0;
-        if (o->exclude_tag && has_tag(s, o->exclude_tag))
+        if (o->exclude_tag[0] && has_tag(s, o->exclude_tag))
             keep = 0;
         s->selected = keep;
         n += (size_t)keep;
@@ -319,9 +255,7 @@ static int cmd_list(int argc, char **argv)
     if (!bad && o.scenarios)
         bad = ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err)) < 0;
     for (size_t i = 0; !bad && !o.scenarios && i < sizeof(folders) / sizeof(folders[0]); i++) {
-        const char *dir = default_scenarios(folders[i]);
-        if (access(dir, R_OK) == 0)   /* every role's folder that exists */
-            bad = ps_runner_load_scenarios(&r, dir, err, sizeof(err)) < 0;
+        bad = ps_runner_load_embedded(&r, default_scenarios(folders[i]), err, sizeof(err)) < 0;
     }
     if (bad) {
         fprintf(stderr, "pushspec: %s\n", err);
@@ -353,6 +287,8 @@ static int cmd_list(int argc, char **argv)
             cJSON_AddStringToObject(so, "title", r.sc[j]->title);
             cJSON_AddStringToObject(so, "file", r.sc[j]->file);
             cJSON_AddNumberToObject(so, "line", r.sc[j]->line);
+            if (r.sc[j]->profile)
+                cJSON_AddStringToObject(so, "profile", r.sc[j]->profile);
             cJSON *rl = cJSON_AddArrayToObject(so, "rules");
             for (size_t k = 0; k < r.sc[j]->nrules; k++)
                 cJSON_AddItemToArray(rl, cJSON_CreateString(r.sc[j]->rules[k]));
@@ -507,7 +443,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         goto fail;
     }
     const char *folder = fuzz ? "fuzz" : !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
-    if (ps_runner_load_scenarios(&r, o.scenarios ? o.scenarios : default_scenarios(folder), err, sizeof(err)) < 0)
+    if ((o.scenarios ? ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err))
+                     : ps_runner_load_embedded(&r, default_scenarios(folder), err, sizeof(err))) < 0)
         goto fail;
     if (select_scenarios(&r, &o) == 0) {
         snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
@@ -559,6 +496,13 @@ static int cmd_run(int argc, char **argv, int fuzz)
             snprintf(json_tmp, sizeof(json_tmp), "/tmp/pushspec-result-%d.json", (int)getpid());
         json_path = json_tmp;
     }
+    if (o.html && o.json) {   /* the HTML folder always holds the result it was made from */
+        snprintf(json_tmp, sizeof(json_tmp), "%s/result.json", o.html);
+        if (ps_results_write_json(json_tmp, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
+            fprintf(stderr, "pushspec: %s\n", err);
+            rc = EXIT_USAGE;
+        }
+    }
     if (json_path && ps_results_write_json(json_path, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
         fprintf(stderr, "pushspec: %s\n", err);
         rc = EXIT_USAGE;
@@ -593,10 +537,10 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        if (argc >= 3 && !strcmp(argv[2], "run"))
-            fputs(usage_run, stdout);
-        else
-            fputs(usage_main, stdout);
+        const char *topic = argc >= 3 ? argv[2] : "";
+        fputs(!strcmp(topic, "run") || !strcmp(topic, "fuzz") ? ps_help_run
+              : !strcmp(topic, "init") ? ps_help_init
+              : !strcmp(topic, "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (!strcmp(argv[1], "report"))
@@ -607,7 +551,9 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(!strcmp(argv[1], "run") ? usage_run : usage_main, stdout);
+            fputs(!strcmp(argv[1], "run") || !strcmp(argv[1], "fuzz") ? ps_help_run
+                  : !strcmp(argv[1], "init") ? ps_help_init
+                  : !strcmp(argv[1], "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
             return 0;
         }
     if (!strcmp(argv[1], "run"))
@@ -616,6 +562,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 1);
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 2, argv + 2);
-    fprintf(stderr, "pushspec: unknown command '%s'\n\n%s", argv[1], usage_main);
+    if (!strcmp(argv[1], "init"))
+        return ps_cmd_init(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "scenarios"))
+        return ps_cmd_scenarios(argc - 2, argv + 2);
+    fprintf(stderr, "pushspec: unknown command '%s'\n\n%s", argv[1], ps_help_main);
     return EXIT_USAGE;
 }

@@ -1,4 +1,5 @@
 #include "lua/lua_api.h"
+#include "lua/embedfs.h"
 #include "net/adapter.h"
 #include "net/fakeserver.h"
 #include "core/frame.h"
@@ -11,7 +12,6 @@
 #include "net/webhook.h"
 #include "net/ws.h"
 
-#include <dirent.h>
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -832,35 +832,24 @@ static int l_webhooks(lua_State *L)
     return 1;
 }
 
-/* corpus(name) -> the seed files of corpus/NAME (bytes), sorted by file name */
+/* corpus(name) -> the seed files of corpus/NAME (bytes), sorted by file name;
+ * from the copy embedded in the binary, so an installed pushspec has them too */
 static int l_corpus(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
     luaL_argcheck(L, strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(name), 1,
                   "a corpus name is letters, digits, _ and -");
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s/corpus/%s", PUSHSPEC_SOURCE_DIR, name);
-    DIR *d = opendir(dir);
-    if (!d)
-        return luaL_error(L, "no corpus folder %s", dir);
+    char dir[300];
+    snprintf(dir, sizeof(dir), "corpus/%s", name);
     lua_newtable(L);
     lua_Integer n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 10000) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[4400];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
-        char buf[65536];
-        size_t len = fread(buf, 1, sizeof(buf), f);   /* seeds are small; the rest is cut */
-        fclose(f);
-        lua_pushlstring(L, buf, len);
+    for (const ps_embed_file *f = ps_embed_next(dir, NULL, NULL); f; f = ps_embed_next(dir, NULL, f)) {
+        lua_pushlstring(L, f->data, f->len);
         lua_rawseti(L, -2, ++n);
     }
-    closedir(d);
+    if (!n)
+        return luaL_error(L, "no corpus %s in this pushspec (the source tree's corpus/%s, embedded at build time)",
+                          name, name);
     return 1;
 }
 

@@ -1080,8 +1080,11 @@ local ps = {
   corpus = core.corpus,
 }
 
-function api.load_scenario_file(path)
-  local chunk, err = loadfile(path, "t", new_env { ps = ps, print = function(...) core.log(...) end })
+-- TEXT: the file's embedded copy (then PATH only names it in errors and results).
+function api.load_scenario_file(path, text)
+  local env = new_env { ps = ps, print = function(...) core.log(...) end }
+  local chunk, err
+  if text then chunk, err = load(text, "@" .. path, "t", env) else chunk, err = loadfile(path, "t", env) end
   if not chunk then error(err, 0) end
   local ok, e = pcall(chunk)
   if not ok then error(type(e) == "string" and e or tostring(e), 0) end

@@ -4,6 +4,7 @@
 #include "net/fakeserver.h"
 #include "net/http.h"
 #include "net/loop.h"
+#include "lua/embedfs.h"
 #include "lua/lua_api.h"
 #include "net/ws.h"
 
@@ -201,9 +202,44 @@ static int add_scenario(ps_runner *r, int spec, char *err, size_t errlen)
     return 0;
 }
 
-int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen)
+/* Run each scenario file (TEXTS[i], or read from disk when NULL), then take the
+ * scenarios they declared. */
+static int load_files(ps_runner *r, char **files, const char **texts, size_t n, char *err, size_t errlen)
 {
     lua_State *L = r->L;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        push_api(r, L, "load_scenario_file");
+        lua_pushstring(L, files[i]);
+        if (texts[i])
+            lua_pushstring(L, texts[i]);
+        else
+            lua_pushnil(L);
+        if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+            snprintf(err, errlen, "%s", lua_tostring(L, -1));
+            rc = -1;
+        }
+        lua_pop(L, 1);
+    }
+    if (rc < 0)
+        return -1;
+
+    size_t before = r->nsc;
+    push_api(r, L, "specs");
+    lua_call(L, 0, 1);
+    int specs = lua_gettop(L);
+    size_t total = lua_rawlen(L, specs);
+    for (size_t i = before + 1; i <= total && rc == 0; i++) {
+        lua_rawgeti(L, specs, (lua_Integer)i);
+        rc = add_scenario(r, lua_gettop(L), err, errlen);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen)
+{
     DIR *d = opendir(dir);
     if (!d) {
         snprintf(err, errlen, "cannot open the scenario folder %s (give --scenarios DIR)", dir);
@@ -224,33 +260,34 @@ int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t er
     closedir(d);
     if (n)
         qsort(files, n, sizeof(char *), cmp_str);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        push_api(r, L, "load_scenario_file");
-        lua_pushstring(L, files[i]);
-        if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-            snprintf(err, errlen, "%s", lua_tostring(L, -1));
-            rc = -1;
-        }
-        lua_pop(L, 1);
-    }
+    const char **texts = calloc(n ? n : 1, sizeof(char *));
+    int rc = load_files(r, files, texts, n, err, errlen);
     for (size_t i = 0; i < n; i++)
         free(files[i]);
     free(files);
-    if (rc < 0)
-        return -1;
+    free(texts);
+    return rc;
+}
 
-    size_t before = r->nsc;
-    push_api(r, L, "specs");
-    lua_call(L, 0, 1);
-    int specs = lua_gettop(L);
-    size_t total = lua_rawlen(L, specs);
-    for (size_t i = before + 1; i <= total && rc == 0; i++) {
-        lua_rawgeti(L, specs, (lua_Integer)i);
-        rc = add_scenario(r, lua_gettop(L), err, errlen);
-        lua_pop(L, 1);
+int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t errlen)
+{
+    size_t n = 0;
+    for (const ps_embed_file *f = ps_embed_next(dir, ".lua", NULL); f; f = ps_embed_next(dir, ".lua", f))
+        n++;
+    if (!n) {
+        snprintf(err, errlen, "this pushspec has no embedded scenario folder %s (give --scenarios DIR)", dir);
+        return -1;
     }
-    lua_pop(L, 1);
+    char **files = calloc(n, sizeof(char *));
+    const char **texts = calloc(n, sizeof(char *));
+    size_t i = 0;
+    for (const ps_embed_file *f = ps_embed_next(dir, ".lua", NULL); f; f = ps_embed_next(dir, ".lua", f), i++) {
+        files[i] = (char *)f->path;
+        texts[i] = f->data;
+    }
+    int rc = load_files(r, files, texts, n, err, errlen);
+    free(files);
+    free(texts);
     return rc;
 }
 

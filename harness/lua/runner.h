@@ -94,8 +94,10 @@ ps_scenario *ps_runner_current(lua_State *L);
 ps_runner *ps_runner_of(lua_State *L);
 
 int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen);
-/* Load a target file or table already on the stack. */
+/* Load the scenario files (*.lua) of folder DIR on disk, or of the embedded
+ * tree (DIR like "scenarios/server"; file:line then name that path). */
 int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen);
+int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t errlen);
 void ps_runner_run(ps_runner *r);
 void ps_runner_free(ps_runner *r);
 

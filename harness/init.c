@@ -1,0 +1,103 @@
+/* pushspec init [FILE] [--force]: writes a target file that names every part
+ * pushspec reads from one, each with what it needs from the server. Only url
+ * and app must be edited; everything optional is commented out. */
+#include "init.h"
+#include "help.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char template_text[] =
+"-- A pushspec target: the server under test. Written by `pushspec init`;\n"
+"-- run with: pushspec run --target THIS_FILE  (pushspec help run for the options).\n"
+"-- It is Lua returning a table. env(\"NAME\") reads the environment (e.g. a CI\n"
+"-- secret), target_dir is this file's folder. Flags and PUSHER_* variables\n"
+"-- override url, http_url and app.\n"
+"return {\n"
+"  name = \"my server\",                -- shown in reports\n"
+"\n"
+"  -- EDIT: the server's WebSocket base URL (wss:// for TLS; --insecure skips the\n"
+"  -- certificate check). pushspec connects to URL/app/KEY?protocol=7.\n"
+"  url = \"ws://127.0.0.1:6001\",\n"
+"  -- The HTTP API base URL (POST /apps/ID/events, ...). Default: url with http(s).\n"
+"  -- http_url = \"http://127.0.0.1:6001\",\n"
+"\n"
+"  -- EDIT: an enabled app of the server, with client events on and no tight quotas.\n"
+"  app = { id = \"APP_ID\", key = \"APP_KEY\", secret = \"APP_SECRET\" },\n"
+"\n"
+"  -- Profiles: server settings some rules need, each a further app of the same\n"
+"  -- server set up that way. A scenario whose profile is missing is skipped and\n"
+"  -- says which profile it wanted; give those your server can offer.\n"
+"  profiles = {\n"
+"    -- CONN-7: an app the server has disabled (connections refused with 4003).\n"
+"    -- disabled_app = { app = { id = \"\", key = \"\", secret = \"\" } },\n"
+"\n"
+"    -- CONN-8: an app with a connection quota; limit = that quota (1 to 999).\n"
+"    -- max_connections = { app = { id = \"\", key = \"\", secret = \"\" }, limit = 3 },\n"
+"\n"
+"    -- CONN-9: an app that accepts only TLS (plain ws:// refused with 4000).\n"
+"    -- ssl_only = { app = { id = \"\", key = \"\", secret = \"\" } },\n"
+"\n"
+"    -- CEV-7: an app with client events turned off.\n"
+"    -- client_events_disabled = { app = { id = \"\", key = \"\", secret = \"\" } },\n"
+"\n"
+"    -- CEV-6: an app with a client-event rate limit; per_second = that limit.\n"
+"    -- client_event_rate = { app = { id = \"\", key = \"\", secret = \"\" }, per_second = 5 },\n"
+"\n"
+"    -- PRES-5: an app with a presence member limit; members = that limit.\n"
+"    -- presence_limit = { app = { id = \"\", key = \"\", secret = \"\" }, members = 3 },\n"
+"\n"
+"    -- SIGNIN-*: an app with user authentication (pusher:signin) turned on;\n"
+"    -- without it the sign-in scenarios use the main app.\n"
+"    -- user_authentication = { app = { id = \"\", key = \"\", secret = \"\" } },\n"
+"  },\n"
+"\n"
+"  -- HOOK-*: where pushspec listens for the main app's webhooks (HOST:PORT). Set\n"
+"  -- the server to send them to http://HOST:PORT/ for channel_occupied,\n"
+"  -- channel_vacated, member_added, member_removed and client_event.\n"
+"  -- webhooks = { listen = \"127.0.0.1:6002\" },\n"
+"\n"
+"  -- Limits the server announces, where a rule checks them (bytes).\n"
+"  -- limits = { max_payload = 10240 },\n"
+"\n"
+"  -- PING-3..5: bounds for the inactivity timers (seconds); default: derived\n"
+"  -- from the activity_timeout the server announces.\n"
+"  -- timers = { ping_within = 150, close_within = 210 },\n"
+"\n"
+"  -- Destructive scenarios (tag destructive) and `pushspec fuzz` may take the\n"
+"  -- server down: this shell command must bring it back (and return when it\n"
+"  -- is up). Without it they stop or skip, saying so.\n"
+"  -- restart = \"systemctl restart my-pusher-server\",\n"
+"}\n";
+
+int ps_cmd_init(int argc, char **argv)
+{
+    const char *file = NULL;
+    int force = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--force"))
+            force = 1;
+        else if ((argv[i][0] == '-' && argv[i][1]) || file)
+            return fprintf(stderr, "pushspec: init takes one FILE and --force\n\n%s", ps_help_init), 2;
+        else
+            file = argv[i];
+    }
+    if (file && !strcmp(file, "-"))
+        return fputs(template_text, stdout) == EOF ? 2 : 0;
+    if (!file)
+        file = "pushspec-target.lua";
+    if (!force && access(file, F_OK) == 0) {
+        fprintf(stderr, "pushspec: %s exists; nothing written (give another FILE, or --force to overwrite it)\n",
+                file);
+        return 2;
+    }
+    FILE *f = fopen(file, "w");
+    if (!f || fputs(template_text, f) == EOF || fclose(f) != 0) {
+        fprintf(stderr, "pushspec: cannot write %s: %s\n", file, strerror(errno));
+        return 2;
+    }
+    printf("wrote %s: set url and app in it, then run: pushspec run --target %s\n", file, file);
+    return 0;
+}
