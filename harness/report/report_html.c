@@ -302,6 +302,15 @@ static void put_count(FILE *f, int v, const char *cls)
     fprintf(f, "<td class=\"n%s\">%d</td>", v ? cls : " zero", v);
 }
 
+/* What a reader needs first: new failures (what fails the run), then what
+ * passed and how many failures the baseline already knew. */
+static void put_headline(FILE *f, const ps_rep_tally *c)
+{
+    fprintf(f, "<span class=\"headline %s\">%d new failure%s</span><div class=\"sub\">%d passed &middot; "
+            "%d known deviation%s</div>", c->counted ? "res-failed" : "res-ok", c->counted,
+            c->counted == 1 ? "" : "s", c->pass, c->xfail, c->xfail == 1 ? "" : "s");
+}
+
 static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *const files[])
 {
     fputs("<h2>Targets</h2><table class=\"summary\"><thead><tr><th>Target</th><th>Result</th><th>pass</th>"
@@ -335,9 +344,10 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
             ps_rep_escape(f, base_name(files[i]), 0);
             fputs("</span>", f);
         }
-        fprintf(f, "%s</div></td><td class=\"%s\">%s</td>",
-                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(results[i], "strict")) ? " &middot; --strict" : "",
-                c.counted ? "res-failed" : "res-ok", c.counted ? "FAILED" : "OK");
+        fprintf(f, "%s</div></td><td>", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(results[i], "strict"))
+                ? " &middot; --strict" : "");
+        put_headline(f, &c);
+        fputs("</td>", f);
         put_count(f, c.pass, "");
         put_count(f, c.fail, " v-fail");
         put_count(f, c.error, " v-error");
@@ -450,7 +460,16 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
     ps_rep_escape(f, n ? ps_rep_str(results[0], "protocol") : "7", 0);
     fputs(" &middot; pushspec ", f);
     ps_rep_escape(f, n ? ps_rep_str(results[0], "version") : "", 0);
-    fprintf(f, " &middot; %zu rules &middot; %zu target%s</p></header>\n<main>", nrows, n, n == 1 ? "" : "s");
+    fprintf(f, " &middot; %zu rules &middot; %zu target%s</p>", nrows, n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        ps_rep_tally c = ps_rep_count(results[i]);
+        fputs("<p class=\"lead\"><b>", f);
+        ps_rep_escape(f, target_name(results[i]), 0);
+        fprintf(f, "</b>: %d passed, %d known deviation%s, <span class=\"%s\">%d new failure%s</span></p>", c.pass,
+                c.xfail, c.xfail == 1 ? "" : "s", c.counted ? "res-failed" : "res-ok", c.counted,
+                c.counted == 1 ? "" : "s");
+    }
+    fputs("</header>\n<main>", f);
     put_summary(f, results, n, files);
     put_matrix(f, results, n, files, rows, nrows);
     fprintf(f, "</main><footer>MUST rules fail the run; SHOULD rules are warnings unless the run used --strict. "

@@ -170,6 +170,18 @@ for i in ids:
         assert want in page, want
 EOF
 
+py "HTML: the headline gives passed, known deviations and new failures (not just OK)" "$out/one/index.html" "$A" <<'EOF'
+html = open(sys.argv[1]).read()
+d = load(sys.argv[2:])[0]
+n = lambda c: sum(1 for r in d["rules"] if cls(r) == c)
+new = sum(1 for r in d["rules"] if r.get("counts_as_failure"))
+want = f"{n('pass')} passed, {n('xfail')} known deviation{'' if n('xfail') == 1 else 's'}, "
+head = html.split("</header>")[0]
+assert want in head and f">{new} new failure" in head, head[-400:]
+assert f"{new} new failure" in html.split('<table class="summary"')[1].split("</table>")[0]
+assert ">OK<" not in html, "the result cell still says OK"
+EOF
+
 py "HTML: rows where targets differ come first" "$out/html/index.html" "$A" "$B" <<'EOF'
 docs = load(sys.argv[2:])
 ids, rows = rule_ids(docs), rows_of(open(sys.argv[1]).read())
