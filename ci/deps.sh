@@ -7,7 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 pkgs=(build-essential cmake pkg-config libwebsockets-dev libcjson-dev liblua5.4-dev lua5.4
-      libsodium-dev libssl-dev clang libclang-rt-14-dev afl++ curl python3 chromium time)
+      libsodium-dev libssl-dev clang libclang-rt-14-dev afl++ curl python3 python3-yaml chromium time
+      dpkg-dev binutils)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

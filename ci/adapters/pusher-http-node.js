@@ -6,9 +6,12 @@ const path = require('path');
 const readline = require('readline');
 
 console.log = console.info = console.debug = console.error; // keep stdout for the protocol
+// the source tree's pinned peers (ci/peers); installed (share/pushspec/adapters): wherever node
+// finds the package (NODE_PATH, a node_modules above)
 const peers = path.join(__dirname, '..', 'peers', 'node_modules');
-const Pusher = require(path.join(peers, 'pusher'));
-const VERSION = require(path.join(peers, 'pusher', 'package.json')).version;
+const lib = (name) => { try { return require.resolve(path.join(peers, name)); } catch (_) { return name; } };
+const Pusher = require(lib('pusher'));
+const VERSION = require(lib('pusher/package.json')).version;
 
 const send = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
 const log = (msg) => process.stderr.write('[pusher-http-node adapter] ' + msg + '\n');

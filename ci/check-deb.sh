@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The .deb as a user gets it: its Depends name the package of every library the
+# binary links (dpkg -S), `dpkg -i` gives a working pushspec on the PATH (--version,
+# list --rules, the man page, the adapters), and `dpkg -r` leaves the machine clean.
+#   bash ci/check-deb.sh build-deb/pushspec_VERSION_ARCH.deb
+set -euo pipefail
+deb="$(cd "$(dirname "${1:?usage: check-deb.sh FILE.deb}")" && pwd)/$(basename "$1")"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+die() { printf 'check-deb: FAIL: %s\n' "$*" >&2; exit 1; }
+tmp=$(mktemp -d)
+installed=0
+cleanup() {
+  [ "$installed" = 0 ] || $sudo dpkg -r pushspec >/dev/null || echo "check-deb: dpkg -r pushspec failed" >&2
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+dpkg-query -W -f='${Status}' pushspec 2>/dev/null | grep -q 'install ok installed' &&
+  die "a pushspec package is already installed; remove it first (dpkg -r pushspec)"
+
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "check-deb: Depends: $depends"
+dpkg-deb -x "$deb" "$tmp/root"
+for lib in $(ldd "$tmp/root/usr/bin/pushspec" | awk '/=> \//{print $3}'); do
+  pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) ||
+    die "no package owns $lib"
+  printf '%s' ", $depends," | grep -Eq ", ?$pkg( \([^)]*\))?," || die "Depends lacks $pkg (for $lib)"
+done
+for want in libwebsockets libcjson liblua5.4 libsodium libssl; do
+  printf '%s' "$depends" | grep -q "$want" || die "Depends names no $want package"
+done
+
+$sudo dpkg -i "$deb" >/dev/null
+installed=1
+cd /
+[ "$(command -v pushspec)" = /usr/bin/pushspec ] || die "pushspec is not /usr/bin/pushspec on the PATH"
+pushspec --version | grep -q '^pushspec ' || die "pushspec --version"
+rules=$(pushspec list --rules) || die "pushspec list --rules failed"
+printf '%s' "$rules" | grep -q 'CONN-1 ' || die "pushspec list --rules has no CONN-1"
+printf '%s' "$rules" | grep -q 'checked by: conn-' || die "list --rules names no scenario: none embedded?"
+ls /usr/share/man/man1/pushspec.1* >/dev/null 2>&1 || die "no man page in /usr/share/man/man1"
+[ -s /usr/share/pushspec/adapters/pusher-js.js ] || die "no adapters in /usr/share/pushspec/adapters"
+echo "check-deb: $(basename "$deb") installs; $(pushspec --version); list --rules: $(printf '%s\n' "$rules" | grep -c 'checked by:') rules"
