@@ -206,6 +206,20 @@ sel "--filter with a comma" "other-delta sel-beta" --filter 'sel-beta,SUB-2'
 sel "--tag" "other-gamma sel-alpha" --tag slow
 sel "--exclude-tag" "other-delta sel-beta" --exclude-tag slow
 sel "--tag with --exclude-tag" "sel-beta" --tag net --exclude-tag slow
+sel "--tag with a comma list" "other-gamma sel-alpha sel-beta" --tag slow,net
+sel "--tag repeated" "other-gamma sel-alpha sel-beta" --tag slow --tag net
+sel "--exclude-tag with a comma list" "other-delta" --exclude-tag slow,net
+sel "--exclude-tag repeated" "other-delta" --exclude-tag net --exclude-tag slow
+sel "--tag list with --exclude-tag list" "sel-alpha" --tag slow,nothing --exclude-tag net,other
+
+# ---- --html writes DIR/result.json also when --json names another file
+run html --scenarios "$tmp/select" --filter sel-alpha --html "$tmp/html-report"
+check_eq "--html with --json: exit status" 0 "$rc"
+if [ -s "$tmp/html-report/result.json" ] && [ -s "$tmp/html-report/index.html" ] &&
+   python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a["rules"]==b["rules"]' \
+       "$tmp/html-report/result.json" "$tmp/html.json" 2>/dev/null; then ok
+else fail "--html with --json: DIR/result.json is the run's result" "index.html and result.json equal to --json's" \
+       "$(ls "$tmp/html-report" 2>&1)"; fi
 
 # ---- the secret stays out of every report
 mkdir -p "$tmp/secret"

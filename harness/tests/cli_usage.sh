@@ -135,6 +135,52 @@ d = json.load(sys.stdin)
 by = [r["scenarios"] for r in d["rules"] if r["id"] == "PING-2"][0]
 print(" ".join(s["id"] for s in d["scenarios"]), "|", " ".join(by))' 2>&1)"
 
+# ---- the built-in scenarios are embedded: the same from any folder, named by their source path
+run list --json
+(cd / && timeout 60 "$ps" list --json >"$tmp/list-root.json" 2>"$tmp/err")
+check_eq "list --json from / is the same as from here" "$out" "$(cat "$tmp/list-root.json")"
+check_eq "every embedded scenario names scenarios/ROLE/FILE.lua:LINE of its scenario call" "ok" \
+    "$(python3 - "$src" "$tmp/list-root.json" <<'EOF' 2>&1
+import json, sys
+src, d = sys.argv[1], json.load(open(sys.argv[2]))
+bad = []
+for s in d["scenarios"]:
+    lines = open(f"{src}/{s['file']}").read().splitlines() if s["file"].startswith("scenarios/") else []
+    if not lines or not 0 < s["line"] <= len(lines) or "scenario" not in lines[s["line"] - 1]:
+        bad.append(f"{s['id']} {s['file']}:{s['line']}")
+print("ok" if d["scenarios"] and not bad else "wrong places: " + ", ".join(bad[:5]))
+EOF
+)"
+check_has "list --rules works from /" 'checked by: conn-' "$(cd / && "$ps" list --rules 2>&1)"
+
+# ---- scenarios export
+run scenarios export "$tmp/exported"
+check_eq "scenarios export: exit status" 0 "$rc"
+if diff -r "$src/scenarios" "$tmp/exported" >"$tmp/diff" 2>&1; then ok
+else fail "scenarios export writes the source tree's scenarios/ byte for byte" "no difference" "$(cat "$tmp/diff")"; fi
+expect_usage_error "scenarios export into a folder that has them" "already has [0-9]+ of the scenario files.*nothing written.*--force" \
+    scenarios export "$tmp/exported"
+printf 'changed\n' >"$tmp/exported/API.md"
+run scenarios export "$tmp/exported" --force
+check_eq "scenarios export --force: exit status" 0 "$rc"
+check_eq "scenarios export --force overwrites" "$(cat "$src/scenarios/API.md")" "$(cat "$tmp/exported/API.md")"
+run list --json --scenarios "$tmp/exported/server"
+check_eq "the exported server scenarios are the built-in server ones" "same" "$(python3 - "$tmp/list-root.json" "$tmp/out" <<'EOF' 2>&1
+import json, sys
+a = [s["id"] for s in json.load(open(sys.argv[1]))["scenarios"] if s["file"].startswith("scenarios/server/")]
+b = [s["id"] for s in json.load(open(sys.argv[2]))["scenarios"]]
+print("same" if a and a == b else f"built-in {len(a)}, exported {len(b)}")
+EOF
+)"
+expect_usage_error "scenarios without a subcommand" "subcommand: export" scenarios
+expect_usage_error "scenarios export without a folder" "needs the folder" scenarios export
+expect_usage_error "scenarios export with an unknown flag" "one folder and --force" scenarios export "$tmp/x" --frob
+
+# ---- --tag / --exclude-tag values
+expect_usage_error "--tag with an empty value" "--tag needs a tag" run --tag '' "${flags[@]}"
+expect_usage_error "--exclude-tag with only commas" "--exclude-tag needs a tag" run --exclude-tag ,, "${flags[@]}"
+expect_usage_error "--tag without its value" "--tag needs a tag" run --tag
+
 # ---- bad target files
 printf 'return {\n  url = "ws://127.0.0.1:1",\n  app = { id = "a" key = "k" },\n}\n' >"$tmp/syntax.lua"
 expect_usage_error "target with a syntax error" "syntax\.lua:3" run --target "$tmp/syntax.lua"
