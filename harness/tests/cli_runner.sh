@@ -7,6 +7,7 @@
 set -u
 
 ps=${1:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
+src=${2:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
 ws=${PUSHSPEC_TEST_WS:-ws://127.0.0.1:6001}
 app_id=app-main key=key-main secret=secret-main
 unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
@@ -221,6 +222,23 @@ if [ -s "$tmp/html-report/result.json" ] && [ -s "$tmp/html-report/index.html" ]
 else fail "--html with --json: DIR/result.json is the run's result" "index.html and result.json equal to --json's" \
        "$(ls "$tmp/html-report" 2>&1)"; fi
 
+# ---- ps.corpus reads the corpora embedded in the binary (an installed pushspec has them):
+# every seed of corpus/fuzz_frame_parse, in file-name order, byte for byte
+mkdir -p "$tmp/corpus"
+want_sum=$(cd "$src/corpus/fuzz_frame_parse" && for f in $(ls | LC_ALL=C sort); do cat "$f"; printf '|'; done | md5sum | cut -c1-32)
+cat >"$tmp/corpus/c.lua" <<EOF
+ps.scenario { id = "corpus-embedded", title = "corpus", rules = { "PING-1" },
+  run = function(t)
+    local seeds = ps.corpus("fuzz_frame_parse")
+    t:check("PING-1", #seeds == $(ls "$src/corpus/fuzz_frame_parse" | wc -l), "every seed", #seeds)
+    t:check("PING-1", ps.md5(table.concat(seeds, "|") .. "|") == "$want_sum", "the seeds' bytes in file-name order",
+      "md5 " .. ps.md5(table.concat(seeds, "|") .. "|"))
+    local ok, err = pcall(ps.corpus, "no_such_corpus")
+    t:check("PING-1", not ok and tostring(err):find("no corpus no_such_corpus", 1, true) ~= nil, "an error naming it", err)
+  end }
+EOF
+run corpus --scenarios "$tmp/corpus"
+check_eq "ps.corpus: the embedded seeds, an error for an unknown corpus" "pass" "$(v corpus scenarios.corpus-embedded.verdict)"
 # ---- the secret stays out of every report
 mkdir -p "$tmp/secret"
 cat >"$tmp/secret/leak.lua" <<'EOF'
