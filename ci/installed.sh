@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs pushspec as a user who installed it: `cmake --install BUILD` into a temporary prefix,
-# then PREFIX/bin/pushspec ARGS... from a folder outside the source tree. Before that it checks
-# the install (binary, man page, adapters, examples) and that the binary's read-only data names
-# no source-tree path (so nothing is read from the tree at run time). Exit status: pushspec's.
+# then PREFIX/bin/pushspec ARGS... from a folder outside the source tree, with the tree's
+# scenarios/, corpus/ and harness/ hidden (empty folders mounted over them in a private mount
+# namespace: needs root), so the run shows the binary needs none of them. Before that it checks
+# the install (binary, man page, adapters, examples). Exit status: pushspec's.
 #   bash ci/installed.sh BUILD_DIR ARGS...
 set -uo pipefail
 build="$(cd "${1:?usage: installed.sh BUILD_DIR ARGS...}" && pwd)"
@@ -20,11 +21,12 @@ for f in bin/pushspec share/man/man1/pushspec.1 share/pushspec/adapters/pusher-j
   [ -s "$prefix/$f" ] || die "the install lacks $f"
 done
 case "$prefix" in "$src"/*) die "the temporary prefix $prefix is inside the source tree";; esac
-if command -v objcopy >/dev/null; then
-  objcopy -O binary --only-section=.rodata "$prefix/bin/pushspec" "$prefix/rodata" ||
-    die "objcopy cannot read the installed binary"
-  ! grep -qF "$src" "$prefix/rodata" || die "the binary's data names the source tree $src"
-fi
 cd "$prefix"
-echo "installed.sh: running $prefix/bin/pushspec from $PWD"
-"$prefix/bin/pushspec" "$@"
+mkdir empty
+echo "installed.sh: running $prefix/bin/pushspec from $PWD, with $src/{scenarios,corpus,harness} hidden"
+unshare -m bash -c 'src=$1 empty=$2; shift 2
+  for d in scenarios corpus harness; do
+    mount --bind "$empty" "$src/$d" || { echo "installed.sh: cannot hide $src/$d (run as root)" >&2; exit 2; }
+  done
+  [ -z "$(ls -A "$src/scenarios")" ] || { echo "installed.sh: $src/scenarios is still visible" >&2; exit 2; }
+  exec "$@"' _ "$src" "$prefix/empty" "$prefix/bin/pushspec" "$@"
