@@ -22,9 +22,20 @@ dpkg-query -W -f='${Status}' pushspec 2>/dev/null | grep -q 'install ok installe
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "check-deb: Depends: $depends"
 dpkg-deb -x "$deb" "$tmp/root"
-for lib in $(ldd "$tmp/root/usr/bin/pushspec" | awk '/=> \//{print $3}'); do
-  pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) ||
-    die "no package owns $lib"
+# the package owning a library: dpkg knows it by one of its names (usrmerge: /lib or /usr/lib)
+owner() {
+  local real p
+  real=$(readlink -f "$1")
+  for p in "$1" "$real" "${real#/usr}" "/usr$1"; do
+    dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1 | grep . && return 0
+  done
+  return 1
+}
+bin="$tmp/root/usr/bin/pushspec"
+for soname in $(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}'); do   # linked directly
+  lib=$(ldd "$bin" | awk -v n="$soname" '$1 == n {print $3}')
+  [ -n "$lib" ] || die "ldd does not find $soname"
+  pkg=$(owner "$lib") || die "no package owns $lib"
   printf '%s' ", $depends," | grep -Eq ", ?$pkg( \([^)]*\))?," || die "Depends lacks $pkg (for $lib)"
 done
 for want in libwebsockets libcjson liblua5.4 libsodium libssl; do
