@@ -22,6 +22,7 @@
 
 /* Input cut at 0x00 bytes into NUL-terminated heap copies; absent fields are
  * "". Heap copies of exact size let ASan see any over-read. */
+static const char fz_empty[1] = ""; /* every absent field: read-only, not freed */
 typedef struct {
     char *f[FZ_MAX_FIELDS];
     size_t len[FZ_MAX_FIELDS];
@@ -57,16 +58,17 @@ static inline void fz_split(const uint8_t *data, size_t size, size_t max, fz_fie
             break;
         start = end + 1;
     }
-    for (size_t i = out->n; i < max; i++) {
+    for (size_t i = out->n; i < max; i++) { /* a malloc each made up 1/3 of fuzz_sign_verify */
         out->len[i] = 0;
-        out->f[i] = fz_dup("", 0);
+        out->f[i] = (char *)fz_empty;
     }
 }
 
 static inline void fz_free(fz_fields *fl, size_t max)
 {
     for (size_t i = 0; i < max && i < FZ_MAX_FIELDS; i++)
-        free(fl->f[i]);
+        if (fl->f[i] != fz_empty)
+            free(fl->f[i]);
 }
 
 /* FNV-1a: a stable source of "random" choices derived from the input. */

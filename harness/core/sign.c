@@ -10,59 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sodium.h>
 
 #define API_MAX_PARAMS 64
 #define API_MAX_QUERY (64u * 1024u)
 #define NONCE_LEN crypto_secretbox_NONCEBYTES
-
-static const char hexdigits[] = "0123456789abcdef";
-
-static void to_hex(const unsigned char *bin, size_t len, char *out)
-{
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = hexdigits[bin[i] >> 4];
-        out[2 * i + 1] = hexdigits[bin[i] & 15];
-    }
-    out[2 * len] = '\0';
-}
-
-/* A NULL secret is treated as empty; verifiers refuse NULL secrets before
- * getting here, so this only keeps the void API from crashing. */
-void ps_hmac_hex(const char *secret, const void *msg, size_t len, char out[PS_HEX256_LEN + 1])
-{
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0;
-    const char *k = secret ? secret : "";
-    size_t klen = strlen(k);
-
-    if (!msg)
-        len = 0;
-    if (klen > INT_MAX ||
-        !HMAC(EVP_sha256(), k, (int)klen, msg ? msg : (const void *)"", len, mac, &maclen) ||
-        maclen != 32) {
-        out[0] = '\0';
-        return;
-    }
-    to_hex(mac, 32, out);
-}
-
-void ps_md5_hex(const void *msg, size_t len, char out[PS_MD5_HEX_LEN + 1])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-
-    if (!msg)
-        len = 0;
-    if (!EVP_Digest(msg ? msg : (const void *)"", len, md, &mdlen, EVP_md5(), NULL) ||
-        mdlen != 16) {
-        out[0] = '\0';
-        return;
-    }
-    to_hex(md, 16, out);
-}
 
 /* Length may leak; contents do not. Signatures have a public fixed length. */
 int ps_secure_equal(const char *a, const char *b)
@@ -109,31 +61,49 @@ static char *concat(const char *first, ...)
     return buf;
 }
 
+/* The pieces of a channel or user auth message, signed without joining them:
+ * "socket_id:channel[:channel_data]" or "socket_id::user::user_data". */
+typedef struct { ps_span part[5]; size_t n; } auth_msg;
+
+static void auth_add(auth_msg *m, const char *s)
+{
+    m->part[m->n++] = (ps_span){s, strlen(s)};
+}
+
+static auth_msg channel_message(const char *socket_id, const char *channel,
+                                const char *channel_data)
+{
+    auth_msg m = {.n = 0};
+    auth_add(&m, socket_id);
+    auth_add(&m, ":");
+    auth_add(&m, channel);
+    if (channel_data) {
+        auth_add(&m, ":");
+        auth_add(&m, channel_data);
+    }
+    return m;
+}
+
+static auth_msg user_message(const char *socket_id, const char *user_data)
+{
+    auth_msg m = {.n = 0};
+    auth_add(&m, socket_id);
+    auth_add(&m, "::user::");
+    auth_add(&m, user_data);
+    return m;
+}
+
 /* "KEY:hex(hmac(msg))" into out. */
-static int sign_message(const char *key, const char *secret, const char *msg,
+static int sign_message(const char *key, const char *secret, const auth_msg *m,
                         char *out, size_t outlen)
 {
-    char hex[PS_HEX256_LEN + 1];
-
-    if (!msg)
-        return -1;
     size_t klen = strlen(key);
     if (!out || outlen < klen + 1 + PS_HEX256_LEN + 1)
         return -1;
-    ps_hmac_hex(secret, msg, strlen(msg), hex);
-    if (strlen(hex) != PS_HEX256_LEN)
-        return -1;
     memcpy(out, key, klen);
     out[klen] = ':';
-    memcpy(out + klen + 1, hex, PS_HEX256_LEN + 1);
+    ps_hmac_hex_parts(secret, m->part, m->n, out + klen + 1);
     return 0;
-}
-
-static char *channel_message(const char *socket_id, const char *channel, const char *channel_data)
-{
-    if (channel_data)
-        return concat(socket_id, ":", channel, ":", channel_data, (const char *)NULL);
-    return concat(socket_id, ":", channel, (const char *)NULL);
 }
 
 int ps_sign_channel(const char *key, const char *secret, const char *socket_id,
@@ -141,10 +111,8 @@ int ps_sign_channel(const char *key, const char *secret, const char *socket_id,
 {
     if (!key || !secret || !socket_id || !channel)
         return -1;
-    char *msg = channel_message(socket_id, channel, channel_data);
-    int rc = sign_message(key, secret, msg, out, outlen);
-    free(msg);
-    return rc;
+    auth_msg m = channel_message(socket_id, channel, channel_data);
+    return sign_message(key, secret, &m, out, outlen);
 }
 
 int ps_sign_user(const char *key, const char *secret, const char *socket_id,
@@ -152,23 +120,22 @@ int ps_sign_user(const char *key, const char *secret, const char *socket_id,
 {
     if (!key || !secret || !socket_id || !user_data)
         return -1;
-    char *msg = concat(socket_id, "::user::", user_data, (const char *)NULL);
-    int rc = sign_message(key, secret, msg, out, outlen);
-    free(msg);
-    return rc;
+    auth_msg m = user_message(socket_id, user_data);
+    return sign_message(key, secret, &m, out, outlen);
 }
 
-/* Sign msg afresh and compare with auth in constant time. */
-static int verify_message(const char *key, const char *secret, const char *msg, const char *auth)
+/* auth must be "KEY:" then the HMAC of msg, compared in constant time. The
+ * key and the length are public, so they are checked first and plainly. */
+static int verify_message(const char *key, const char *secret, const auth_msg *m,
+                          const char *auth)
 {
-    if (!msg || !auth)
+    char want[PS_HEX256_LEN + 1];
+    size_t klen = strlen(key);
+    if (strncmp(auth, key, klen) != 0 || auth[klen] != ':' ||
+        strlen(auth + klen + 1) != PS_HEX256_LEN)
         return 0;
-    size_t outlen = strlen(key) + 1 + PS_HEX256_LEN + 1;
-    char *want = malloc(outlen);
-    int ok = want && sign_message(key, secret, msg, want, outlen) == 0 &&
-             ps_secure_equal(want, auth);
-    free(want);
-    return ok;
+    ps_hmac_hex_parts(secret, m->part, m->n, want);
+    return ps_secure_equal(want, auth + klen + 1);
 }
 
 int ps_verify_channel(const char *key, const char *secret, const char *socket_id,
@@ -176,10 +143,8 @@ int ps_verify_channel(const char *key, const char *secret, const char *socket_id
 {
     if (!key || !secret || !socket_id || !channel || !auth)
         return 0;
-    char *msg = channel_message(socket_id, channel, channel_data);
-    int ok = verify_message(key, secret, msg, auth);
-    free(msg);
-    return ok;
+    auth_msg m = channel_message(socket_id, channel, channel_data);
+    return verify_message(key, secret, &m, auth);
 }
 
 int ps_verify_user(const char *key, const char *secret, const char *socket_id,
@@ -187,10 +152,8 @@ int ps_verify_user(const char *key, const char *secret, const char *socket_id,
 {
     if (!key || !secret || !socket_id || !user_data || !auth)
         return 0;
-    char *msg = concat(socket_id, "::user::", user_data, (const char *)NULL);
-    int ok = verify_message(key, secret, msg, auth);
-    free(msg);
-    return ok;
+    auth_msg m = user_message(socket_id, user_data);
+    return verify_message(key, secret, &m, auth);
 }
 
 /* ---- HTTP API ---- */

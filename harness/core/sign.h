@@ -5,14 +5,10 @@
 
 #include <stddef.h>
 
-#define PS_HEX256_LEN 64   /* lowercase hex of HMAC-SHA256, without NUL */
-#define PS_MD5_HEX_LEN 32
+#include "core/digest.h" /* ps_hmac_hex, ps_md5_hex */
 
-/* out gets 64 hex chars + NUL. */
-void ps_hmac_hex(const char *secret, const void *msg, size_t len, char out[PS_HEX256_LEN + 1]);
 /* The value of one hex digit (either case), or -1. */
 int ps_hex_value(unsigned char c);
-void ps_md5_hex(const void *msg, size_t len, char out[PS_MD5_HEX_LEN + 1]);
 /* Constant-time string equality; 1 when equal. */
 int ps_secure_equal(const char *a, const char *b);
 
