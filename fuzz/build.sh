@@ -12,7 +12,8 @@
 #   CC=clang CFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out bash fuzz/build.sh
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# readlink: the ClusterFuzzLite image runs this through the link $SRC/build.sh
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
 for v in CC LIB_FUZZING_ENGINE OUT; do
   [ -n "${!v:-}" ] || { echo "build.sh: \$$v is not set (see the header of $0)" >&2; exit 2; }
