@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # CI fuzz smoke: builds the libFuzzer targets (clang, ASan+UBSan) and runs
-# each for FUZZ_SECONDS (default 30) on a copy of its corpus. Exits non-zero
-# when a target crashes; the reproducer stays in build-fuzz/artifacts/<target>/.
+# each for FUZZ_SECONDS (default 30) on a copy of its corpus; then builds one
+# target with fuzz/build.sh and AFL++ as the engine and runs afl-fuzz on it for
+# AFL_SECONDS (default 20), so neither the AFL++ build nor the build contract
+# rots. Exits non-zero when a target crashes; the reproducer stays in
+# build-fuzz/artifacts/<target>/ (libFuzzer) or build-fuzz/afl/out/default/crashes/.
 #   FUZZ_SECONDS=30  FUZZ_TARGETS="fuzz_a fuzz_b" (default: all)  FUZZ_BUILD=dir
+#   AFL_SECONDS=20 (0: no AFL++ run)  AFL_TARGET=fuzz_frame_parse
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${FUZZ_BUILD:-$root/build-fuzz}"
@@ -49,6 +53,43 @@ for t in $targets; do
   fi
   summary+="$(printf '%-18s %-16s exec/s: %-7s runs: %-9s %s' "$t" "$status" "${eps:-?}" "${runs:-?}" "${cov:-cov: ?}")"$'\n'
 done
+
+# AFL++: the build contract with afl-clang-fast and AFL++'s libFuzzer-style
+# driver, then a bounded afl-fuzz run. The variables let afl-fuzz run without
+# changing kernel settings (core_pattern, CPU governor) in a container.
+afl_secs="${AFL_SECONDS:-20}" afl_t="${AFL_TARGET:-fuzz_frame_parse}"
+if [ "$afl_secs" -gt 0 ]; then
+  afl="$build/afl" && rm -rf "$afl" && mkdir -p "$afl"
+  echo "fuzz-smoke: $afl_t under AFL++ for ${afl_secs}s"
+  if ! CC=afl-clang-fast CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+      LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a OUT="$afl/bin" \
+      bash "$root/fuzz/build.sh" "$afl_t" >"$afl/build.log" 2>&1; then
+    cat "$afl/build.log"
+    failed=$((failed + 1)) summary+="$afl_t (AFL++)  FAILED (build)"$'\n'
+  else
+    AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
+      ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
+      UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0 \
+      timeout -k 10 $((afl_secs + 120)) afl-fuzz -V "$afl_secs" -m none -t 1000+ \
+      -i "$root/corpus/$afl_t" -o "$afl/out" -x "$afl/bin/$afl_t.dict" -- "$afl/bin/$afl_t" \
+      >"$afl/fuzz.log" 2>&1
+    rc=$?
+    stats="$afl/out/default/fuzzer_stats"
+    stat() { sed -n "s/^$1 *: *//p" "$stats" 2>/dev/null; }
+    execs="$(stat execs_done)" crashes="$(find "$afl/out/default/crashes" -name 'id*' 2>/dev/null | wc -l)"
+    line="$(printf '%-18s %-16s exec/s: %-7s runs: %-9s edges: %s/%s stability: %s' "$afl_t" \
+      "(AFL++) STATUS" "$(stat execs_per_sec)" "${execs:-?}" "$(stat edges_found)" \
+      "$(stat total_edges)" "$(stat stability)")"
+    if [ "$rc" -eq 0 ] && [ "${execs:-0}" -gt 0 ] && [ "$crashes" -eq 0 ]; then
+      passed=$((passed + 1)) summary+="${line/STATUS/ok}"$'\n'
+    else
+      failed=$((failed + 1)) summary+="${line/STATUS/FAILED}"$'\n'
+      tail -15 "$afl/fuzz.log"
+      echo "fuzz-smoke: AFL++ exit $rc, $crashes crashes in $afl/out/default/crashes/"
+      echo "fuzz-smoke: replay with: $afl/bin/$afl_t $afl/out/default/crashes/id*"
+    fi
+  fi
+fi
 
 printf '%s' "$summary"
 echo "fuzz-smoke: $passed passed, $failed failed"

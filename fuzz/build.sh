@@ -8,6 +8,7 @@
 #                        an AFL++ driver (e.g. /usr/lib/afl/libAFLDriver.a)
 #   OUT                  where the targets go (created if missing)
 #   SRC                  unused: the sources are this script's checkout
+# Arguments, if any, name the targets to build (default: all of fuzz/fuzz_*.c).
 # By hand (what ctest fuzz_build_contract runs):
 #   CC=clang CFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out bash fuzz/build.sh
@@ -63,8 +64,11 @@ done
 # shellcheck disable=SC2206
 engine=($LIB_FUZZING_ENGINE)
 targets=()
-for src in "$root"/fuzz/fuzz_*.c; do
-  t="$(basename "$src" .c)"
+names=("$@")
+[ "${#names[@]}" -gt 0 ] || names=($(cd "$root/fuzz" && ls fuzz_*.c | sed 's/\.c$//'))
+for t in "${names[@]}"; do
+  src="$root/fuzz/$t.c"
+  [ -f "$src" ] || { echo "build.sh: no fuzz target $t (fuzz/$t.c)" >&2; exit 2; }
   extra=() extra_libs=()
   if [ "$t" = fuzz_adapter_lines ]; then # decodes lines into Lua values
     extra=("$root/harness/lua/luajson.c")
