@@ -79,6 +79,9 @@ z $t reserved-param k s 1.1 c d "" /p AUTH_KEY x
 z $t user-body-md5 k s 1.1 c d "" /p body_md5 abc
 z $t empty-param-key k s 1.1 c d body /p "" v
 z $t empty-fields "" "" "" "" "" ""
+# secrets of one block (64 bytes) and longer (hashed first, RFC 2104)
+z $t secret-64 "$KEY" "$(printf 's%.0s' {1..64})" 1.1 private-a "" "x" /apps/3/events
+z $t secret-65 "$KEY" "$(printf 's%.0s' {1..65})" 1.1 presence-a "$CDATA" "x" /apps/3/events
 printf '' | seed $t empty
 
 t=fuzz_api_verify
@@ -89,6 +92,7 @@ Q_GET="auth_key=$KEY&auth_timestamp=$TS&auth_version=1.0&filter_by_prefix=presen
 api '\x03' post-ok POST /apps/3/events "$BODY" "$Q_POST"
 api '\x03' get-ok GET /apps/3/channels "" "$Q_GET"
 api '\x03' get-reordered GET /apps/3/channels "" "info=user_count&auth_signature=$SIG_GET&Auth_Key=$KEY&AUTH_TIMESTAMP=$TS&auth_version=1.0&filter_by_prefix=presence%2D"
+api '\x03' get-lower-escape GET /apps/3/channels "" "auth_key=$KEY&auth_timestamp=$TS&auth_version=1.0&filter_by_prefix=presence%2d&info=user_count&auth_signature=$SIG_GET"
 api '\x03' get-plus GET /apps/3/channels "" "auth_key=$KEY&auth_timestamp=$TS&auth_version=1.0&filter_by_prefix=a+b%20c&info=&auth_signature=$SIG_GET"
 api '\x03' bad-escape GET /apps/3/channels "" "auth_key=$KEY&filter_by_prefix=%zz&x=%4&y=%"
 api '\x03' nul-escape GET /apps/3/channels "" "auth_key=$KEY&a%00b=1"

@@ -375,6 +375,16 @@ static void test_hashes(void)
     /* RFC 4231 test case 2. */
     ps_hmac_hex("Jefe", "what do ya want for nothing?", 28, hex);
     CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    /* RFC 4231 test case 6: a key longer than the block is hashed first. */
+    char key6[132];
+    memset(key6, 0xaa, 131);
+    key6[131] = '\0';
+    ps_hmac_hex(key6, "Test Using Larger Than Block-Size Key - Hash Key First", 54, hex);
+    CHECK_STR(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    /* Signed in parts, the same as signed joined. */
+    ps_span parts[] = {{"what do ya", 10}, {NULL, 0}, {"", 0}, {" want for nothing?", 18}};
+    ps_hmac_hex_parts("Jefe", parts, 4, hex);
+    CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 static void test_string_to_sign(void)
