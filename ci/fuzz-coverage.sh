@@ -41,6 +41,11 @@ llvm-cov report -show-branch-summary -show-region-summary=false -show-instantiat
   "${cov[@]}" "${files[@]}" | sed "s|$root/||" | tee "$build/report.txt"
 llvm-cov show -format=html -output-dir="$build/html" "${cov[@]}" "${files[@]}" >/dev/null
 
+# Core files that no target links are not in the report at all.
+for f in "$root"/harness/core/*.c; do
+  grep -q "core/$(basename "$f") " "$build/report.txt" || echo "not linked by any fuzz target: harness/core/$(basename "$f")"
+done | tee "$build/unlinked.txt"
+
 # Functions of those files that no input ran (count 0), by file.
 llvm-cov export -summary-only=false "${cov[@]}" "${files[@]}" | python3 -c '
 import json, sys

@@ -63,6 +63,14 @@ f $t truncated '{"event":"pusher:subscribe","data":{"chan'
 f $t no-event '{"channel":"x","data":{}}'
 f $t not-object '["event","pusher:ping"]'
 printf '{"event":"caf\xc3","x":"\xc0\x80"}' | seed $t bad-utf8
+# 3- and 4-byte sequences at the edges of their ranges, then one past each
+printf '{"event":"client-x","channel":"private-a","data":"\xe0\xa0\x80\xed\x9f\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\xe2\x82\xac"}' | seed $t utf8-edges
+printf '{"event":"client-x","channel":"private-a","data":"\xed\xa0\x80"}' | seed $t utf8-surrogate
+printf '{"event":"client-x","channel":"private-a","data":"\xe0\x9f\xbf"}' | seed $t utf8-overlong-3
+printf '{"event":"client-x","channel":"private-a","data":"\xf0\x8f\xbf\xbf"}' | seed $t utf8-overlong-4
+printf '{"event":"client-x","channel":"private-a","data":"\xf4\x90\x80\x80"}' | seed $t utf8-over-max
+f $t server-to-user-subscribe '{"event":"pusher:subscribe","data":{"channel":"#server-to-user-abc"}}'
+f $t server-to-user-empty '{"event":"pusher:subscribe","data":{"channel":"#server-to-user-"}}'
 printf '{"event":"x","data":%s1%s}' "$(printf '[%.0s' {1..70})" "$(printf ']%.0s' {1..70})" | seed $t deep-nesting
 # first byte % 8 picks the size cap: ' ' is cap = len/2, '\t' is cap = len
 f $t cap-half ' {"event":"pusher:ping"}'
