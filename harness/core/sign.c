@@ -201,14 +201,17 @@ char *ps_api_string_to_sign(const char *method, const char *path, const ps_param
     if (n > SIZE_MAX / sizeof(ps_param) - 1)
         return NULL;
 
-    ps_param *sorted = malloc((n + 1) * sizeof *sorted);
+    /* A query ps_api_verify accepts has at most 64 params: no heap for those. */
+    ps_param small[API_MAX_PARAMS + 1];
+    ps_param *sorted = n <= API_MAX_PARAMS ? small : malloc((n + 1) * sizeof *sorted);
     if (!sorted)
         return NULL;
     size_t m = 0;
     size_t total = strlen(method) + 1 + strlen(path) + 1 + 1;
     for (size_t i = 0; i < n; i++) {
         if (!params[i].key) {
-            free(sorted);
+            if (sorted != small)
+                free(sorted);
             return NULL;
         }
         if (lower_cmp(params[i].key, "auth_signature") == 0)
@@ -221,7 +224,8 @@ char *ps_api_string_to_sign(const char *method, const char *path, const ps_param
 
     char *out = malloc(total), *p = out;
     if (!out) {
-        free(sorted);
+        if (sorted != small)
+            free(sorted);
         return NULL;
     }
     p = put(p, method);
@@ -237,7 +241,8 @@ char *ps_api_string_to_sign(const char *method, const char *path, const ps_param
         p = put(p, value_or_empty(sorted[i].value));
     }
     *p = '\0';
-    free(sorted);
+    if (sorted != small)
+        free(sorted);
     return out;
 }
 
@@ -417,10 +422,16 @@ static const char *clip(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/* The parameters verification reads, looked up once per query. */
+enum { AP_KEY, AP_TIMESTAMP, AP_VERSION, AP_SIGNATURE, AP_BODY_MD5, AP_COUNT };
+static const char *const auth_names[AP_COUNT] = {"auth_key", "auth_timestamp", "auth_version",
+                                                 "auth_signature", "body_md5"};
+
 typedef struct {
     ps_param p[API_MAX_PARAMS];
     size_t n;
     char *arena;
+    const char *auth[AP_COUNT]; /* values of auth_names (any case), NULL when absent */
 } parsed_query;
 
 /* Split and unescape raw into q. Returns PS_API_OK or PS_API_MALFORMED_QUERY. */
@@ -483,15 +494,16 @@ static ps_api_status parse_query(const char *raw, size_t qlen, parsed_query *q,
         say(why, whylen, "duplicate query parameter '%s'", clip(dup, kb, sizeof kb));
         return PS_API_MALFORMED_QUERY;
     }
-    return PS_API_OK;
-}
-
-static const char *find_param(const parsed_query *q, const char *name)
-{
+    /* Keys are unique by now, so one pass finds each name's only match. */
+    for (size_t j = 0; j < AP_COUNT; j++)
+        q->auth[j] = NULL;
     for (size_t i = 0; i < q->n; i++)
-        if (lower_cmp(q->p[i].key, name) == 0)
-            return q->p[i].value;
-    return NULL;
+        for (size_t j = 0; j < AP_COUNT; j++)
+            if (!q->auth[j] && lower_cmp(q->p[i].key, auth_names[j]) == 0) {
+                q->auth[j] = q->p[i].value;
+                break;
+            }
+    return PS_API_OK;
 }
 
 /* Strict integer: optional '-', then digits only (strtoll alone would accept
@@ -512,15 +524,13 @@ static int parse_ts(const char *s, long long *out)
 
 static ps_api_status check_missing(const parsed_query *q, char *why, size_t whylen)
 {
-    static const char *const required[] = {"auth_key", "auth_timestamp", "auth_version",
-                                           "auth_signature"};
     char list[128] = "";
-    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
-        if (find_param(q, required[i]))
+    for (size_t i = AP_KEY; i <= AP_SIGNATURE; i++) { /* body_md5 is optional */
+        if (q->auth[i])
             continue;
         if (list[0])
             strcat(list, ", ");
-        strcat(list, required[i]);
+        strcat(list, auth_names[i]);
     }
     if (!list[0])
         return PS_API_OK;
@@ -571,7 +581,7 @@ static ps_api_status check_signature(const char *method, const char *path,
                                      char *why, size_t whylen)
 {
     char want[PS_HEX256_LEN + 1], gb[80], sb[200];
-    const char *given = find_param(q, "auth_signature");
+    const char *given = q->auth[AP_SIGNATURE];
     char *sts = ps_api_string_to_sign(method, path, q->p, q->n);
     if (!sts) {
         say(why, whylen, "could not build the string to sign");
@@ -598,21 +608,21 @@ static ps_api_status verify_parsed(const char *method, const char *path, const p
     if (st != PS_API_OK)
         return st;
 
-    const char *got_key = find_param(q, "auth_key");
+    const char *got_key = q->auth[AP_KEY];
     if (!key || strcmp(got_key, key) != 0) {
         say(why, whylen, "auth_key expected '%s', found '%s'", key ? clip(key, kb, sizeof kb) : "",
             clip(got_key, gb, sizeof gb));
         return PS_API_BAD_KEY;
     }
-    const char *ver = find_param(q, "auth_version");
+    const char *ver = q->auth[AP_VERSION];
     if (strcmp(ver, "1.0") != 0) {
         say(why, whylen, "auth_version expected 1.0, found '%s'", clip(ver, gb, sizeof gb));
         return PS_API_BAD_VERSION;
     }
-    st = check_timestamp(find_param(q, "auth_timestamp"), now, window_s, why, whylen);
+    st = check_timestamp(q->auth[AP_TIMESTAMP], now, window_s, why, whylen);
     if (st != PS_API_OK)
         return st;
-    st = check_body(find_param(q, "body_md5"), body, bodylen, why, whylen);
+    st = check_body(q->auth[AP_BODY_MD5], body, bodylen, why, whylen);
     if (st != PS_API_OK)
         return st;
     if (!secret) {
