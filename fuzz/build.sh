@@ -11,7 +11,7 @@
 # Arguments, if any, name the targets to build (default: all of fuzz/fuzz_*.c).
 # By hand (what ctest fuzz_build_contract runs):
 #   CC=clang CFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link" \
-#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out bash fuzz/build.sh
+#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT="$PWD/build-oss" bash fuzz/build.sh
 set -euo pipefail
 # readlink: the ClusterFuzzLite image runs this through the link $SRC/build.sh
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
