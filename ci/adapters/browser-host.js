@@ -32,7 +32,8 @@ async function main() {
     const pending = [];   // lines that arrive before the page is ours
     const rl = readline.createInterface({ input: sock, crlfDelay: Infinity });
     rl.on('line', (l) => (page ? page.handle(l) : pending.push(l)));
-    sock.on('error', () => {});
+    sock.on('error', () => {});   // an adapter killed mid-line: ECONNRESET
+    rl.on('error', () => {});
     sock.on('close', () => { closed = true; if (page) page.close(); });
     ready.then((p) => {
       page = p;
@@ -50,4 +51,6 @@ async function main() {
   process.on('SIGINT', stop);
 }
 
+// One adapter's trouble must not take down every other page.
+process.on('uncaughtException', (e) => log('uncaught: ' + (e && e.stack || e)));
 main().catch((e) => { log('cannot start: ' + (e && e.stack || e)); process.exit(1); });
