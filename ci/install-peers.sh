@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the third-party peers pushspec is tested against (soketi, pusher-js, pusher)
+# Installs the third-party peers pushspec is tested against (soketi; the SDKs pusher-js, laravel-echo,
+# pusher, pusher-http-edge; playwright-core, which drives Debian's chromium for pusher-js's browser build)
 # into ci/peers/node_modules, exactly as pinned by ci/peers/package-lock.json.
 # Idempotent: run it as often as you like; from any directory.
 #   bash ci/install-peers.sh            # install (npm ci) + fix + checks
@@ -29,7 +30,9 @@ if [ "${PEERS_FORCE:-0}" = 1 ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$l
   say "npm ci in $peers (Node $(node --version), npm $(npm --version 2>/dev/null))"
   # npm ci removes node_modules and installs exactly the lockfile; .npmrc here turns off scripts and audit.
   mkdir -p "$logdir"
-  if ! npm ci --no-audit --no-fund >"$logdir/npm-ci.log" 2>&1; then
+  # playwright-core downloads no browser (it has no install script, and scripts are off anyway);
+  # the variable says so to any playwright tool that runs later: /usr/bin/chromium is used.
+  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >"$logdir/npm-ci.log" 2>&1; then
     tail -n 40 "$logdir/npm-ci.log" >&2 || true
     die "npm ci failed (full log: $logdir/npm-ci.log)"
   fi
@@ -52,15 +55,25 @@ node_modules/.bin/soketi --help >/dev/null 2>&1 || die "soketi --help failed"
 # Loading the server module pulls in uWebSockets.js the way 'soketi start' does.
 node -e "require('@soketi/soketi')" 2>/dev/null || die "require('@soketi/soketi') failed (uWebSockets.js not loadable by soketi?)"
 
-say "checking pusher-js and pusher"
+say "checking the SDKs and playwright-core"
 node -e "
 const want = require('./package.json').dependencies;
-for (const name of ['pusher-js', 'pusher']) {
-  const got = require(name + '/package.json').version;
+for (const name of ['pusher-js', 'pusher', 'laravel-echo', 'pusher-http-edge', 'playwright-core']) {
+  const got = require('./node_modules/' + name + '/package.json').version;
   if (got !== want[name]) { console.error(name + ' is ' + got + ', expected ' + want[name]); process.exit(1); }
 }
 require('pusher'); require('pusher-js');
-" || die "pusher-js / pusher not installed as pinned"
+if (typeof require('playwright-core').chromium.launch !== 'function') { console.error('playwright-core has no chromium.launch'); process.exit(1); }
+// Both are ES modules (laravel-echo's CommonJS entry does not load under Node: see ci/adapters/laravel-echo.js).
+Promise.all([import('./node_modules/laravel-echo/dist/echo.js'), import('./node_modules/pusher-http-edge/dist/pusher.js')])
+  .then(([echo, edge]) => {
+    if (typeof echo.default !== 'function' || typeof edge.default !== 'function') { console.error('laravel-echo / pusher-http-edge export no class'); process.exit(1); }
+  }, (e) => { console.error(e.message); process.exit(1); });
+" || die "the SDKs / playwright-core are not installed as pinned"
+[ -f node_modules/pusher-js/dist/web/pusher-with-encryption.js ] || die "pusher-js has no browser build (dist/web/pusher-with-encryption.js)"
+command -v "${PUSHSPEC_CHROMIUM_BIN:-/usr/bin/chromium}" >/dev/null 2>&1 \
+  || say "warning: no ${PUSHSPEC_CHROMIUM_BIN:-/usr/bin/chromium}: the pusher-js browser suite cannot run (ci/deps.sh installs chromium)"
 
 printf '%s\n' "$lock_sum" >"$stamp"
-say "ok: soketi $v, pusher-js $(node -p "require('pusher-js/package.json').version"), pusher $(node -p "require('pusher/package.json').version")"
+v_of() { node -p "require('./node_modules/$1/package.json').version"; }
+say "ok: soketi $v, pusher-js $(v_of pusher-js), laravel-echo $(v_of laravel-echo), pusher $(v_of pusher), pusher-http-edge $(v_of pusher-http-edge), playwright-core $(v_of playwright-core)"

@@ -28,8 +28,8 @@ async function standalone() {
   const browser = await launch(require(path.join(peers, 'playwright-core')));
   const page = await openPage(browser, await serveFiles(), log);
   const { type, ...hello } = page.hello; // eslint-disable-line no-unused-vars
-  serve('pusher-js-browser', hello, page.handle, () => browser.close());
   page.attach(out);
+  serve('pusher-js-browser', hello, page.handle, () => browser.close());
 }
 
 if (process.env.PUSHSPEC_BROWSER_HOST) relay(process.env.PUSHSPEC_BROWSER_HOST);

@@ -4,7 +4,10 @@
 (function () {
   const P = pushspecProtocol;
   const out = (o) => { let l; try { l = JSON.stringify(o); } catch (_) { l = JSON.stringify(P.plain(o)); } pushspecOut(l); };
-  const client = pushspecPusherJs.create(Pusher, out, (m) => console.log(m));
+  try { localStorage.clear(); } catch (_) { /* pusher-js caches transport timings there */ }
+  // pusher-js logs every frame; to the console only when asked (?debug): each message is CDP traffic.
+  const log = /[?&]debug\b/.test(location.search) ? (m) => console.log(m) : () => {};
+  const client = pushspecPusherJs.create(Pusher, out, log);
   window.pushspecIn = P.makeHandler(client.commands, { send: out, setup: 'connect', ready: () => client.client() !== null,
     notReady: 'no client: send connect first', result: P.plain });
   // An exception escaping an SDK callback (the page's equivalent of Node's uncaughtException).

@@ -40,27 +40,31 @@ function serveFiles() {
   });
 }
 
-// A fresh context with a page loaded at url; its lines are kept until attach(write) is called.
-// Resolves with {hello, attach(write), handle(line), close()}. Every line the page sends (replies and
-// reports, in the page's order) arrives through one CDP binding.
+// A context with a page, loaded at url; pages are reused: load() navigates again (a fresh JS realm
+// and fresh SDK, the WebSockets of the previous one closed, localStorage cleared by page.js), which
+// costs far less than a new context (a renderer process: seconds on a busy machine).
+// Resolves with {hello, load(), attach(write), detach(), handle(line), close()}: every line the page
+// sends (replies and reports, in the page's order) arrives through one CDP binding and goes to the
+// attached writer; lines while none is attached are dropped.
 async function openPage(browser, url, log) {
+  if (process.env.PUSHSPEC_BROWSER_DEBUG) url += '?debug';
   const context = await browser.newContext();
   const page = await context.newPage();
   let write = null;
-  const early = [];
-  const emit = (line) => (write ? write(line) : early.push(line));
-  page.on('console', (m) => log('page: ' + m.text()));
+  const emit = (line) => { if (write) write(line); };
   page.on('crash', () => emit(JSON.stringify({ type: 'adapter_error', error: 'the browser page crashed' })));
+  if (process.env.PUSHSPEC_BROWSER_DEBUG) page.on('console', (m) => log('page: ' + m.text()));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Runtime.enable');
   cdp.on('Runtime.bindingCalled', (e) => { if (e.name === 'pushspecOut') emit(e.payload); });
   await cdp.send('Runtime.addBinding', { name: 'pushspecOut' });
-  await page.goto(url);
-  const runtime = await page.evaluate(() => navigator.userAgent);
   const fail = (error) => emit(JSON.stringify({ type: 'adapter_error', error }));
-  return {
-    hello: { type: 'hello', sdk: 'pusher-js', version: VERSION, kind: 'client', runtime },
-    attach: (w) => { write = w; early.splice(0).forEach(w); },
+  const self = {
+    hello: { type: 'hello', sdk: 'pusher-js', version: VERSION, kind: 'client', runtime: 'Chromium ' + browser.version() },
+    // CDP delivers events in order, so the old realm's lines all arrive before goto resolves.
+    load: async () => { write = null; await page.goto(url); },
+    attach: (w) => { write = w; },
+    detach: () => { write = null; },
     // Commands start in the order received: CDP runs one session's requests in order.
     handle: (line) => {
       cdp.send('Runtime.evaluate', { expression: `pushspecIn(${JSON.stringify(line)})` })
@@ -68,6 +72,8 @@ async function openPage(browser, url, log) {
     },
     close: () => context.close().catch(() => {}),
   };
+  await self.load();
+  return self;
 }
 
 module.exports = { launch, serveFiles, openPage, peers };
