@@ -1,13 +1,17 @@
-// Tests ci/adapters/pusher-http-node.js against the real soketi on 127.0.0.1:6001 (app-main);
-// signatures are recomputed here with node crypto, independently of the SDK.
-//   node ci/adapters/test/pusher-http-node.test.js      (ADAPTER_TEST_VERBOSE=1 shows adapter lines)
+// Tests an HTTP-SDK adapter (default ci/adapters/pusher-http-node.js; also run for pusher-http-edge.js)
+// against the real soketi on 127.0.0.1:6001 (app-main); signatures are recomputed here with node
+// crypto, independently of the SDK.
+//   node ci/adapters/test/pusher-http-node.test.js [ADAPTER.js SDK-PACKAGE]   (ADAPTER_TEST_VERBOSE=1 shows adapter lines)
 'use strict';
 const crypto = require('crypto');
 const path = require('path');
 const { Adapter, check, run, sleep, peers } = require('./lib');
 const PusherClient = require(path.join(peers, 'pusher-js'));
 
-const ADAPTER = path.join(__dirname, '..', 'pusher-http-node.js');
+const ADAPTER = path.resolve(process.argv[2] || path.join(__dirname, '..', 'pusher-http-node.js'));
+const PACKAGE = process.argv[3] || 'pusher';                         // the SDK's npm package
+const SDK = PACKAGE === 'pusher' ? 'pusher-http-node' : PACKAGE;     // its name in the hello
+const SDK_VERSION = require(path.join(peers, PACKAGE, 'package.json')).version;
 const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'secret-main';
 const MASTER = crypto.randomBytes(32);
 const tag = `${process.pid}-${Date.now().toString(36)}`;
@@ -35,7 +39,7 @@ run(async () => {
   const l = listener(pub);
   try {
     const hello = await a.waitFor(() => true, 5000, 'hello');
-    check('first line is hello (kind http)', hello.type === 'hello' && hello.sdk === 'pusher-http-node' && hello.version === '5.3.4' && hello.kind === 'http', hello);
+    check(`first line is hello (${SDK} ${SDK_VERSION}, kind http)`, hello.type === 'hello' && hello.sdk === SDK && hello.version === SDK_VERSION && hello.kind === 'http', hello);
     a.raw('{"id": 1, "cmd": ');
     const bad = await a.waitFor((m) => m.re === null, 2000, 'reply to garbage');
     check('garbage line -> {"re":null,"ok":false,"error":...}', bad.ok === false && typeof bad.error === 'string', bad);

@@ -1,93 +1,19 @@
-// Tests ci/adapters/pusher-js.js against the real soketi on 127.0.0.1:6001 (app-main).
-//   node ci/adapters/test/pusher-js.test.js      (ADAPTER_TEST_VERBOSE=1 shows every adapter line)
+// Tests a pusher-js adapter (default ci/adapters/pusher-js.js; also run for pusher-js-browser.js)
+// against the real soketi on 127.0.0.1:6001 (app-main).
+//   node ci/adapters/test/pusher-js.test.js [ADAPTER.js]   (ADAPTER_TEST_VERBOSE=1 shows every adapter line)
 // Needs: bash ci/install-peers.sh; bash ci/soketi.sh start.
 'use strict';
 const crypto = require('crypto');
-const http = require('http');
 const path = require('path');
 const { Adapter, check, run, sleep, peers } = require('./lib');
 const PusherHttp = require(path.join(peers, 'pusher'));
 
-const ADAPTER = path.join(__dirname, '..', 'pusher-js.js');
-const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'secret-main';
-const MASTER = crypto.randomBytes(32);          // encryption master key shared by test + "server"
+const ADAPTER = path.resolve(process.argv[2] || path.join(__dirname, '..', 'pusher-js.js'));
+const { HOST, PORT, KEY, SECRET, MASTER, auth, soketiUp, isEvent, connected, subscribed, exactlyOnce } = require('./client');
 const tag = `${process.pid}-${Date.now().toString(36)}`; // unique names: soketi may be shared
 const PUB = `pub-${tag}`, PRIV = `private-${tag}`, PRES = `presence-${tag}`, ENC = `private-encrypted-${tag}`;
 
-const hmac = (s, secret = SECRET) => crypto.createHmac('sha256', secret).update(s).digest('hex');
-
-// Tiny auth endpoint. POST /auth?user=ID signs `socket_id:channel[:channel_data]` with secret-main;
-// POST /user-auth?user=ID signs `socket_id::user::user_data` for app-users (key-users/secret-users).
-function startAuthServer() {
-  const seen = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const url = new URL(req.url, 'http://x');
-      const form = Object.fromEntries(new URLSearchParams(body));
-      seen.push({ method: req.method, path: url.pathname, type: req.headers['content-type'], form });
-      const sid = form.socket_id, ch = form.channel_name, out = {};
-      if (url.pathname === '/user-auth') {
-        out.user_data = JSON.stringify({ id: url.searchParams.get('user') });
-        out.auth = `key-users:${hmac(`${sid}::user::${out.user_data}`, 'secret-users')}`;
-      } else if (ch && ch.startsWith('presence-')) {
-        out.channel_data = JSON.stringify({ user_id: url.searchParams.get('user'), user_info: { name: url.searchParams.get('user') } });
-        out.auth = `${KEY}:${hmac(`${sid}:${ch}:${out.channel_data}`)}`;
-      } else {
-        out.auth = `${KEY}:${hmac(`${sid}:${ch}`)}`;
-      }
-      if (ch && ch.startsWith('private-encrypted-')) {
-        out.shared_secret = crypto.createHash('sha256').update(Buffer.concat([Buffer.from(ch), MASTER])).digest('base64');
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(out));
-    });
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, seen, url: `http://127.0.0.1:${server.address().port}/auth` })));
-}
-
-async function soketiUp() {
-  return new Promise((r) => {
-    http.get({ host: HOST, port: PORT, path: '/ready', timeout: 2000 }, (res) => {
-      let b = ''; res.on('data', (d) => { b += d; }); res.on('end', () => r(b === 'OK'));
-    }).on('error', () => r(false));
-  });
-}
-
-const isEvent = (ch, ev) => (m) => m.type === 'event' && m.channel === ch && m.event === ev;
-
-async function connected(a, user, key = KEY, options = {}) {
-  const auth = await authServer;
-  const r = await a.cmd('connect', { key, ws_host: HOST, ws_port: PORT,
-    options: Object.assign({ auth_endpoint: `${auth.url}?user=${user}`, user_auth_endpoint: `${auth.url.replace(/auth$/, 'user-auth')}?user=${user}` }, options) });
-  check(`${a.label}: connect replies ok`, r.ok === true && r.result === null, r);
-  const st = await a.waitFor((m) => m.type === 'state' && m.current === 'connected', 5000, 'connected');
-  check(`${a.label}: reports state connected with a socket_id`, /^\d+\.\d+$/.test(st.socket_id), st);
-  return st.socket_id;
-}
-
-async function subscribed(a, channel) {
-  const r = await a.cmd('subscribe', { channel });
-  check(`${a.label}: subscribe ${channel} replies ok`, r.ok === true, r);
-  const s = await a.waitFor((m) => (m.type === 'subscribed' || m.type === 'subscription_error') && m.channel === channel, 5000, `subscribed ${channel}`);
-  check(`${a.label}: reports subscribed ${channel}`, s.type === 'subscribed', s);
-  return s;
-}
-
-// Wait for one event, then a little longer, and check it was reported exactly once (on any channel).
-// expectData: the value expected, or a predicate on the reported data.
-async function exactlyOnce(a, channel, event, expectData, what) {
-  const m = await a.waitFor(isEvent(channel, event), 5000, `${event} on ${channel}`);
-  await sleep(300);
-  const n = a.reports((r) => r.type === 'event' && r.event === event).length;
-  check(`${a.label}: ${what} reported once (got ${n})`, n === 1);
-  const good = typeof expectData === 'function' ? expectData(m.data) : JSON.stringify(m.data) === JSON.stringify(expectData);
-  check(`${a.label}: ${what} data decoded`, good, m.data);
-  return m;
-}
-
-const authServer = startAuthServer();
+const authServer = auth();
 
 run(async () => {
   if (!check('soketi answers on 127.0.0.1:6001 (bash ci/soketi.sh start)', await soketiUp())) return;
