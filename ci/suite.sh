@@ -34,7 +34,7 @@ extra=("$@")
 suite soketi --target ci/targets/soketi.lua --expect ci/targets/soketi.expect
 suite pusher-js --sdk 'node ci/adapters/pusher-js.js' --expect ci/targets/pusher-js.expect --quiet
 PUSHSPEC_BROWSER_HOST=127.0.0.1:9339 suite pusher-js-browser --sdk 'node ci/adapters/pusher-js-browser.js' \
-  --expect ci/targets/pusher-js-browser.expect --jobs 8 --quiet
+  --expect ci/targets/pusher-js-browser.expect --jobs 4 --quiet
 suite laravel-echo --sdk 'node ci/adapters/laravel-echo.js' --expect ci/targets/laravel-echo.expect --quiet
 suite pusher-http-node --sdk 'node ci/adapters/pusher-http-node.js' --expect ci/targets/pusher-http-node.expect --quiet
 suite pusher-http-edge --sdk 'node ci/adapters/pusher-http-edge.js' --expect ci/targets/pusher-http-edge.expect --quiet
