@@ -23,7 +23,7 @@ run(async () => {
   try {
     // Start-up and bad input.
     const hello = await a.waitFor(() => true, 5000, 'hello');
-    check('first line is hello', hello.type === 'hello' && hello.sdk === 'pusher-js' && hello.version === '8.6.0' && hello.kind === 'client', hello);
+    check('first line is hello', hello.type === 'hello' && /^pusher-js( \(browser\))?$/.test(hello.sdk) && hello.version === '8.6.0' && hello.kind === 'client', hello);
     a.raw('this is not json {');
     const bad = await a.waitFor((m) => m.re === null, 2000, 'reply to garbage');
     check('garbage line -> {"re":null,"ok":false,"error":...}', bad.ok === false && typeof bad.error === 'string', bad);
