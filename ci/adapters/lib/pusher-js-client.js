@@ -9,6 +9,7 @@
   const { plain } = protocol;
 
   // Pusher: the SDK's class; send(obj): writes one report line; log(msg): to stderr / the console.
+  // Over 80 lines: one closure whose handlers share the client and the frame being dispatched.
   function create(Pusher, send, log) {
     let pusher = null;   // the client under test
     let frame = null;    // the raw frame pusher-js is dispatching right now (null between frames)
