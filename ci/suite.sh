@@ -32,12 +32,12 @@ suite() { # NAME, then pushspec run arguments
 }
 extra=("$@")
 suite soketi --target ci/targets/soketi.lua --expect ci/targets/soketi.expect
-suite pusher-js --sdk 'node ci/adapters/pusher-js.js' --expect ci/targets/pusher-js.expect --quiet
+suite pusher-js --sdk 'node ci/adapters/pusher-js.js' --expect ci/targets/pusher-js.expect --jobs 8 --quiet
 PUSHSPEC_BROWSER_HOST=127.0.0.1:9339 suite pusher-js-browser --sdk 'node ci/adapters/pusher-js-browser.js' \
   --expect ci/targets/pusher-js-browser.expect --jobs 4 --quiet
-suite laravel-echo --sdk 'node ci/adapters/laravel-echo.js' --expect ci/targets/laravel-echo.expect --quiet
-suite pusher-http-node --sdk 'node ci/adapters/pusher-http-node.js' --expect ci/targets/pusher-http-node.expect --quiet
-suite pusher-http-edge --sdk 'node ci/adapters/pusher-http-edge.js' --expect ci/targets/pusher-http-edge.expect --quiet
+suite laravel-echo --sdk 'node ci/adapters/laravel-echo.js' --expect ci/targets/laravel-echo.expect --jobs 8 --quiet
+suite pusher-http-node --sdk 'node ci/adapters/pusher-http-node.js' --expect ci/targets/pusher-http-node.expect --jobs 8 --quiet
+suite pusher-http-edge --sdk 'node ci/adapters/pusher-http-edge.js' --expect ci/targets/pusher-http-edge.expect --jobs 8 --quiet
 
 side_by_side() { # NAME, then the suites' names
   local name=$1 files=()

@@ -52,6 +52,7 @@ async function soketiUp() {
 const isEvent = (ch, ev) => (m) => m.type === 'event' && m.channel === ch && m.event === ev;
 
 async function connected(a, user, key = KEY, options = {}) {
+  await a.waitFor((m) => m.type === 'hello', 15000, 'hello'); // set-up is lenient: a busy machine starts slowly
   const auth = await module.exports.auth();
   const r = await a.cmd('connect', { key, ws_host: HOST, ws_port: PORT,
     options: Object.assign({ auth_endpoint: `${auth.url}?user=${user}`, user_auth_endpoint: `${auth.url.replace(/auth$/, 'user-auth')}?user=${user}` }, options) });

@@ -17,7 +17,7 @@ run(async () => {
   const api = new PusherHttp({ appId: 'app-main', key: KEY, secret: SECRET, host: HOST, port: PORT, useTLS: false });
   const a = new Adapter(ADAPTER, 'A'), b = new Adapter(ADAPTER, 'B');
   try {
-    const hello = await a.waitFor(() => true, 5000, 'hello');
+    const hello = await a.waitFor(() => true, 15000, 'hello');
     const want = require(path.join(peers, 'laravel-echo', 'package.json')).version;
     check('first line is hello (laravel-echo, kind client, over pusher-js)',
       hello.type === 'hello' && hello.sdk === 'laravel-echo' && hello.version === want && hello.kind === 'client' && /^pusher-js /.test(hello.over), hello);

@@ -38,7 +38,7 @@ run(async () => {
   const pub = `pub-${tag}`;
   const l = listener(pub);
   try {
-    const hello = await a.waitFor(() => true, 5000, 'hello');
+    const hello = await a.waitFor(() => true, 15000, 'hello');
     check(`first line is hello (${SDK} ${SDK_VERSION}, kind http)`, hello.type === 'hello' && hello.sdk === SDK && hello.version === SDK_VERSION && hello.kind === 'http', hello);
     a.raw('{"id": 1, "cmd": ');
     const bad = await a.waitFor((m) => m.re === null, 2000, 'reply to garbage');

@@ -22,7 +22,7 @@ run(async () => {
   const a = new Adapter(ADAPTER, 'A'), b = new Adapter(ADAPTER, 'B');
   try {
     // Start-up and bad input.
-    const hello = await a.waitFor(() => true, 5000, 'hello');
+    const hello = await a.waitFor(() => true, 15000, 'hello');
     check('first line is hello', hello.type === 'hello' && /^pusher-js( \(browser\))?$/.test(hello.sdk) && hello.version === '8.6.0' && hello.kind === 'client', hello);
     a.raw('this is not json {');
     const bad = await a.waitFor((m) => m.re === null, 2000, 'reply to garbage');
