@@ -17,8 +17,9 @@ function relay(addr) {
   const sock = net.connect(Number(port), host);
   sock.on('error', (e) => { log(`cannot use the browser host at PUSHSPEC_BROWSER_HOST=${addr} (start it: bash ci/browser-host.sh start): ${e.message}`); process.exit(1); });
   sock.pipe(process.stdout);
-  process.stdin.pipe(sock);
-  process.stdin.on('end', () => { setTimeout(() => process.exit(0), 800).unref(); });
+  process.stdin.pipe(sock, { end: false });
+  // EOF: hand the host our last lines and a FIN, then go (the host reloads the page on its own).
+  process.stdin.on('end', () => { setTimeout(() => process.exit(0), 800).unref(); sock.end(() => process.exit(0)); });
   sock.on('close', () => process.exit(0));
 }
 
