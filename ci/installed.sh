@@ -20,6 +20,16 @@ for f in bin/pushspec share/man/man1/pushspec.1 share/pushspec/adapters/pusher-j
          share/pushspec/examples/github-actions.yml; do
   [ -s "$prefix/$f" ] || die "the install lacks $f"
 done
+# Every installed Node adapter loads its shared code and its SDK (found through NODE_PATH, as the
+# README tells an installed user) and says hello; the browser one needs its host, so it only loads.
+for a in "$prefix"/share/pushspec/adapters/*.js; do
+  case "$a" in */browser-host.js) continue;; esac
+  out="$(cd / && NODE_PATH="$src/ci/peers/node_modules" timeout 20 node "$a" </dev/null 2>&1 | head -c 400)"
+  case "$(basename "$a")" in
+    pusher-js-browser.js) grep -q 'Cannot find module' <<<"$out" && die "installed $a cannot load: $out";;
+    *) grep -q '"type":"hello"' <<<"$out" || die "installed $a did not say hello: $out";;
+  esac
+done
 case "$prefix" in "$src"/*) die "the temporary prefix $prefix is inside the source tree";; esac
 cd "$prefix"
 mkdir empty

@@ -13,11 +13,12 @@ add_custom_target(manpage ALL DEPENDS ${CMAKE_BINARY_DIR}/pushspec.1)
 
 install(TARGETS pushspec RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_BINARY_DIR}/pushspec.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(PROGRAMS ci/adapters/pusher-js.js ci/adapters/pusher-http-node.js
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/pushspec/adapters)
+file(GLOB PS_ADAPTERS CONFIGURE_DEPENDS ci/adapters/*.js)
+install(PROGRAMS ${PS_ADAPTERS} DESTINATION ${CMAKE_INSTALL_DATADIR}/pushspec/adapters)
+install(DIRECTORY ci/adapters/lib ci/adapters/browser DESTINATION ${CMAKE_INSTALL_DATADIR}/pushspec/adapters)
 install(FILES ci/adapters/PROTOCOL.md DESTINATION ${CMAKE_INSTALL_DATADIR}/pushspec/adapters)
-install(FILES ci/targets/soketi.lua ci/targets/soketi.expect ci/targets/pusher-js.expect
-  ci/targets/pusher-http-node.expect ci/soketi.json ci/examples/github-actions.yml
+file(GLOB PS_EXPECTS CONFIGURE_DEPENDS ci/targets/*.expect)
+install(FILES ci/targets/soketi.lua ${PS_EXPECTS} ci/soketi.json ci/examples/github-actions.yml
   DESTINATION ${CMAKE_INSTALL_DATADIR}/pushspec/examples)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -6,14 +6,13 @@
 'use strict';
 const path = require('path');
 const { makeHandler, plain, Unsupported } = require('./lib/protocol');
-const { send, serve } = require('./lib/stdio');
+const { send, serve, peer, peerDir } = require('./lib/stdio');
 const pusherJs = require('./lib/pusher-js-client');
 
-const peers = path.join(__dirname, '..', 'peers', 'node_modules');
-const Pusher = require(path.join(peers, 'pusher-js'));
+const Pusher = require(peer('pusher-js'));
 const { pathToFileURL } = require('url');
-const VERSION = require(path.join(peers, 'laravel-echo', 'package.json')).version;
-const PUSHER_VERSION = require(path.join(peers, 'pusher-js', 'package.json')).version;
+const VERSION = require(path.join(peerDir('laravel-echo'), 'package.json')).version;
+const PUSHER_VERSION = require(path.join(peerDir('pusher-js'), 'package.json')).version;
 
 const log = (msg) => process.stderr.write('[laravel-echo adapter] ' + msg + '\n');
 const client = pusherJs.create(Pusher, send, log);
@@ -72,7 +71,7 @@ const handle = makeHandler(commands, { send, setup: 'connect', ready: () => echo
   notReady: 'no client: send connect first', result: plain });
 // The ES module build: 2.5.0's "require" entry (dist/echo.common.js) is CommonJS code inside a
 // "type": "module" package, so Node refuses to load it ("exports is not defined in ES module scope").
-import(pathToFileURL(path.join(peers, 'laravel-echo', 'dist', 'echo.js')).href).then((mod) => {
+import(pathToFileURL(path.join(peerDir('laravel-echo'), 'dist', 'echo.js')).href).then((mod) => {
   Echo = mod.default;
   serve('laravel-echo', { sdk: 'laravel-echo', version: VERSION, kind: 'client', over: `pusher-js ${PUSHER_VERSION}` }, handle);
 }, (e) => { log('cannot load laravel-echo: ' + (e && e.stack || e)); process.exit(1); });

@@ -5,10 +5,10 @@
 const path = require('path');
 const { pathToFileURL } = require('url');
 const { makeHandler } = require('./lib/protocol');
-const { send, serve } = require('./lib/stdio');
+const { send, serve, peerDir } = require('./lib/stdio');
 const httpSdk = require('./lib/http-sdk');
 
-const dir = path.join(__dirname, '..', 'peers', 'node_modules', 'pusher-http-edge');
+const dir = peerDir('pusher-http-edge');
 const VERSION = require(path.join(dir, 'package.json')).version;
 
 // The hello waits for the module: commands may only arrive after it.

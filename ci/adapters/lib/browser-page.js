@@ -7,7 +7,8 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const peers = path.join(__dirname, '..', '..', 'peers', 'node_modules');
+const { peerDir } = require('./stdio');
+const peers = path.dirname(peerDir('pusher-js'));
 const VERSION = require(path.join(peers, 'pusher-js', 'package.json')).version;
 const FILES = {
   '/pusher.js': path.join(peers, 'pusher-js', 'dist', 'web', 'pusher-with-encryption.js'),

@@ -35,4 +35,14 @@ function peer(name) {
   try { return require.resolve(path.join(peers, name)); } catch (_) { return name; }
 }
 
-module.exports = { send, serve, peer };
+// A package's folder, for files its "exports" hide (package.json, dist/...): the tree's peers,
+// then NODE_PATH, then the node_modules folders above this file.
+function peerDir(name) {
+  const fs = require('fs');
+  const dirs = [peers, ...(process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean), ...module.paths];
+  for (const d of dirs) if (fs.existsSync(path.join(d, name, 'package.json'))) return path.join(d, name);
+  throw new Error(`cannot find the npm package ${name} (in ${peers}, NODE_PATH or a node_modules above ` +
+    `${__dirname}); install it, or set NODE_PATH to the node_modules folder that has it`);
+}
+
+module.exports = { send, serve, peer, peerDir };
