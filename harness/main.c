@@ -17,6 +17,12 @@
 #include "lua/runner.h"
 #include "core/sign.h"
 #include "net/webhook.h"
+#include "net/limits.h"
+#include "net/say.h"
+#include "core/hostport.h"
+#include "core/redact.h"
+#include "report/finish.h"
+#include "net/stop.h"
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
@@ -342,9 +348,9 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
 {
     const char *files[] = { o->json, o->junit, o->markdown };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        if (files[i] && ps_out_prepare(files[i], 0, err, errlen) < 0)
+        if (files[i] && ps_out_prepare(files[i], i == 2 ? PS_OUT_FILE_OR_STDOUT : PS_OUT_FILE, err, errlen) < 0)
             return -1;
-    return o->html ? ps_out_prepare(o->html, 1, err, errlen) : 0;
+    return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
 
 /* The fake-server role: listen for the SDK, check its adapter says hello. */
@@ -352,11 +358,9 @@ static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind
                      char *name, size_t namelen, char *err, size_t errlen)
 {
     char host[256] = "127.0.0.1";
-    int port = 0, bound = 0;
-    if (o->listen && sscanf(o->listen, "%255[^:]:%d", host, &port) != 2) {
-        snprintf(err, errlen, "--listen takes HOST:PORT, not '%s'", o->listen);
+    int port = 0, bound = 0;   /* 0: a free port */
+    if (o->listen && ps_hostport_parse(o->listen, "--listen", host, sizeof(host), &port, err, errlen) < 0)
         return -1;
-    }
     if (ps_fake_listen(host, port, &bound, err, errlen) < 0 ||
         ps_preflight_adapter(o->sdk, (int)(10000 * (o->scale > 0 ? o->scale : 1)), kind, kindlen, name, namelen,
                              err, errlen) < 0)
@@ -382,8 +386,9 @@ static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind
     }
     lua_pop(L, 1);
     static char url[300], http_url[300];
-    snprintf(url, sizeof(url), "ws://%s:%d", host, bound);
-    snprintf(http_url, sizeof(http_url), "http://%s:%d", host, bound);
+    const char *lb = strchr(host, ':') ? "[" : "", *rb = *lb ? "]" : "";   /* an IPv6 literal */
+    snprintf(url, sizeof(url), "ws://%s%s%s:%d", lb, host, rb, bound);
+    snprintf(http_url, sizeof(http_url), "http://%s%s%s:%d", lb, host, rb, bound);
     ti->name = name;
     ti->url = url;
     ti->http_url = http_url;
@@ -392,20 +397,27 @@ static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind
     return 0;
 }
 
-/* Reports from the result just written: HTML, JUnit, Markdown. */
-static int write_reports(const opts *o, const char *json_path, char *err, size_t errlen)
+/* SIGINT/SIGTERM mid-run: the partial result, the adapters stopped, the exit. */
+typedef struct {
+    ps_runner *r;
+    const ps_baseline *base;
+    const ps_target_info *ti;
+    const ps_finish_opts *fo;
+} stop_ctx;
+
+static void stop_now(int sig, void *ctx)
 {
-    if (!o->html && !o->junit && !o->markdown)
-        return 0;
-    const char *paths[1] = { json_path };
-    return ps_report_from_files(paths, 1, o->html, o->junit, o->markdown, err, errlen);
+    stop_ctx *c = ctx;
+    int rc = ps_run_finish(c->r, c->base, c->ti, c->fo, sig);
+    ps_adapter_stop_all();
+    fflush(stdout);
+    exit(rc);
 }
 
 static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
     char err[2048], kind[16] = "server", sdk_name[128] = "";
-    char json_tmp[4096] = "";
     o.fuzz = fuzz;
     if (parse_flags(argc, argv, &o, 0))
         return EXIT_USAGE;
@@ -425,6 +437,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
 
     if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
+    ps_stop_install();   /* a SIGINT/SIGTERM from here on stops what runs, adapters included */
     r.jobs = o.jobs;
     r.timeout_scale = o.scale;
     r.insecure = o.insecure;
@@ -442,6 +455,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
     } else if (load_target(&r, &o, &ti, err, sizeof(err)) < 0) {
         goto fail;
     }
+    ps_redact_set_secret(ti.secret);   /* from here on no output shows it */
     const char *folder = fuzz ? "fuzz" : !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
     if ((o.scenarios ? ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err))
                      : ps_runner_load_embedded(&r, default_scenarios(folder), err, sizeof(err))) < 0)
@@ -455,12 +469,10 @@ static int cmd_run(int argc, char **argv, int fuzz)
     if (!o.sdk && ti.webhooks_listen && needs_profile(&r, "webhooks")) {
         char host[256];
         int port = 0;
-        if (sscanf(ti.webhooks_listen, "%255[^:]:%d", host, &port) != 2 ||
-            ps_webhook_listen(host, port, ti.key, ti.secret, err, sizeof(err)) < 0) {
-            if (!port)
-                snprintf(err, sizeof(err), "webhooks.listen '%s' is not HOST:PORT", ti.webhooks_listen);
+        if (ps_hostport_parse(ti.webhooks_listen, "webhooks.listen in the target", host, sizeof(host), &port,
+                              err, sizeof(err)) < 0 ||
+            ps_webhook_listen(host, port, ti.key, ti.secret, err, sizeof(err)) < 0)
             goto fail;
-        }
         ps_webhook_on_arrival(ps_runner_wake_all);
     }
     if (!o.sdk) {
@@ -473,54 +485,28 @@ static int cmd_run(int argc, char **argv, int fuzz)
     int is_tty = isatty(2);
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), ti.secret);
     if (o.sdk)
-        fprintf(stderr, "pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
+        ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
     else
-        fprintf(stderr, "pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
-    ps_runner_run(&r);
-
-    ps_results res;
+        ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
     char role = !strcmp(kind, "client") ? 'C' : !strcmp(kind, "http") ? 'H' : 'S';
-    ps_results_compute(&r, &base, role, &res);
-    ps_console_summary(&r, &res, o.strict);
-    for (size_t i = 0; i < base.n; i++)
-        if (!base.e[i].used)
-            fprintf(stdout, "note: %s:%d names %s, which no rule result used\n", o.expect, base.e[i].line,
-                    base.e[i].rule);
-    rc = ps_results_exit_code(&res, o.strict);
-    const char *json_path = o.json;
-    if (!json_path && (o.html || o.junit || o.markdown)) {
-        /* the reports are made from the JSON result: keep it beside the HTML, or in /tmp */
-        if (o.html)
-            snprintf(json_tmp, sizeof(json_tmp), "%s/result.json", o.html);
-        else
-            snprintf(json_tmp, sizeof(json_tmp), "/tmp/pushspec-result-%d.json", (int)getpid());
-        json_path = json_tmp;
-    }
-    if (o.html && o.json) {   /* the HTML folder always holds the result it was made from */
-        snprintf(json_tmp, sizeof(json_tmp), "%s/result.json", o.html);
-        if (ps_results_write_json(json_tmp, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
-            fprintf(stderr, "pushspec: %s\n", err);
-            rc = EXIT_USAGE;
-        }
-    }
-    if (json_path && ps_results_write_json(json_path, &r, &res, &ti, o.strict, err, sizeof(err)) < 0) {
-        fprintf(stderr, "pushspec: %s\n", err);
-        rc = EXIT_USAGE;
-    } else if (json_path && write_reports(&o, json_path, err, sizeof(err)) < 0) {
-        fprintf(stderr, "pushspec: %s\n", err);
-        rc = EXIT_USAGE;
-    } else if (json_path) {
-        fprintf(stderr, "result written to %s%s%s%s%s%s%s\n", json_path, o.html ? ", HTML to " : "",
-                o.html ? o.html : "", o.junit ? ", JUnit to " : "", o.junit ? o.junit : "",
-                o.markdown ? ", Markdown to " : "", o.markdown ? o.markdown : "");
-    }
-    if (json_tmp[0] && !o.html)
-        remove(json_tmp);
-    ps_results_free(&res);
+    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, role };
+    stop_ctx sc = { &r, &base, &ti, &fo };
+    ps_stop_on(stop_now, &sc);
+    if (ps_stop_requested())
+        goto stopped;
+    ps_runner_run(&r);
+    rc = ps_run_finish(&r, &base, &ti, &fo, ps_stop_requested());
     goto done;
+
 fail:
-    fprintf(stderr, "pushspec: %s\n", err);
+    if (ps_stop_requested())
+        goto stopped;
+    ps_say("pushspec: %s\n", err);
     rc = EXIT_USAGE;
+    goto done;
+stopped:
+    ps_say("pushspec: interrupted by signal %d before the run started; no result written\n", ps_stop_requested());
+    rc = 128 + ps_stop_requested();
 done:
     ps_runner_free(&r);
     ps_loop_destroy();
@@ -529,6 +515,9 @@ done:
     ps_sreq_reap(1);
     ps_adapter_reap(1);
     ps_webhook_free_all();
+    ps_fake_free();
+    ps_limits_free();
+    ps_redact_set_secret(NULL);
     ps_baseline_free(&base);
     ps_catalog_free(&cat);
     return rc;

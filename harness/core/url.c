@@ -33,13 +33,40 @@ int ps_url_parse(const char *text, ps_url *u, char *err, int errlen)
                  text ? text : "");
         return -1;
     }
-    size_t hostlen = strcspn(p, ":/?");
-    if (hostlen == 0 || hostlen >= sizeof(u->host)) {
-        snprintf(err, errlen, "'%s' has no host: expected e.g. ws://127.0.0.1:6001", text);
+    size_t authlen = strcspn(p, "/?");
+    const char *at = memchr(p, '@', authlen);
+    if (at) {
+        snprintf(err, errlen, "'%s' has a user name or password before '@': Pusher apps authenticate with "
+                 "the key and secret, not the URL; give ws://HOST:PORT", text);
         return -1;
     }
-    memcpy(u->host, p, hostlen);
-    p += hostlen;
+    size_t hostlen;
+    if (*p == '[') {   /* an IPv6 literal: [::1] */
+        const char *close = memchr(p, ']', authlen);
+        hostlen = close ? (size_t)(close - p - 1) : 0;
+        if (!close || hostlen == 0 || hostlen >= sizeof(u->host) || strspn(p + 1, "0123456789abcdefABCDEF:.") < hostlen
+            || (close[1] && !strchr(":/?", close[1]))) {
+            snprintf(err, errlen, "'%s' has a bad IPv6 address: expected e.g. ws://[::1]:6001", text);
+            return -1;
+        }
+        memcpy(u->host, p + 1, hostlen);
+        snprintf(u->authority, sizeof(u->authority), "[%s]", u->host);
+        p = close + 1;
+    } else {
+        const char *colon = memchr(p, ':', authlen);
+        if (colon && memchr(colon + 1, ':', authlen - (size_t)(colon + 1 - p))) {
+            snprintf(err, errlen, "'%s': an IPv6 address goes in brackets, e.g. ws://[::1]:6001", text);
+            return -1;
+        }
+        hostlen = strcspn(p, ":/?");
+        if (hostlen == 0 || hostlen >= sizeof(u->host)) {
+            snprintf(err, errlen, "'%s' has no host: expected e.g. ws://127.0.0.1:6001", text);
+            return -1;
+        }
+        memcpy(u->host, p, hostlen);
+        snprintf(u->authority, sizeof(u->authority), "%s", u->host);
+        p += hostlen;
+    }
     if (*p == ':') {
         char *end;
         long port = strtol(p + 1, &end, 10);

@@ -5,7 +5,8 @@
 typedef struct {
     int tls;            /* wss or https */
     int websocket;      /* ws or wss */
-    char host[256];
+    char host[256];     /* an IPv6 literal without its brackets, as a socket address */
+    char authority[260];/* host as a Host header writes it: [::1] for IPv6 */
     int port;
     char path[2048];    /* starts with '/', may hold a query */
 } ps_url;

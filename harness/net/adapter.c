@@ -1,5 +1,6 @@
 #include "net/adapter.h"
 #include "net/loop.h"
+#include "net/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ps_line {
@@ -23,7 +25,7 @@ typedef struct {
     int is_err;
 } stream;
 
-static ps_adapter *dead;
+static ps_adapter *dead, *every;
 
 static void notify(ps_adapter *a)
 {
@@ -73,6 +75,7 @@ ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify_c
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
+    setpgid(pid, pid);   /* also here: no signal may reach it before the child's own call */
     close(in[0]);
     close(out[1]);
     close(errp[1]);
@@ -85,6 +88,11 @@ ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify_c
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    a->next_all = every;
+    if (every)
+        every->prev_all = &a->next_all;
+    a->prev_all = &every;
+    every = a;
     a->cmd = strdup(cmd);
     ps_lines_init(&a->out, PS_ADAPTER_LINE_CAP);
     a->pid = pid;
@@ -130,6 +138,7 @@ char *ps_adapter_pop(ps_adapter *a, size_t *len, int *overlong)
     if (!a->head)
         a->tail = NULL;
     a->queued -= l->len;
+    a->nqueued--;
     char *out = malloc(l->len + 1);
     if (out) {
         memcpy(out, l->data, l->len);
@@ -166,12 +175,21 @@ static void queue_line(ps_adapter *a, const char *data, size_t len, int overlong
 {
     if (a->tr)
         ps_transcript_add(a->tr, 0, '<', "adapter", data, len);
-    if (a->queued + len > PS_ADAPTER_QUEUE_CAP)
-        return;   /* a flood: drop, the scenario's deadline will tell */
+    if (a->queued + len > PS_ADAPTER_QUEUE_CAP || a->nqueued >= PS_ADAPTER_QUEUE_LINES) {
+        char what[200];
+        snprintf(what, sizeof(what), "an adapter printed more than %u lines or %u MiB the scenario had not "
+                 "read yet; the later lines were dropped", PS_ADAPTER_QUEUE_LINES, PS_ADAPTER_QUEUE_CAP >> 20);
+        ps_limit_hit("adapter-lines", what);
+        if (a->tr && !a->flooded)
+            ps_transcript_add(a->tr, 0, '!', "limit", what, strlen(what));
+        a->flooded = 1;
+        return;
+    }
     struct ps_line *l = malloc(sizeof(*l) + len);
     if (!l)
         return;
     l->next = NULL;
+    a->nqueued++;
     l->len = len;
     l->overlong = overlong;
     memcpy(l->data, data, len);
@@ -253,6 +271,45 @@ int ps_adapter_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     }
 }
 
+/* sig to the adapter's process group while anything is left in it. */
+static void signal_group(ps_adapter *a, int sig)
+{
+    if (!a->group_gone && a->pid > 0 && kill(-a->pid, sig) < 0 && errno == ESRCH)
+        a->group_gone = 1;
+}
+
+/* Shutdown: wait for the groups until their kill_at, then SIGKILL what is left. */
+static void stop_all(void)
+{
+    for (int waiting = 1; waiting;) {
+        int64_t now = ps_now_ms();
+        waiting = 0;
+        for (ps_adapter *a = every; a; a = a->next_all) {
+            ps_adapter_poll(a);
+            signal_group(a, 0);
+            waiting |= !a->group_gone && now < a->kill_at;
+        }
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        if (waiting)
+            nanosleep(&ts, NULL);
+    }
+    for (ps_adapter *a = every; a; a = a->next_all) {
+        signal_group(a, SIGKILL);
+        if (!a->exited && waitpid(a->pid, &a->status, 0) == a->pid)
+            a->exited = 1;
+    }
+}
+
+void ps_adapter_stop_all(void)
+{
+    for (ps_adapter *a = every; a; a = a->next_all)
+        if (!a->released) {
+            signal_group(a, SIGTERM);
+            a->kill_at = ps_now_ms() + PS_ADAPTER_GRACE_MS;
+        }
+    stop_all();
+}
+
 void ps_adapter_release(ps_adapter *a)
 {
     if (!a || a->released)
@@ -265,15 +322,17 @@ void ps_adapter_release(ps_adapter *a)
         a->in_fd = -1;
     }
     ps_adapter_poll(a);
-    if (!a->exited)
-        kill(-a->pid, SIGTERM);
-    a->kill_at = ps_now_ms() + 2000;
+    signal_group(a, SIGTERM);   /* the group, even when sh -c is gone: what it started may not be */
+    a->kill_at = ps_now_ms() + PS_ADAPTER_GRACE_MS;
     a->next_dead = dead;
     dead = a;
 }
 
 static void adapter_free(ps_adapter *a)
 {
+    *a->prev_all = a->next_all;
+    if (a->next_all)
+        a->next_all->prev_all = a->prev_all;
     struct ps_line *l;
     while ((l = a->head)) {
         a->head = l->next;
@@ -286,16 +345,18 @@ static void adapter_free(ps_adapter *a)
 
 void ps_adapter_reap(int all)
 {
+    if (all)
+        stop_all();
     ps_adapter **pp = &dead;
     while (*pp) {
         ps_adapter *a = *pp;
         ps_adapter_poll(a);
-        if (!a->exited && (all || ps_now_ms() >= a->kill_at)) {
-            kill(-a->pid, SIGKILL);
-            if (all)
-                waitpid(a->pid, &a->status, 0), a->exited = 1;
+        signal_group(a, 0);
+        if (!a->group_gone && ps_now_ms() >= a->kill_at) {
+            signal_group(a, SIGKILL);
+            a->group_gone = 1;   /* SIGKILL is not refused: what is left is a zombie for init */
         }
-        int gone = a->exited && !a->out_wsi && !a->err_wsi;
+        int gone = a->exited && a->group_gone && !a->out_wsi && !a->err_wsi;
         if (all || gone) {
             *pp = a->next_dead;
             /* streams still open after the loop is gone need no detaching */

@@ -11,9 +11,8 @@
 
 #include "core/lines.h"
 #include "net/transcript.h"
+#include "net/limits.h"
 
-#define PS_ADAPTER_LINE_CAP  (1u << 20)   /* a longer stdout line is cut and flagged */
-#define PS_ADAPTER_QUEUE_CAP (16u << 20)  /* unread stdout bytes kept */
 
 struct ps_line;
 
@@ -24,16 +23,19 @@ typedef struct ps_adapter {
     struct lws *out_wsi, *err_wsi;
     ps_lines out;                     /* stdout, split into lines */
     struct ps_line *head, *tail;
-    size_t queued;
+    size_t queued, nqueued;           /* unread stdout bytes and lines */
+    int flooded;                      /* a queue bound was hit: said once in the transcript */
     char err_tail[2048];              /* the last stderr bytes, for messages */
     int eof;                          /* stdout closed */
     int exited, status;               /* from waitpid */
-    int64_t kill_at;                  /* when to SIGKILL a released adapter */
+    int64_t kill_at;                  /* when to SIGKILL a released adapter's group */
+    int group_gone;                   /* nothing left in its process group (pgid = pid) */
     ps_transcript *tr;
     void (*notify)(void *owner);
     void *owner;
     int released;
     struct ps_adapter *next_dead;
+    struct ps_adapter *next_all, **prev_all;   /* every adapter not yet freed */
 } ps_adapter;
 
 ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify)(void *), void *owner,
@@ -48,6 +50,9 @@ void ps_adapter_poll(ps_adapter *a);
 void ps_adapter_describe_exit(const ps_adapter *a, char *out, size_t outlen);
 void ps_adapter_release(ps_adapter *a);
 void ps_adapter_reap(int all);
+/* Shutdown on a signal: every adapter's group, released or not, gets SIGTERM,
+ * the grace period, then SIGKILL (nothing is freed: the process is exiting). */
+void ps_adapter_stop_all(void);
 
 int ps_adapter_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                         void *in, size_t len);

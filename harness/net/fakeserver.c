@@ -2,6 +2,8 @@
 #include "net/loop.h"
 #include "lua/runner.h"
 #include "net/ws.h"
+#include "net/limits.h"
+#include "net/listener.h"
 
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@ static route *routes;
 static size_t nroutes, caproutes;
 static int listen_port;
 static ps_sreq *dead;
+static ps_listener *listener;
+static size_t inflight;   /* request body bytes held, all connections together */
 
 int ps_fake_port(void) { return listen_port; }
 
@@ -192,6 +196,7 @@ void ps_sreq_release(ps_sreq *r)
 
 static void sreq_free(ps_sreq *r)
 {
+    inflight -= r->body.len <= inflight ? r->body.len : inflight;
     free(r->query);
     ps_body_free(&r->body);
     free(r->resp);
@@ -286,6 +291,22 @@ static int on_http(struct lws *wsi, session *s, const char *path)
     return 0;   /* the body follows */
 }
 
+/* A piece of a request body, within PS_FAKE_INFLIGHT_CAP for all requests held. */
+static int body_part(ps_sreq *r, const void *in, size_t len)
+{
+    if (inflight + len > PS_FAKE_INFLIGHT_CAP) {
+        char what[200];
+        snprintf(what, sizeof(what), "the fake server holds at most %u MiB of request bodies at once; a "
+                 "connection that sent more was closed", PS_FAKE_INFLIGHT_CAP >> 20);
+        ps_limit_hit("fake-server-bytes-in-flight", what);
+        return -1;
+    }
+    size_t before = r->body.len;
+    int rc = ps_body_append(&r->body, in, len);
+    inflight += r->body.len - before;
+    return rc;
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
     session *s = user;
@@ -295,7 +316,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP:
         return on_http(wsi, s, in);
     case LWS_CALLBACK_HTTP_BODY:
-        return s->req ? ps_body_append(&s->req->body, in, len) : 0;
+        return s->req ? body_part(s->req, in, len) : 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+        ps_listener_closed(listener);
+        break;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         return s->req ? dispatch(wsi, s) : 0;
     case LWS_CALLBACK_HTTP_WRITEABLE: {
@@ -330,19 +354,25 @@ int ps_fake_listen(const char *host, int port, int *bound, char *err, size_t err
 {
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof(info));
-    info.port = port;   /* 0: the kernel picks a free port */
-    info.iface = host;
+    info.port = CONTEXT_PORT_NO_LISTEN_SERVER;   /* the socket is ours: bound exactly where told */
     info.protocols = protocols;
     info.vhost_name = "pushspec-fake";
     info.keepalive_timeout = 60;
     struct lws_vhost *vh = lws_create_vhost(ps_loop_ctx(), &info);
-    if (!vh) {
-        snprintf(err, errlen, "cannot listen on %s:%d for the SDK (port in use? give --listen HOST:PORT)",
-                 host, port);
+    char why[512] = "cannot create the fake server's vhost";
+    if (!vh || !(listener = ps_listen(vh, host, port, PS_FAKE_MAX_CONNS, "fake-server-connections", &listen_port,
+                                      why, sizeof(why)))) {
+        snprintf(err, errlen, "fake server: %s; give another --listen HOST:PORT", why);
         return -1;
     }
-    listen_port = lws_get_vhost_listen_port(vh);
     if (bound)
         *bound = listen_port;
     return 0;
+}
+
+void ps_fake_free(void)
+{
+    ps_listener_free(listener);
+    listener = NULL;
+    inflight = 0;
 }

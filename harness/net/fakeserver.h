@@ -10,8 +10,7 @@
 #include <stdint.h>
 
 #include "core/httpreq.h"
-
-#define PS_FAKE_BODY_CAP (8u << 20)
+#include "net/limits.h"
 
 struct ps_scenario;
 struct lws;
@@ -36,6 +35,8 @@ typedef struct ps_sreq {
 /* Listen on host:port (0: any free port); *bound gets the port. */
 int ps_fake_listen(const char *host, int port, int *bound, char *err, size_t errlen);
 int ps_fake_port(void);
+/* After the event loop is destroyed: the listener's memory. */
+void ps_fake_free(void);
 /* Route app id and key to a scenario until ps_fake_unroute. */
 int ps_fake_route(const char *app_id, const char *key, struct ps_scenario *owner);
 void ps_fake_unroute(struct ps_scenario *owner);

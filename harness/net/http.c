@@ -114,8 +114,8 @@ ps_http *ps_http_start(const char *method, const char *url, const char *const *h
     i.address = u.host;
     i.port = u.port;
     i.path = u.path;
-    i.host = u.host;
-    i.origin = u.host;
+    i.host = u.authority;
+    i.origin = u.authority;
     i.method = h->method;
     i.alpn = "http/1.1";
     i.ssl_connection = LCCSCF_HTTP_NO_FOLLOW_REDIRECT | (u.tls ? LCCSCF_USE_SSL : 0);

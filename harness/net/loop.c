@@ -2,6 +2,7 @@
 #include "net/ws.h"
 #include "net/adapter.h"
 #include "net/http.h"
+#include "net/listener.h"
 
 #include <libwebsockets.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const struct lws_protocols protocols[] = {
     { "pushspec-ws", ps_ws_callback, 0, 65536, 0, NULL, 0 },
     { "pushspec-http", ps_http_callback, 0, 65536, 0, NULL, 0 },
     { "pushspec-adapter", ps_adapter_callback, 0, 0, 0, NULL, 0 },
+    { "pushspec-listener", ps_listener_callback, 0, 0, 0, NULL, 0 },
     { NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 

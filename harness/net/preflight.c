@@ -3,6 +3,7 @@
 #include "net/http.h"
 #include "net/loop.h"
 #include "net/ws.h"
+#include "net/stop.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, 
         return -1;
     }
     int64_t deadline = ps_now_ms() + timeout_ms;
-    while (ps_now_ms() < deadline && (c->state == PS_WS_CONNECTING || !h->done))
+    while (ps_now_ms() < deadline && (c->state == PS_WS_CONNECTING || !h->done) && !ps_stop_requested())
         ps_loop_service(deadline);
     if (c->state == PS_WS_FAILED && c->http_status == 0 && strstr(c->error, "SSL")) {
         snprintf(err, errlen,
@@ -73,7 +74,8 @@ int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kin
         return -1;
     }
     int64_t deadline = ps_now_ms() + timeout_ms;
-    while (!(line = ps_adapter_pop(a, &len, &overlong)) && !a->eof && ps_now_ms() < deadline)
+    while (!(line = ps_adapter_pop(a, &len, &overlong)) && !a->eof && ps_now_ms() < deadline &&
+           !ps_stop_requested())
         ps_loop_service(deadline);
     cJSON *hello = line ? cJSON_Parse(line) : NULL;
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(hello, "type"));
@@ -81,11 +83,22 @@ int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kin
     const char *sdk = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(hello, "sdk"));
     const char *ver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(hello, "version"));
     if (!line) {
+        /* stdout closed: it is exiting; give it a moment so the status is its own */
+        for (int64_t until = ps_now_ms() + 1000; a->eof && !a->exited && ps_now_ms() < until;) {
+            ps_adapter_poll(a);
+            if (!a->exited)
+                ps_loop_service(ps_now_ms() + 10);
+        }
         ps_adapter_poll(a);
         char how[64];
         ps_adapter_describe_exit(a, how, sizeof(how));
-        snprintf(err, errlen, "the adapter '%s' said nothing within %d ms (%s)%s%.300s", cmd, timeout_ms, how,
-                 a->err_tail[0] ? "; its stderr: " : "", a->err_tail);
+        if (a->exited || a->eof)
+            snprintf(err, errlen, "the adapter '%s' %s (%s) before saying hello%s%.300s", cmd,
+                     a->exited ? "exited" : "closed its stdout", how, a->err_tail[0] ? "; its stderr: " : "",
+                     a->err_tail);
+        else
+            snprintf(err, errlen, "the adapter '%s' said nothing within %d ms (%s)%s%.300s", cmd, timeout_ms,
+                     how, a->err_tail[0] ? "; its stderr: " : "", a->err_tail);
     } else if (!type || strcmp(type, "hello") != 0 || !k || (strcmp(k, "client") && strcmp(k, "http"))) {
         snprintf(err, errlen, "the adapter '%s' must first print {\"type\":\"hello\",\"kind\":\"client\"|\"http\","
                  "\"sdk\":..,\"version\":..}; it printed: %.200s (see ci/adapters/PROTOCOL.md)", cmd, line);

@@ -1,5 +1,6 @@
 #include "net/transcript.h"
 #include "net/loop.h"
+#include "core/redact.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,18 @@ void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
         t->count++;
     }
     ps_tentry *e = &t->ring[slot];
-    size_t keep = len > PS_TRANSCRIPT_TEXT_MAX ? PS_TRANSCRIPT_TEXT_MAX : len;
+    /* redacted before it is cut, so a secret across the cut leaves no prefix; a
+     * look past the cut as long as the secret finds one that straddles it */
+    const char *secret = ps_redact_secret();
+    size_t look = PS_TRANSCRIPT_TEXT_MAX + (secret ? strlen(secret) * 12 : 0);
+    size_t rlen = 0;
+    char *red = secret ? ps_redact_bytes(text, len < look ? len : look, NULL, &rlen) : NULL;
+    if (red) {
+        text = red;
+        len = len - (len < look ? len : look) + rlen;   /* full length as if redacted throughout */
+    }
+    size_t have = red ? rlen : len;
+    size_t keep = have > PS_TRANSCRIPT_TEXT_MAX ? PS_TRANSCRIPT_TEXT_MAX : have;
     e->t_ms = ps_now_ms() - t->start_ms;
     e->conn = conn;
     e->dir = dir;
@@ -38,6 +50,7 @@ void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
             memcpy(e->text, text, keep);
         e->text[keep] = '\0';
     }
+    free(red);
 }
 
 const ps_tentry *ps_transcript_at(const ps_transcript *t, size_t i)

@@ -1,6 +1,8 @@
 #include "net/webhook.h"
 #include "net/loop.h"
 #include "core/sign.h"
+#include "net/limits.h"
+#include "net/listener.h"
 
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -9,16 +11,30 @@
 
 typedef struct {
     ps_webhook hook;
+    int refused;   /* past a bound: the body is read and dropped, then 503 */
 } session;
 
 static ps_webhook *hooks;
-static size_t nhooks, caphooks;
+static size_t nhooks, caphooks, kept_bytes;
+static ps_listener *listener;
 static char app_key[256], app_secret[256];
 static void (*arrival_cb)(void);
 
 void ps_webhook_on_arrival(void (*cb)(void)) { arrival_cb = cb; }
 size_t ps_webhook_count(void) { return nhooks; }
 const ps_webhook *ps_webhook_at(size_t i) { return i < nhooks ? &hooks[i] : NULL; }
+
+/* Past PS_WEBHOOK_MAX_KEPT webhooks or PS_WEBHOOK_BYTES_CAP bytes kept: 1 (and said). */
+static int full(size_t more)
+{
+    char what[200];
+    if (nhooks < PS_WEBHOOK_MAX_KEPT && kept_bytes + more <= PS_WEBHOOK_BYTES_CAP)
+        return 0;
+    snprintf(what, sizeof(what), "the webhook receiver keeps at most %u webhooks and %u MiB of bodies; "
+             "later ones were answered 503 and not kept", PS_WEBHOOK_MAX_KEPT, PS_WEBHOOK_BYTES_CAP >> 20);
+    ps_limit_hit("webhooks-kept", what);
+    return 1;
+}
 
 static void keep(session *s)
 {
@@ -39,6 +55,7 @@ static void keep(session *s)
     h->signature_ok = h->body.data && ps_webhook_verify(app_key, app_secret, h->key, h->signature, h->body.data,
                                                           h->body.len);
     hooks[nhooks++] = *h;
+    kept_bytes += h->body.len;
     memset(h, 0, sizeof(*h));
     if (arrival_cb)
         arrival_cb();
@@ -63,7 +80,15 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
     session *s = user;
     switch (reason) {
+    case LWS_CALLBACK_WSI_DESTROY:
+        ps_listener_closed(listener);
+        break;
     case LWS_CALLBACK_HTTP:
+        s->refused = full(0);
+        if (s->refused && !lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
+            return answer(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE);
+        if (s->refused)
+            return 0;   /* answered once its body is in: closing on unread bytes would be a reset */
         memset(&s->hook, 0, sizeof(s->hook));
         ps_body_init(&s->hook.body, PS_WEBHOOK_BODY_CAP);
         s->hook.t_ms = ps_now_ms();
@@ -80,9 +105,14 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         keep(s);
         return answer(wsi, HTTP_STATUS_OK);
     case LWS_CALLBACK_HTTP_BODY:
-        return ps_body_append(&s->hook.body, in, len);
+        return s->refused ? 0 : ps_body_append(&s->hook.body, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
         int oversize = s->hook.body.oversize;
+        if (s->refused || full(s->hook.body.len)) {
+            s->refused = 0;
+            ps_body_free(&s->hook.body);
+            return answer(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE);
+        }
         keep(s);
         return answer(wsi, oversize ? HTTP_STATUS_REQ_ENTITY_TOO_LARGE : HTTP_STATUS_OK);
     }
@@ -109,15 +139,16 @@ int ps_webhook_listen(const char *host, int port, const char *key, const char *s
 {
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof(info));
-    info.port = port;
-    info.iface = host;
+    info.port = CONTEXT_PORT_NO_LISTEN_SERVER;   /* the socket is ours: bound exactly where told */
     info.protocols = protocols;
     info.vhost_name = "pushspec-webhooks";
     snprintf(app_key, sizeof(app_key), "%s", key);
     snprintf(app_secret, sizeof(app_secret), "%s", secret);
-    if (!lws_create_vhost(ps_loop_ctx(), &info)) {
-        snprintf(err, errlen, "cannot listen for webhooks on %s:%d (port in use? change webhooks.listen "
-                 "in the target)", host, port);
+    struct lws_vhost *vh = lws_create_vhost(ps_loop_ctx(), &info);
+    char why[512] = "cannot create the receiver's vhost";
+    if (!vh || !(listener = ps_listen(vh, host, port, PS_WEBHOOK_MAX_CONNS, "webhook-connections", NULL, why,
+                                      sizeof(why)))) {
+        snprintf(err, errlen, "webhook receiver: %s; change webhooks.listen in the target", why);
         return -1;
     }
     return 0;
@@ -129,5 +160,7 @@ void ps_webhook_free_all(void)
         ps_body_free(&hooks[i].body);
     free(hooks);
     hooks = NULL;
-    nhooks = caphooks = 0;
+    nhooks = caphooks = kept_bytes = 0;
+    ps_listener_free(listener);
+    listener = NULL;
 }

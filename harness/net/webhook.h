@@ -8,8 +8,7 @@
 #include <stdint.h>
 
 #include "core/httpreq.h"
-
-#define PS_WEBHOOK_BODY_CAP (1u << 20)
+#include "net/limits.h"
 
 typedef struct {
     int64_t t_ms;

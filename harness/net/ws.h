@@ -8,9 +8,8 @@
 #include <libwebsockets.h>
 
 #include "net/transcript.h"
+#include "net/limits.h"
 
-#define PS_WS_FRAME_CAP   (4u << 20)   /* a bigger incoming frame is dropped and flagged */
-#define PS_WS_INBOX_CAP   (64u << 20)  /* unread bytes kept per connection */
 
 typedef enum { PS_FRAME_TEXT, PS_FRAME_BINARY, PS_FRAME_OVERSIZE } ps_frame_kind;
 

@@ -1,5 +1,8 @@
 #include "report/console.h"
 #include "net/loop.h"
+#include "net/say.h"
+#include "net/limits.h"
+#include "net/stop.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,20 +49,21 @@ void ps_console_scenario_done(ps_runner *r, ps_scenario *s)
     if (r->quiet)
         return;
     clear_line();
-    fprintf(stderr, "%s%-7s%s %-44s", paint(s->verdict), ps_verdict_name(s->verdict), reset(), s->id);
+    ps_say("%s%-7s%s %-44s", paint(s->verdict), ps_verdict_name(s->verdict), reset(), s->id);
     for (size_t i = 0; i < s->nrules; i++)
-        fprintf(stderr, " %s", s->rules[i]);
-    fprintf(stderr, " (%lld ms)\n", (long long)(s->end_ms - s->start_ms));
+        ps_say(" %s", s->rules[i]);
+    ps_say(" (%lld ms)\n", (long long)(s->end_ms - s->start_ms));
 }
 
 void ps_console_progress(ps_runner *r, size_t done, size_t total, size_t running)
 {
+    ps_stop_poll();   /* the runner calls this between steps: a SIGINT/SIGTERM is acted on here */
     int64_t now = ps_now_ms();
     if (!tty || r->quiet || now - last_draw < 100)
         return;
     last_draw = now;
     clear_line();
-    fprintf(stderr, "[%zu/%zu] %zu running, %.1f s", done, total, running,
+    ps_say("[%zu/%zu] %zu running, %.1f s", done, total, running,
             (double)(now - r->wall_start_ms) / 1000.0);
     line_drawn = 1;
 }
@@ -67,7 +71,7 @@ void ps_console_progress(ps_runner *r, size_t done, size_t total, size_t running
 static void print_redacted(const char *label, const char *text)
 {
     char *r = ps_redact(text ? text : "", secret);
-    fprintf(stdout, "    %-9s %s\n", label, r ? r : "");
+    ps_say_to(stdout, "    %-9s %s\n", label, r ? r : "");
     free(r);
 }
 
@@ -76,11 +80,11 @@ static void print_transcript_tail(const ps_scenario *s, size_t n)
     size_t total = s->tr.count, from = total > n ? total - n : 0;
     if (!total)
         return;
-    fprintf(stdout, "    last frames (scenario %s):\n", s->id);
+    ps_say_to(stdout, "    last frames (scenario %s):\n", s->id);
     for (size_t i = from; i < total; i++) {
         const ps_tentry *e = ps_transcript_at(&s->tr, i);
         char *r = ps_redact(e->text, secret);
-        fprintf(stdout, "      %6lld ms  #%d %c %-7s %.160s%s\n", (long long)e->t_ms, e->conn, e->dir,
+        ps_say_to(stdout, "      %6lld ms  #%d %c %-7s %.160s%s\n", (long long)e->t_ms, e->conn, e->dir,
                 e->kind, r ? r : "", (r && strlen(r) > 160) ? "..." : "");
         free(r);
     }
@@ -90,17 +94,17 @@ static void print_failure(const ps_rule_result *rr, int strict)
 {
     const ps_rule *rule = rr->rule;
     int counted = ps_results_counts_as_failure(rr, strict);
-    fprintf(stdout, "\n%s%s %s%s [%s] %s%s\n", paint(rr->v), rule->id,
+    ps_say_to(stdout, "\n%s%s %s%s [%s] %s%s\n", paint(rr->v), rule->id,
             rr->x == PS_X_XPASS ? "UNEXPECTED PASS" : ps_verdict_name(rr->v), reset(),
             rule->should ? "SHOULD" : "MUST", counted ? "" : "(warning) ", rule->section);
-    fprintf(stdout, "    %s\n", rule->text);
+    ps_say_to(stdout, "    %s\n", rule->text);
     if (rr->x == PS_X_XPASS) {
-        fprintf(stdout, "    the baseline expects a failure (%s) but it passed: remove it from the expect file\n",
+        ps_say_to(stdout, "    the baseline expects a failure (%s) but it passed: remove it from the expect file\n",
                 rr->expect_reason);
         return;
     }
     if (rr->where)
-        fprintf(stdout, "    scenario  %s (%s:%d)\n", rr->where->id, rr->where->file, rr->where->line);
+        ps_say_to(stdout, "    scenario  %s (%s:%d)\n", rr->where->id, rr->where->file, rr->where->line);
     if (rr->check && rr->check->expected)
         print_redacted("Expected:", rr->check->expected);
     if (rr->check && rr->check->actual)
@@ -108,9 +112,17 @@ static void print_failure(const ps_rule_result *rr, int strict)
     if (rr->check && rr->check->reason)
         print_redacted("Reason:", rr->check->reason);
     if (rr->where && rr->where->err_source)
-        fprintf(stdout, "    at        %s\n", rr->where->err_source);
+        ps_say_to(stdout, "    at        %s\n", rr->where->err_source);
     if (rr->where)
         print_transcript_tail(rr->where, 8);
+}
+
+static size_t done_count(const ps_runner *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsc; i++)
+        n += r->sc[i]->selected && r->sc[i]->state == PS_S_DONE;
+    return n;
 }
 
 void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
@@ -125,7 +137,7 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         if (ps_results_counts_as_failure(rr, strict))
             failed++;
     }
-    fprintf(stdout, "\nRules:\n");
+    ps_say_to(stdout, "\nRules:\n");
     const char *section = "";
     size_t other_role = 0;
     for (size_t i = 0; i < res->n; i++) {
@@ -136,18 +148,18 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         }
         if (strcmp(section, rr->rule->section) != 0) {
             section = rr->rule->section;
-            fprintf(stdout, "  %s\n", section);
+            ps_say_to(stdout, "  %s\n", section);
         }
         const char *x = rr->x == PS_X_XFAIL ? " (expected)" : rr->x == PS_X_XPASS ? " (UNEXPECTED PASS)" : "";
-        fprintf(stdout, "    %-9s %s%-7s%s%s", rr->rule->id, paint(rr->v), ps_verdict_name(rr->v), reset(), x);
+        ps_say_to(stdout, "    %-9s %s%-7s%s%s", rr->rule->id, paint(rr->v), ps_verdict_name(rr->v), reset(), x);
         if (rr->v == PS_V_SKIP && rr->reason[0])
-            fprintf(stdout, "  %s", rr->reason);
+            ps_say_to(stdout, "  %s", rr->reason);
         else if (rr->x == PS_X_XFAIL && rr->expect_reason)
-            fprintf(stdout, "  %s", rr->expect_reason);
+            ps_say_to(stdout, "  %s", rr->expect_reason);
         fputc('\n', stdout);
     }
     if (other_role)
-        fprintf(stdout, "  (%zu rules of other roles skipped: they are checked with an SDK under test)\n",
+        ps_say_to(stdout, "  (%zu rules of other roles skipped: they are checked with an SDK under test)\n",
                 other_role);
     int64_t slowest = 0, sum = 0;
     for (size_t i = 0; i < r->nsc; i++) {
@@ -159,10 +171,19 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         }
     }
     double wall = (double)(r->wall_end_ms - r->wall_start_ms);
-    fprintf(stdout, "\nwall time %.1f s = %.2f x the slowest scenario (%.1f s), %.2f x the sum of all (%.1f s)\n",
+    ps_say_to(stdout, "\nwall time %.1f s = %.2f x the slowest scenario (%.1f s), %.2f x the sum of all (%.1f s)\n",
             wall / 1000.0, slowest ? wall / (double)slowest : 0.0, (double)slowest / 1000.0,
             sum ? wall / (double)sum : 0.0, (double)sum / 1000.0);
-    fprintf(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
+    ps_say_to(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
             strict ? " (--strict: counted as failures)" : "");
-    fprintf(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
+    ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
+    for (size_t i = 0; i < ps_limits_hit_count(); i++) {
+        const char *what;
+        unsigned long times;
+        const char *name = ps_limit_hit_at(i, &what, &times);
+        ps_say_to(stdout, "limit %s reached %lu time%s: %s\n", name, times, times == 1 ? "" : "s", what);
+    }
+    if (res->stopped_by)
+        ps_say_to(stdout, "interrupted by signal %d: %zu of %zu scenarios did not finish; a partial result\n",
+                  res->stopped_by, res->selected - done_count(r), res->selected);
 }

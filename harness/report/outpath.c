@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L   /* strdup, mkdir */
+#define _GNU_SOURCE   /* strdup, mkdir, mkstemp */
 #include "report/outpath.h"
 
 #include <errno.h>
@@ -8,6 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define MAX_OPEN 4
+
+static struct { FILE *f; char *tmp, *path; } open_files[MAX_OPEN];
 
 int ps_mkdirs(const char *dir, char *err, size_t errlen)
 {
@@ -31,19 +35,163 @@ int ps_mkdirs(const char *dir, char *err, size_t errlen)
     }
 }
 
-int ps_out_prepare(const char *path, int is_dir, char *err, size_t errlen)
+static const char *kind_of(mode_t m)
 {
-    char *copy = strdup(path);
+    return S_ISDIR(m) ? "a folder" : S_ISLNK(m) ? "a symbolic link" : S_ISFIFO(m) ? "a FIFO"
+         : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* dir/.NAME.XXXXXX created with O_EXCL (mkstemp); the fd, or -1 with err. */
+static int make_temp(const char *path, char **tmp_out, char *err, size_t errlen)
+{
+    char *d = strdup(path), *b = strdup(path);
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    int fd = -1;
+    if (d && b && tmp) {
+        snprintf(tmp, n, "%s/.%s.XXXXXX", dirname(d), basename(b));
+        fd = mkstemp(tmp);
+        if (fd < 0)
+            snprintf(err, errlen, "cannot create a file beside %s: %s", path, strerror(errno));
+    } else {
+        snprintf(err, errlen, "out of memory");
+    }
+    free(d);
+    free(b);
+    if (fd < 0)
+        free(tmp);
+    else
+        *tmp_out = tmp;
+    return fd;
+}
+
+/* path is absent or a regular file (lstat: a link is not followed). */
+static int check_file(const char *path, const char *what, char *err, size_t errlen)
+{
+    struct stat st;
+    if (!*path) {
+        snprintf(err, errlen, "%s is an empty file name", what);
+        return -1;
+    }
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s %s is %s: give the name of a regular file (or of one to create)%s", what,
+                 path, kind_of(st.st_mode), S_ISLNK(st.st_mode) ? ", not a link" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* A file can be created beside path (the folder made if missing). */
+static int check_creatable(const char *path, char *err, size_t errlen)
+{
+    char *copy = strdup(path), *tmp = NULL;
     if (!copy) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    const char *dir = is_dir ? copy : dirname(copy);
-    int rc = ps_mkdirs(dir, err, errlen);
-    if (rc == 0 && access(dir, W_OK) != 0) {
-        snprintf(err, errlen, "cannot write into the folder %s (for %s): %s", dir, path, strerror(errno));
+    int rc = ps_mkdirs(dirname(copy), err, errlen);
+    free(copy);
+    if (rc < 0)
+        return -1;
+    int fd = make_temp(path, &tmp, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return 0;
+}
+
+int ps_out_prepare(const char *path, int kind, char *err, size_t errlen)
+{
+    if (kind == PS_OUT_FILE_OR_STDOUT && !strcmp(path, "-"))
+        return 0;
+    if (kind != PS_OUT_DIR)
+        return check_file(path, "the output", err, errlen) < 0 ? -1 : check_creatable(path, err, errlen);
+    struct stat st;
+    if (!*path) {
+        snprintf(err, errlen, "the HTML report needs a folder name");
+        return -1;
+    }
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "the HTML folder %s is %s: give a folder (made if missing)", path,
+                 S_ISREG(st.st_mode) ? "a file" : kind_of(st.st_mode));
+        return -1;
+    }
+    if (ps_mkdirs(path, err, errlen) < 0)
+        return -1;
+    static const char *const inside[] = { "index.html", "result.json" };
+    for (size_t i = 0; i < 2; i++) {
+        char p[4200];
+        snprintf(p, sizeof(p), "%s/%s", path, inside[i]);
+        if (check_file(p, "the HTML report's", err, errlen) < 0 || check_creatable(p, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+FILE *ps_out_open(const char *path, char *err, size_t errlen)
+{
+    if (!strcmp(path, "-"))
+        return stdout;
+    size_t slot = 0;
+    while (slot < MAX_OPEN && open_files[slot].f)
+        slot++;
+    char *tmp = NULL, *keep = strdup(path);
+    int fd = slot < MAX_OPEN && keep && check_file(path, "the output", err, errlen) == 0
+           ? make_temp(path, &tmp, err, errlen) : -1;
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        if (slot == MAX_OPEN || !keep)
+            snprintf(err, errlen, "cannot write %s: too many files open", path);
+        free(tmp);
+        free(keep);
+        return NULL;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);   /* as a plain fopen would have made it, not mkstemp's 0600 */
+    open_files[slot].f = f;
+    open_files[slot].tmp = tmp;
+    open_files[slot].path = keep;
+    return f;
+}
+
+int ps_out_close(FILE *f, char *err, size_t errlen)
+{
+    if (f == stdout) {
+        if (ferror(f) | (fflush(f) != 0)) {
+            snprintf(err, errlen, "cannot write to stdout");
+            return -1;
+        }
+        return 0;
+    }
+    size_t slot = 0;
+    while (slot < MAX_OPEN && open_files[slot].f != f)
+        slot++;
+    if (slot == MAX_OPEN)
+        return fclose(f) == 0 ? 0 : -1;
+    char *tmp = open_files[slot].tmp, *path = open_files[slot].path;
+    open_files[slot].f = NULL;
+    int bad = ferror(f) | (fflush(f) != 0) | (fsync(fileno(f)) != 0);
+    bad |= fclose(f) != 0;
+    int rc = 0;
+    if (bad) {
+        snprintf(err, errlen, "cannot write %s (disk full?)", path);
+        rc = -1;
+    } else if (check_file(path, "the output", err, errlen) < 0) {
+        rc = -1;   /* something not a file appeared there during the run */
+    } else if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }
-    free(copy);
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    free(path);
     return rc;
 }

@@ -33,10 +33,10 @@ int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir
     int rc = 0;
     if (html_dir && ps_report_html(set.docs, set.n, html_dir, files, err, errlen) < 0)
         rc = -1;
-    else if (junit && (ps_out_prepare(junit, 0, err, errlen) < 0 ||
+    else if (junit && (ps_out_prepare(junit, PS_OUT_FILE, err, errlen) < 0 ||
                        ps_report_junit(set.docs, set.n, junit, err, errlen) < 0))
         rc = -1;
-    else if (markdown && strcmp(markdown, "-") != 0 && ps_out_prepare(markdown, 0, err, errlen) < 0)
+    else if (markdown && ps_out_prepare(markdown, PS_OUT_FILE_OR_STDOUT, err, errlen) < 0)
         rc = -1;
     else if (markdown && ps_report_markdown(set.docs, set.n, markdown, files, err, errlen) < 0)
         rc = -1;

@@ -429,22 +429,17 @@ static void put_matrix(FILE *f, const cJSON *results[], size_t n, const char *co
 int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char *const files[],
                    char *err, size_t errlen)
 {
-    char path[4096], tmp[4112];
-    if (!*dir) {
-        snprintf(err, errlen, "the HTML report needs a folder name");
-        return -1;
-    }
-    if (ps_mkdirs(dir, err, errlen) < 0)
+    char path[4096];
+    if (ps_out_prepare(dir, PS_OUT_DIR, err, errlen) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/index.html", dir);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     size_t nrows;
     row *rows = collect(results, n, &nrows);
     if (!rows && n) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    FILE *f = ps_rep_open(tmp, err, errlen);
+    FILE *f = ps_rep_open(path, err, errlen);   /* beside, then renamed: never half a page */
     if (!f) {
         free(rows);
         return -1;
@@ -476,15 +471,5 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
             "Expected failures come from the run's --expect baseline.</footer>\n<script>%s</script>\n"
             "</body></html>\n", js);
     free(rows);
-    /* written beside, then renamed: a served report is never half a page */
-    if (ps_rep_close(f, tmp, err, errlen) < 0) {
-        remove(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return ps_rep_close(f, path, err, errlen);
 }

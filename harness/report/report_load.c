@@ -2,6 +2,7 @@
  * escaper they share. */
 #define _POSIX_C_SOURCE 200809L   /* strdup */
 #include "report/report.h"
+#include "report/outpath.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -263,26 +264,13 @@ void ps_rep_escape(FILE *f, const char *s, int attr)
 
 FILE *ps_rep_open(const char *path, char *err, size_t errlen)
 {
-    if (!strcmp(path, "-"))
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-    return f;
+    return ps_out_open(path, err, errlen);
 }
 
 int ps_rep_close(FILE *f, const char *path, char *err, size_t errlen)
 {
-    int bad = ferror(f);
-    if (f == stdout)
-        bad |= fflush(f) != 0;
-    else
-        bad |= fclose(f) != 0;
-    if (bad) {
-        snprintf(err, errlen, "cannot write %s (disk full?)", path);
-        return -1;
-    }
-    return 0;
+    (void)path;
+    return ps_out_close(f, err, errlen);
 }
 
 char *ps_rep_oneline(const char *s, size_t max, char *out, size_t outlen)

@@ -1,4 +1,7 @@
 #include "report/result.h"
+#include "report/outpath.h"
+#include "core/redact.h"
+#include "net/limits.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -95,6 +98,8 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, p
 {
     const ps_catalog *cat = run->catalog;
     memset(out, 0, sizeof(*out));
+    for (size_t j = 0; j < run->nsc; j++)
+        out->selected += run->sc[j]->selected != 0;
     out->r = calloc(cat->n, sizeof(*out->r));
     out->n = cat->n;
     for (size_t i = 0; i < cat->n; i++) {
@@ -217,30 +222,9 @@ static char *printable(const char *text)
 
 char *ps_redact(const char *text, const char *secret)
 {
-    static const char mark[] = "<redacted>";
-    size_t sl = secret ? strlen(secret) : 0;
-    if (!text)
-        return NULL;
-    if (sl < 4)   /* too short to redact without mangling ordinary text */
-        return printable(text);
-    size_t n = 0;
-    for (const char *p = strstr(text, secret); p; p = strstr(p + sl, secret))
-        n++;
-    char *out = malloc(strlen(text) + n * sizeof(mark) + 1);
-    if (!out)
-        return NULL;
-    char *w = out;
-    const char *p = text, *hit;
-    while ((hit = strstr(p, secret))) {
-        memcpy(w, p, (size_t)(hit - p));
-        w += hit - p;
-        memcpy(w, mark, sizeof(mark) - 1);
-        w += sizeof(mark) - 1;
-        p = hit + sl;
-    }
-    strcpy(w, p);
-    char *clean = printable(out);
-    free(out);
+    char *r = text ? ps_redact_text(text, secret) : NULL;
+    char *clean = r ? printable(r) : NULL;
+    free(r);
     return clean;
 }
 
@@ -418,7 +402,26 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     cJSON_AddNumberToObject(sum_o, "wall_ms", (double)(run->wall_end_ms - run->wall_start_ms));
     cJSON_AddNumberToObject(sum_o, "slowest_scenario_ms", (double)slowest);
     cJSON_AddNumberToObject(sum_o, "sum_scenario_ms", (double)sum);
-    cJSON_AddNumberToObject(sum_o, "exit_code", ps_results_exit_code(res, strict));
+    cJSON_AddNumberToObject(sum_o, "exit_code", res->stopped_by ? 128 + res->stopped_by
+                                                                : ps_results_exit_code(res, strict));
+    if (res->stopped_by) {
+        char note[160];
+        snprintf(note, sizeof(note), "interrupted by %s: a partial result, %zu of %zu scenarios finished",
+                 res->stopped_by == 15 ? "SIGTERM" : res->stopped_by == 2 ? "SIGINT" : "a signal", nsel,
+                 res->selected);
+        cJSON_AddStringToObject(root, "note", note);
+    }
+    cJSON *lim = cJSON_AddArrayToObject(root, "limits_hit");
+    for (size_t i = 0; i < ps_limits_hit_count(); i++) {
+        const char *what;
+        unsigned long times;
+        const char *name = ps_limit_hit_at(i, &what, &times);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "limit", name);
+        add_redacted(o, "what", what, t->secret);
+        cJSON_AddNumberToObject(o, "times", (double)times);
+        cJSON_AddItemToArray(lim, o);
+    }
 
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
     for (size_t i = 0; i < res->n; i++)
@@ -431,17 +434,15 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
         snprintf(err, errlen, "out of memory writing %s", path);
         return -1;
     }
-    /* write next to the destination, then rename: a crash never leaves half a file */
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    /* written beside the destination, then renamed: a crash never leaves half a file */
+    FILE *f = ps_out_open(path, err, errlen);
     int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
     free(text);
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write the result file %s (does its folder exist?)", path);
-        remove(tmp);
+    if (!f)
+        return -1;
+    if (ps_out_close(f, err, errlen) < 0 || !ok) {
+        if (!ok)
+            snprintf(err, errlen, "cannot write the result file %s", path);
         return -1;
     }
     return 0;

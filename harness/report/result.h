@@ -37,6 +37,8 @@ typedef struct {
     ps_rule_result *r;
     size_t n;
     size_t pass, fail, skip, error, timeout, xfail, xpass, warn;
+    int stopped_by;                 /* the signal that stopped the run, 0 if it ran to the end */
+    size_t selected;                /* scenarios selected (stopped_by: some did not finish) */
 } ps_results;
 
 /* role: 'S', 'C' or 'H'. strict: SHOULD failures count. */
@@ -57,7 +59,7 @@ typedef struct {
 int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
                           const ps_target_info *t, int strict, char *err, size_t errlen);
 
-/* Copy text with every occurrence of secret replaced by "<redacted>", and
+/* Copy text with every form of secret (NULL: the run's, core/redact.h) replaced by "<redacted>", and
  * bytes that are not valid UTF-8 (or are control characters) written as \xNN,
  * so reports stay valid JSON/XML/HTML whatever a peer sent. */
 char *ps_redact(const char *text, const char *secret);

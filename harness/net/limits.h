@@ -1,0 +1,37 @@
+/* Every bound on what a peer can make pushspec keep, in one place (each is
+ * documented in `pushspec help run`). A bound that is hit is recorded once
+ * with ps_limit_hit, said on stderr and written into the result. */
+#ifndef PUSHSPEC_LIMITS_H
+#define PUSHSPEC_LIMITS_H
+
+#include <stddef.h>
+
+/* webhook receiver (client role) */
+#define PS_WEBHOOK_BODY_CAP   (1u << 20)    /* one webhook body; larger: 413 */
+#define PS_WEBHOOK_MAX_KEPT   2000u         /* webhooks kept per run; more: 503 */
+#define PS_WEBHOOK_BYTES_CAP  (32u << 20)   /* their bodies in total; more: 503 */
+#define PS_WEBHOOK_MAX_CONNS  32u           /* open connections at once; more: closed */
+
+/* fake server (fake-server role) */
+#define PS_FAKE_BODY_CAP      (8u << 20)    /* one request body; larger: 413 */
+#define PS_FAKE_MAX_CONNS     64u           /* open connections at once; more: closed */
+#define PS_FAKE_INFLIGHT_CAP  (32u << 20)   /* request bodies held at once; more: 503 */
+
+/* adapter (fake-server role) */
+#define PS_ADAPTER_LINE_CAP   (1u << 20)    /* a longer stdout line is cut and flagged */
+#define PS_ADAPTER_QUEUE_CAP  (16u << 20)   /* unread stdout bytes kept */
+#define PS_ADAPTER_QUEUE_LINES 20000u       /* unread stdout lines kept */
+#define PS_ADAPTER_GRACE_MS   2000          /* SIGTERM to SIGKILL of its process group */
+
+/* WebSocket connections (both roles) */
+#define PS_WS_FRAME_CAP       (4u << 20)    /* a bigger incoming frame is dropped and flagged */
+#define PS_WS_INBOX_CAP       (64u << 20)   /* unread bytes kept per connection */
+
+/* Record that a bound was hit (first time per name: also said on stderr). */
+void ps_limit_hit(const char *name, const char *what);
+size_t ps_limits_hit_count(void);
+/* i-th bound hit: its name, what it says, and how many times it was hit. */
+const char *ps_limit_hit_at(size_t i, const char **what, unsigned long *times);
+void ps_limits_free(void);
+
+#endif

@@ -1,0 +1,42 @@
+#include "net/stop.h"
+
+#include <signal.h>
+#include <string.h>
+
+static volatile sig_atomic_t requested;
+static void (*on_stop)(int, void *);
+static void *on_stop_ctx;
+
+static void note(int sig)
+{
+    if (!requested)
+        requested = sig;
+}
+
+void ps_stop_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = note;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int ps_stop_requested(void) { return (int)requested; }
+
+void ps_stop_on(void (*fn)(int sig, void *ctx), void *ctx)
+{
+    on_stop = fn;
+    on_stop_ctx = ctx;
+}
+
+void ps_stop_poll(void)
+{
+    void (*fn)(int, void *) = on_stop;
+    if (requested && fn) {
+        on_stop = NULL;
+        fn((int)requested, on_stop_ctx);
+    }
+}

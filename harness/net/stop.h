@@ -1,0 +1,16 @@
+/* SIGINT and SIGTERM: the handler only notes the signal; the waiting loops
+ * (preflight, the run) ask ps_stop_requested() and stop, and the command line
+ * writes the partial result and exits 128 + the signal (130, 143). */
+#ifndef PUSHSPEC_STOP_H
+#define PUSHSPEC_STOP_H
+
+/* Catch SIGINT and SIGTERM from now on. */
+void ps_stop_install(void);
+/* The signal that asked the run to stop, or 0. */
+int ps_stop_requested(void);
+/* What to do once a stop is seen by ps_stop_poll: write what there is and exit. */
+void ps_stop_on(void (*fn)(int sig, void *ctx), void *ctx);
+/* If a stop was requested, call the function given to ps_stop_on (once). */
+void ps_stop_poll(void);
+
+#endif

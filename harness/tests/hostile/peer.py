@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""A hostile peer for pushspec's robustness tests (loopback only).
+
+  peer.py server PORT [SECRET]   a minimal Pusher server (WebSocket + HTTP API);
+                                 with SECRET it echoes the secret (raw, JSON-,
+                                 URL-escaped) in every error it sends
+  peer.py webhook-flood HOST PORT SECONDS
+                                 POSTs 1 MiB webhooks from 8 threads
+  peer.py conn-flood HOST PORT SECONDS
+                                 opens hundreds of connections, each sending
+                                 6 MiB of a request body it never finishes
+  peer.py adapter-stubborn PIDFILE
+                                 an SDK adapter that ignores SIGTERM, as does
+                                 the child it starts; both pids are added to PIDFILE
+Each prints one summary line on stdout when done.
+"""
+import base64, hashlib, json, os, signal, socket, sys, threading, time, urllib.parse
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def ws_frame(text):
+    data = text.encode()
+    n = len(data)
+    head = bytes([0x81])
+    if n < 126:
+        head += bytes([n])
+    elif n < 65536:
+        head += bytes([126]) + n.to_bytes(2, "big")
+    else:
+        head += bytes([127]) + n.to_bytes(8, "big")
+    return head + data
+
+
+def read_frame(f):
+    h = f.read(2)
+    if len(h) < 2:
+        return None
+    n = h[1] & 0x7F
+    if n == 126:
+        n = int.from_bytes(f.read(2), "big")
+    elif n == 127:
+        n = int.from_bytes(f.read(8), "big")
+    mask = f.read(4) if h[1] & 0x80 else b"\0\0\0\0"
+    data = bytes(b ^ mask[i % 4] for i, b in enumerate(f.read(n)))
+    return h[0] & 0x0F, data
+
+
+def secret_forms(secret):
+    return "raw %s json %s url %s" % (secret, json.dumps(secret)[1:-1], urllib.parse.quote(secret, safe=""))
+
+
+def serve_ws(conn, f, headers, secret):
+    accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+    conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+    sid = "%d.%d" % (os.getpid(), id(conn) % 100000)
+    conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
+                                      "data": json.dumps({"socket_id": sid, "activity_timeout": 120})})))
+    while True:
+        fr = read_frame(f)
+        if fr is None or fr[0] == 8:
+            return
+        if fr[0] == 9:
+            conn.sendall(bytes([0x8A, 0]))
+            continue
+        if secret:
+            msg = "refused, the app secret is " + secret_forms(secret)
+            conn.sendall(ws_frame(json.dumps({"event": "pusher:error", "data": {"code": 4009, "message": msg}})))
+        else:
+            try:
+                ev = json.loads(fr[1])
+            except ValueError:
+                continue
+            if ev.get("event") == "pusher:ping":
+                conn.sendall(ws_frame('{"event":"pusher:pong","data":{}}'))
+            elif ev.get("event") == "pusher:subscribe":
+                ch = ev.get("data", {}).get("channel", "")
+                conn.sendall(ws_frame(json.dumps({"event": "pusher_internal:subscription_succeeded",
+                                                  "channel": ch, "data": "{}"})))
+
+
+def serve_one(conn, secret):
+    try:
+        f = conn.makefile("rb")
+        line = f.readline()
+        headers = {}
+        while True:
+            h = f.readline()
+            if h in (b"\r\n", b"\n", b""):
+                break
+            k, _, v = h.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        if headers.get("upgrade", "").lower() == "websocket":
+            return serve_ws(conn, f, headers, secret)
+        n = int(headers.get("content-length", "0") or 0)
+        if n:
+            f.read(n)
+        body = json.dumps({"error": "bad signature for secret " + secret_forms(secret)}) if secret else "{}"
+        status = "403 Forbidden" if secret else "200 OK"
+        conn.sendall(("HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+                      "Connection: close\r\n\r\n%s" % (status, len(body.encode()), body)).encode())
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def server(port, secret=None):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(port)))
+    s.listen(128)
+    print("listening", flush=True)
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=serve_one, args=(c, secret), daemon=True).start()
+
+
+def webhook_flood(host, port, seconds):
+    end = time.time() + float(seconds)
+    body = json.dumps({"time_ms": 1, "events": [{"name": "channel_occupied", "channel": "x" * (1 << 20)}]})
+    body = body[: (1 << 20) - 16]
+    counts, lock = {}, threading.Lock()
+
+    def worker():
+        while time.time() < end:
+            try:
+                c = socket.create_connection((host, int(port)), timeout=5)
+                c.sendall(("POST /hooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "X-Pusher-Key: k\r\nX-Pusher-Signature: s\r\nContent-Length: %d\r\n\r\n"
+                           % len(body)).encode() + body.encode())
+                status = c.recv(64).split(b" ")[1].decode() if True else ""
+                c.close()
+            except (OSError, IndexError):
+                status = "error"
+            with lock:
+                counts[status] = counts.get(status, 0) + 1
+
+    ts = [threading.Thread(target=worker) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print("webhook-flood", json.dumps(counts), flush=True)
+
+
+def conn_flood(host, port, seconds):
+    end = time.time() + float(seconds)
+    socks, refused, chunk = [], 0, b"x" * 65536
+    for _ in range(300):   # first the connections, then the bytes
+        try:
+            c = socket.create_connection((host, int(port)), timeout=2)
+            c.sendall(b"POST /apps/1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 8388000\r\n\r\n")
+            c.setblocking(False)
+            socks.append([c, 0])
+        except OSError:
+            refused += 1
+    while time.time() < end:
+        for s in socks:
+            if s[1] < (6 << 20):
+                try:
+                    s[1] += s[0].send(chunk)
+                except OSError:
+                    pass
+        time.sleep(0.01)
+    print("conn-flood opened %d refused %d sent %d" % (len(socks), refused, sum(s[1] for s in socks)), flush=True)
+
+
+def adapter_stubborn(pidfile):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    child = os.fork()
+    if child == 0:
+        os.close(0)
+        while True:
+            time.sleep(1)
+    with open(pidfile, "a") as f:
+        f.write("%d %d\n" % (os.getpid(), child))
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "stubborn", "version": "0"}), flush=True)
+    for _ in sys.stdin:
+        pass
+    while True:   # stdin closed: a good adapter exits here; this one stays
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood,
+     "adapter-stubborn": adapter_stubborn}[mode](*args)
