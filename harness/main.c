@@ -3,31 +3,27 @@
 #include "help.h"
 #include "init.h"
 #include "scenarios_cmd.h"
-#include "net/adapter.h"
-#include "report/console.h"
-#include "net/fakeserver.h"
-#include "net/http.h"
-#include "net/ws.h"
-#include "net/loop.h"
-#include "report/outpath.h"
+#include "core/rules.h"
+#include "core/sign.h"
+#include "net/net.h"
 #include "net/preflight.h"
+#include "lua/runner.h"
+#include "lua/target.h"
+#include "report/console.h"
+#include "report/outpath.h"
 #include "report/report.h"
 #include "report/result.h"
-#include "core/rules.h"
-#include "lua/runner.h"
-#include "core/sign.h"
-#include "net/webhook.h"
-#include "net/limits.h"
-#include "net/say.h"
 #include "core/hostport.h"
 #include "core/redact.h"
-#include "report/finish.h"
+#include "net/limits.h"
+#include "net/adapter.h"
+#include "net/say.h"
 #include "net/stop.h"
+#include "report/finish.h"
 
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
 #include <math.h>
-#include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,14 +117,6 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
     return 0;
 }
 
-/* The built-in scenario folder of a role: server, client, http-sdk or fuzz. */
-static const char *default_scenarios(const char *sub)
-{
-    static char path[64];
-    snprintf(path, sizeof(path), "scenarios/%s", sub);
-    return path;
-}
-
 static int matches_any(const char *globs, const char *text)
 {
     char buf[1024];
@@ -140,14 +128,13 @@ static int matches_any(const char *globs, const char *text)
 }
 
 /* Whether S has one of the comma-separated TAGS. */
-static int has_tag(const ps_scenario *s, const char *tags)
+static int has_any_tag(const ps_scenario *s, const char *tags)
 {
     char buf[1024];
     snprintf(buf, sizeof(buf), "%s", tags);
     for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        for (size_t i = 0; i < s->ntags; i++)
-            if (!strcmp(s->tags[i], t))
-                return 1;
+        if (ps_scenario_has_tag(s, t))
+            return 1;
     return 0;
 }
 
@@ -162,9 +149,9 @@ static size_t select_scenarios(ps_runner *r, const opts *o)
             for (size_t j = 0; !keep && j < s->nrules; j++)
                 keep = matches_any(o->filter, s->rules[j]);
         }
-        if (o->tag[0] && !has_tag(s, o->tag))
+        if (o->tag[0] && !has_any_tag(s, o->tag))
             keep = 0;
-        if (o->exclude_tag[0] && has_tag(s, o->exclude_tag))
+        if (o->exclude_tag[0] && has_any_tag(s, o->exclude_tag))
             keep = 0;
         s->selected = keep;
         n += (size_t)keep;
@@ -172,78 +159,46 @@ static size_t select_scenarios(ps_runner *r, const opts *o)
     return n;
 }
 
-/* Only bind the webhook port when a selected scenario listens: two runs with
- * one target can then share a machine. */
-static int needs_profile(const ps_runner *r, const char *profile)
+/* pushspec list --json: every rule with the scenarios that check it, and every scenario. */
+static void list_json(const ps_catalog *cat, const ps_runner *r)
 {
-    for (size_t i = 0; i < r->nsc; i++)
-        if (r->sc[i]->selected && r->sc[i]->profile && !strcmp(r->sc[i]->profile, profile))
-            return 1;
-    return 0;
-}
-
-/* Build the target in the prelude: file, then environment, then flags. */
-static int load_target(ps_runner *r, const opts *o, ps_target_info *ti, char *err, size_t errlen)
-{
-    lua_State *L = r->L;
-    static const struct { const char *env, *field; } envs[] = {
-        { "PUSHER_TARGET_URL", "url" }, { "PUSHER_HTTP_URL", "http_url" },
-        { "PUSHER_APP_ID", "app_id" }, { "PUSHER_APP_KEY", "key" }, { "PUSHER_APP_SECRET", "secret" } };
-    const char *flags[] = { o->url, o->http_url, o->app_id, o->key, o->secret };
-
-    if (!o->target && !o->url && !getenv("PUSHER_TARGET_URL")) {
-        snprintf(err, errlen, "no target: give --target FILE, or --url with --app-id, --key and --secret "
-                 "(or PUSHER_TARGET_URL and friends)");
-        return -1;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
+    for (size_t i = 0; i < cat->n; i++) {
+        cJSON *ro = cJSON_CreateObject();
+        cJSON_AddStringToObject(ro, "id", cat->rules[i].id);
+        cJSON_AddStringToObject(ro, "roles", cat->rules[i].roles);
+        cJSON_AddStringToObject(ro, "strength", cat->rules[i].should ? "SHOULD" : "MUST");
+        cJSON_AddStringToObject(ro, "section", cat->rules[i].section);
+        cJSON_AddStringToObject(ro, "text", cat->rules[i].text);
+        cJSON *by = cJSON_AddArrayToObject(ro, "scenarios");
+        for (size_t j = 0; j < r->nsc; j++)
+            for (size_t k = 0; k < r->sc[j]->nrules; k++)
+                if (!strcmp(r->sc[j]->rules[k], cat->rules[i].id))
+                    cJSON_AddItemToArray(by, cJSON_CreateString(r->sc[j]->id));
+        cJSON_AddItemToArray(rules, ro);
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
-    lua_getfield(L, -1, "set_target");
-    if (o->target)
-        lua_pushstring(L, o->target);
-    else
-        lua_pushnil(L);
-    lua_newtable(L);
-    for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
-        const char *v = flags[i] ? flags[i] : getenv(envs[i].env);
-        if (v) {
-            lua_pushstring(L, v);
-            lua_setfield(L, -2, envs[i].field);
-        }
+    cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
+    for (size_t j = 0; j < r->nsc; j++) {
+        cJSON *so = cJSON_CreateObject();
+        cJSON_AddStringToObject(so, "id", r->sc[j]->id);
+        cJSON_AddStringToObject(so, "title", r->sc[j]->title);
+        cJSON_AddStringToObject(so, "file", r->sc[j]->file);
+        cJSON_AddNumberToObject(so, "line", r->sc[j]->line);
+        if (r->sc[j]->profile)
+            cJSON_AddStringToObject(so, "profile", r->sc[j]->profile);
+        cJSON *rl = cJSON_AddArrayToObject(so, "rules");
+        for (size_t k = 0; k < r->sc[j]->nrules; k++)
+            cJSON_AddItemToArray(rl, cJSON_CreateString(r->sc[j]->rules[k]));
+        cJSON *tl = cJSON_AddArrayToObject(so, "tags");
+        for (size_t k = 0; k < r->sc[j]->ntags; k++)
+            cJSON_AddItemToArray(tl, cJSON_CreateString(r->sc[j]->tags[k]));
+        cJSON_AddItemToArray(scs, so);
     }
-    if (o->fuzz) {
-        lua_pushstring(L, o->seconds ? o->seconds : "60");
-        lua_setfield(L, -2, "fuzz_seconds");
-        if (o->seed) {
-            lua_pushstring(L, o->seed);
-            lua_setfield(L, -2, "fuzz_seed");
-        }
-    }
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
-        lua_pop(L, 2);
-        return -1;
-    }
-    int t = lua_gettop(L);
-    /* strings stay alive: the prelude keeps the target table */
-    lua_getfield(L, t, "name"); ti->name = lua_tostring(L, -1);
-    lua_getfield(L, t, "url"); ti->url = lua_tostring(L, -1);
-    lua_getfield(L, t, "http_url"); ti->http_url = lua_tostring(L, -1);
-    lua_getfield(L, t, "app");
-    lua_getfield(L, -1, "id"); ti->app_id = lua_tostring(L, -1);
-    lua_getfield(L, -2, "key"); ti->key = lua_tostring(L, -1);
-    lua_getfield(L, -3, "secret"); ti->secret = lua_tostring(L, -1);
-    lua_settop(L, t);
-    lua_getfield(L, t, "restart");
-    r->restart_cmd = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    lua_getfield(L, t, "webhooks");
-    if (lua_istable(L, -1)) {
-        lua_getfield(L, -1, "listen");
-        ti->webhooks_listen = lua_tostring(L, -1);
-    }
-    lua_settop(L, t - 2);
-    ti->role = "server";
-    return 0;
+    char *text = cJSON_Print(root);
+    puts(text);
+    free(text);
+    cJSON_Delete(root);
 }
 
 static int cmd_list(int argc, char **argv)
@@ -256,13 +211,12 @@ static int cmd_list(int argc, char **argv)
     if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
     ps_runner r = { 0 };
-    static const char *const folders[] = { "server", "client", "http-sdk" };
     int bad = ps_runner_init(&r, &cat, err, sizeof(err)) < 0;
     if (!bad && o.scenarios)
         bad = ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err)) < 0;
-    for (size_t i = 0; !bad && !o.scenarios && i < sizeof(folders) / sizeof(folders[0]); i++) {
-        bad = ps_runner_load_embedded(&r, default_scenarios(folders[i]), err, sizeof(err)) < 0;
-    }
+    for (int i = 0; !bad && !o.scenarios && i < PS_ROLE_COUNT; i++)
+        bad = ps_runner_load_embedded(&r, ps_target_scenario_dir(ps_role_get((ps_role_kind)i), 0), err,
+                                      sizeof(err)) < 0;
     if (bad) {
         fprintf(stderr, "pushspec: %s\n", err);
         ps_runner_free(&r);
@@ -270,43 +224,7 @@ static int cmd_list(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (o.as_json) {
-        cJSON *root = cJSON_CreateObject();
-        cJSON *rules = cJSON_AddArrayToObject(root, "rules");
-        for (size_t i = 0; i < cat.n; i++) {
-            cJSON *ro = cJSON_CreateObject();
-            cJSON_AddStringToObject(ro, "id", cat.rules[i].id);
-            cJSON_AddStringToObject(ro, "roles", cat.rules[i].roles);
-            cJSON_AddStringToObject(ro, "strength", cat.rules[i].should ? "SHOULD" : "MUST");
-            cJSON_AddStringToObject(ro, "section", cat.rules[i].section);
-            cJSON_AddStringToObject(ro, "text", cat.rules[i].text);
-            cJSON *by = cJSON_AddArrayToObject(ro, "scenarios");
-            for (size_t j = 0; j < r.nsc; j++)
-                for (size_t k = 0; k < r.sc[j]->nrules; k++)
-                    if (!strcmp(r.sc[j]->rules[k], cat.rules[i].id))
-                        cJSON_AddItemToArray(by, cJSON_CreateString(r.sc[j]->id));
-            cJSON_AddItemToArray(rules, ro);
-        }
-        cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
-        for (size_t j = 0; j < r.nsc; j++) {
-            cJSON *so = cJSON_CreateObject();
-            cJSON_AddStringToObject(so, "id", r.sc[j]->id);
-            cJSON_AddStringToObject(so, "title", r.sc[j]->title);
-            cJSON_AddStringToObject(so, "file", r.sc[j]->file);
-            cJSON_AddNumberToObject(so, "line", r.sc[j]->line);
-            if (r.sc[j]->profile)
-                cJSON_AddStringToObject(so, "profile", r.sc[j]->profile);
-            cJSON *rl = cJSON_AddArrayToObject(so, "rules");
-            for (size_t k = 0; k < r.sc[j]->nrules; k++)
-                cJSON_AddItemToArray(rl, cJSON_CreateString(r.sc[j]->rules[k]));
-            cJSON *tl = cJSON_AddArrayToObject(so, "tags");
-            for (size_t k = 0; k < r.sc[j]->ntags; k++)
-                cJSON_AddItemToArray(tl, cJSON_CreateString(r.sc[j]->tags[k]));
-            cJSON_AddItemToArray(scs, so);
-        }
-        char *text = cJSON_Print(root);
-        puts(text);
-        free(text);
-        cJSON_Delete(root);
+        list_json(&cat, &r);
     } else if (o.rules) {
         const char *section = "";
         for (size_t i = 0; i < cat.n; i++) {
@@ -353,50 +271,6 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
 
-/* The fake-server role: listen for the SDK, check its adapter says hello. */
-static int setup_sdk(ps_runner *r, const opts *o, ps_target_info *ti, char *kind, size_t kindlen,
-                     char *name, size_t namelen, char *err, size_t errlen)
-{
-    char host[256] = "127.0.0.1";
-    int port = 0, bound = 0;   /* 0: a free port */
-    if (o->listen && ps_hostport_parse(o->listen, "--listen", host, sizeof(host), &port, err, errlen) < 0)
-        return -1;
-    if (ps_fake_listen(host, port, &bound, err, errlen) < 0 ||
-        ps_preflight_adapter(o->sdk, (int)(10000 * (o->scale > 0 ? o->scale : 1)), kind, kindlen, name, namelen,
-                             err, errlen) < 0)
-        return -1;
-    lua_State *L = r->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
-    lua_getfield(L, -1, "set_sdk");
-    lua_createtable(L, 0, 5);
-    lua_pushstring(L, o->sdk);
-    lua_setfield(L, -2, "cmd");
-    lua_pushstring(L, kind);
-    lua_setfield(L, -2, "kind");
-    lua_pushstring(L, name);
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, host);
-    lua_setfield(L, -2, "host");
-    lua_pushinteger(L, bound);
-    lua_setfield(L, -2, "port");
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
-        lua_pop(L, 2);
-        return -1;
-    }
-    lua_pop(L, 1);
-    static char url[300], http_url[300];
-    const char *lb = strchr(host, ':') ? "[" : "", *rb = *lb ? "]" : "";   /* an IPv6 literal */
-    snprintf(url, sizeof(url), "ws://%s%s%s:%d", lb, host, rb, bound);
-    snprintf(http_url, sizeof(http_url), "http://%s%s%s:%d", lb, host, rb, bound);
-    ti->name = name;
-    ti->url = url;
-    ti->http_url = http_url;
-    ti->adapter = o->sdk;
-    ti->role = !strcmp(kind, "client") ? "client-sdk" : "http-sdk";
-    return 0;
-}
-
 /* SIGINT/SIGTERM mid-run: the partial result, the adapters stopped, the exit. */
 typedef struct {
     ps_runner *r;
@@ -417,7 +291,7 @@ static void stop_now(int sig, void *ctx)
 static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
-    char err[2048], kind[16] = "server", sdk_name[128] = "";
+    char err[2048];
     o.fuzz = fuzz;
     if (parse_flags(argc, argv, &o, 0))
         return EXIT_USAGE;
@@ -439,26 +313,23 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
     ps_stop_install();   /* a SIGINT/SIGTERM from here on stops what runs, adapters included */
     r.jobs = o.jobs;
-    r.timeout_scale = o.scale;
-    r.insecure = o.insecure;
-    r.quiet = o.quiet;
+    r.env.timeout_scale = o.scale;
+    r.env.insecure = o.insecure;
     if (ps_sign_init() < 0 || ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||
         (o.expect && ps_baseline_load(o.expect, &cat, &base, err, sizeof(err)) < 0))
         goto fail;
-    if (ps_loop_init(o.verbose) < 0) {
+    if (ps_net_init(o.verbose) < 0) {
         snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
         goto fail;
     }
-    if (o.sdk) {
-        if (setup_sdk(&r, &o, &ti, kind, sizeof(kind), sdk_name, sizeof(sdk_name), err, sizeof(err)) < 0)
-            goto fail;
-    } else if (load_target(&r, &o, &ti, err, sizeof(err)) < 0) {
+    ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed };
+    if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, &ti, err, sizeof(err)) < 0
+              : ps_target_load(&r, &ta, &ti, err, sizeof(err)) < 0)
         goto fail;
-    }
     ps_redact_set_secret(ti.secret);   /* from here on no output shows it */
-    const char *folder = fuzz ? "fuzz" : !strcmp(kind, "client") ? "client" : !strcmp(kind, "http") ? "http-sdk" : "server";
+    const char *dir = ps_target_scenario_dir(ti.role, fuzz);
     if ((o.scenarios ? ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err))
-                     : ps_runner_load_embedded(&r, default_scenarios(folder), err, sizeof(err))) < 0)
+                     : ps_runner_load_embedded(&r, dir, err, sizeof(err))) < 0)
         goto fail;
     if (select_scenarios(&r, &o) == 0) {
         snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
@@ -466,15 +337,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
     }
     if (prepare_outputs(&o, err, sizeof(err)) < 0)
         goto fail;
-    if (!o.sdk && ti.webhooks_listen && needs_profile(&r, "webhooks")) {
-        char host[256];
-        int port = 0;
-        if (ps_hostport_parse(ti.webhooks_listen, "webhooks.listen in the target", host, sizeof(host), &port,
-                              err, sizeof(err)) < 0 ||
-            ps_webhook_listen(host, port, ti.key, ti.secret, err, sizeof(err)) < 0)
-            goto fail;
-        ps_webhook_on_arrival(ps_runner_wake_all);
-    }
+    if (ps_target_start_webhooks(&r, &ti, err, sizeof(err)) < 0)
+        goto fail;
     if (!o.sdk) {
         char path[512];
         snprintf(path, sizeof(path), "/app/%s?protocol=7&client=pushspec&version=%s", ti.key, PUSHSPEC_VERSION);
@@ -483,13 +347,13 @@ static int cmd_run(int argc, char **argv, int fuzz)
             goto fail;
     }
     int is_tty = isatty(2);
-    ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), ti.secret);
+    ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), o.quiet, ti.secret);
+    r.observer = ps_console_observer(&r);
     if (o.sdk)
         ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
     else
         ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
-    char role = !strcmp(kind, "client") ? 'C' : !strcmp(kind, "http") ? 'H' : 'S';
-    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, role };
+    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role };
     stop_ctx sc = { &r, &base, &ti, &fo };
     ps_stop_on(stop_now, &sc);
     if (ps_stop_requested())
@@ -509,14 +373,8 @@ stopped:
     rc = 128 + ps_stop_requested();
 done:
     ps_runner_free(&r);
-    ps_loop_destroy();
-    ps_ws_reap(1);
-    ps_http_reap(1);
-    ps_sreq_reap(1);
-    ps_adapter_reap(1);
-    ps_webhook_free_all();
-    ps_fake_free();
-    ps_limits_free();
+    ps_net_destroy();
+    ps_target_free(&ti);
     ps_redact_set_secret(NULL);
     ps_baseline_free(&base);
     ps_catalog_free(&cat);

@@ -1,6 +1,7 @@
 /* Pusher message codec: bounded JSON parsing, channel classification, message
  * building and per-event schema validation against scenarios/RULES.md. */
 #include "core/frame.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -14,65 +15,6 @@
 #else
 #define PS_PRINTF(f, a)
 #endif
-
-/* ------------------------------------------------------------------ UTF-8 */
-
-/* Length of the UTF-8 sequence at s (n bytes available), 0 when invalid:
- * overlong forms, surrogates, code points over U+10FFFF, truncation. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        need = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        need = 4;
-    else
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return need;
-}
-
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        size_t k = utf8_seq_len(p + i, n - i);
-        if (k == 0)
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
-/* Characters (code points) of a valid UTF-8 string. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
 
 /* --------------------------------------------------------- JSON pre-scan */
 
@@ -192,7 +134,7 @@ static ps_parse_status parse_bounded(const char *buf, size_t len, size_t cap, cJ
         return PS_PARSE_TOO_LARGE;
     if (buf == NULL)
         return PS_PARSE_BAD_JSON;
-    if (!utf8_valid(buf, len))
+    if (!ps_utf8_valid(buf, len))
         return PS_PARSE_BAD_UTF8;
     if (!json_prescan(buf, len))
         return PS_PARSE_BAD_JSON;
@@ -281,7 +223,7 @@ static int data_json_ok(const char *data_json, int as_string)
     size_t n = strlen(data_json);
 
     if (as_string)
-        return utf8_valid(data_json, n);
+        return ps_utf8_valid(data_json, n);
     if (parse_bounded(data_json, n, 0, &tmp) != PS_PARSE_OK)
         return 0;
     cJSON_Delete(tmp);
@@ -308,9 +250,9 @@ char *ps_msg_build(const char *event, const char *channel, const char *data_json
     cJSON *root;
     char *text = NULL;
 
-    if (event == NULL || !utf8_valid(event, strlen(event)))
+    if (event == NULL || !ps_utf8_valid(event, strlen(event)))
         return NULL;
-    if (channel && !utf8_valid(channel, strlen(channel)))
+    if (channel && !ps_utf8_valid(channel, strlen(channel)))
         return NULL;
     if (data_json && !data_json_ok(data_json, as_string))
         return NULL;
@@ -980,7 +922,7 @@ static void validate_server(vctx *c)
 
 static void check_client_event(vctx *c)
 {
-    size_t len = utf8_chars(c->ev);
+    size_t len = ps_utf8_chars(c->ev);
     const char *ch = c->m->channel;
     char s[48];
     ps_channel_kind k;
@@ -1033,7 +975,7 @@ static int check_envelope(vctx *c)
     }
     c->ev = m->event;
     shorten(m->event, c->evshort, sizeof c->evshort);
-    len = utf8_chars(m->event);
+    len = ps_utf8_chars(m->event);
     if (len > PS_EVENT_MAX_LEN)
         report(c, "FRAME-1", 0, "event name is %zu characters, over the %d limit",
                len, PS_EVENT_MAX_LEN);

@@ -1,12 +1,10 @@
 #include "lua/runner.h"
-#include "net/adapter.h"
-#include "report/console.h"
-#include "net/fakeserver.h"
-#include "net/http.h"
-#include "net/loop.h"
 #include "lua/embedfs.h"
 #include "lua/lua_api.h"
-#include "net/ws.h"
+#include "net/loop.h"
+#include "net/net.h"
+#include "net/say.h"
+#include "net/stop.h"
 
 #include <dirent.h>
 #include <lauxlib.h>
@@ -21,11 +19,6 @@ extern const char ps_embedded_prelude[];
 #define PS_LUA_MEM_CAP ((size_t)512 << 20)
 
 static ps_runner *the_runner;   /* one run per process */
-
-ps_scenario *ps_runner_current(lua_State *L) { return *(ps_scenario **)lua_getextraspace(L); }
-ps_runner *ps_runner_of(lua_State *L) { (void)L; return the_runner; }
-
-void ps_scenario_wake(void *scenario) { ((ps_scenario *)scenario)->wake = 1; }
 
 void ps_runner_wake_all(void)
 {
@@ -58,10 +51,16 @@ static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 /* ---- runaway scripts ---- */
 
+static void runaway_message(char *msg, size_t len)
+{
+    snprintf(msg, len, "runaway script: over %lld instructions without waiting on I/O (an endless loop?)",
+             the_runner->instr_limit);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    ps_scenario *s = ps_runner_current(L);
+    ps_scenario *s = ps_lua_scenario(L);
     if (!s)
         return;
     s->instr += PS_HOOK_EVERY;
@@ -78,31 +77,16 @@ static void count_hook(lua_State *L, lua_Debug *ar)
          * instruction from now on so a pcall loop can't swallow the error */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         char msg[160];   /* luaL_error knows no %lld */
-        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
-                 "(an endless loop?)", the_runner->instr_limit);
+        runaway_message(msg, sizeof(msg));
         luaL_error(L, "%s", msg);
     }
 }
 
 /* ---- init and loading ---- */
 
-int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
+/* The trusted prelude, given the core table; leaves its api table on L. */
+static int load_prelude(lua_State *L, char *err, size_t errlen)
 {
-    the_runner = r;
-    r->catalog = cat;
-    if (!r->jobs)
-        r->jobs = 32;
-    if (r->timeout_scale <= 0)
-        r->timeout_scale = 1.0;
-    if (!r->instr_limit)
-        r->instr_limit = 200000000LL;
-    r->L = lua_newstate(bounded_alloc, NULL);
-    if (!r->L) {
-        snprintf(err, errlen, "cannot create a Lua state");
-        return -1;
-    }
-    lua_State *L = r->L;
-    *(ps_scenario **)lua_getextraspace(L) = NULL;
     /* the prelude is trusted; scenarios only see what its allow-list copies */
     static const luaL_Reg libs[] = {
         { LUA_GNAME, luaopen_base }, { LUA_STRLIBNAME, luaopen_string },
@@ -122,12 +106,33 @@ int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
         snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
         return -1;
     }
-    r->apiref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
-/* Push api[name] (a function) onto L. */
-static void push_api(ps_runner *r, lua_State *L, const char *name)
+int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
+{
+    the_runner = r;
+    r->env.catalog = cat;
+    if (!r->jobs)
+        r->jobs = 32;
+    if (r->env.timeout_scale <= 0)
+        r->env.timeout_scale = 1.0;
+    if (!r->instr_limit)
+        r->instr_limit = 200000000LL;
+    r->L = lua_newstate(bounded_alloc, NULL);
+    if (!r->L) {
+        snprintf(err, errlen, "cannot create a Lua state");
+        return -1;
+    }
+    ps_lua_set_scenario(r->L, NULL);
+    ps_lua_set_env(r->L, &r->env);
+    if (load_prelude(r->L, err, errlen) < 0)
+        return -1;
+    r->apiref = luaL_ref(r->L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+void ps_runner_push_api(ps_runner *r, lua_State *L, const char *name)
 {
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->apiref);
     lua_getfield(L, -1, name);
@@ -136,63 +141,29 @@ static void push_api(ps_runner *r, lua_State *L, const char *name)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static char *dupfield(lua_State *L, int idx, const char *name)
-{
-    lua_getfield(L, idx, name);
-    const char *s = lua_tostring(L, -1);
-    char *d = s ? strdup(s) : NULL;
-    lua_pop(L, 1);
-    return d;
-}
-
-static char **dup_list(lua_State *L, int idx, const char *name, size_t *n)
-{
-    lua_getfield(L, idx, name);
-    size_t len = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
-    char **out = calloc(len + 1, sizeof(char *));
-    for (size_t i = 0; out && i < len; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        out[i] = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    *n = out ? len : 0;
-    return out;
-}
-
 static int add_scenario(ps_runner *r, int spec, char *err, size_t errlen)
 {
-    lua_State *L = r->L;
-    ps_scenario *s = calloc(1, sizeof(*s));
+    ps_scenario *s = ps_scenario_new(r->L, spec, err, errlen);
     if (!s)
         return -1;
-    s->id = dupfield(L, spec, "id");
-    s->title = dupfield(L, spec, "title");
-    s->file = dupfield(L, spec, "file");
-    s->profile = dupfield(L, spec, "profile");
-    lua_getfield(L, spec, "line");
-    s->line = (int)lua_tointeger(L, -1);
-    lua_getfield(L, spec, "timeout");
-    s->timeout_s = lua_tonumber(L, -1);
-    lua_pop(L, 2);
-    s->rules = dup_list(L, spec, "rules", &s->nrules);
-    s->tags = dup_list(L, spec, "tags", &s->ntags);
-    s->checks = calloc(s->nrules ? s->nrules : 1, sizeof(ps_check));
-    lua_pushvalue(L, spec);
-    s->specref = luaL_ref(L, LUA_REGISTRYINDEX);
     if (r->nsc == r->capsc) {
-        r->capsc = r->capsc ? r->capsc * 2 : 64;
-        r->sc = realloc(r->sc, r->capsc * sizeof(*r->sc));
+        size_t cap = r->capsc ? r->capsc * 2 : 64;
+        ps_scenario **n = realloc(r->sc, cap * sizeof(*n));
+        if (!n) {
+            ps_scenario_free(s);
+            snprintf(err, errlen, "out of memory loading scenarios");
+            return -1;
+        }
+        r->sc = n;
+        r->capsc = cap;
     }
     r->sc[r->nsc++] = s;
-    for (size_t i = 0; i < s->nrules; i++) {
-        snprintf(s->checks[i].rule, sizeof(s->checks[i].rule), "%s", s->rules[i]);
-        if (!ps_catalog_find(r->catalog, s->rules[i])) {
+    for (size_t i = 0; i < s->nrules; i++)
+        if (!ps_catalog_find(r->env.catalog, s->rules[i])) {
             snprintf(err, errlen, "%s:%d: scenario '%s' names rule %s, which the rule catalog does not have",
                      s->file, s->line, s->id, s->rules[i]);
             return -1;
         }
-    }
     for (size_t i = 0; i + 1 < r->nsc; i++)
         if (strcmp(r->sc[i]->id, s->id) == 0) {
             snprintf(err, errlen, "%s:%d: scenario id '%s' is already used at %s:%d",
@@ -209,7 +180,7 @@ static int load_files(ps_runner *r, char **files, const char **texts, size_t n, 
     lua_State *L = r->L;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        push_api(r, L, "load_scenario_file");
+        ps_runner_push_api(r, L, "load_scenario_file");
         lua_pushstring(L, files[i]);
         if (texts[i])
             lua_pushstring(L, texts[i]);
@@ -225,7 +196,7 @@ static int load_files(ps_runner *r, char **files, const char **texts, size_t n, 
         return -1;
 
     size_t before = r->nsc;
-    push_api(r, L, "specs");
+    ps_runner_push_api(r, L, "specs");
     lua_call(L, 0, 1);
     int specs = lua_gettop(L);
     size_t total = lua_rawlen(L, specs);
@@ -291,97 +262,6 @@ int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t err
     return rc;
 }
 
-/* ---- verdict recording ---- */
-
-static ps_check *find_check(ps_scenario *s, const char *rule)
-{
-    for (size_t i = 0; i < s->nrules; i++)
-        if (strcmp(s->checks[i].rule, rule) == 0)
-            return &s->checks[i];
-    return NULL;
-}
-
-int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
-                      const char *actual, char *err, size_t errlen)
-{
-    ps_check *c = find_check(s, rule);
-    if (!c) {
-        snprintf(err, errlen, "check names %s, which scenario '%s' does not declare in rules = {...}",
-                 rule, s->id);
-        return -1;
-    }
-    c->checks++;
-    if (ok) {
-        if (c->v < PS_V_PASS)
-            c->v = PS_V_PASS;
-    } else if (c->v != PS_V_FAIL) {
-        c->v = PS_V_FAIL;
-        c->expected = strdup(expected ? expected : "");
-        c->actual = strdup(actual ? actual : "");
-    }
-    return 0;
-}
-
-int ps_scenario_skip_rule(ps_scenario *s, const char *rule, const char *reason, char *err, size_t errlen)
-{
-    ps_check *c = find_check(s, rule);
-    if (!c) {
-        snprintf(err, errlen, "skip names %s, which scenario '%s' does not declare", rule, s->id);
-        return -1;
-    }
-    if (c->v == PS_V_NONE) {
-        c->v = PS_V_SKIP;
-        free(c->reason);
-        c->reason = strdup(reason);
-    }
-    return 0;
-}
-
-/* Append p to a growable array of pointers. */
-static int push_ptr(void ***arr, size_t *n, size_t *cap, void *p)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        void **a = realloc(*arr, c * sizeof(*a));
-        if (!a)
-            return -1;
-        *arr = a;
-        *cap = c;
-    }
-    (*arr)[(*n)++] = p;
-    return 0;
-}
-
-int ps_scenario_add_conn(ps_scenario *s, struct ps_ws *c)
-{
-    return push_ptr((void ***)&s->conns, &s->nconns, &s->capconns, c);
-}
-
-int ps_scenario_add_req(ps_scenario *s, struct ps_http *h)
-{
-    return push_ptr((void ***)&s->reqs, &s->nreqs, &s->capreqs, h);
-}
-
-int ps_scenario_add_sreq(ps_scenario *s, struct ps_sreq *r)
-{
-    return push_ptr((void ***)&s->sreqs, &s->nsreqs, &s->capsreqs, r);
-}
-
-int ps_scenario_add_adapter(ps_scenario *s, struct ps_adapter *a)
-{
-    return push_ptr((void ***)&s->adapters, &s->nadapters, &s->capadapters, a);
-}
-
-int ps_scenario_add_record(ps_scenario *s, const char *json)
-{
-    char *copy = strdup(json);
-    if (!copy || push_ptr((void ***)&s->records, &s->nrecords, &s->caprecords, copy) < 0) {
-        free(copy);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- running ---- */
 
 typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT } end_kind;
@@ -396,23 +276,7 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
     };
     s->state = PS_S_DONE;
     s->end_ms = ps_now_ms();
-    for (size_t i = 0; i < s->nconns; i++) {
-        ps_ws_release(s->conns[i]);
-        s->conns[i] = NULL;
-    }
-    for (size_t i = 0; i < s->nreqs; i++) {
-        ps_http_release(s->reqs[i]);
-        s->reqs[i] = NULL;
-    }
-    for (size_t i = 0; i < s->nsreqs; i++) {
-        ps_sreq_release(s->sreqs[i]);
-        s->sreqs[i] = NULL;
-    }
-    for (size_t i = 0; i < s->nadapters; i++) {
-        ps_adapter_release(s->adapters[i]);
-        s->adapters[i] = NULL;
-    }
-    ps_fake_unroute(s);
+    ps_scenario_release_all(s);
     if (s->co) {
         lua_resetthread(s->co);   /* runs pending to-be-closed variables */
         luaL_unref(r->L, LUA_REGISTRYINDEX, s->coref);
@@ -434,8 +298,8 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
     s->verdict = agg == PS_V_NONE ? PS_V_PASS : agg;
     if (msg && !s->message)
         s->message = strdup(msg);
-    if (!s->probe)
-        ps_console_scenario_done(r, s);
+    if (!s->probe && r->observer.scenario_done)
+        r->observer.scenario_done(r->observer.ctx, s);
 }
 
 /* file:line of the innermost scenario-file frame of a failed coroutine */
@@ -461,8 +325,7 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
     int st = lua_resume(s->co, r->L, nargs, &nres);
     if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
         char msg[160];
-        snprintf(msg, sizeof(msg), "runaway script: over %lld instructions without waiting on I/O "
-                 "(an endless loop?)", r->instr_limit);
+        runaway_message(msg, sizeof(msg));
         s->err_source = error_source(s->co);
         finish(r, s, END_ERROR, msg);
         return;
@@ -505,30 +368,46 @@ static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
     lua_State *L = r->L;
     s->state = PS_S_RUNNING;
     s->start_ms = ps_now_ms();
-    double t = (s->timeout_s > 0 ? s->timeout_s : 15.0) * r->timeout_scale;
+    double t = (s->timeout_s > 0 ? s->timeout_s : 15.0) * r->env.timeout_scale;
     s->deadline = s->start_ms + (int64_t)(t * 1000.0);
     ps_transcript_init(&s->tr, s->start_ms);
     s->co = lua_newthread(L);
     s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
-    *(ps_scenario **)lua_getextraspace(s->co) = s;
-    push_api(r, s->co, fn);
+    ps_lua_set_scenario(s->co, s);
+    ps_runner_push_api(r, s->co, fn);
     if (s->probe) {
         resume(r, s, 0);
         return;
     }
     lua_rawgeti(s->co, LUA_REGISTRYINDEX, s->specref);
-    ps_console_scenario_start(r, s);
+    if (r->observer.scenario_start)
+        r->observer.scenario_start(r->observer.ctx, s);
     resume(r, s, 1);
 }
 
-static void start(ps_runner *r, ps_scenario *s) { start_fn(r, s, "run_case"); }
-
-static int has_tag(const ps_scenario *s, const char *tag)
+static int has_profile(const ps_runner *r, const char *name)
 {
-    for (size_t i = 0; i < s->ntags; i++)
-        if (strcmp(s->tags[i], tag) == 0)
+    for (size_t i = 0; r->profiles[i]; i++)
+        if (strcmp(r->profiles[i], name) == 0)
             return 1;
     return 0;
+}
+
+/* A scenario needing a profile the target lacks is skipped without running. */
+static void start(ps_runner *r, ps_scenario *s)
+{
+    if (!s->profile || !r->profiles || has_profile(r, s->profile)) {
+        start_fn(r, s, "run_case");
+        return;
+    }
+    char why[256], err[256];
+    snprintf(why, sizeof(why), "the target offers no profile '%s' (see its profiles table)", s->profile);
+    s->state = PS_S_RUNNING;
+    s->start_ms = ps_now_ms();
+    ps_transcript_init(&s->tr, s->start_ms);
+    for (size_t i = 0; i < s->nrules; i++)
+        ps_scenario_skip_rule(s, s->rules[i], PS_SKIP_NO_PROFILE, why, err, sizeof(err));
+    finish(r, s, END_DONE, NULL);
 }
 
 /* One round: sleep until I/O or the nearest timer, then resume whoever is due. */
@@ -561,10 +440,7 @@ static void step(ps_runner *r, ps_scenario **list, size_t n)
             resume(r, s, 0);
         }
     }
-    ps_ws_reap(0);
-    ps_http_reap(0);
-    ps_sreq_reap(0);
-    ps_adapter_reap(0);
+    ps_net_reap(0);
 }
 
 static void run_alone(ps_runner *r, ps_scenario *s)
@@ -590,10 +466,7 @@ static int probe(ps_runner *r, char *why, size_t whylen)
     free(p.probe_why);
     free(p.message);
     free(p.err_source);
-    free(p.conns);
-    free(p.reqs);
-    free(p.sreqs);
-    free(p.adapters);
+    free(p.res);
     free(p.checks);
     ps_transcript_free(&p.tr);
     return ok;
@@ -641,7 +514,8 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
         snprintf(text, sizeof(text), "not run: %s", r->down_reason);
         s->state = PS_S_DONE;
         overrule(s, PS_V_ERROR, NULL, text);
-        ps_console_scenario_done(r, s);
+        if (r->observer.scenario_done)
+            r->observer.scenario_done(r->observer.ctx, s);
         return;
     }
     run_alone(r, s);
@@ -650,10 +524,10 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     snprintf(text, sizeof(text), "the server stopped working after this input: %.2000s (liveness check: %s)",
              last_sent(s), why);
     overrule(s, PS_V_FAIL, "the server survives the input and keeps serving other connections", text);
-    fprintf(stderr, "destructive scenario %s took the server down: %s\n", s->id, text);
-    if (r->restart_cmd) {
-        fprintf(stderr, "restarting the server: %s\n", r->restart_cmd);
-        int rc = system(r->restart_cmd);
+    ps_say("destructive scenario %s took the server down: %s\n", s->id, text);
+    if (r->env.restart_cmd) {
+        ps_say("restarting the server: %s\n", r->env.restart_cmd);
+        int rc = system(r->env.restart_cmd);
         if (rc == 0 && probe(r, why, sizeof(why)))
             return;
         snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
@@ -673,15 +547,15 @@ void ps_runner_run(ps_runner *r)
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < r->nsc; i++) {
             ps_scenario *s = r->sc[i];
-            int kind = has_tag(s, "destructive") ? 2 : has_tag(s, "slow") ? 0 : 1;
+            int kind = ps_scenario_has_tag(s, "destructive") ? 2 : ps_scenario_has_tag(s, "slow") ? 0 : 1;
             if (s->selected && kind == pass)
                 queue[total++] = s;
         }
-    while (concurrent < total && !has_tag(queue[concurrent], "destructive"))
+    while (concurrent < total && !ps_scenario_has_tag(queue[concurrent], "destructive"))
         concurrent++;
     r->wall_start_ms = ps_now_ms();
     size_t next = 0, done = 0;
-    while (done < concurrent) {
+    while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
         for (size_t i = 0; i < next; i++)
             running += queue[i]->state == PS_S_RUNNING;
@@ -695,11 +569,13 @@ void ps_runner_run(ps_runner *r)
             running += queue[i]->state == PS_S_RUNNING;
             done += queue[i]->state == PS_S_DONE;
         }
-        ps_console_progress(r, done, total, running);
+        if (r->observer.progress)
+            r->observer.progress(r->observer.ctx, done, total, running);
     }
-    for (size_t i = concurrent; i < total; i++) {
+    for (size_t i = concurrent; i < total && !ps_stop_requested(); i++) {
         run_destructive(r, queue[i]);
-        ps_console_progress(r, i + 1, total, 0);
+        if (r->observer.progress)
+            r->observer.progress(r->observer.ctx, i + 1, total, 0);
     }
     r->wall_end_ms = ps_now_ms();
     free(queue);
@@ -707,35 +583,8 @@ void ps_runner_run(ps_runner *r)
 
 void ps_runner_free(ps_runner *r)
 {
-    for (size_t i = 0; i < r->nsc; i++) {
-        ps_scenario *s = r->sc[i];
-        free(s->id);
-        free(s->title);
-        free(s->file);
-        free(s->profile);
-        for (size_t j = 0; j < s->nrules; j++) {
-            free(s->rules[j]);
-            free(s->checks[j].expected);
-            free(s->checks[j].actual);
-            free(s->checks[j].reason);
-        }
-        for (size_t j = 0; j < s->ntags; j++)
-            free(s->tags[j]);
-        free(s->rules);
-        free(s->tags);
-        free(s->checks);
-        free(s->conns);
-        free(s->reqs);
-        free(s->sreqs);
-        free(s->adapters);
-        for (size_t j = 0; j < s->nrecords; j++)
-            free(s->records[j]);
-        free(s->records);
-        free(s->message);
-        free(s->err_source);
-        ps_transcript_free(&s->tr);
-        free(s);
-    }
+    for (size_t i = 0; i < r->nsc; i++)
+        ps_scenario_free(r->sc[i]);
     free(r->sc);
     free(r->down_reason);
     if (r->L)

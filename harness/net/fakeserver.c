@@ -1,6 +1,6 @@
 #include "net/fakeserver.h"
 #include "net/loop.h"
-#include "lua/runner.h"
+#include "net/transcript.h"
 #include "net/ws.h"
 #include "net/limits.h"
 #include "net/listener.h"
@@ -12,7 +12,9 @@
 
 typedef struct {
     char id[128], key[128];
-    ps_scenario *owner;
+    ps_transcript *tr;
+    const ps_fake_handler *h;
+    void *owner;
 } route;
 
 typedef struct {
@@ -29,7 +31,8 @@ static size_t inflight;   /* request body bytes held, all connections together *
 
 int ps_fake_port(void) { return listen_port; }
 
-int ps_fake_route(const char *app_id, const char *key, ps_scenario *owner)
+int ps_fake_route(const char *app_id, const char *key, ps_transcript *tr, const ps_fake_handler *h,
+                  void *owner)
 {
     if (nroutes == caproutes) {
         size_t cap = caproutes ? caproutes * 2 : 16;
@@ -42,11 +45,13 @@ int ps_fake_route(const char *app_id, const char *key, ps_scenario *owner)
     route *r = &routes[nroutes++];
     snprintf(r->id, sizeof(r->id), "%s", app_id);
     snprintf(r->key, sizeof(r->key), "%s", key);
+    r->tr = tr;
+    r->h = h;
     r->owner = owner;
     return 0;
 }
 
-void ps_fake_unroute(ps_scenario *owner)
+void ps_fake_unroute(void *owner)
 {
     for (size_t i = 0; i < nroutes;)
         if (routes[i].owner == owner)
@@ -55,8 +60,8 @@ void ps_fake_unroute(ps_scenario *owner)
             i++;
 }
 
-/* "/app/KEY" and "/auth/KEY/..." -> owner of KEY; "/apps/ID/..." -> of ID */
-static ps_scenario *owner_of(const char *path)
+/* "/app/KEY" and "/auth/KEY/..." -> the route of KEY; "/apps/ID/..." -> of ID */
+static const route *route_of(const char *path)
 {
     const char *name;
     size_t nl;
@@ -66,7 +71,7 @@ static ps_scenario *owner_of(const char *path)
     for (size_t i = 0; i < nroutes; i++) {
         const char *want = kind == PS_ROUTE_API ? routes[i].id : routes[i].key;
         if (strlen(want) == nl && strncmp(want, name, nl) == 0)
-            return routes[i].owner;
+            return &routes[i];
     }
     return NULL;
 }
@@ -108,39 +113,18 @@ static int ws_established(struct lws *wsi)
 {
     char path[512];
     copy_hdr(wsi, WSI_TOKEN_GET_URI, path, sizeof(path));
-    ps_scenario *owner = owner_of(path);
-    if (!owner || owner->state != PS_S_RUNNING) {
-        lws_close_reason(wsi, (enum lws_close_status)4001, (unsigned char *)"unknown app key", 15);
-        return -1;
-    }
-    ps_ws *c = calloc(1, sizeof(*c));
-    if (!c)
-        return -1;
-    c->wsi = wsi;
-    c->state = PS_WS_OPEN;
-    c->server_side = 1;
-    c->opened_at_ms = ps_now_ms();
-    c->tr = &owner->tr;
-    c->num = (int)owner->nconns + 1;
-    c->notify = ps_scenario_wake;
-    c->owner = owner;
-    char *q = query_of(wsi);
+    const route *rt = route_of(path);
+    char *q = rt ? query_of(wsi) : NULL;
     size_t need = strlen(path) + (q ? strlen(q) : 0) + 2;
-    c->req_path = malloc(need);
-    if (c->req_path)
-        snprintf(c->req_path, need, "%s%s%s", path, q && *q ? "?" : "", q ? q : "");
+    char *full = rt ? malloc(need) : NULL;
+    if (full)
+        snprintf(full, need, "%s%s%s", path, q && *q ? "?" : "", q ? q : "");
     free(q);
-    if (ps_scenario_add_conn(owner, c) < 0) {
-        free(c->req_path);
-        free(c);
-        return -1;
-    }
-    lws_set_opaque_user_data(wsi, c);
-    if (c->tr)
-        ps_transcript_add(c->tr, c->num, '!', "accept", c->req_path ? c->req_path : path,
-                          strlen(c->req_path ? c->req_path : path));
-    ps_scenario_wake(owner);
-    return 0;
+    int rc = full ? rt->h->on_upgrade(rt->owner, wsi, full) : -1;
+    free(full);
+    if (rc < 0)
+        lws_close_reason(wsi, (enum lws_close_status)4001, (unsigned char *)"unknown app key", 15);
+    return rc;
 }
 
 /* ---- HTTP requests ---- */
@@ -221,26 +205,24 @@ void ps_sreq_reap(int all)
 static int dispatch(struct lws *wsi, session *s)
 {
     ps_sreq *r = s->req;
-    ps_scenario *owner = owner_of(r->path);
+    const route *rt = route_of(r->path);
     if (!r->body.data && ps_body_append(&r->body, "", 0) < 0)
         return -1;
     int oversize = r->body.oversize;
-    if (!owner || owner->state != PS_S_RUNNING || oversize) {
+    if (!rt || oversize || rt->h->on_request(rt->owner, r) < 0) {
         static const char none[] = "{\"error\":\"no such app\"}";
         static const char big[] = "{\"error\":\"request body too large\"}";
         ps_sreq_respond(r, oversize ? 413 : 404, "application/json", oversize ? big : none,
                         oversize ? sizeof(big) - 1 : sizeof(none) - 1);
         return 0;   /* written when writeable; freed on close */
     }
-    if (ps_scenario_add_sreq(owner, r) < 0)
-        return -1;
-    s->ours = 0;   /* the scenario owns it now */
+    s->ours = 0;   /* the owner has it now */
     char line[700];
     int n = snprintf(line, sizeof(line), "%s %s%s%s %.*s", r->method, r->path, r->query[0] ? "?" : "",
                      r->query, 120, r->body.data);
-    ps_transcript_add(&owner->tr, 0, '<', "http", line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+    if (rt->tr)
+        ps_transcript_add(rt->tr, 0, '<', "http", line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 120);
-    ps_scenario_wake(owner);
     return 0;
 }
 

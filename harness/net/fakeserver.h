@@ -11,8 +11,8 @@
 
 #include "core/httpreq.h"
 #include "net/limits.h"
+#include "net/transcript.h"
 
-struct ps_scenario;
 struct lws;
 
 typedef struct ps_sreq {
@@ -37,9 +37,21 @@ int ps_fake_listen(const char *host, int port, int *bound, char *err, size_t err
 int ps_fake_port(void);
 /* After the event loop is destroyed: the listener's memory. */
 void ps_fake_free(void);
-/* Route app id and key to a scenario until ps_fake_unroute. */
-int ps_fake_route(const char *app_id, const char *key, struct ps_scenario *owner);
-void ps_fake_unroute(struct ps_scenario *owner);
+/* What the owner of an app (a scenario, for the layer above) is told. */
+typedef struct {
+    /* A WebSocket upgrade to /app/KEY (path with query): the owner takes the
+     * connection with ps_ws_accept and returns 0, or -1 to refuse it. */
+    int (*on_upgrade)(void *owner, struct lws *wsi, const char *path);
+    /* A complete HTTP request: the owner keeps it (0) until ps_sreq_release,
+     * or returns -1 (answered 404 here). */
+    int (*on_request)(void *owner, ps_sreq *r);
+} ps_fake_handler;
+
+/* Route app id and key to owner until ps_fake_unroute(owner); requests are
+ * noted in tr. */
+int ps_fake_route(const char *app_id, const char *key, ps_transcript *tr,
+                  const ps_fake_handler *h, void *owner);
+void ps_fake_unroute(void *owner);
 /* Answer a request (once). */
 int ps_sreq_respond(ps_sreq *r, unsigned status, const char *type, const char *body, size_t len);
 /* The scenario is done with it: answered 500 if it never was; freed later. */

@@ -1,8 +1,4 @@
 #include "net/loop.h"
-#include "net/ws.h"
-#include "net/adapter.h"
-#include "net/http.h"
-#include "net/listener.h"
 
 #include <libwebsockets.h>
 #include <string.h>
@@ -11,14 +7,6 @@
 static struct lws_context *ctx;
 static lws_sorted_usec_list_t tick;
 
-static const struct lws_protocols protocols[] = {
-    { "pushspec-ws", ps_ws_callback, 0, 65536, 0, NULL, 0 },
-    { "pushspec-http", ps_http_callback, 0, 65536, 0, NULL, 0 },
-    { "pushspec-adapter", ps_adapter_callback, 0, 0, 0, NULL, 0 },
-    { "pushspec-listener", ps_listener_callback, 0, 0, 0, NULL, 0 },
-    { NULL, NULL, 0, 0, 0, NULL, 0 }
-};
-
 int64_t ps_now_ms(void)
 {
     struct timespec ts;
@@ -26,7 +14,7 @@ int64_t ps_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int ps_loop_init(int verbose)
+int ps_loop_init(int verbose, const struct lws_protocols *protocols)
 {
     struct lws_context_creation_info info;
 

@@ -1,4 +1,5 @@
 #include "net/preflight.h"
+#include "core/role.h"
 #include "net/adapter.h"
 #include "net/http.h"
 #include "net/loop.h"
@@ -99,7 +100,7 @@ int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kin
         else
             snprintf(err, errlen, "the adapter '%s' said nothing within %d ms (%s)%s%.300s", cmd, timeout_ms,
                      how, a->err_tail[0] ? "; its stderr: " : "", a->err_tail);
-    } else if (!type || strcmp(type, "hello") != 0 || !k || (strcmp(k, "client") && strcmp(k, "http"))) {
+    } else if (!type || strcmp(type, "hello") != 0 || !k || !ps_role_by_hello(k)) {
         snprintf(err, errlen, "the adapter '%s' must first print {\"type\":\"hello\",\"kind\":\"client\"|\"http\","
                  "\"sdk\":..,\"version\":..}; it printed: %.200s (see ci/adapters/PROTOCOL.md)", cmd, line);
     } else {

@@ -104,6 +104,28 @@ ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
     return start(c, &i, "raw TCP");
 }
 
+ps_ws *ps_ws_accept(struct lws *wsi, const char *req_path, ps_transcript *tr, int num,
+                    void (*notify_cb)(void *), void *owner, char *err, size_t errlen)
+{
+    ps_ws *c = new_conn(tr, num, notify_cb, owner, err, errlen);
+    if (!c)
+        return NULL;
+    c->req_path = strdup(req_path);
+    if (!c->req_path) {
+        free(c);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->wsi = wsi;
+    c->state = PS_WS_OPEN;
+    c->server_side = 1;
+    c->opened_at_ms = ps_now_ms();
+    lws_set_opaque_user_data(wsi, c);
+    note(c, '!', "accept", c->req_path, strlen(c->req_path));
+    notify(c);
+    return c;
+}
+
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len)
 {
     if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED || c->want_close)
@@ -158,11 +180,9 @@ size_t ps_ws_pending(const ps_ws *c)
     return n;
 }
 
-static void free_queues(ps_ws *c)
+/* What is still to send or being reassembled (not the inbox: it is read). */
+static void free_outgoing(ps_ws *c)
 {
-    ps_frame *f;
-    while ((f = ps_ws_pop(c)))
-        free(f);
     while (c->out_head) {
         struct ps_out *o = c->out_head;
         c->out_head = o->next;
@@ -172,6 +192,14 @@ static void free_queues(ps_ws *c)
     free(c->rx);
     c->rx = NULL;
     c->rx_len = c->rx_cap = 0;
+}
+
+static void free_queues(ps_ws *c)
+{
+    ps_frame *f;
+    while ((f = ps_ws_pop(c)))
+        free(f);
+    free_outgoing(c);
 }
 
 static void ws_free(ps_ws *c)
@@ -330,15 +358,7 @@ static void on_gone(ps_ws *c, struct lws *wsi, ps_ws_state state)
     lws_set_opaque_user_data(wsi, NULL);
     /* nothing more is sent or reassembled on a gone socket: free it now, not at
      * the scenario's end (a fuzz run opens tens of thousands of connections) */
-    while (c->out_head) {
-        struct ps_out *o = c->out_head;
-        c->out_head = o->next;
-        free(o);
-    }
-    c->out_tail = NULL;
-    free(c->rx);
-    c->rx = NULL;
-    c->rx_len = c->rx_cap = 0;
+    free_outgoing(c);
     notify(c);
 }
 

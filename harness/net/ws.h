@@ -1,5 +1,6 @@
-/* WebSocket client connections (client role): open, queue frames out, collect
- * frames in, and remember exactly how the connection ended. */
+/* WebSocket connections: opened as a client (client role) or accepted by the
+ * fake server (an SDK connected); queue frames out, collect frames in, and
+ * remember exactly how the connection ended. */
 #ifndef PUSHSPEC_WS_H
 #define PUSHSPEC_WS_H
 
@@ -66,6 +67,10 @@ ps_ws *ps_ws_open(const char *url, const char *path, int insecure, ps_transcript
  * bytes as PS_SEND_BINARY / PS_FRAME_BINARY chunks), for hand-made frames. */
 ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
                       void (*notify)(void *), void *owner, char *err, size_t errlen);
+/* A connection the fake server accepted on wsi (upgrade path and query in
+ * req_path), handed to its owner: notify(owner) on every change, as above. */
+ps_ws *ps_ws_accept(struct lws *wsi, const char *req_path, ps_transcript *tr, int num,
+                    void (*notify)(void *), void *owner, char *err, size_t errlen);
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len);
 void ps_ws_close(ps_ws *c, int code, const char *reason);
 ps_frame *ps_ws_pop(ps_ws *c);       /* caller frees */

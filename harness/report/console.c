@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int tty, color;
+static int tty, color, quiet;
 static const char *secret;
 static int64_t last_draw;
 static int line_drawn;
 
-void ps_console_init(int is_tty, int use_color, const char *app_secret)
+void ps_console_init(int is_tty, int use_color, int be_quiet, const char *app_secret)
 {
+    quiet = be_quiet;
     tty = is_tty;
     color = use_color;
     secret = app_secret;
@@ -42,11 +43,10 @@ static void clear_line(void)
     }
 }
 
-void ps_console_scenario_start(ps_runner *r, ps_scenario *s) { (void)r; (void)s; }
-
-void ps_console_scenario_done(ps_runner *r, ps_scenario *s)
+static void scenario_done(void *ctx, const ps_scenario *s)
 {
-    if (r->quiet)
+    (void)ctx;
+    if (quiet)
         return;
     clear_line();
     ps_say("%s%-7s%s %-44s", paint(s->verdict), ps_verdict_name(s->verdict), reset(), s->id);
@@ -55,17 +55,23 @@ void ps_console_scenario_done(ps_runner *r, ps_scenario *s)
     ps_say(" (%lld ms)\n", (long long)(s->end_ms - s->start_ms));
 }
 
-void ps_console_progress(ps_runner *r, size_t done, size_t total, size_t running)
+static void progress(void *ctx, size_t done, size_t total, size_t running)
 {
     ps_stop_poll();   /* the runner calls this between steps: a SIGINT/SIGTERM is acted on here */
+    const ps_runner *r = ctx;
     int64_t now = ps_now_ms();
-    if (!tty || r->quiet || now - last_draw < 100)
+    if (!tty || quiet || now - last_draw < 100)
         return;
     last_draw = now;
     clear_line();
     ps_say("[%zu/%zu] %zu running, %.1f s", done, total, running,
             (double)(now - r->wall_start_ms) / 1000.0);
     line_drawn = 1;
+}
+
+ps_run_observer ps_console_observer(const ps_runner *r)
+{
+    return (ps_run_observer){ NULL, scenario_done, progress, (void *)r };
 }
 
 static void print_redacted(const char *label, const char *text)
@@ -142,7 +148,7 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     size_t other_role = 0;
     for (size_t i = 0; i < res->n; i++) {
         const ps_rule_result *rr = &res->r[i];
-        if (rr->v == PS_V_SKIP && rr->nscenarios == 0 && strncmp(rr->reason, "role ", 5) == 0) {
+        if (rr->v == PS_V_SKIP && rr->skip_kind == PS_SKIP_OTHER_ROLE) {
             other_role++;   /* rules of the other roles: one line below, not one each */
             continue;
         }

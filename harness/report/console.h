@@ -6,10 +6,11 @@
 #include "report/result.h"
 #include "lua/runner.h"
 
-void ps_console_init(int tty, int color, const char *secret);
-void ps_console_scenario_start(ps_runner *r, ps_scenario *s);
-void ps_console_scenario_done(ps_runner *r, ps_scenario *s);
-void ps_console_progress(ps_runner *r, size_t done, size_t total, size_t running);
+/* quiet: no per-scenario lines and no live counter. */
+void ps_console_init(int tty, int color, int quiet, const char *secret);
+/* What the runner calls as scenarios start and end (a line each) and as the
+ * run goes on (a live counter on a terminal). */
+ps_run_observer ps_console_observer(const ps_runner *r);
 void ps_console_summary(const ps_runner *r, const ps_results *res, int strict);
 
 #endif

@@ -9,7 +9,7 @@ typedef struct {
     const char *json, *html, *junit, *markdown;   /* NULL: not asked for */
     const char *expect;                           /* the baseline's file, for notes */
     int strict;
-    char role;                                    /* 'S', 'C' or 'H' */
+    const ps_role *role;                          /* which role ran */
 } ps_finish_opts;
 
 /* stopped_by: the signal that stopped the run (a partial result), or 0.

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L   /* strdup */
 #include "report/report.h"
 #include "report/outpath.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -193,39 +194,11 @@ const cJSON *ps_rep_rule(const cJSON *result, const char *id)
  * (overlong forms and surrogates included, so the output is always valid). */
 static size_t utf8_next(const unsigned char *s, uint32_t *cp)
 {
-    unsigned c = s[0];
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        *cp = c & 0x0F;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        *cp = c & 0x07;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        unsigned b = s[i];
-        if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xBF)) {
-            *cp = 0xFFFD;
-            return i;   /* resynchronise on the byte that broke the sequence */
-        }
-        *cp = (*cp << 6) | (b & 0x3F);
-    }
-    return n;
+    size_t skip, n = ps_utf8_next(s, SIZE_MAX, cp, &skip);
+    if (n)
+        return n;
+    *cp = 0xFFFD;
+    return skip;   /* resynchronise on the byte that broke the sequence */
 }
 
 static int xml_allowed(uint32_t cp)

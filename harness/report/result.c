@@ -2,6 +2,7 @@
 #include "report/outpath.h"
 #include "core/redact.h"
 #include "net/limits.h"
+#include "core/utf8.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -94,9 +95,9 @@ static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_ch
     }
 }
 
-void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, ps_results *out)
+void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_role *role, ps_results *out)
 {
-    const ps_catalog *cat = run->catalog;
+    const ps_catalog *cat = run->env.catalog;
     memset(out, 0, sizeof(*out));
     for (size_t j = 0; j < run->nsc; j++)
         out->selected += run->sc[j]->selected != 0;
@@ -115,12 +116,16 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, p
         }
         if (rr->v == PS_V_NONE) {
             rr->v = PS_V_SKIP;
-            if (!ps_rule_has_role(rr->rule, role))
+            if (!ps_rule_has_role(rr->rule, role->letter)) {
+                rr->skip_kind = PS_SKIP_OTHER_ROLE;
                 snprintf(rr->reason, sizeof(rr->reason), "role %s: not checked in the %c role",
-                         rr->rule->roles, role);
-            else
+                         rr->rule->roles, role->letter);
+            } else {
+                rr->skip_kind = PS_SKIP_NOT_SELECTED;
                 snprintf(rr->reason, sizeof(rr->reason), "no selected scenario checks this rule");
+            }
         } else if (rr->v == PS_V_SKIP && rr->check && rr->check->reason) {
+            rr->skip_kind = rr->check->skip_kind;
             snprintf(rr->reason, sizeof(rr->reason), "%s", rr->check->reason);
         }
         ps_expect_entry *e = baseline_find(b, rr->rule->id);
@@ -174,30 +179,6 @@ void ps_results_free(ps_results *res)
     memset(res, 0, sizeof(*res));
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t len;
-    unsigned int cp;
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xe0) == 0xc0) len = 2, cp = p[0] & 0x1f;
-    else if ((p[0] & 0xf0) == 0xe0) len = 3, cp = p[0] & 0x0f;
-    else if ((p[0] & 0xf8) == 0xf0) len = 4, cp = p[0] & 0x07;
-    else return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    static const unsigned int min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 static char *printable(const char *text)
 {
     size_t n = strlen(text);
@@ -206,7 +187,7 @@ static char *printable(const char *text)
         return NULL;
     for (size_t i = 0; i < n;) {
         const unsigned char *p = (const unsigned char *)text + i;
-        size_t l = utf8_len(p, n - i);
+        size_t l = ps_utf8_next(p, n - i, NULL, NULL);
         if (l == 0 || (l == 1 && *p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
             w += sprintf(w, "\\x%02x", *p);
             i++;
@@ -299,6 +280,8 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
             add_redacted(r, "actual", c->actual, secret);
         if (c->reason)
             add_redacted(r, "reason", c->reason, secret);
+        if (c->v == PS_V_SKIP && c->skip_kind != PS_SKIP_NONE)
+            cJSON_AddStringToObject(r, "skip_kind", ps_skip_kind_name(c->skip_kind));
         cJSON_AddItemToArray(rules, r);
     }
     if (s->nrecords) {
@@ -338,6 +321,8 @@ static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret
     cJSON_AddBoolToObject(o, "counts_as_failure", ps_results_counts_as_failure(rr, strict));
     if (rr->reason[0])
         add_redacted(o, "reason", rr->reason, secret);
+    if (rr->v == PS_V_SKIP && rr->skip_kind != PS_SKIP_NONE)
+        cJSON_AddStringToObject(o, "skip_kind", ps_skip_kind_name(rr->skip_kind));
     if (rr->where && rr->v != PS_V_SKIP)
         cJSON_AddStringToObject(o, "scenario", rr->where->id);
     if (rr->check && (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)) {
@@ -366,7 +351,7 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     cJSON_AddBoolToObject(root, "strict", strict);
     cJSON *tg = cJSON_AddObjectToObject(root, "target");
     add_redacted(tg, "name", t->name, t->secret);
-    cJSON_AddStringToObject(tg, "role", t->role ? t->role : "server");
+    cJSON_AddStringToObject(tg, "role", t->role ? t->role->name : ps_role_get(PS_ROLE_SERVER)->name);
     add_redacted(tg, "url", t->url, t->secret);
     add_redacted(tg, "http_url", t->http_url, t->secret);
     if (t->adapter)

@@ -5,6 +5,7 @@
 #define PUSHSPEC_RESULT_H
 
 #include "lua/runner.h"
+#include "lua/target.h"
 
 typedef struct {
     char rule[16];
@@ -30,6 +31,7 @@ typedef struct {
     const ps_scenario *where;       /* the scenario that decided the verdict */
     const ps_check *check;          /* its check */
     char reason[256];               /* for skips */
+    ps_skip_kind skip_kind;
     int nscenarios;                 /* selected scenarios naming it */
 } ps_rule_result;
 
@@ -41,19 +43,12 @@ typedef struct {
     size_t selected;                /* scenarios selected (stopped_by: some did not finish) */
 } ps_results;
 
-/* role: 'S', 'C' or 'H'. strict: SHOULD failures count. */
-void ps_results_compute(const ps_runner *run, const ps_baseline *b, char role, ps_results *out);
+/* Rules of other roles than the run's are skipped as such. */
+void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_role *role, ps_results *out);
 /* 0 all good, 1 a counted failure or stale baseline entry */
 int ps_results_exit_code(const ps_results *res, int strict);
 int ps_results_counts_as_failure(const ps_rule_result *rr, int strict);
 void ps_results_free(ps_results *res);
-
-typedef struct {
-    const char *name, *url, *http_url, *app_id, *key, *secret;
-    const char *role;
-    const char *adapter;           /* fake-server role: the adapter command */
-    const char *webhooks_listen;   /* HOST:PORT or NULL */
-} ps_target_info;
 
 /* Write the machine-readable result (secret redacted). */
 int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,

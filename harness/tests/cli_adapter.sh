@@ -9,9 +9,7 @@ src="$2"
 adapter="sh $src/harness/tests/adapters/broken.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); printf 'FAIL: %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mkdir -p "$work/sc"
 cat > "$work/sc/a.lua" <<'LUA'
@@ -62,5 +60,4 @@ took=$(( $(date +%s) - start ))
 grep -q "said nothing" "$work/nohello.txt" && ok || fail "silent adapter: message" "said nothing within ..." "$(cat "$work/nohello.txt")"
 [ "$took" -lt 15 ] && ok || fail "silent adapter: gives up quickly" "under 15 s" "$took s"
 
-echo "cli_adapter: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish cli_adapter

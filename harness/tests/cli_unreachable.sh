@@ -10,16 +10,7 @@ src=${2:?usage: cli_unreachable.sh PATH/TO/pushspec SOURCE_DIR}
 unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
 export NO_COLOR=1
 
-passed=0 failed=0
-fail() { # what, expected, seen
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  expected: %s\n  seen:     %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 800)" >&2
-}
-ok() { passed=$((passed + 1)); }
-check_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1" "$2" "$3"; fi; }
-check_has() { # what, regex, text
-    if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1" "text matching /$2/" "$3"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 check_below() { # what, limit, value
     if [ "$3" -lt "$2" ]; then ok; else fail "$1" "less than $2" "$3"; fi
 }
@@ -104,5 +95,4 @@ run "tcp://127.0.0.1:$port"
 check_eq "URL with a wrong scheme: exit status" 2 "$rc"
 check_has "URL with a wrong scheme: names it" "tcp://127\.0\.0\.1:$port" "$err"
 
-echo "cli_unreachable: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_unreachable

@@ -12,16 +12,7 @@ ps=$(cd "$(dirname "$ps")" && pwd)/$(basename "$ps")
 unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
 export NO_COLOR=1
 
-passed=0 failed=0
-fail() { # what, expected, seen
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  expected: %s\n  seen:     %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 800)" >&2
-}
-ok() { passed=$((passed + 1)); }
-check_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1" "$2" "$3"; fi; }
-check_has() { # what, regex, text
-    if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1" "text matching /$2/" "$3"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -249,5 +240,4 @@ if [ -d "$tmp/deep/er" ] && [ -d "$tmp/j" ] && [ -d "$tmp/h/x" ]; then ok; else
     fail "output folders made before the run" "$tmp/deep/er, $tmp/j, $tmp/h/x exist" "$(ls -R "$tmp" | head -20)"; fi
 check_has "then the unreachable target is reported" "127\.0\.0\.1:1" "$err"
 
-echo "cli_usage: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_usage

@@ -1,0 +1,211 @@
+#include "lua/scenario.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ps_skip_kind_name(ps_skip_kind k)
+{
+    static const char *const names[] = {
+        [PS_SKIP_NONE] = "", [PS_SKIP_BY_SCENARIO] = "scenario", [PS_SKIP_NO_PROFILE] = "profile-missing",
+        [PS_SKIP_OTHER_ROLE] = "other-role", [PS_SKIP_NOT_SELECTED] = "not-selected" };
+    return k <= PS_SKIP_NOT_SELECTED ? names[k] : "";
+}
+
+static char *dupfield(lua_State *L, int idx, const char *name)
+{
+    lua_getfield(L, idx, name);
+    const char *s = lua_tostring(L, -1);
+    char *d = s ? strdup(s) : NULL;
+    lua_pop(L, 1);
+    return d;
+}
+
+static char **dup_list(lua_State *L, int idx, const char *name, size_t *n)
+{
+    lua_getfield(L, idx, name);
+    size_t len = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    char **out = calloc(len + 1, sizeof(char *));
+    for (size_t i = 0; out && i < len; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        out[i] = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    *n = out ? len : 0;
+    return out;
+}
+
+ps_scenario *ps_scenario_new(lua_State *L, int spec, char *err, size_t errlen)
+{
+    ps_scenario *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "out of memory loading scenarios");
+        return NULL;
+    }
+    s->id = dupfield(L, spec, "id");
+    s->title = dupfield(L, spec, "title");
+    s->file = dupfield(L, spec, "file");
+    s->profile = dupfield(L, spec, "profile");
+    lua_getfield(L, spec, "line");
+    s->line = (int)lua_tointeger(L, -1);
+    lua_getfield(L, spec, "timeout");
+    s->timeout_s = lua_tonumber(L, -1);
+    lua_pop(L, 2);
+    s->rules = dup_list(L, spec, "rules", &s->nrules);
+    s->tags = dup_list(L, spec, "tags", &s->ntags);
+    s->checks = calloc(s->nrules ? s->nrules : 1, sizeof(ps_check));
+    for (size_t i = 0; s->checks && i < s->nrules; i++)
+        snprintf(s->checks[i].rule, sizeof(s->checks[i].rule), "%s", s->rules[i]);
+    lua_pushvalue(L, spec);
+    s->specref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return s;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void ps_scenario_free(ps_scenario *s)
+{
+    if (!s)
+        return;
+    free(s->id);
+    free(s->title);
+    free(s->file);
+    free(s->profile);
+    for (size_t j = 0; j < s->nrules; j++) {
+        free(s->checks[j].expected);
+        free(s->checks[j].actual);
+        free(s->checks[j].reason);
+    }
+    free_list(s->rules, s->nrules);
+    free_list(s->tags, s->ntags);
+    free_list(s->records, s->nrecords);
+    free(s->checks);
+    free(s->res);
+    free(s->message);
+    free(s->err_source);
+    free(s->probe_why);
+    ps_transcript_free(&s->tr);
+    free(s);
+}
+
+int ps_scenario_has_tag(const ps_scenario *s, const char *tag)
+{
+    for (size_t i = 0; i < s->ntags; i++)
+        if (strcmp(s->tags[i], tag) == 0)
+            return 1;
+    return 0;
+}
+
+void ps_scenario_wake(void *scenario) { ((ps_scenario *)scenario)->wake = 1; }
+
+/* ---- resources ---- */
+
+long ps_scenario_add(ps_scenario *s, ps_res_kind kind, void *ptr, void (*release)(void *))
+{
+    if (s->nres == s->capres) {
+        size_t cap = s->capres ? s->capres * 2 : 8;
+        ps_resource *n = realloc(s->res, cap * sizeof(*n));
+        if (!n)
+            return -1;
+        s->res = n;
+        s->capres = cap;
+    }
+    s->res[s->nres] = (ps_resource){ kind, ptr, release };
+    if (kind == PS_RES_CONN)
+        s->nconns++;
+    return (long)s->nres++;
+}
+
+void *ps_scenario_get(const ps_scenario *s, size_t idx, ps_res_kind kind)
+{
+    if (s->state != PS_S_RUNNING || idx >= s->nres || s->res[idx].kind != kind)
+        return NULL;
+    return s->res[idx].ptr;
+}
+
+void ps_scenario_release(ps_scenario *s, size_t idx)
+{
+    if (idx >= s->nres || !s->res[idx].ptr)
+        return;
+    void *p = s->res[idx].ptr;
+    s->res[idx].ptr = NULL;
+    s->res[idx].release(p);
+}
+
+void ps_scenario_release_all(ps_scenario *s)
+{
+    for (size_t i = 0; i < s->nres; i++)
+        ps_scenario_release(s, i);
+}
+
+/* ---- checks and records ---- */
+
+static ps_check *find_check(ps_scenario *s, const char *rule)
+{
+    for (size_t i = 0; i < s->nrules; i++)
+        if (strcmp(s->checks[i].rule, rule) == 0)
+            return &s->checks[i];
+    return NULL;
+}
+
+int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
+                      const char *actual, char *err, size_t errlen)
+{
+    ps_check *c = find_check(s, rule);
+    if (!c) {
+        snprintf(err, errlen, "check names %s, which scenario '%s' does not declare in rules = {...}",
+                 rule, s->id);
+        return -1;
+    }
+    c->checks++;
+    if (ok) {
+        if (c->v < PS_V_PASS)
+            c->v = PS_V_PASS;
+    } else if (c->v != PS_V_FAIL) {
+        c->v = PS_V_FAIL;
+        c->expected = strdup(expected ? expected : "");
+        c->actual = strdup(actual ? actual : "");
+    }
+    return 0;
+}
+
+int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
+                          char *err, size_t errlen)
+{
+    ps_check *c = find_check(s, rule);
+    if (!c) {
+        snprintf(err, errlen, "skip names %s, which scenario '%s' does not declare", rule, s->id);
+        return -1;
+    }
+    if (c->v == PS_V_NONE) {
+        c->v = PS_V_SKIP;
+        c->skip_kind = kind;
+        free(c->reason);
+        c->reason = strdup(reason);
+    }
+    return 0;
+}
+
+int ps_scenario_add_record(ps_scenario *s, const char *json)
+{
+    if (s->nrecords == s->caprecords) {
+        size_t cap = s->caprecords ? s->caprecords * 2 : 8;
+        char **n = realloc(s->records, cap * sizeof(*n));
+        if (!n)
+            return -1;
+        s->records = n;
+        s->caprecords = cap;
+    }
+    char *copy = strdup(json);
+    if (!copy)
+        return -1;
+    s->records[s->nrecords++] = copy;
+    return 0;
+}

@@ -1,0 +1,110 @@
+/* One scenario: what its file declared, the resources it opened (one list,
+ * each entry released by its own function when the scenario ends), the
+ * verdict of every rule it declared, and the records it wrote. The runner
+ * (runner.c) schedules scenarios; this file only holds one. */
+#ifndef PUSHSPEC_SCENARIO_H
+#define PUSHSPEC_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+
+#include "net/transcript.h"
+#include "core/verdict.h"
+
+/* Why a rule was skipped: written to the result as "skip_kind", so readers
+ * (console, reports) never have to recognise a reason by its text. */
+typedef enum {
+    PS_SKIP_NONE,
+    PS_SKIP_BY_SCENARIO,      /* the scenario decided (t:skip) */
+    PS_SKIP_NO_PROFILE,       /* the target offers no profile the scenario needs */
+    PS_SKIP_OTHER_ROLE,       /* the rule belongs to a role this run does not play */
+    PS_SKIP_NOT_SELECTED,     /* no selected scenario checks the rule */
+} ps_skip_kind;
+
+const char *ps_skip_kind_name(ps_skip_kind k);   /* "scenario", "profile-missing", ... */
+
+typedef struct {
+    char rule[16];
+    ps_verdict v;
+    int checks;          /* how many checks named it */
+    char *expected;      /* of the first failing check */
+    char *actual;
+    char *reason;        /* skip/error/timeout reason */
+    ps_skip_kind skip_kind;
+} ps_check;
+
+typedef enum { PS_S_PENDING, PS_S_RUNNING, PS_S_DONE } ps_sstate;
+
+/* What a scenario holds: a connection, an HTTP request, a request the fake
+ * server got, an adapter process, a route of the fake server. */
+typedef enum { PS_RES_CONN, PS_RES_HTTP, PS_RES_SREQ, PS_RES_ADAPTER, PS_RES_ROUTE } ps_res_kind;
+
+typedef struct {
+    ps_res_kind kind;
+    void *ptr;                   /* NULL once released */
+    void (*release)(void *ptr);
+} ps_resource;
+
+typedef struct ps_scenario {
+    /* declared */
+    char *id, *title, *file;
+    int line;
+    char **rules;
+    size_t nrules;
+    char **tags;
+    size_t ntags;
+    char *profile;
+    double timeout_s;
+    int specref;                 /* registry ref of the scenario's table */
+
+    /* run state (the runner's) */
+    ps_sstate state;
+    int selected;
+    lua_State *co;
+    int coref;
+    int64_t start_ms, end_ms, wait_until, deadline;
+    int wake;
+    long long instr;             /* instructions counted in the current resume */
+    int runaway;                 /* the count hook stopped it: over the instruction limit */
+    ps_resource *res;
+    size_t nres, capres;
+    int nconns;                  /* connections opened or accepted: numbers them in the transcript */
+    ps_transcript tr;
+
+    int probe;                   /* the built-in liveness check: not reported */
+    int probe_ok;
+    char *probe_why;
+
+    /* outcome */
+    ps_verdict verdict;          /* pass, fail, error, timeout, skip */
+    char *message;               /* error/timeout/skip text, or first failure */
+    char *err_source;            /* file:line of a Lua error */
+    ps_check *checks;            /* one per declared rule */
+    char **records;              /* t:record(): JSON texts for the result file */
+    size_t nrecords, caprecords;
+} ps_scenario;
+
+/* A scenario from its declaration table at idx on L; NULL with err. */
+ps_scenario *ps_scenario_new(lua_State *L, int idx, char *err, size_t errlen);
+void ps_scenario_free(ps_scenario *s);
+int ps_scenario_has_tag(const ps_scenario *s, const char *tag);
+
+/* Resources: add returns the entry's index (a Lua handle keeps it), or -1. */
+long ps_scenario_add(ps_scenario *s, ps_res_kind kind, void *ptr, void (*release)(void *));
+/* The resource at idx if it is of that kind and not released, else NULL. */
+void *ps_scenario_get(const ps_scenario *s, size_t idx, ps_res_kind kind);
+void ps_scenario_release(ps_scenario *s, size_t idx);
+void ps_scenario_release_all(ps_scenario *s);
+
+/* Transports call this (as their notify callback, owner = the scenario). */
+void ps_scenario_wake(void *scenario);
+
+/* Checks and records. -1 with err when the rule is not declared. */
+int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
+                      const char *actual, char *err, size_t errlen);
+int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
+                          char *err, size_t errlen);
+int ps_scenario_add_record(ps_scenario *s, const char *json);
+
+#endif

@@ -1,0 +1,171 @@
+#include "lua/target.h"
+#include "lua/bind.h"
+#include "core/hostport.h"
+#include "net/fakeserver.h"
+#include "net/preflight.h"
+#include "net/webhook.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ps_target_scenario_dir(const ps_role *role, int fuzz)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "scenarios/%s", fuzz ? "fuzz" : role->folder);
+    return path;
+}
+
+static const char *field(lua_State *L, int t, const char *name)
+{
+    lua_getfield(L, t, name);   /* left on the stack: the target table keeps the string alive anyway */
+    return lua_tostring(L, -1);
+}
+
+/* The keys of t.profiles, NULL-ended. */
+static const char **profile_names(lua_State *L, int t)
+{
+    size_t n = 0, cap = 8;
+    const char **out = calloc(cap + 1, sizeof(*out));
+    lua_getfield(L, t, "profiles");
+    lua_pushnil(L);
+    while (out && lua_istable(L, -2) && lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            continue;
+        if (n == cap) {
+            const char **m = realloc(out, (cap * 2 + 1) * sizeof(*m));
+            if (!m)
+                break;
+            out = m;
+            cap *= 2;
+        }
+        out[n++] = lua_tostring(L, -1);
+        out[n] = NULL;
+    }
+    lua_pop(L, 1);
+    return out;
+}
+
+int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, char *err, size_t errlen)
+{
+    static const struct { const char *env, *field; } envs[] = {
+        { "PUSHER_TARGET_URL", "url" }, { "PUSHER_HTTP_URL", "http_url" },
+        { "PUSHER_APP_ID", "app_id" }, { "PUSHER_APP_KEY", "key" }, { "PUSHER_APP_SECRET", "secret" } };
+    const char *flags[] = { a->url, a->http_url, a->app_id, a->key, a->secret };
+    lua_State *L = r->L;
+
+    if (!a->file && !a->url && !getenv("PUSHER_TARGET_URL")) {
+        snprintf(err, errlen, "no target: give --target FILE, or --url with --app-id, --key and --secret "
+                 "(or PUSHER_TARGET_URL and friends)");
+        return -1;
+    }
+    int top = lua_gettop(L);
+    ps_runner_push_api(r, L, "set_target");
+    if (a->file)
+        lua_pushstring(L, a->file);
+    else
+        lua_pushnil(L);
+    lua_newtable(L);
+    for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++)
+        ps_bind_set_str(L, envs[i].field, flags[i] ? flags[i] : getenv(envs[i].env));
+    if (a->fuzz) {
+        ps_bind_set_str(L, "fuzz_seconds", a->fuzz_seconds ? a->fuzz_seconds : "60");
+        ps_bind_set_str(L, "fuzz_seed", a->fuzz_seed);
+    }
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_settop(L, top);
+        return -1;
+    }
+    int t = lua_gettop(L);
+    /* strings stay alive: the prelude keeps the target table */
+    ti->name = field(L, t, "name");
+    ti->url = field(L, t, "url");
+    ti->http_url = field(L, t, "http_url");
+    r->env.restart_cmd = field(L, t, "restart");
+    lua_getfield(L, t, "app");
+    int app = lua_gettop(L);
+    ti->app_id = field(L, app, "id");
+    ti->key = field(L, app, "key");
+    ti->secret = field(L, app, "secret");
+    lua_getfield(L, t, "webhooks");
+    if (lua_istable(L, -1))
+        ti->webhooks_listen = field(L, lua_gettop(L), "listen");
+    ti->profiles = profile_names(L, t);
+    r->profiles = ti->profiles;
+    ti->role = ps_role_get(PS_ROLE_SERVER);
+    lua_settop(L, top);
+    return 0;
+}
+
+int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
+                  char *err, size_t errlen)
+{
+    char host[256] = "127.0.0.1", kind[16] = "";
+    int port = 0, bound = 0;
+    if (listen && ps_hostport_parse(listen, "--listen", host, sizeof(host), &port, err, errlen) < 0)
+        return -1;
+    if (ps_fake_listen(host, port, &bound, err, errlen) < 0 ||
+        ps_preflight_adapter(cmd, (int)(10000 * (timeout_scale > 0 ? timeout_scale : 1)), kind, sizeof(kind),
+                             ti->name_buf, sizeof(ti->name_buf), err, errlen) < 0)
+        return -1;
+    ti->role = ps_role_by_hello(kind);   /* preflight accepted only a kind of the role table */
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    ps_runner_push_api(r, L, "set_sdk");
+    lua_createtable(L, 0, 5);
+    ps_bind_set_str(L, "cmd", cmd);
+    ps_bind_set_str(L, "kind", kind);
+    ps_bind_set_str(L, "name", ti->name_buf);
+    ps_bind_set_str(L, "host", host);
+    ps_bind_set_int(L, "port", bound);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+        lua_settop(L, top);
+        return -1;
+    }
+    lua_settop(L, top);
+    const char *lb = strchr(host, ':') ? "[" : "", *rb = *lb ? "]" : "";   /* an IPv6 literal */
+    snprintf(ti->url_buf, sizeof(ti->url_buf), "ws://%s%s%s:%d", lb, host, rb, bound);
+    snprintf(ti->http_url_buf, sizeof(ti->http_url_buf), "http://%s%s%s:%d", lb, host, rb, bound);
+    ti->name = ti->name_buf;
+    ti->url = ti->url_buf;
+    ti->http_url = ti->http_url_buf;
+    ti->adapter = cmd;
+    ti->profiles = calloc(1, sizeof(*ti->profiles));   /* the fake server offers none */
+    r->profiles = ti->profiles;
+    return 0;
+}
+
+/* Only bind the webhook port when a selected scenario listens: two runs with
+ * one target can then share a machine. */
+static int needs_profile(const ps_runner *r, const char *profile)
+{
+    for (size_t i = 0; i < r->nsc; i++)
+        if (r->sc[i]->selected && r->sc[i]->profile && !strcmp(r->sc[i]->profile, profile))
+            return 1;
+    return 0;
+}
+
+int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen)
+{
+    if (ti->adapter || !ti->webhooks_listen || !needs_profile(r, PS_PROFILE_WEBHOOKS))
+        return 0;
+    char host[256];
+    int port = 0;
+    if (ps_hostport_parse(ti->webhooks_listen, "webhooks.listen in the target", host, sizeof(host), &port,
+                          err, errlen) < 0)
+        return -1;
+    if (ps_webhook_listen(host, port, ti->key, ti->secret, err, errlen) < 0)
+        return -1;
+    ps_webhook_on_arrival(ps_runner_wake_all);
+    return 0;
+}
+
+void ps_target_free(ps_target_info *ti)
+{
+    free(ti->profiles);
+    ti->profiles = NULL;
+}

@@ -1,0 +1,47 @@
+/* What the run is pointed at: a server (a target file, the environment and
+ * flags, normalised by the prelude) or an SDK under test (its adapter and the
+ * fake server it connects to). Also the scenario folder of each role and the
+ * webhook receiver a target may ask for. */
+#ifndef PUSHSPEC_TARGET_H
+#define PUSHSPEC_TARGET_H
+
+#include <stddef.h>
+
+#include "core/role.h"
+#include "lua/runner.h"
+
+/* The profile whose scenarios receive webhooks: the prelude makes it from the
+ * target's webhooks = { listen = ... } table. */
+#define PS_PROFILE_WEBHOOKS "webhooks"
+
+typedef struct {
+    const char *name, *url, *http_url, *app_id, *key, *secret;
+    const ps_role *role;
+    const char *adapter;           /* fake-server role: the adapter command */
+    const char *webhooks_listen;   /* HOST:PORT or NULL */
+    const char **profiles;         /* the target's profile names, NULL-ended (owned) */
+    char url_buf[300], http_url_buf[300], name_buf[128];
+} ps_target_info;
+
+typedef struct {
+    const char *file, *url, *http_url, *app_id, *key, *secret;   /* flags; NULL: the environment's */
+    int fuzz;
+    const char *fuzz_seconds, *fuzz_seed;
+} ps_target_args;
+
+/* The server under test: file, then environment, then flags. Sets the
+ * runner's restart command and profiles. 0, or -1 with err. */
+int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, char *err, size_t errlen);
+/* The SDK under test: listen (HOST:PORT or NULL) for it, check its adapter's
+ * hello, hand both to the prelude. 0, or -1 with err. */
+int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
+                  char *err, size_t errlen);
+/* Receive webhooks when the target asks and a selected scenario needs them. */
+int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen);
+void ps_target_free(ps_target_info *ti);
+
+/* The built-in (embedded) scenario folder of a role, "scenarios/FOLDER"
+ * (fuzz: the live fuzzer's). */
+const char *ps_target_scenario_dir(const ps_role *role, int fuzz);
+
+#endif
