@@ -179,3 +179,47 @@ scenario {
       string.format("pusher:error code %s, %s", tostring(ecode), text))
   end,
 }
+
+-- CONN-11: every 4000-4399 close is announced by a pusher:error with the same code. Provokes the
+-- refusals the target can show at once (not the quota one: conn-over-quota holds that app's
+-- connections meanwhile) and reads each connection to its end: the pusher:error frames, then the close.
+local function errors_then_close(c, within)
+  local codes = {}
+  local deadline = ps.now() + within
+  while ps.now() < deadline do
+    local m = c:next { within = deadline - ps.now() }
+    if not m then break end
+    if m.event == "pusher:error" then codes[#codes + 1] = m.payload and m.payload.code end
+  end
+  return codes, c:expect_close { within = 500 }
+end
+
+scenario {
+  id = "conn-error-before-close",
+  title = "A close with a 4000-4399 code comes after a pusher:error with the same code",
+  rules = { "CONN-11" },
+  run = function(t)
+    local cases = {
+      { what = "an unknown app key", opts = { key = "unknown-" .. t:channel() } },
+      { what = "protocol=99", opts = { protocol = 99 } },
+      { what = "no protocol parameter", opts = { query = "client=pushspec&version=0.1.0" } },
+    }
+    if t:profile("disabled_app") then cases[#cases + 1] = { what = "a disabled app", opts = { app = "disabled_app" } } end
+    for _, case in ipairs(cases) do case.conn = t:connect(case.opts) end
+    local seen = 0
+    for _, case in ipairs(cases) do
+      local codes, closed = errors_then_close(case.conn, 3000)
+      local code = closed and closed.code
+      if code and code >= 4000 and code <= 4399 then
+        seen = seen + 1
+        local announced, shown = false, {}
+        for i, c in ipairs(codes) do announced, shown[i] = announced or c == code, tostring(c) end
+        t:check("CONN-11", announced, "a pusher:error with code " .. code .. " before the close, for " .. case.what,
+          string.format("pusher:error codes before the close: [%s]; %s", table.concat(shown, ", "), closed.text))
+      else
+        case.conn:close()
+      end
+    end
+    if seen == 0 then t:skip("CONN-11", "the server closed none of the connections with a 4000-4399 code") end
+  end,
+}
