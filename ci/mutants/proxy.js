@@ -161,6 +161,14 @@ function answer(res, r) {
   res.end(r.body);
 }
 
+// Headers for forwarding a (possibly changed) body on a new connection of its own: a reused
+// keep-alive socket that soketi has meanwhile closed makes a spurious "socket hang up".
+function fresh(headers, body) {
+  for (const h of ['content-length', 'transfer-encoding', 'connection', 'keep-alive']) delete headers[h];
+  headers['content-length'] = Buffer.byteLength(body);
+  headers.connection = 'close';
+}
+
 // The HTTP API: mutant.request may change {method, url, headers, body} or answer itself
 // (return {status, body}); mutant.response may change {status, headers, body}.
 function onRequest(req, res) {
@@ -168,9 +176,8 @@ function onRequest(req, res) {
     const r = { method: req.method, url: req.url, headers: Object.assign({}, req.headers), body };
     const direct = mutant.request ? mutant.request(r, tools) : undefined;
     if (direct) return answer(res, direct);
-    delete r.headers['content-length'];
-    r.headers['content-length'] = Buffer.byteLength(r.body);
-    const fwd = http.request({ host: HOST, port: UPSTREAM, method: r.method, path: r.url, headers: r.headers }, (ur) => {
+    fresh(r.headers, r.body);
+    const fwd = http.request({ host: HOST, port: UPSTREAM, method: r.method, path: r.url, headers: r.headers, agent: false }, (ur) => {
       readBody(ur, (ubody) => {
         let out = { status: ur.statusCode, headers: Object.assign({}, ur.headers), body: ubody };
         if (mutant.response) out = mutant.response(r, out, tools) || out;
@@ -188,9 +195,8 @@ function onWebhook(req, res) {
     let h = { url: req.url, headers: Object.assign({}, req.headers), body };
     if (mutant.webhook) h = mutant.webhook(h, tools);
     if (h === null) return answer(res, { status: 200, body: '{}' });
-    delete h.headers['content-length'];
-    h.headers['content-length'] = Buffer.byteLength(h.body);
-    const fwd = http.request({ host: HOST, port: HOOK_OUT, method: 'POST', path: h.url, headers: h.headers }, (ur) => {
+    fresh(h.headers, h.body);
+    const fwd = http.request({ host: HOST, port: HOOK_OUT, method: 'POST', path: h.url, headers: h.headers, agent: false }, (ur) => {
       readBody(ur, (ubody) => answer(res, { status: ur.statusCode, headers: ur.headers, body: ubody }));
     });
     fwd.on('error', () => answer(res, { status: 502, body: 'no webhook receiver on ' + HOOK_OUT }));

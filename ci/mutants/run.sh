@@ -40,6 +40,7 @@ stop_proxy() {
 trap stop_proxy EXIT
 start_proxy() {
   local log="$out/$1.proxy.log" i
+  : >"$log"
   node "$here/proxy.js" "$1" >"$log" 2>&1 &
   proxy_pid=$!
   for ((i = 0; i < 100; i++)); do
