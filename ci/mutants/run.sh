@@ -22,6 +22,17 @@ command -v node >/dev/null || die "node not found (bash ci/deps.sh)"
 [ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] || die "soketi is not up on 127.0.0.1:6001: bash ci/soketi.sh start"
 
 mkdir -p "$out"
+# The target: ci/targets/soketi.lua seen through the proxy (7001; soketi's webhooks come to the
+# proxy on 6002, pushspec takes them on 6003), without its restart command: no destructive
+# scenario runs here, and restarting soketi cures no mutant.
+target="$out/target.lua"
+{ printf -- '-- Written by ci/mutants/run.sh from ci/targets/soketi.lua: soketi through ci/mutants/proxy.js.\n'
+  sed -e 's#127\.0\.0\.1:6001#127.0.0.1:7001#g' -e 's#listen = "127\.0\.0\.1:6002"#listen = "127.0.0.1:6003"#' \
+    -e '/^ *restart = /d' -e 's#^\( *name = "[^"]*\)"#\1 through ci/mutants/proxy.js"#' \
+    "$root/ci/targets/soketi.lua"; } >"$target"
+grep -q 'url = "ws://127.0.0.1:7001"' "$target" && grep -q 'listen = "127.0.0.1:6003"' "$target" &&
+  ! grep -q -e ':6001' -e ':6002' -e 'restart' "$target" ||
+  die "ci/targets/soketi.lua changed shape: could not point $target at the proxy (see run.sh)"
 declare -A rules about
 names=()
 while IFS=$'\t' read -r name r a; do rules[$name]="$r"; about[$name]="$a"; names+=("$name"); done \
@@ -55,7 +66,7 @@ run_suite() {
   local res="$out/${3:-$1}"
   rm -f "$res.json"
   start_proxy "$1"
-  "$pushspec" run --target "$here/target.lua" --filter "$2" --exclude-tag slow --strict --quiet \
+  "$pushspec" run --target "$target" --filter "$2" --exclude-tag slow --strict --quiet \
     --json "$res.json" >"$res.log" 2>&1 || true
   stop_proxy
   [ -s "$res.json" ] && return 0
