@@ -104,10 +104,13 @@ for n in "${selected[@]}"; do
 done
 
 total=${#selected[@]}
-printf 'mutants killed %d/%d (%ds)\n' "$killed" "$total" $((SECONDS - started))
+# Also in $out/summary.txt, which ci/test.sh prints after ctest (which shows no passing output).
+{
+  printf 'mutants killed %d/%d (%ds)\n' "$killed" "$total" $((SECONDS - started))
+  for n in "${lost[@]}"; do printf '  survivor %s (%s): %s\n' "$n" "${rules[$n]}" "${about[$n]}"; done
+} | tee "$out/summary.txt"
 status=0
 for n in "${lost[@]}"; do
-  printf '  survivor %s (%s): %s\n' "$n" "${rules[$n]}" "${about[$n]}"
   grep -q "^- \`$n\`:" "$survivors_file" || { printf 'mutants: %s survived and is not in ci/mutants/SURVIVORS.md: give the rule a check that kills it, or list it with the reason\n' "$n" >&2; status=1; }
 done
 while IFS= read -r n; do
