@@ -69,34 +69,56 @@ scenario {
   end,
 }
 
--- Close codes the server uses: 1000/1001 or 4000-4399.
+-- Close codes the server uses: 1000/1001 or 4000-4399 (CONN-10), each 4000-4399 close announced
+-- by a pusher:error with its code (CONN-11). Provokes the refusals the target can show at once
+-- (not the quota one: conn-over-quota holds that app's connections meanwhile) and reads each
+-- connection to its end: the pusher:error codes that came before the close, then the close.
+local function errors_then_close(c, within)
+  local codes = {}
+  local deadline = ps.now() + within
+  while ps.now() < deadline do
+    local m = c:next { within = deadline - ps.now() }
+    if not m then break end
+    if m.event == "pusher:error" then codes[#codes + 1] = m.payload and m.payload.code end
+  end
+  return codes, c:expect_close { within = 500 }
+end
+
 scenario {
   id = "conn-close-codes-documented",
-  title = "Every close code the server sends is documented",
-  rules = { "CONN-10" },
+  title = "Every close code the server sends is documented and announced by a pusher:error with that code",
+  rules = { "CONN-10", "CONN-11" },
   run = function(t)
     local cases = {
-      { key = "unknown-" .. t:channel() },
-      { query = "client=pushspec&version=0.1.0" },
-      { protocol = 99 },
+      { what = "an unknown app key", opts = { key = "unknown-" .. t:channel() } },
+      { what = "no protocol parameter", opts = { query = "client=pushspec&version=0.1.0" } },
+      { what = "protocol=99", opts = { protocol = 99 } },
     }
-    for _, opts in ipairs(cases) do
-      local c = t:connect(opts)
-      local err = c:expect({ event = "pusher:error" }, { within = 1500 })
-      local closed = c:expect_close({ within = err and 2000 or 500 })
-      if closed and closed.code then
-        local code = closed.code
-        t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
-          "close code 1000, 1001 or 4000-4399", closed.text)
-        local ecode = err and err.payload and err.payload.code
-        if ecode then
-          t:check("CONN-10", ecode == code, "close code equal to the pusher:error code " .. ecode, closed.text)
-        end
-      else
-        c:close()
+    if t:profile("disabled_app") then cases[#cases + 1] = { what = "a disabled app", opts = { app = "disabled_app" } } end
+    for _, case in ipairs(cases) do case.conn = t:connect(case.opts) end
+    local refusals = 0
+    for _, case in ipairs(cases) do
+      local codes, closed = errors_then_close(case.conn, 3000)
+      local code = closed and closed.code
+      if not code then
+        case.conn:close()
         t:check("CONN-10", true)
+      else
+        t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
+          "close code 1000, 1001 or 4000-4399 for " .. case.what, closed.text)
+        if codes[1] then
+          t:check("CONN-10", codes[1] == code, "close code equal to the pusher:error code " .. tostring(codes[1]), closed.text)
+        end
+      end
+      if code and code >= 4000 and code <= 4399 then
+        refusals = refusals + 1
+        local announced, shown = false, {}
+        for i, c in ipairs(codes) do announced, shown[i] = announced or c == code, tostring(c) end
+        t:check("CONN-11", announced, "a pusher:error with code " .. code .. " before the close, for " .. case.what,
+          string.format("pusher:error codes before the close: [%s]; %s", table.concat(shown, ", "), closed.text))
       end
     end
+    if refusals == 0 then t:skip("CONN-11", "the server closed none of the connections with a 4000-4399 code") end
   end,
 }
 
@@ -179,3 +201,4 @@ scenario {
       string.format("pusher:error code %s, %s", tostring(ecode), text))
   end,
 }
+
