@@ -2,7 +2,7 @@
 -- (connect, open, raw_open), checks and records, channel names and signing,
 -- the HTTP API (api, trigger) and the webhooks the server sent.
 local P = ...
-local core, scaled, wait, show = P.core, P.scaled, P.wait, P.show
+local core, scaled, wait, show, poll = P.core, P.scaled, P.wait, P.show, P.poll
 local M = P.require "match"
 local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
@@ -95,6 +95,31 @@ function Case:open(opts)
   local m, why = c:established(opts)
   if not m then error({ ps_abort = "could not open a connection: " .. why }, 0) end
   return c, m
+end
+
+-- Set-up: n connections (default 1; opts.app as for connect), each subscribed
+-- to channels (a name or a list); on presence channels as the user
+-- opts.user(i) returns (default: connect's). A failed subscription ends the
+-- scenario under rule (ps.verify.subscribed). Returns the list of connections.
+function Case:subscribers(rule, channels, n, opts)
+  opts = opts or {}
+  if type(channels) == "string" then channels = { channels } end
+  local conns = {}
+  for i = 1, n or 1 do
+    conns[i] = self:open { app = opts.app }
+    for _, ch in ipairs(channels) do
+      local kind = core.channel_kind(ch)
+      local presence = kind == "presence" or kind == "presence-cache"
+      conns[i]:subscribe(ch, presence and opts.user and { user = opts.user(i) } or nil)
+    end
+  end
+  for i, c in ipairs(conns) do
+    for _, ch in ipairs(channels) do
+      local m, why = c:subscribed(ch)
+      self:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
+    end
+  end
+  return conns
 end
 
 function Case:check(rule, cond, expected, actual)
@@ -222,26 +247,18 @@ end
 -- body's events, e.g. {name = "channel_occupied", channel = ch}) that this
 -- scenario has not matched yet: returns event, webhook.
 function Case:expect_webhook(pattern, opts)
-  local within = scaled(opts and opts.within or 10000)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, 10000, function() return "no webhook event " .. describe(pattern) end, function()
     for i, h in ipairs(fetch_hooks()) do
       local events = type(h.json) == "table" and h.json.events
-      if type(events) == "table" then
-        for j, ev in ipairs(events) do
-          local k = i .. ":" .. j
-          if not self._hooks_used[k] and subset(pattern, ev) then
-            self._hooks_used[k] = true
-            return ev, h
-          end
+      for j, ev in ipairs(type(events) == "table" and events or {}) do
+        local k = i .. ":" .. j
+        if not self._hooks_used[k] and subset(pattern, ev) then
+          self._hooks_used[k] = true
+          return true, ev, h
         end
       end
     end
-    if core.now() >= deadline then
-      return nil, string.format("no webhook event %s within %d ms", describe(pattern), within)
-    end
-    wait(deadline)
-  end
+  end)
 end
 
 -- Every webhook received so far (for checks on all of them).

@@ -3,7 +3,7 @@
 -- with signing. In the fake-server role the same object is the server end of
 -- the SDK's connection (establish, grant).
 local P = ...
-local core, scaled, wait, show = P.core, P.scaled, P.wait, P.show
+local core, wait, show, poll = P.core, P.wait, P.show, P.poll
 local M = P.require "match"
 local match, describe = M.match, M.describe
 local verify = P.require "verify"
@@ -85,48 +85,34 @@ end
 
 -- The next message, whatever it is.
 function Conn:next(opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, "no message", function()
     self:pump()
-    if #self.inbox > 0 then return table.remove(self.inbox, 1) end
-    if self:is_closed() then return nil, "connection " .. self:close_text() end
-    if core.now() >= deadline then return nil, string.format("no message within %d ms", within) end
-    wait(deadline)
-  end
+    if #self.inbox > 0 then return true, table.remove(self.inbox, 1) end
+    if self:is_closed() then return true, nil, "connection " .. self:close_text() end
+  end)
 end
 
 -- The first message matching pattern (a table of fields, data matched as a
 -- subset of the decoded data, or a function); others stay in the inbox.
 function Conn:expect(pattern, opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, function() return "no " .. describe(pattern) end, function()
     self:pump()
     for i, m in ipairs(self.inbox) do
-      if match(m, pattern) then return table.remove(self.inbox, i) end
+      if match(m, pattern) then return true, table.remove(self.inbox, i) end
     end
     if self:is_closed() then
-      return nil, string.format("connection %s before %s arrived", self:close_text(), describe(pattern))
+      return true, nil, string.format("connection %s before %s arrived", self:close_text(), describe(pattern))
     end
-    if core.now() >= deadline then
-      return nil, string.format("no %s within %d ms", describe(pattern), within)
-    end
-    wait(deadline)
-  end
+  end)
 end
 
 -- Wait for the connection to end; returns {code, reason, frame, error, http_status}.
 function Conn:expect_close(opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while not self:is_closed() do
+  local closed, why = poll(opts, nil, "the connection did not close", function()
     self:pump()
-    if core.now() >= deadline then
-      return nil, string.format("connection still open after %d ms", within)
-    end
-    wait(deadline)
-  end
+    if self:is_closed() then return true, true end
+  end)
+  if not closed then return nil, why end
   self:pump()
   local i = self.h:info()
   return { code = i.close_frame and i.close_code or nil, reason = i.close_reason, frame = i.close_frame,
@@ -150,15 +136,13 @@ end
 
 -- Wait for a WebSocket pong frame (answers to ws_ping).
 function Conn:expect_ws_pong(opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline, before = core.now() + within, self.seen_pongs
-  while self.h:info().pongs <= before do
-    if self:is_closed() then return nil, "connection " .. self:close_text() end
-    if core.now() >= deadline then return nil, string.format("no pong frame within %d ms", within) end
-    wait(deadline)
-  end
-  self.seen_pongs = self.h:info().pongs
-  return true
+  local before = self.seen_pongs
+  local ok, why = poll(opts, nil, "no pong frame", function()
+    if self.h:info().pongs > before then return true, true end
+    if self:is_closed() then return true, nil, "connection " .. self:close_text() end
+  end)
+  if ok then self.seen_pongs = self.h:info().pongs end
+  return ok, why
 end
 
 function Conn:established(opts)

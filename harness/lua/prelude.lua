@@ -36,6 +36,23 @@ function P.wait(deadline)
   yield(deadline)
 end
 
+-- Every expect: call step() until it returns true (then return what follows
+-- it), waiting for news in between; after opts.within ms (default_ms, or
+-- DEFAULT_WITHIN; scaled) give up with nil, "WHAT within N ms". what is a
+-- string or a function making one (only built when needed).
+function P.poll(opts, default_ms, what, step)
+  local within = P.scaled(opts and opts.within or default_ms or P.DEFAULT_WITHIN)
+  local deadline = core.now() + within
+  while true do
+    local done, a, b = step()
+    if done then return a, b end
+    if core.now() >= deadline then
+      return nil, string.format("%s within %d ms", type(what) == "function" and what() or what, within)
+    end
+    P.wait(deadline)
+  end
+end
+
 function P.show(v, limit)
   limit = limit or 300
   local s

@@ -2,7 +2,7 @@
 -- codec in Lua): it answers nothing by itself (no pong to any ping) and can
 -- send any frame, valid or not.
 local P = ...
-local core, scaled, wait = P.core, P.scaled, P.wait
+local core, poll = P.core, P.poll
 local parse_frame = P.require("conn").parse_frame
 
 local Raw = {}
@@ -58,17 +58,13 @@ end
 
 -- The next frame matching pred (a function of {op, fin, payload, msg, code}).
 function Raw:expect_frame(pred, opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, "no such frame", function()
     self:pump()
     for i, f in ipairs(self.frames) do
-      if not pred or pred(f) then return table.remove(self.frames, i) end
+      if not pred or pred(f) then return true, table.remove(self.frames, i) end
     end
-    if self:is_closed() then return nil, "TCP connection closed" end
-    if core.now() >= deadline then return nil, string.format("no such frame within %d ms", within) end
-    wait(deadline)
-  end
+    if self:is_closed() then return true, nil, "TCP connection closed" end
+  end)
 end
 
 -- A frame with any opcode, FIN and RSV bits; masked unless opts.mask == false.

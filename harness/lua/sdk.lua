@@ -3,7 +3,7 @@
 -- subscribe_sdk, http_sdk), and the fake server's HTTP side: auth endpoints,
 -- API requests (serve_api, expect_request, verify_api) and signed webhooks.
 local P = ...
-local core, scaled, wait, show = P.core, P.scaled, P.wait, P.show
+local core, scaled, wait, show, poll = P.core, P.scaled, P.wait, P.show, P.poll
 local M = P.require "match"
 local subset, match, describe = M.subset, M.match, M.describe
 local Conn = P.require("conn").Conn
@@ -61,18 +61,14 @@ end
 
 -- The first report matching pattern not yet taken, or nil and why.
 function Adapter:expect(pattern, opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, function() return "no report " .. describe(pattern) end, function()
     self:pump()
     for i = self.taken + 1, #self.reports do
       local r = self.reports[i]
-      if not r._taken and subset(pattern, r) then r._taken = true return r end
+      if not r._taken and subset(pattern, r) then r._taken = true return true, r end
     end
     if self.h:state() == "exited" then adapter_fail(self, "stopped while " .. describe(pattern) .. " was awaited") end
-    if core.now() >= deadline then return nil, string.format("no report %s within %d ms", describe(pattern), within) end
-    wait(deadline)
-  end
+  end)
 end
 
 -- Every report so far (matching pattern, if given), taken or not.
@@ -97,24 +93,17 @@ end
 -- The next connection the SDK opened to the fake server (a Conn whose
 -- frames are checked as a client's), or the scenario stops.
 function Case:accept(opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, "the SDK opened no connection", function()
     local list = core.accepted(self._accepted + 1)
-    if #list > 0 then
-      self._accepted = self._accepted + 1
-      local info = list[1]:info()
-      local c = setmetatable({ h = list[1], case = self, app = self.app, inbox = {}, received = 0,
-        autopong = not (opts and opts.autopong == false), seen_pongs = 0, from = "client",
-        path = info.path, accepted_at = info.opened_at or core.now() }, Conn)
-      self._conns[#self._conns + 1] = c
-      return c
-    end
-    if core.now() >= deadline then
-      return nil, string.format("the SDK opened no connection within %d ms", within)
-    end
-    wait(deadline)
-  end
+    if #list == 0 then return end
+    self._accepted = self._accepted + 1
+    local info = list[1]:info()
+    local c = setmetatable({ h = list[1], case = self, app = self.app, inbox = {}, received = 0,
+      autopong = not (opts and opts.autopong == false), seen_pongs = 0, from = "client",
+      path = info.path, accepted_at = info.opened_at or core.now() }, Conn)
+    self._conns[#self._conns + 1] = c
+    return true, c
+  end)
 end
 
 
@@ -233,16 +222,12 @@ function Case:serve_api(fn) self._api_handler = fn end
 -- The next fake-server request matching pattern ({method=, path=} or a
 -- function) that no handler answered; the scenario must respond to it.
 function Case:expect_request(pattern, opts)
-  local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
-  while true do
+  return poll(opts, nil, function() return "no request " .. describe(pattern) end, function()
     self:_service()
     for i, r in ipairs(self._pending) do
-      if match(r, pattern) then return table.remove(self._pending, i) end
+      if match(r, pattern) then return true, table.remove(self._pending, i) end
     end
-    if core.now() >= deadline then return nil, string.format("no request %s within %d ms", describe(pattern), within) end
-    wait(deadline)
-  end
+  end)
 end
 
 -- The URLs an SDK under test is given: the fake server's WebSocket host and

@@ -80,7 +80,7 @@ function V.refusal(answer, closed, opts)
     return false, seen .. " (an answer that is not a refusal)"
   end
   local ecode, ccode = error_code(answer), closed and closed.code
-  local by_close = false
+  local by_close, by_http = false, false
   if ccode then
     local allowed = opts.close_codes and member(opts.close_codes, ccode) or
       (not opts.close_codes and V.close_range(ccode) ~= nil)
@@ -90,7 +90,7 @@ function V.refusal(answer, closed, opts)
     end
     by_close = true
   elseif closed and closed.failed and opts.http_error and (closed.http_status or 0) >= 400 then
-    by_close = true
+    by_close, by_http = true, true
   end
   if not ev and not by_close then
     return false, seen .. (closed and " (no pusher:error and no refusal close code)" or " (no answer)")
@@ -98,7 +98,7 @@ function V.refusal(answer, closed, opts)
   if ecode and ccode and ecode ~= ccode then
     return false, seen .. " (the close code differs from the pusher:error code " .. ecode .. ")"
   end
-  if opts.code and ecode ~= opts.code and ccode ~= opts.code then
+  if opts.code and not by_http and ecode ~= opts.code and ccode ~= opts.code then
     return false, seen .. " (not code " .. opts.code .. ")"
   end
   return true, seen
@@ -130,22 +130,24 @@ end
 -- ---------------------------------------------------------------- gathering from a connection
 
 -- Wait for c's answer to something just sent and judge it with V.refusal.
--- opts.channel: subscription answers about it count (succeeded = accepted);
+-- opts.channel: subscription answers about it count (succeeded = accepted;
+-- a subscription_error without a channel too);
 -- opts.accept: other event names that mean accepted (e.g. pusher:signin_success);
--- opts.within: ms for the answer (default 3000); opts.settle: ms to wait for a
--- close after a pusher:error (default 0: only a close already seen counts).
+-- opts.within: ms for the answer (default 3000); opts.settle: ms to wait then for
+-- the close, unless accepted (default 0: only a close already seen counts).
+-- opts.code, opts.close_codes, opts.http_error: as for V.refusal.
 -- Returns ok, seen, answer, closed.
 function V.await_refusal(c, opts)
   opts = opts or {}
   local accept = opts.accept or {}
   local answer = c:expect(function(m)
     if m.event == "pusher:error" or member(accept, m.event) then return true end
-    return opts.channel ~= nil and m.channel == opts.channel and (m.event == SUCCEEDED or m.event == SUB_ERROR)
+    if m.event == SUB_ERROR then return m.channel == nil or m.channel == opts.channel end   -- FRAME-3 judges the rest
+    return opts.channel ~= nil and m.channel == opts.channel and m.event == SUCCEEDED
   end, { within = opts.within or 3000 })
   local closed
-  if not answer or answer.event == "pusher:error" then
-    local wait = (answer and opts.settle) or (not answer and c:is_closed() and 1000) or 0
-    if wait > 0 or c:is_closed() then closed = c:expect_close { within = math.max(wait, 1) } end
+  if (not answer or answer.event == "pusher:error") and (c:is_closed() or (opts.settle or 0) > 0) then
+    closed = c:expect_close { within = math.max(opts.settle or 0, 1) }
   end
   local ok, seen = V.refusal(answer, closed, opts)
   return ok, seen, answer, closed
