@@ -30,12 +30,13 @@ scenario {
   end,
 }
 
--- A refusal may come as a close code, or as pusher:error then a close.
-local function refusal(c)
-  local err = c:expect({ event = "pusher:error" }, { within = 3000 })
-  local closed = c:expect_close()
-  local code = err and err.payload and err.payload.code
-  return code, closed, err
+-- How a refused handshake ended, judged by ps.verify.refusal: it must carry
+-- code (as the pusher:error code or the close code, which agree when both are
+-- sent). Returns ok, seen, the pusher:error (or nil), the close (or nil).
+local function refused_with(c, code, opts)
+  opts = opts or {}
+  return ps.verify.await_refusal(c, { code = code, within = opts.within or 1500, settle = opts.settle or 1000,
+    http_error = opts.http_error })
 end
 
 scenario {
@@ -44,10 +45,9 @@ scenario {
   rules = { "CONN-4", "CONN-10" },
   run = function(t)
     local c = t:connect { key = "no-such-key-" .. t:channel() }
-    local code, closed, err = refusal(c)
-    local close_code = closed and closed.code
-    t:check("CONN-4", code == 4001 or close_code == 4001, "pusher:error 4001 or close 4001",
-      string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+    local ok, seen, err, closed = refused_with(c, 4001, { within = 3000, settle = 5000 })
+    t:check("CONN-4", ok, "pusher:error 4001 or close 4001", seen)
+    local code, close_code = err and err.payload and err.payload.code, closed and closed.code
     t:check("CONN-10", not (code and close_code) or code == close_code,
       "the close code equals the pusher:error code", string.format("error %s, close %s", tostring(code), tostring(close_code)))
   end,
@@ -60,16 +60,14 @@ scenario {
   run = function(t)
     for _, path in ipairs { "/foo", "/apps/" .. t.app.key, "/app" } do
       local c = t:connect { path = path }
-      local code, closed = refusal(c)
-      local ok = code == 4005 or (closed and (closed.code == 4005 or (closed.failed and closed.http_status >= 400)))
-      t:check("CONN-5", ok, "4005 or an HTTP error on the upgrade for " .. path,
-        string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+      local ok, seen = refused_with(c, 4005, { within = 3000, settle = 5000, http_error = true })
+      t:check("CONN-5", ok, "4005 or an HTTP error on the upgrade for " .. path, seen)
       c:close()
     end
   end,
 }
 
--- Close codes the server uses: 1000/1001 or 4000-4399.
+-- Close codes the server uses: ps.verify.documented_close (1000, 1001, 4000-4399).
 scenario {
   id = "conn-close-codes-documented",
   title = "Every close code the server sends is documented",
@@ -86,8 +84,7 @@ scenario {
       local closed = c:expect_close({ within = err and 2000 or 500 })
       if closed and closed.code then
         local code = closed.code
-        t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
-          "close code 1000, 1001 or 4000-4399", closed.text)
+        t:check("CONN-10", ps.verify.documented_close(code), "close code " .. ps.verify.DOCUMENTED_CLOSE, closed.text)
         local ecode = err and err.payload and err.payload.code
         if ecode then
           t:check("CONN-10", ecode == code, "close code equal to the pusher:error code " .. ecode, closed.text)
@@ -99,14 +96,6 @@ scenario {
     end
   end,
 }
-
--- How a refused handshake ended: the pusher:error code and the close code.
-local function refusal_codes(c)
-  local err = c:expect({ event = "pusher:error" }, { within = 1500 })
-  local closed = c:expect_close { within = err and 2000 or 500 }
-  local ecode = err and err.payload and err.payload.code
-  return ecode, closed and closed.code, closed and closed.text or "still open"
-end
 
 scenario {
   id = "conn-protocol-version",
@@ -122,10 +111,8 @@ scenario {
     }
     for _, case in ipairs(cases) do
       local c = t:connect(case)
-      local ecode, ccode, text = refusal_codes(c)
-      t:check("CONN-6", ecode == case.code or ccode == case.code,
-        string.format("%d for %s", case.code, case.what),
-        string.format("pusher:error code %s, %s", tostring(ecode), text))
+      local ok, seen = refused_with(c, case.code)
+      t:check("CONN-6", ok, string.format("%d for %s", case.code, case.what), seen)
       c:close()
     end
   end,
@@ -138,9 +125,8 @@ scenario {
   profile = "disabled_app",
   run = function(t)
     local c = t:connect { app = "disabled_app" }
-    local ecode, ccode, text = refusal_codes(c)
-    t:check("CONN-7", ecode == 4003 or ccode == 4003, "pusher:error 4003 or close 4003",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
+    local ok, seen = refused_with(c, 4003)
+    t:check("CONN-7", ok, "pusher:error 4003 or close 4003", seen)
   end,
 }
 
@@ -161,9 +147,8 @@ scenario {
       held[i] = c
     end
     local over = t:connect { app = "max_connections" }
-    local ecode, ccode, text = refusal_codes(over)
-    t:check("CONN-8", ecode == 4004 or ccode == 4004, "connection " .. (limit + 1) .. " refused with 4004",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
+    local ok, seen = refused_with(over, 4004)
+    t:check("CONN-8", ok, "connection " .. (limit + 1) .. " refused with 4004", seen)
   end,
 }
 
@@ -174,8 +159,7 @@ scenario {
   profile = "ssl_only",
   run = function(t)
     local c = t:connect { app = "ssl_only" }
-    local ecode, ccode, text = refusal_codes(c)
-    t:check("CONN-9", ecode == 4000 or ccode == 4000, "pusher:error 4000 or close 4000",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
+    local ok, seen = refused_with(c, 4000)
+    t:check("CONN-9", ok, "pusher:error 4000 or close 4000", seen)
   end,
 }

@@ -205,24 +205,12 @@ scenario {
     local limit = t:profile("presence_limit").members or 100
     local ch = t:channel("presence-")
     local uid = t:channel("")
-    local conns = {}
-    for i = 1, limit do
-      conns[i] = t:open { app = "presence_limit" }
-      conns[i]:subscribe(ch, { user = { user_id = uid .. "-" .. i, user_info = { i = i } } })
-    end
-    for i = 1, limit do
-      local m, why = conns[i]:subscribed(ch)
-      t:require("PRES-5", m, "member " .. i .. " of " .. limit .. " is accepted", why)
-    end
+    t:subscribers("PRES-5", ch, limit, { app = "presence_limit",
+      user = function(i) return { user_id = uid .. "-" .. i, user_info = { i = i } } end })
     local extra = t:open { app = "presence_limit" }
     extra:subscribe(ch, { user = { user_id = uid .. "-over", user_info = { i = limit + 1 } } })
-    local m, why = extra:expect(function(m)
-      return m.channel == ch and (m.event == "pusher_internal:subscription_succeeded" or
-        m.event == "pusher:subscription_error") or m.event == "pusher:error"
-    end, { within = 3000 })
-    local refused = (m and m.event ~= "pusher_internal:subscription_succeeded") or (not m and extra:is_closed())
-    local seen = m or (extra:is_closed() and extra:close_text()) or why:gsub("a matching message", "an answer")
+    local refused, seen = ps.verify.await_refusal(extra, { channel = ch })
     t:check("PRES-5", refused, "member " .. (limit + 1) .. " (over the limit of " .. limit ..
-      ") is refused (subscription_error, pusher:error or close)", seen)
+      ") is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
   end,
 }
