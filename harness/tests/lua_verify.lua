@@ -64,6 +64,7 @@ expect("refusal close_codes 4009, close 4001", false, V.refusal(nil, close(4001)
 local failed = { failed = true, http_status = 404, text = "failed to open: HTTP 404" }
 expect("refusal http 404 allowed", true, V.refusal(nil, failed, { http_error = true }))
 expect("refusal http 404 not allowed", false, V.refusal(nil, failed))
+expect("refusal http 404 with a code", true, V.refusal(nil, failed, { http_error = true, code = 4005 }))
 expect("refusal http 0", false, V.refusal(nil, { failed = true, http_status = 0 }, { http_error = true }))
 local _, seen = V.refusal(nil, close(1011))
 expect("refusal text names the close", true, seen:find("close 1011", 1, true) ~= nil, seen)

@@ -11,11 +11,9 @@ scenario {
     local m, why = c:next()
     t:require("CONN-1", m and m.event == "pusher:connection_established",
       "pusher:connection_established as the first message", m or why)
-    local d = m.payload or {}
-    t:check("CONN-2", type(d.socket_id) == "string" and d.socket_id:match("^%d+%.%d+$") ~= nil,
-      "socket_id matching ^\\d+\\.\\d+$", d.socket_id)
-    t:check("CONN-3", math.type(d.activity_timeout) == "integer" and d.activity_timeout > 0,
-      "activity_timeout a positive integer", d.activity_timeout)
+    -- the codec's schema of connection_established holds both clauses
+    t:check("CONN-2", ps.verify.server_message(m, { rule = "CONN-2" }), "socket_id matching ^\\d+\\.\\d+$", m)
+    t:check("CONN-3", ps.verify.server_message(m, { rule = "CONN-3" }), "activity_timeout a positive integer", m)
   end,
 }
 

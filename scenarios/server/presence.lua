@@ -29,26 +29,15 @@ local function expect_member(c, event, ch, user_id, within)
 end
 
 -- What is wrong with the presence data of a subscription_succeeded: nil when
--- ids, hash and count agree and list exactly `members`, a list of
--- {id, info} (info nil: not compared).
+-- ids, hash and count agree (the codec's PRES-1 schema, ps.verify.server_message)
+-- and list exactly `members`, a list of {id, info} (info nil: not compared).
 local function presence_problem(m, members)
+  local ok, why = ps.verify.server_message(m, { rule = "PRES-1" })
+  if not ok then return why end
   local p = type(m.payload) == "table" and m.payload.presence
   if type(p) ~= "table" then return "data has no presence object" end
-  local ids, hash, count = p.ids, p.hash, p.count
-  if type(ids) ~= "table" then return "presence.ids is not an array" end
-  if type(hash) ~= "table" then return "presence.hash is not an object" end
-  if math.type(count) ~= "integer" then return "presence.count is not an integer" end
-  local listed = {}
-  for _, id in ipairs(ids) do
-    if type(id) ~= "string" then return "presence.ids holds a non-string id " .. tostring(id) end
-    if listed[id] then return "presence.ids lists " .. id .. " twice" end
-    listed[id] = true
-    if hash[id] == nil then return "presence.ids has " .. id .. " but presence.hash has no entry for it" end
-  end
-  for k in pairs(hash) do
-    if not listed[k] then return "presence.hash has " .. k .. " but presence.ids does not" end
-  end
-  if count ~= #ids then return "presence.count is " .. count .. " but presence.ids has " .. #ids .. " ids" end
+  local hash, count, listed = p.hash, p.count, {}
+  for _, id in ipairs(p.ids) do listed[id] = true end
   for _, mem in ipairs(members) do
     local id, info = mem[1], mem[2]
     if not listed[id] then return "member " .. id .. " is missing from presence.ids" end
