@@ -5,7 +5,7 @@
 local P = ...
 local core, wait, show, poll = P.core, P.wait, P.show, P.poll
 local M = P.require "match"
-local match, describe = M.match, M.describe
+local take, describe = M.take, M.describe
 local verify = P.require "verify"
 
 local Conn = {}
@@ -97,9 +97,8 @@ end
 function Conn:expect(pattern, opts)
   return poll(opts, nil, function() return "no " .. describe(pattern) end, function()
     self:pump()
-    for i, m in ipairs(self.inbox) do
-      if match(m, pattern) then return true, table.remove(self.inbox, i) end
-    end
+    local m = take(self.inbox, pattern)
+    if m then return true, m end
     if self:is_closed() then
       return true, nil, string.format("connection %s before %s arrived", self:close_text(), describe(pattern))
     end
@@ -126,9 +125,8 @@ function Conn:expect_silence(ms, pattern)
   local deadline = core.now() + ms
   while true do
     self:pump()
-    for i, m in ipairs(self.inbox) do
-      if match(m, pattern) then return false, table.remove(self.inbox, i) end
-    end
+    local m = take(self.inbox, pattern)
+    if m then return false, m end
     if core.now() >= deadline or self:is_closed() then return true end
     wait(deadline)
   end

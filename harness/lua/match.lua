@@ -24,6 +24,14 @@ function M.match(m, pattern)
   return true
 end
 
+-- Remove and return the first item of list matching pattern (by test, default M.match).
+function M.take(list, pattern, test)
+  test = test or M.match
+  for i, x in ipairs(list) do
+    if test(x, pattern) then return table.remove(list, i) end
+  end
+end
+
 function M.describe(pattern)
   if pattern == nil then return "any message" end
   if type(pattern) == "function" then return "message matching the pattern" end

@@ -4,6 +4,7 @@
 local P = ...
 local core, poll = P.core, P.poll
 local parse_frame = P.require("conn").parse_frame
+local take = P.require("match").take
 
 local Raw = {}
 Raw.__index = Raw
@@ -60,9 +61,8 @@ end
 function Raw:expect_frame(pred, opts)
   return poll(opts, nil, "no such frame", function()
     self:pump()
-    for i, f in ipairs(self.frames) do
-      if not pred or pred(f) then return true, table.remove(self.frames, i) end
-    end
+    local f = take(self.frames, pred, function(x, p) return not p or p(x) end)
+    if f then return true, f end
     if self:is_closed() then return true, nil, "TCP connection closed" end
   end)
 end

@@ -5,7 +5,7 @@
 local P = ...
 local core, scaled, wait, show, poll = P.core, P.scaled, P.wait, P.show, P.poll
 local M = P.require "match"
-local subset, match, describe = M.subset, M.match, M.describe
+local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
 local Case = P.require "case"
 
@@ -224,9 +224,8 @@ function Case:serve_api(fn) self._api_handler = fn end
 function Case:expect_request(pattern, opts)
   return poll(opts, nil, function() return "no request " .. describe(pattern) end, function()
     self:_service()
-    for i, r in ipairs(self._pending) do
-      if match(r, pattern) then return true, table.remove(self._pending, i) end
-    end
+    local r = M.take(self._pending, pattern)
+    if r then return true, r end
   end)
 end
 
