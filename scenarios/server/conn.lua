@@ -116,17 +116,22 @@ scenario {
   end,
 }
 
-scenario {
-  id = "conn-disabled-app",
-  title = "A disabled app is refused with 4003",
-  rules = { "CONN-7" },
-  profile = "disabled_app",
-  run = function(t)
-    local c = t:connect { app = "disabled_app" }
-    local ok, seen = refused_with(c, 4003)
-    t:check("CONN-7", ok, "pusher:error 4003 or close 4003", seen)
-  end,
-}
+-- Apps the target's profiles configure to refuse every connection.
+for _, case in ipairs {
+  { id = "conn-disabled-app", rule = "CONN-7", profile = "disabled_app", code = 4003, what = "A disabled app" },
+  { id = "conn-ssl-only", rule = "CONN-9", profile = "ssl_only", code = 4000, what = "Plain ws to an SSL-only app" },
+} do
+  scenario {
+    id = case.id,
+    title = case.what .. " is refused with " .. case.code,
+    rules = { case.rule },
+    profile = case.profile,
+    run = function(t)
+      local ok, seen = refused_with(t:connect { app = case.profile }, case.code)
+      t:check(case.rule, ok, string.format("pusher:error %d or close %d", case.code, case.code), seen)
+    end,
+  }
+end
 
 scenario {
   id = "conn-over-quota",
@@ -150,14 +155,3 @@ scenario {
   end,
 }
 
-scenario {
-  id = "conn-ssl-only",
-  title = "Plain ws to an SSL-only app is refused with 4000",
-  rules = { "CONN-9" },
-  profile = "ssl_only",
-  run = function(t)
-    local c = t:connect { app = "ssl_only" }
-    local ok, seen = refused_with(c, 4000)
-    t:check("CONN-9", ok, "pusher:error 4000 or close 4000", seen)
-  end,
-}
