@@ -1,6 +1,7 @@
 #include "lua/runner.h"
 #include "lua/embedfs.h"
 #include "lua/lua_api.h"
+#include "lua/modules.h"
 #include "net/loop.h"
 #include "net/net.h"
 #include "net/say.h"
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const char ps_embedded_prelude[];
 
 #define PS_HOOK_EVERY 10000
 #define PS_LUA_MEM_CAP ((size_t)512 << 20)
@@ -97,12 +96,23 @@ static int load_prelude(lua_State *L, char *err, size_t errlen)
         luaL_requiref(L, lib->name, lib->func, 1);
         lua_pop(L, 1);
     }
-    if (luaL_loadbufferx(L, ps_embedded_prelude, strlen(ps_embedded_prelude), "=prelude", "t") != LUA_OK) {
-        snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
+    /* prelude.lua gets core and {name = text} of the other modules, for its P.require */
+    const char *prelude = NULL;
+    lua_newtable(L);
+    for (const ps_lua_module *m = ps_lua_modules; m->name; m++) {
+        if (strcmp(m->name, "prelude") == 0)
+            prelude = m->text;
+        lua_pushstring(L, m->text);
+        lua_setfield(L, -2, m->name);
+    }
+    if (!prelude || luaL_loadbufferx(L, prelude, strlen(prelude), "=prelude.lua", "t") != LUA_OK) {
+        snprintf(err, errlen, "internal error in prelude.lua: %s", prelude ? lua_tostring(L, -1) : "not embedded");
         return -1;
     }
+    lua_insert(L, -2);
     ps_lua_push_core(L);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    lua_insert(L, -2);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
         snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
         return -1;
     }

@@ -261,9 +261,7 @@ local function finished(h)
   if h.frames then h.frames, h.buf = {}, "" else h.inbox = {} end
 end
 
--- Close codes that document a refusal (RFC 6455 and the Pusher range 4000-4399).
-local DOCUMENTED = { [1000] = 1, [1001] = 1, [1002] = 1, [1003] = 1, [1007] = 1, [1008] = 1, [1009] = 1, [1011] = 1 }
-local function documented(code) return DOCUMENTED[code] or (code >= 4000 and code <= 4399) end
+local documented = ps.verify.documented_close   -- RULES.md: 1000, 1001, 4000-4399
 
 ps.scenario {
   id = "fuzz-live",
@@ -479,7 +477,7 @@ ps.scenario {
     table.sort(bad)
     t:check("FRAME-4", st.downs == 0, "the server survives every input",
       string.format("%d inputs; the server went down %d times (see the findings)", st.inputs, st.downs))
-    t:check("FRAME-4", #bad == 0, "refusals close with documented codes (1000-1003, 1007-1009, 1011, 4000-4399)",
+    t:check("FRAME-4", #bad == 0, "refusals close with documented codes (" .. ps.verify.DOCUMENTED_CLOSE .. ")",
       #bad == 0 and "all close codes documented" or "undocumented close codes: " .. table.concat(bad, ", "))
     if u.sent + u.crashed == 0 then return t:skip("FRAME-5", "no unknown pusher: event was sent") end
     t:check("FRAME-5", u.closed + u.crashed == 0, "unknown pusher: events are ignored or answered with pusher:error, never crash",

@@ -1,23 +1,13 @@
 -- AUTH: channel authorization (RULES.md "AUTH — channel authorization").
 local scenario = ps.scenario
 
--- Subscribe with the given options and report whether the server refused:
--- refused means an error answer (subscription_error or pusher:error) or a
--- close, and never subscription_succeeded.
-local function attempt(c, ch, opts)
-  c:subscribe(ch, opts)
-  local m, why = c:expect(function(m)
-    return m.channel == ch and (m.event == "pusher_internal:subscription_succeeded" or
-      m.event == "pusher:subscription_error") or m.event == "pusher:error"
-  end, { within = 3000 })
-  if m then return m.event ~= "pusher_internal:subscription_succeeded", m end
-  if c:is_closed() then return true, c:close_text() end
-  return false, why
-end
-
+-- Subscribe with the given options and check the server refused it, as
+-- ps.verify.refusal defines it: subscription_error, pusher:error or a close
+-- 4000-4399, and never subscription_succeeded.
 local function check_refused(t, rule, what, c, ch, opts)
-  local refused, seen = attempt(c, ch, opts)
-  t:check(rule, refused, what .. " is refused (subscription_error, pusher:error or close)", seen)
+  c:subscribe(ch, opts)
+  local refused, seen = ps.verify.await_refusal(c, { channel = ch })
+  t:check(rule, refused, what .. " is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
 end
 
 local ZERO_SIG = string.rep("0", 64)

@@ -19,8 +19,6 @@ local function subscribe(c, ch, who)
   c:subscribe(ch, opts)
 end
 
-local SUCCEEDED = "pusher_internal:subscription_succeeded"
-
 scenario {
   id = "cache-miss-on-subscribe",
   title = "Subscribing to an empty cache channel yields pusher:cache_miss after subscription_succeeded",
@@ -31,7 +29,7 @@ scenario {
       local c = t:open()
       subscribe(c, ch, "u-" .. c.socket_id)
       local first, why = next_on(c, ch)
-      t:require("CACHE-1", first and first.event == SUCCEEDED,
+      t:require("CACHE-1", ps.verify.subscribed(first, ch),
         "subscription_succeeded first on the empty " .. prefix .. " channel " .. ch, first or why)
       local second
       second, why = next_on(c, ch, 3000)
@@ -61,7 +59,7 @@ scenario {
       local late = t:open()
       subscribe(late, ch, "late-" .. late.socket_id)
       local m, why = next_on(late, ch)
-      t:require("CACHE-2", m and m.event == SUCCEEDED, "the late subscriber is subscribed to " .. ch, m or why)
+      t:require("CACHE-2", ps.verify.subscribed(m, ch), "the late subscriber is subscribed to " .. ch, m or why)
       m, why = next_on(late, ch, 3000)
       t:check("CACHE-2", m and m.event == "cached-2" and m.data == '{"n":2,"last":true}',
         "cached-2 with data {\"n\":2,\"last\":true} on " .. ch .. " right after subscription_succeeded", m or why)

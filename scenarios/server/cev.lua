@@ -4,20 +4,8 @@ local scenario = ps.scenario
 -- n connections (of app, default the main one) subscribed to ch; presence
 -- members are user_id PREFIX-i with user_info {i = i}.
 local function members(t, rule, ch, n, app, prefix)
-  local conns = {}
-  for i = 1, n do
-    conns[i] = t:open { app = app }
-    local opts = nil
-    if ps.channel_kind(ch):find("presence") then
-      opts = { user = { user_id = prefix .. "-" .. i, user_info = { i = i } } }
-    end
-    conns[i]:subscribe(ch, opts)
-  end
-  for i = 1, n do
-    local m, why = conns[i]:subscribed(ch)
-    t:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
-  end
-  return conns
+  return t:subscribers(rule, ch, n, { app = app,
+    user = function(i) return { user_id = prefix .. "-" .. i, user_info = { i = i } } end })
 end
 
 -- The top-level user_id of a received message (as text), or nil.

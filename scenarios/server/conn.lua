@@ -11,11 +11,9 @@ scenario {
     local m, why = c:next()
     t:require("CONN-1", m and m.event == "pusher:connection_established",
       "pusher:connection_established as the first message", m or why)
-    local d = m.payload or {}
-    t:check("CONN-2", type(d.socket_id) == "string" and d.socket_id:match("^%d+%.%d+$") ~= nil,
-      "socket_id matching ^\\d+\\.\\d+$", d.socket_id)
-    t:check("CONN-3", math.type(d.activity_timeout) == "integer" and d.activity_timeout > 0,
-      "activity_timeout a positive integer", d.activity_timeout)
+    -- the codec's schema of connection_established holds both clauses
+    t:check("CONN-2", ps.verify.server_message(m, { rule = "CONN-2" }), "socket_id matching ^\\d+\\.\\d+$", m)
+    t:check("CONN-3", ps.verify.server_message(m, { rule = "CONN-3" }), "activity_timeout a positive integer", m)
   end,
 }
 
@@ -30,12 +28,13 @@ scenario {
   end,
 }
 
--- A refusal may come as a close code, or as pusher:error then a close.
-local function refusal(c)
-  local err = c:expect({ event = "pusher:error" }, { within = 3000 })
-  local closed = c:expect_close()
-  local code = err and err.payload and err.payload.code
-  return code, closed, err
+-- How a refused handshake ended, judged by ps.verify.refusal: it must carry
+-- code (as the pusher:error code or the close code, which agree when both are
+-- sent). Returns ok, seen, the pusher:error (or nil), the close (or nil).
+local function refused_with(c, code, opts)
+  opts = opts or {}
+  return ps.verify.await_refusal(c, { code = code, within = opts.within or 1500, settle = opts.settle or 1000,
+    http_error = opts.http_error })
 end
 
 scenario {
@@ -44,10 +43,9 @@ scenario {
   rules = { "CONN-4", "CONN-10" },
   run = function(t)
     local c = t:connect { key = "no-such-key-" .. t:channel() }
-    local code, closed, err = refusal(c)
-    local close_code = closed and closed.code
-    t:check("CONN-4", code == 4001 or close_code == 4001, "pusher:error 4001 or close 4001",
-      string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+    local ok, seen, err, closed = refused_with(c, 4001, { within = 3000, settle = 5000 })
+    t:check("CONN-4", ok, "pusher:error 4001 or close 4001", seen)
+    local code, close_code = err and err.payload and err.payload.code, closed and closed.code
     t:check("CONN-10", not (code and close_code) or code == close_code,
       "the close code equals the pusher:error code", string.format("error %s, close %s", tostring(code), tostring(close_code)))
   end,
@@ -60,16 +58,14 @@ scenario {
   run = function(t)
     for _, path in ipairs { "/foo", "/apps/" .. t.app.key, "/app" } do
       local c = t:connect { path = path }
-      local code, closed = refusal(c)
-      local ok = code == 4005 or (closed and (closed.code == 4005 or (closed.failed and closed.http_status >= 400)))
-      t:check("CONN-5", ok, "4005 or an HTTP error on the upgrade for " .. path,
-        string.format("error code %s, %s", tostring(code), closed and closed.text or "still open"))
+      local ok, seen = refused_with(c, 4005, { within = 3000, settle = 5000, http_error = true })
+      t:check("CONN-5", ok, "4005 or an HTTP error on the upgrade for " .. path, seen)
       c:close()
     end
   end,
 }
 
--- Close codes the server uses: 1000/1001 or 4000-4399 (CONN-10), each 4000-4399 close announced
+-- Close codes the server uses: ps.verify.documented_close (CONN-10), each 4000-4399 close announced
 -- by a pusher:error with its code (CONN-11). Provokes the refusals the target can show at once
 -- (not the quota one: conn-over-quota holds that app's connections meanwhile) and reads each
 -- connection to its end: the pusher:error codes that came before the close, then the close.
@@ -104,8 +100,8 @@ scenario {
         case.conn:close()
         t:check("CONN-10", true)
       else
-        t:check("CONN-10", code == 1000 or code == 1001 or (code >= 4000 and code <= 4399),
-          "close code 1000, 1001 or 4000-4399 for " .. case.what, closed.text)
+        t:check("CONN-10", ps.verify.documented_close(code),
+          "close code " .. ps.verify.DOCUMENTED_CLOSE .. " for " .. case.what, closed.text)
         if codes[1] then
           t:check("CONN-10", codes[1] == code, "close code equal to the pusher:error code " .. tostring(codes[1]), closed.text)
         end
@@ -122,14 +118,6 @@ scenario {
   end,
 }
 
--- How a refused handshake ended: the pusher:error code and the close code.
-local function refusal_codes(c)
-  local err = c:expect({ event = "pusher:error" }, { within = 1500 })
-  local closed = c:expect_close { within = err and 2000 or 500 }
-  local ecode = err and err.payload and err.payload.code
-  return ecode, closed and closed.code, closed and closed.text or "still open"
-end
-
 scenario {
   id = "conn-protocol-version",
   title = "Missing, unsupported or malformed protocol versions are refused with 4008, 4007, 4006",
@@ -144,27 +132,29 @@ scenario {
     }
     for _, case in ipairs(cases) do
       local c = t:connect(case)
-      local ecode, ccode, text = refusal_codes(c)
-      t:check("CONN-6", ecode == case.code or ccode == case.code,
-        string.format("%d for %s", case.code, case.what),
-        string.format("pusher:error code %s, %s", tostring(ecode), text))
+      local ok, seen = refused_with(c, case.code)
+      t:check("CONN-6", ok, string.format("%d for %s", case.code, case.what), seen)
       c:close()
     end
   end,
 }
 
-scenario {
-  id = "conn-disabled-app",
-  title = "A disabled app is refused with 4003",
-  rules = { "CONN-7" },
-  profile = "disabled_app",
-  run = function(t)
-    local c = t:connect { app = "disabled_app" }
-    local ecode, ccode, text = refusal_codes(c)
-    t:check("CONN-7", ecode == 4003 or ccode == 4003, "pusher:error 4003 or close 4003",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
-  end,
-}
+-- Apps the target's profiles configure to refuse every connection.
+for _, case in ipairs {
+  { id = "conn-disabled-app", rule = "CONN-7", profile = "disabled_app", code = 4003, what = "A disabled app" },
+  { id = "conn-ssl-only", rule = "CONN-9", profile = "ssl_only", code = 4000, what = "Plain ws to an SSL-only app" },
+} do
+  scenario {
+    id = case.id,
+    title = case.what .. " is refused with " .. case.code,
+    rules = { case.rule },
+    profile = case.profile,
+    run = function(t)
+      local ok, seen = refused_with(t:connect { app = case.profile }, case.code)
+      t:check(case.rule, ok, string.format("pusher:error %d or close %d", case.code, case.code), seen)
+    end,
+  }
+end
 
 scenario {
   id = "conn-over-quota",
@@ -183,22 +173,8 @@ scenario {
       held[i] = c
     end
     local over = t:connect { app = "max_connections" }
-    local ecode, ccode, text = refusal_codes(over)
-    t:check("CONN-8", ecode == 4004 or ccode == 4004, "connection " .. (limit + 1) .. " refused with 4004",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
-  end,
-}
-
-scenario {
-  id = "conn-ssl-only",
-  title = "Plain ws to an SSL-only app is refused with 4000",
-  rules = { "CONN-9" },
-  profile = "ssl_only",
-  run = function(t)
-    local c = t:connect { app = "ssl_only" }
-    local ecode, ccode, text = refusal_codes(c)
-    t:check("CONN-9", ecode == 4000 or ccode == 4000, "pusher:error 4000 or close 4000",
-      string.format("pusher:error code %s, %s", tostring(ecode), text))
+    local ok, seen = refused_with(over, 4004)
+    t:check("CONN-8", ok, "connection " .. (limit + 1) .. " refused with 4004", seen)
   end,
 }
 

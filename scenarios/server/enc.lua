@@ -5,19 +5,6 @@ local scenario = ps.scenario
 -- never sees it, it only relays what the publisher encrypted.
 local MASTER_B64 = ps.b64.encode("pushspec-enc-master-key-32-bytes")
 
-local function subscribed_conns(t, rule, ch, n)
-  local conns = {}
-  for i = 1, n do
-    conns[i] = t:open()
-    conns[i]:subscribe(ch)
-  end
-  for i = 1, n do
-    local m, why = conns[i]:subscribed(ch)
-    t:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
-  end
-  return conns
-end
-
 scenario {
   id = "enc-relay-unchanged",
   title = "The server relays an encrypted payload unchanged",
@@ -27,7 +14,7 @@ scenario {
     local shared = ps.shared_secret(ch, MASTER_B64)
     local plaintext = '{"message":"h\\u00e9llo \226\130\172 secret","n":42}'
     local data = ps.encrypt(shared, plaintext)
-    local c = subscribed_conns(t, "ENC-1", ch, 1)[1]
+    local c = t:subscribers("ENC-1", ch, 1)[1]
     local res = t:trigger { channel = ch, name = "sealed", data = data }
     t:require("ENC-1", res.status == 200, "the trigger on " .. ch .. " is accepted (HTTP 200)",
       res.status .. " " .. res.body)
@@ -49,7 +36,7 @@ scenario {
   rules = { "ENC-2" },
   run = function(t)
     local ch = t:channel("private-encrypted-")
-    local c = subscribed_conns(t, "ENC-2", ch, 2)
+    local c = t:subscribers("ENC-2", ch, 2)
     local shared = ps.shared_secret(ch, MASTER_B64)
     c[1]:send { event = "client-sealed", channel = ch, data = ps.json.decode(ps.encrypt(shared, '"from a client"')) }
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-sealed" })

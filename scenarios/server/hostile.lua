@@ -4,13 +4,6 @@
 -- that kills the server is named exactly.
 local scenario = ps.scenario
 
--- Close codes that document a refusal: the Pusher ranges and RFC 6455's
--- protocol error, unsupported data, invalid payload, policy and too big.
-local function documented(code)
-  return code and ((code >= 4000 and code <= 4399) or code == 1002 or code == 1003 or code == 1007 or
-    code == 1008 or code == 1009)
-end
-
 local function nested(depth)
   return string.rep('{"a":', depth) .. "1" .. string.rep("}", depth)
 end
@@ -70,8 +63,9 @@ for _, input in ipairs(INPUTS) do
       -- a server that refuses input does so at once; silence is the failure
       local answer = victim:expect(function(m) return m.event == "pusher:error" end, { within = 600 })
       local closed = not answer and victim:expect_close { within = 200 }
-      local ok = answer ~= nil or (closed and documented(closed.code))
-      t:check("FRAME-4", ok, "pusher:error or a close with a documented code for " .. input.what,
+      local ok = answer ~= nil or (closed and ps.verify.documented_close(closed.code))
+      t:check("FRAME-4", ok, "pusher:error or a close with a documented code (" .. ps.verify.DOCUMENTED_CLOSE ..
+        ") for " .. input.what,
         answer or (closed and closed.text) or "no answer and the connection stayed open")
       local res = t:trigger { channel = ch, name = "still-alive", data = "1" }
       local m, why = bystander:expect({ event = "still-alive" }, { within = 3000 })
@@ -91,10 +85,8 @@ scenario {
     t:input("pusher:no_such_event and a client-sent pusher_internal:member_added")
     c:send { event = "pusher:no_such_event", data = { x = 1 } }
     c:send { event = "pusher_internal:member_added", channel = t:channel("presence-"), data = { user_id = "x" } }
-    c:send { event = "pusher:ping", data = {} }
-    local pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
-    t:check("FRAME-5", pong ~= nil, "the connection still answers pusher:ping after unknown pusher: events",
-      pong or why)
+    local usable, why = ps.verify.usable(c)
+    t:check("FRAME-5", usable, "the connection still answers pusher:ping after unknown pusher: events", why)
     for _, m in ipairs(c.inbox) do
       t:check("FRAME-5", m.event == "pusher:error", "nothing but pusher:error in answer", m)
     end

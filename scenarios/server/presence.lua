@@ -29,26 +29,15 @@ local function expect_member(c, event, ch, user_id, within)
 end
 
 -- What is wrong with the presence data of a subscription_succeeded: nil when
--- ids, hash and count agree and list exactly `members`, a list of
--- {id, info} (info nil: not compared).
+-- ids, hash and count agree (the codec's PRES-1 schema, ps.verify.server_message)
+-- and list exactly `members`, a list of {id, info} (info nil: not compared).
 local function presence_problem(m, members)
+  local ok, why = ps.verify.server_message(m, { rule = "PRES-1" })
+  if not ok then return why end
   local p = type(m.payload) == "table" and m.payload.presence
   if type(p) ~= "table" then return "data has no presence object" end
-  local ids, hash, count = p.ids, p.hash, p.count
-  if type(ids) ~= "table" then return "presence.ids is not an array" end
-  if type(hash) ~= "table" then return "presence.hash is not an object" end
-  if math.type(count) ~= "integer" then return "presence.count is not an integer" end
-  local listed = {}
-  for _, id in ipairs(ids) do
-    if type(id) ~= "string" then return "presence.ids holds a non-string id " .. tostring(id) end
-    if listed[id] then return "presence.ids lists " .. id .. " twice" end
-    listed[id] = true
-    if hash[id] == nil then return "presence.ids has " .. id .. " but presence.hash has no entry for it" end
-  end
-  for k in pairs(hash) do
-    if not listed[k] then return "presence.hash has " .. k .. " but presence.ids does not" end
-  end
-  if count ~= #ids then return "presence.count is " .. count .. " but presence.ids has " .. #ids .. " ids" end
+  local hash, count, listed = p.hash, p.count, {}
+  for _, id in ipairs(p.ids) do listed[id] = true end
   for _, mem in ipairs(members) do
     local id, info = mem[1], mem[2]
     if not listed[id] then return "member " .. id .. " is missing from presence.ids" end
@@ -205,24 +194,12 @@ scenario {
     local limit = t:profile("presence_limit").members or 100
     local ch = t:channel("presence-")
     local uid = t:channel("")
-    local conns = {}
-    for i = 1, limit do
-      conns[i] = t:open { app = "presence_limit" }
-      conns[i]:subscribe(ch, { user = { user_id = uid .. "-" .. i, user_info = { i = i } } })
-    end
-    for i = 1, limit do
-      local m, why = conns[i]:subscribed(ch)
-      t:require("PRES-5", m, "member " .. i .. " of " .. limit .. " is accepted", why)
-    end
+    t:subscribers("PRES-5", ch, limit, { app = "presence_limit",
+      user = function(i) return { user_id = uid .. "-" .. i, user_info = { i = i } } end })
     local extra = t:open { app = "presence_limit" }
     extra:subscribe(ch, { user = { user_id = uid .. "-over", user_info = { i = limit + 1 } } })
-    local m, why = extra:expect(function(m)
-      return m.channel == ch and (m.event == "pusher_internal:subscription_succeeded" or
-        m.event == "pusher:subscription_error") or m.event == "pusher:error"
-    end, { within = 3000 })
-    local refused = (m and m.event ~= "pusher_internal:subscription_succeeded") or (not m and extra:is_closed())
-    local seen = m or (extra:is_closed() and extra:close_text()) or why:gsub("a matching message", "an answer")
+    local refused, seen = ps.verify.await_refusal(extra, { channel = ch })
     t:check("PRES-5", refused, "member " .. (limit + 1) .. " (over the limit of " .. limit ..
-      ") is refused (subscription_error, pusher:error or close)", seen)
+      ") is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
   end,
 }

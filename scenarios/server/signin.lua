@@ -43,20 +43,13 @@ local function sign_in(t, rule, c, id)
   return m
 end
 
--- Whether the server refused a signin on c: a pusher:error or a close (4009
--- when a close code is sent), and never signin_success. Returns ok, seen.
+-- Whether the server refused a signin on c, as ps.verify.refusal defines it:
+-- a pusher:error, or a close 4009 (SIGNIN-2: "possibly close 4009"), and never
+-- signin_success. Returns ok, seen.
 local function refused(c)
-  local m, why = answer(c)
-  if m and m.event == SUCCESS then return false, m end
-  if not m and not c:is_closed() then return false, why end
-  local closed = c:expect_close { within = 1000 }
-  if closed and closed.code and closed.code ~= 4009 then
-    return false, (m and (m.raw .. " then ") or "") .. closed.text .. " (a close code other than 4009)"
-  end
-  local seen = m and m.raw or ""
-  if closed then seen = seen .. (seen ~= "" and " then " or "") .. closed.text end
-  if c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success" end
-  return true, seen
+  local ok, seen = ps.verify.await_refusal(c, { accept = { SUCCESS }, close_codes = { 4009 }, settle = 1000 })
+  if ok and c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success" end
+  return ok, seen
 end
 
 scenario {

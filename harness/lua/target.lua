@@ -1,0 +1,77 @@
+-- target.lua: the target the run is against. A target file (server role),
+-- or the fake server's own address (SDK roles).
+local P = ...
+local core = P.core
+local new_env = P.require("sandbox").new_env
+local M = {}
+
+-- Target: a Lua file returning a table, then overrides (command line and
+-- environment), normalized. Returns the table or raises a message that says
+-- what to fix.
+function M.set_target(path, over)
+  local t = {}
+  if path then
+    local dir = path:match("^(.*)/[^/]*$") or "."
+    local chunk, err = loadfile(path, "t", new_env { env = core.getenv, target_dir = dir })
+    if not chunk then error("cannot read target " .. err, 0) end
+    local ok, v = pcall(chunk)
+    if not ok then error("target " .. path .. ": " .. tostring(v), 0) end
+    if type(v) ~= "table" then error("target " .. path .. " must return a table", 0) end
+    t = v
+  end
+  t.app = t.app or {}
+  for k, v in pairs(over or {}) do
+    if k == "app_id" then t.app.id = v
+    elseif k == "key" then t.app.key = v
+    elseif k == "secret" then t.app.secret = v
+    else t[k] = v end
+  end
+  local where = path and ("target " .. path) or "the target"
+  local function need(v, what)
+    if v == nil or v == "" then
+      error(where .. " has no " .. what .. " (set it in the target file, by flag or environment; see pushspec run --help)", 0)
+    end
+  end
+  need(t.url, "url (ws://HOST:PORT)")
+  if not t.http_url then t.http_url = t.url:gsub("^ws", "http") end
+  need(t.app.id, "app id")
+  need(t.app.key, "app key")
+  need(t.app.secret, "app secret")
+  t.app.id, t.app.key, t.app.secret = tostring(t.app.id), tostring(t.app.key), tostring(t.app.secret)
+  t.url = t.url:gsub("/+$", "")
+  t.http_url = t.http_url:gsub("/+$", "")
+  t.name = t.name or t.url
+  t.profiles = t.profiles or {}
+  for name, p in pairs(t.profiles) do
+    local app = p.app or p
+    if type(app) ~= "table" or not app.key or not app.secret or not app.id then
+      error(where .. ": profile '" .. name .. "' needs app = {id=, key=, secret=}", 0)
+    end
+  end
+  if t.webhooks then
+    if type(t.webhooks) ~= "table" or type(t.webhooks.listen) ~= "string" or not t.webhooks.listen:match("^[%w%.%-]+:%d+$") then
+      error(where .. ": webhooks = { listen = \"HOST:PORT\" } (where the server sends its webhooks)", 0)
+    end
+    t.profiles.webhooks = t.profiles.webhooks or { app = t.app, listen = t.webhooks.listen }
+  end
+  if t.fuzz_seconds then
+    t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or core.wall() }
+  end
+  if t.restart ~= nil and type(t.restart) ~= "string" then
+    error(where .. ": restart must be a shell command (a string)", 0)
+  end
+  t.limits = t.limits or {}
+  P.target = t
+  return t
+end
+
+
+-- The SDK roles: pushspec is the server; the target is its fake server.
+function M.set_sdk(info)
+  P.sdk_info = info
+  P.target = { name = info.name, url = "ws://" .. info.host .. ":" .. info.port,
+    http_url = "http://" .. info.host .. ":" .. info.port, profiles = {}, limits = {}, sdk = info,
+    app = { id = "unused", key = "unused", secret = "unused" } }
+end
+
+return M

@@ -1,0 +1,174 @@
+-- verify.lua: one definition per rule clause that several scenarios check
+-- (as h2spec's verifier.go), exposed to scenarios as ps.verify. Each judge is
+-- a pure function of what was seen and returns ok, text: text says what was
+-- seen (the Actual of a check). The await_/usable helpers gather that from a
+-- connection first. Clauses read off scenarios/RULES.md:
+--   documented close codes  CONN-10 and the Facts: 1000, 1001 and 4000-4399
+--   a refusal               AUTH-*, SUB-3, SIGNIN-2/3, CONN-4..9: pusher:error,
+--                           pusher:subscription_error, or a close with a code in
+--                           the Pusher ranges 4000-4399; a close with another
+--                           code (1011 internal error, 1006) or without a close
+--                           frame (TCP reset) is a failure, not a refusal
+--   subscribed              SUB-1: pusher_internal:subscription_succeeded naming it
+--   still usable            SUB-3, FRAME-5: open, and pusher:ping gets pusher:pong (PING-1)
+--   a server message        FRAME-1/2/3: the codec's schema, without MUST violations
+local P = ... or {}
+local V = {}
+
+local SUCCEEDED, SUB_ERROR = "pusher_internal:subscription_succeeded", "pusher:subscription_error"
+
+local function show(m)
+  if P.show then return P.show(m) end
+  return type(m) == "table" and (m.raw or m.text or "a table") or tostring(m)
+end
+
+-- What an Expected text says the documented close codes are.
+V.DOCUMENTED_CLOSE = "1000, 1001 or 4000-4399"
+
+-- CONN-10, FRAME-4: is code a close code the protocol documents?
+function V.documented_close(code)
+  local ok = math.type(code) == "integer" and (code == 1000 or code == 1001 or (code >= 4000 and code <= 4399))
+  return ok, "close code " .. tostring(code) .. (ok and "" or " (documented: " .. V.DOCUMENTED_CLOSE .. ")")
+end
+
+-- The Facts' close-code ranges: what a client does after a close with code.
+local RANGES = {
+  { 4000, 4099, "no-reconnect", "4000-4099: do not reconnect unchanged" },
+  { 4100, 4199, "backoff", "4100-4199: reconnect after >= 1 s backoff" },
+  { 4200, 4299, "reconnect", "4200-4299: reconnect at once" },
+  { 4300, 4399, "other", "4300-4399: other" },
+}
+-- "no-reconnect", "backoff", "reconnect", "other", or nil outside 4000-4399; and the range's text.
+function V.close_range(code)
+  for _, r in ipairs(RANGES) do
+    if math.type(code) == "integer" and code >= r[1] and code <= r[2] then return r[3], r[4] end
+  end
+  return nil, tostring(code) .. " is outside the Pusher ranges 4000-4399"
+end
+
+-- The code a pusher:error or subscription_error carries (data.code), or nil.
+local function error_code(m)
+  local d = type(m) == "table" and m.payload
+  return type(d) == "table" and math.tointeger(d.code) or nil
+end
+
+local function close_seen(closed)
+  if not closed then return "the connection stayed open" end
+  if closed.text then return closed.text end
+  if closed.failed then return "failed to open (HTTP " .. tostring(closed.http_status) .. ")" end
+  if closed.code then return "close " .. closed.code end
+  return "closed without a close frame"
+end
+
+local function member(list, v)
+  for _, x in ipairs(list) do if x == v then return true end end
+  return false
+end
+
+-- Was this a refusal? answer: the first answer message (or nil), closed: what
+-- Conn:expect_close returned (or nil: still open). opts.code: the refusal must
+-- carry this code (in the pusher:error data.code or as the close code);
+-- opts.close_codes: the close codes allowed (default 4000-4399); opts.http_error:
+-- an HTTP 4xx/5xx answer to the upgrade counts too (CONN-5).
+-- A pusher:error code and a close code that disagree are not a refusal (CONN-10).
+function V.refusal(answer, closed, opts)
+  opts = opts or {}
+  local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
+    ((closed or not answer) and close_seen(closed) or "")
+  local ev = answer and answer.event
+  if ev ~= nil and ev ~= "pusher:error" and ev ~= SUB_ERROR then
+    return false, seen .. " (an answer that is not a refusal)"
+  end
+  local ecode, ccode = error_code(answer), closed and closed.code
+  local by_close, by_http = false, false
+  if ccode then
+    local allowed = opts.close_codes and member(opts.close_codes, ccode) or
+      (not opts.close_codes and V.close_range(ccode) ~= nil)
+    if not allowed then
+      return false, seen .. " (close code " .. ccode .. " is not a refusal: " ..
+        (opts.close_codes and table.concat(opts.close_codes, ", ") or "4000-4399") .. ")"
+    end
+    by_close = true
+  elseif closed and closed.failed and opts.http_error and (closed.http_status or 0) >= 400 then
+    by_close, by_http = true, true
+  end
+  if not ev and not by_close then
+    return false, seen .. (closed and " (no pusher:error and no refusal close code)" or " (no answer)")
+  end
+  if ecode and ccode and ecode ~= ccode then
+    return false, seen .. " (the close code differs from the pusher:error code " .. ecode .. ")"
+  end
+  if opts.code and not by_http and ecode ~= opts.code and ccode ~= opts.code then
+    return false, seen .. " (not code " .. opts.code .. ")"
+  end
+  return true, seen
+end
+
+-- SUB-1: is m the subscription_succeeded for channel?
+function V.subscribed(m, channel)
+  if type(m) ~= "table" then return false, "no message" end
+  if m.event == SUCCEEDED and m.channel == channel then return true, show(m) end
+  return false, show(m) .. " (not " .. SUCCEEDED .. " for " .. tostring(channel) .. ")"
+end
+
+-- FRAME-1/2/3: the schema of a server message is the codec's (harness/core/frame.c):
+-- ok when it reported no MUST violation (opts.should: none at all; opts.rule: of
+-- that rule only); the text lists the violations.
+function V.server_message(m, opts)
+  opts = opts or {}
+  if type(m) ~= "table" then return false, "no message" end
+  local bad = {}
+  for _, v in ipairs(m.violations or {}) do
+    if (opts.should or not v.should) and (not opts.rule or v.rule == opts.rule) then
+      bad[#bad + 1] = v.rule .. ": " .. v.text
+    end
+  end
+  if #bad == 0 then return true, show(m) end
+  return false, table.concat(bad, "; ") .. " in " .. show(m)
+end
+
+-- ---------------------------------------------------------------- gathering from a connection
+
+-- Wait for c's answer to something just sent and judge it with V.refusal.
+-- opts.channel: subscription answers about it count (succeeded = accepted;
+-- a subscription_error without a channel too);
+-- opts.accept: other event names that mean accepted (e.g. pusher:signin_success);
+-- opts.within: ms for the answer (default 3000); opts.settle: ms to wait then for
+-- the close, unless accepted (default 0: only a close already seen counts).
+-- opts.code, opts.close_codes, opts.http_error: as for V.refusal.
+-- Returns ok, seen, answer, closed.
+function V.await_refusal(c, opts)
+  opts = opts or {}
+  local accept = opts.accept or {}
+  local answer = c:expect(function(m)
+    if m.event == "pusher:error" or member(accept, m.event) then return true end
+    if m.event == SUB_ERROR then return m.channel == nil or m.channel == opts.channel end   -- FRAME-3 judges the rest
+    return opts.channel ~= nil and m.channel == opts.channel and m.event == SUCCEEDED
+  end, { within = opts.within or 3000 })
+  local closed
+  if (not answer or answer.event == "pusher:error") and (c:is_closed() or (opts.settle or 0) > 0) then
+    closed = c:expect_close { within = math.max(opts.settle or 0, 1) }
+  end
+  local ok, seen = V.refusal(answer, closed, opts)
+  return ok, seen, answer, closed
+end
+
+-- SUB-3, FRAME-5: c is still open and answers pusher:ping with pusher:pong
+-- (other messages stay queued); opts.subscribe = CHANNEL also needs a
+-- subscription to it to succeed. opts.within: ms per answer (default 3000).
+function V.usable(c, opts)
+  opts = opts or {}
+  local within = { within = opts.within or 3000 }
+  if c:is_closed() then return false, "the connection is " .. c:close_text() end
+  c:send { event = "pusher:ping", data = {} }
+  local pong, why = c:expect({ event = "pusher:pong" }, within)
+  if not pong then return false, "pusher:ping got no pusher:pong: " .. tostring(why) end
+  if opts.subscribe then
+    c:subscribe(opts.subscribe)
+    local m, why2 = c:subscribed(opts.subscribe, within)
+    if not m then return false, "subscribing to " .. opts.subscribe .. " failed: " .. tostring(why2) end
+  end
+  return true, "pusher:pong" .. (opts.subscribe and (" and subscribed to " .. opts.subscribe) or "")
+end
+
+return V

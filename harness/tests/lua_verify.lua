@@ -1,0 +1,138 @@
+-- Offline tests of harness/lua/verify.lua (ps.verify), run by ctest as
+--   lua5.4 harness/tests/lua_verify.lua harness/lua
+-- Each verifier is fed inputs it must accept and inputs it must reject.
+local dir = arg[1] or "harness/lua"
+local V = assert(loadfile(dir .. "/verify.lua"))({})
+
+local failures, count = 0, 0
+local function expect(name, want, ok, text)
+  count = count + 1
+  if (ok and true or false) ~= want then
+    failures = failures + 1
+    print(string.format("FAIL %s: expected %s, got %s (%s)", name, tostring(want), tostring(ok), tostring(text)))
+  end
+end
+local function msg(event, fields)
+  local m = { event = event, raw = '{"event":"' .. event .. '"}', violations = {} }
+  for k, v in pairs(fields or {}) do m[k] = v end
+  return m
+end
+local function close(code) return { code = code, frame = code ~= nil, text = code and ("close " .. code) or "closed" } end
+
+-- documented close codes: 1000, 1001, 4000-4399 (CONN-10)
+for _, code in ipairs { 1000, 1001, 4000, 4001, 4099, 4100, 4201, 4301, 4399 } do
+  expect("documented_close " .. code, true, V.documented_close(code))
+end
+for _, code in ipairs { 999, 1002, 1003, 1006, 1007, 1008, 1009, 1011, 3000, 3999, 4400, 4999 } do
+  expect("documented_close " .. code, false, V.documented_close(code))
+end
+expect("documented_close nil", false, V.documented_close(nil))
+expect("documented_close 4000.5", false, V.documented_close(4000.5))
+
+-- close ranges (Facts)
+local ranges = { [4000] = "no-reconnect", [4099] = "no-reconnect", [4100] = "backoff", [4199] = "backoff",
+  [4200] = "reconnect", [4299] = "reconnect", [4300] = "other", [4399] = "other" }
+for code, want in pairs(ranges) do expect("close_range " .. code, true, V.close_range(code) == want) end
+for _, code in ipairs { 1000, 1011, 3999, 4400 } do expect("close_range " .. code, false, V.close_range(code)) end
+
+-- refusal: pusher:error, subscription_error, a close 4000-4399
+expect("refusal pusher:error", true, V.refusal(msg("pusher:error"), nil))
+expect("refusal subscription_error", true, V.refusal(msg("pusher:subscription_error"), nil))
+expect("refusal close 4009", true, V.refusal(nil, close(4009)))
+expect("refusal close 4301", true, V.refusal(nil, close(4301)))
+expect("refusal pusher:error then close 1000", false, V.refusal(msg("pusher:error"), close(1000)))
+expect("refusal close 1000", false, V.refusal(nil, close(1000)))
+expect("refusal close 1011", false, V.refusal(nil, close(1011)))
+expect("refusal close 1006", false, V.refusal(nil, close(1006)))
+expect("refusal TCP reset", false, V.refusal(nil, close(nil)))
+expect("refusal no answer, open", false, V.refusal(nil, nil))
+expect("refusal subscription_succeeded", false, V.refusal(msg("pusher_internal:subscription_succeeded"), nil))
+expect("refusal signin_success", false, V.refusal(msg("pusher:signin_success"), nil))
+-- a pusher:error code and the close code must agree (CONN-10)
+local e4001 = msg("pusher:error", { payload = { code = 4001 } })
+expect("refusal error 4001 close 4001", true, V.refusal(e4001, close(4001)))
+expect("refusal error 4001 close 4009", false, V.refusal(e4001, close(4009)))
+-- opts.code: the refusal carries that code
+expect("refusal code 4001 by error", true, V.refusal(e4001, nil, { code = 4001 }))
+expect("refusal code 4001 by close", true, V.refusal(msg("pusher:error"), close(4001), { code = 4001 }))
+expect("refusal code 4001, got 4009", false, V.refusal(nil, close(4009), { code = 4001 }))
+expect("refusal code 4001, error without code", false, V.refusal(msg("pusher:error"), nil, { code = 4001 }))
+-- opts.close_codes: only these closes (SIGNIN-2: 4009)
+expect("refusal close_codes 4009 ok", true, V.refusal(msg("pusher:error"), close(4009), { close_codes = { 4009 } }))
+expect("refusal close_codes 4009, close 4001", false, V.refusal(nil, close(4001), { close_codes = { 4009 } }))
+-- opts.http_error: an HTTP error on the upgrade (CONN-5)
+local failed = { failed = true, http_status = 404, text = "failed to open: HTTP 404" }
+expect("refusal http 404 allowed", true, V.refusal(nil, failed, { http_error = true }))
+expect("refusal http 404 not allowed", false, V.refusal(nil, failed))
+expect("refusal http 404 with a code", true, V.refusal(nil, failed, { http_error = true, code = 4005 }))
+expect("refusal http 0", false, V.refusal(nil, { failed = true, http_status = 0 }, { http_error = true }))
+local _, seen = V.refusal(nil, close(1011))
+expect("refusal text names the close", true, seen:find("close 1011", 1, true) ~= nil, seen)
+
+-- subscribed
+local ok_m = msg("pusher_internal:subscription_succeeded", { channel = "a" })
+expect("subscribed a", true, V.subscribed(ok_m, "a"))
+expect("subscribed other channel", false, V.subscribed(ok_m, "b"))
+expect("subscribed error", false, V.subscribed(msg("pusher:subscription_error", { channel = "a" }), "a"))
+expect("subscribed nil", false, V.subscribed(nil, "a"))
+
+-- server_message: the codec's violations
+expect("server_message clean", true, V.server_message(msg("x")))
+local bad = msg("pusher_internal:subscription_succeeded",
+  { violations = { { rule = "FRAME-2", text = "data is an object" }, { rule = "FRAME-6", should = true, text = "s" } } })
+expect("server_message MUST violation", false, V.server_message(bad))
+expect("server_message other rule", true, V.server_message(bad, { rule = "FRAME-3" }))
+expect("server_message only SHOULD", true, V.server_message(msg("x", { violations = { { rule = "FRAME-6", should = true, text = "s" } } })))
+expect("server_message SHOULD strict", false, V.server_message(msg("x", { violations = { { rule = "FRAME-6", should = true, text = "s" } } }), { should = true }))
+expect("server_message nil", false, V.server_message(nil))
+
+-- A scripted connection: `inbox` is what arrives, `closed` how it ends.
+local function fake(inbox, closed, answers)
+  local c = { inbox = inbox, sent = {} }
+  function c:expect(pattern)
+    for i, m in ipairs(self.inbox) do
+      local hit
+      if type(pattern) == "function" then hit = pattern(m) else hit = m.event == pattern.event end
+      if hit then return table.remove(self.inbox, i) end
+    end
+    return nil, "no such message"
+  end
+  function c:is_closed() return closed ~= nil end
+  function c:expect_close() return closed end
+  function c:close_text() return closed and closed.text or "open" end
+  function c:send(m)
+    self.sent[#self.sent + 1] = m
+    for _, a in ipairs((answers or {})[m.event] or {}) do self.inbox[#self.inbox + 1] = a end
+  end
+  function c:subscribe(ch) self:send { event = "pusher:subscribe", data = { channel = ch } } end
+  function c:subscribed(ch)
+    local m = self:expect(function(x) return x.channel == ch end)
+    if m and V.subscribed(m, ch) then return m end
+    return nil, "refused"
+  end
+  return c
+end
+
+expect("await_refusal subscription_error", true,
+  V.await_refusal(fake { msg("pusher:subscription_error", { channel = "c" }) }, { channel = "c" }))
+expect("await_refusal succeeded", false,
+  V.await_refusal(fake { msg("pusher_internal:subscription_succeeded", { channel = "c" }) }, { channel = "c" }))
+expect("await_refusal another channel's success", false,
+  V.await_refusal(fake { msg("pusher_internal:subscription_succeeded", { channel = "d" }) }, { channel = "c" }))
+expect("await_refusal closed 4009", true, V.await_refusal(fake({}, close(4009))))
+expect("await_refusal closed 1011", false, V.await_refusal(fake({}, close(1011))))
+expect("await_refusal silence", false, V.await_refusal(fake {}))
+expect("await_refusal accept signin_success", false,
+  V.await_refusal(fake { msg("pusher:signin_success") }, { accept = { "pusher:signin_success" } }))
+
+local pong = { ["pusher:ping"] = { msg("pusher:pong") } }
+expect("usable pong", true, V.usable(fake({}, nil, pong)))
+expect("usable no pong", false, V.usable(fake({}, nil, {})))
+expect("usable closed", false, V.usable(fake({}, close(4200), pong)))
+local sub_ok = { ["pusher:ping"] = pong["pusher:ping"],
+  ["pusher:subscribe"] = { msg("pusher_internal:subscription_succeeded", { channel = "ok" }) } }
+expect("usable subscribe ok", true, V.usable(fake({}, nil, sub_ok), { subscribe = "ok" }))
+expect("usable subscribe refused", false, V.usable(fake({}, nil, pong), { subscribe = "ok" }))
+
+print(string.format("%d verifier tests, %d failed", count, failures))
+os.exit(failures == 0 and 0 or 1)
