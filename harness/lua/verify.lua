@@ -69,7 +69,8 @@ end
 -- Conn:expect_close returned (or nil: still open). opts.code: the refusal must
 -- carry this code (in the pusher:error data.code or as the close code);
 -- opts.close_codes: the close codes allowed (default 4000-4399); opts.http_error:
--- an HTTP 4xx/5xx answer to the upgrade counts too (CONN-5).
+-- an HTTP 4xx/5xx answer to the upgrade counts too (CONN-5); opts.must_close: the
+-- refusal ends the connection, a pusher:error alone is not enough (CONN-4).
 -- A pusher:error code and a close code that disagree are not a refusal (CONN-10).
 function V.refusal(answer, closed, opts)
   opts = opts or {}
@@ -100,6 +101,9 @@ function V.refusal(answer, closed, opts)
   end
   if opts.code and not by_http and ecode ~= opts.code and ccode ~= opts.code then
     return false, seen .. " (not code " .. opts.code .. ")"
+  end
+  if opts.must_close and not closed then
+    return false, seen .. " (the connection stayed open after the refusal)"
   end
   return true, seen
 end

@@ -34,7 +34,7 @@ scenario {
 local function refused_with(c, code, opts)
   opts = opts or {}
   return ps.verify.await_refusal(c, { code = code, within = opts.within or 1500, settle = opts.settle or 1000,
-    http_error = opts.http_error })
+    http_error = opts.http_error, must_close = opts.must_close })
 end
 
 scenario {
@@ -43,8 +43,8 @@ scenario {
   rules = { "CONN-4", "CONN-10" },
   run = function(t)
     local c = t:connect { key = "no-such-key-" .. t:channel() }
-    local ok, seen, err, closed = refused_with(c, 4001, { within = 3000, settle = 5000 })
-    t:check("CONN-4", ok, "pusher:error 4001 or close 4001", seen)
+    local ok, seen, err, closed = refused_with(c, 4001, { within = 3000, settle = 5000, must_close = true })
+    t:check("CONN-4", ok, "close 4001, or pusher:error 4001 then the close", seen)
     local code, close_code = err and err.payload and err.payload.code, closed and closed.code
     t:check("CONN-10", not (code and close_code) or code == close_code,
       "the close code equals the pusher:error code", string.format("error %s, close %s", tostring(code), tostring(close_code)))

@@ -98,6 +98,11 @@ scenario {
       local body = h.json
       local shape = type(body) == "table" and math.type(body.time_ms) == "integer" and type(body.events) == "table"
       t:check("HOOK-5", shape, "a body {time_ms: integer, events: [...]}", h.body)
+      -- time_ms is milliseconds since the epoch: a time in seconds is 1000 times too small
+      local now_ms = ps.wall() * 1000
+      t:check("HOOK-5", shape and math.abs(body.time_ms - now_ms) <= 300000,
+        string.format("time_ms in milliseconds, within 5 minutes of this machine's clock (%d)", now_ms),
+        shape and string.format("time_ms %d (%+.0f s off)", body.time_ms, (body.time_ms - now_ms) / 1000) or h.body)
       for _, e in ipairs(shape and body.events or {}) do
         t:check("HOOK-5", KNOWN[e.name] == true, "a documented event name", e.name)
       end

@@ -73,6 +73,43 @@ scenario {
   end,
 }
 
+-- The JSON text a decoded message carried for key (an id in presence.hash, or
+-- user_info): "object", "array" or "other". Decoding maps {} and [] both to an
+-- empty table, so the text is read.
+local function empty_kind(text, key)
+  if type(text) ~= "string" then return "other" end
+  local pat = '"' .. key:gsub("%p", "%%%0") .. '"%s*:%s*([%[{])%s*([%]}])'
+  local open, close = text:match(pat)
+  if open == "{" and close == "}" then return "object" end
+  if open == "[" and close == "]" then return "array" end
+  return "other"
+end
+
+scenario {
+  id = "pres-empty-user-info",
+  title = "A member who joined with user_info {} gets it back as an object, not [], in hash and member_added",
+  rules = { "PRES-1", "PRES-2" },
+  run = function(t)
+    local ch = t:channel("presence-")
+    local uid = t:channel("")
+    local a, b = t:open(), t:open()
+    local ua, ub = uid .. "-a", uid .. "-b"
+    a:subscribe(ch, { channel_data = '{"user_id":"' .. ua .. '","user_info":{}}' })
+    local m, why = a:subscribed(ch)
+    t:require("PRES-1", m, "subscription_succeeded for a member with user_info {}", why)
+    local text = type(m.data) == "string" and m.data or m.raw
+    t:check("PRES-1", empty_kind(text, ua) == "object", "presence.hash[" .. ua .. "] is the object {} it joined with",
+      m.raw)
+    b:subscribe(ch, { channel_data = '{"user_id":"' .. ub .. '","user_info":{}}' })
+    t:require("PRES-2", b:subscribed(ch), "the second member's subscription_succeeded")
+    local added, why2 = expect_member(a, MEMBER_ADDED, ch, ub)
+    t:require("PRES-2", added, "member_added for " .. ub, why2)
+    local atext = type(added.data) == "string" and added.data or added.raw
+    t:check("PRES-2", empty_kind(atext, "user_info") == "object", "member_added with user_info {} as an object",
+      added.raw)
+  end,
+}
+
 scenario {
   id = "pres-member-without-user-info",
   title = "A member who joined without user_info still appears consistently in ids, hash and count",
