@@ -133,15 +133,22 @@ static size_t done_count(const ps_runner *r)
 
 void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
 {
-    size_t failed = 0;
+    size_t failed = 0, errors = 0, timeouts = 0;   /* of the rules that count against the run */
     clear_line();
     for (size_t i = 0; i < res->n; i++) {
         const ps_rule_result *rr = &res->r[i];
         int bad = rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT;
         if ((bad && rr->x != PS_X_XFAIL) || rr->x == PS_X_XPASS)
             print_failure(rr, strict);
-        if (ps_results_counts_as_failure(rr, strict))
-            failed++;
+        if (ps_results_counts_as_failure(rr, strict)) {
+            /* an error or a timeout is a check not made, not a deviation seen: counted apart */
+            if (rr->x != PS_X_XPASS && rr->v == PS_V_ERROR)
+                errors++;
+            else if (rr->x != PS_X_XPASS && rr->v == PS_V_TIMEOUT)
+                timeouts++;
+            else
+                failed++;
+        }
     }
     ps_say_to(stdout, "\nRules:\n");
     const char *section = "";
@@ -183,6 +190,9 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     ps_say_to(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
             strict ? " (--strict: counted as failures)" : "");
     ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
+    if (errors || timeouts)
+        ps_say_to(stdout, "not judged: %zu rule%s in error, %zu timed out (their checks could not be made; "
+                  "see the reasons above)\n", errors, errors == 1 ? "" : "s", timeouts);
     for (size_t i = 0; i < ps_limits_hit_count(); i++) {
         const char *what;
         unsigned long times;

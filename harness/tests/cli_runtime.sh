@@ -53,6 +53,11 @@ check_range "deadline: ends about 1 s in (ms)" 950 5000 "$(v basic scenarios.dea
 check_eq "undeclared rule: verdict" error "$(v basic scenarios.undeclared.verdict)"
 check_has "undeclared rule: the message names it" "CEV-1" "$(v basic scenarios.undeclared.message)"
 check_eq "the run goes on after all of them" pass "$(v basic scenarios.ok-after.verdict)"
+# the console counts errors and timeouts apart from failures (nothing failed here)
+check_has "summary: no rule counted as failed" "^rules: [0-9]+ passed, 0 failed, [0-9]+ skipped$" \
+    "$(grep '^rules: ' "$tmp/basic.out")"
+check_has "summary: errors and timeouts counted apart" "^not judged: [1-9][0-9]* rules? in error, [0-9]+ timed out" \
+    "$(grep '^not judged: ' "$tmp/basic.out")"
 
 # ---- the sandbox
 run sandbox --filter sandbox
