@@ -33,7 +33,7 @@ pushspec="$root/$build/pushspec"
 flags=(-O2 -Wall -Wextra -Wno-unused-parameter -Iharness)
 libs=($(pkg-config --cflags --libs libcjson libsodium libcrypto))
 for b in codec_bench sign_bench; do
-  cc "${flags[@]}" -o "$work/$b" "ci/bench/$b.c" harness/core/frame.c harness/core/sign.c "${libs[@]}"
+  cc "${flags[@]}" -o "$work/$b" "ci/bench/$b.c" harness/core/*.c "${libs[@]}"
 done
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"

@@ -87,4 +87,14 @@ int ps_msg_validate(const ps_msg *m, ps_direction dir, ps_violation *out, int ma
 /* socket_id shape ^\d+\.\d+$ */
 int ps_socket_id_valid(const char *s, size_t len);
 
+/* A member of a JSON object, or NULL (obj not an object, or no such key). */
+static inline const cJSON *ps_json_item(const cJSON *obj, const char *key)
+{
+    return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+/* JSON text to cJSON within the nesting and size bounds of ps_msg_parse (cap:
+ * the size bound, 0 for none). */
+ps_parse_status ps_json_parse_bounded(const char *buf, size_t len, size_t cap, cJSON **out);
+
 #endif
