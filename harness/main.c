@@ -288,6 +288,7 @@ static void stop_now(int sig, void *ctx)
     exit(rc);
 }
 
+/* One long sequence on purpose: each step can stop the run with its own message. */
 static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };

@@ -517,6 +517,7 @@ static void test_api_roundtrip(void)
     CHECK(ps_api_sign_query("GET", "/x", NULL, 0, KEY, NULL, T, NULL, 0) == NULL);
 }
 
+/* Every status of ps_api_verify, one case each: a table would hide which failed. */
 static void test_api_statuses(void)
 {
     char why[512];

@@ -271,6 +271,7 @@ ps.scenario {
   -- seconds + 120 is meant, but a scenario file sees no target when it loads: the
   -- loop keeps to --seconds itself (see the README); this only bounds a stuck run.
   timeout = 86400 + 120,
+  -- long: its closures (batch, liveness, bisection) share the run's counters and findings
   run = function(t)
     local opts = t.target.fuzz or { seconds = 60, seed = ps.wall() }
     local seed, seconds = math.floor(opts.seed), opts.seconds
