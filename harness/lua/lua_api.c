@@ -3,6 +3,7 @@
 #include "lua/lua_api.h"
 #include "lua/bind.h"
 #include "lua/luajson.h"
+#include "lua/target.h"
 
 void ps_lua_push_core(lua_State *L)
 {
@@ -18,4 +19,7 @@ void ps_lua_push_core(lua_State *L)
     }
     ps_luajson_push_null(L);
     lua_setfield(L, -2, "null");
+    /* the profile the webhook receiver serves: named once, in C, for target.lua too */
+    lua_pushstring(L, PS_PROFILE_WEBHOOKS);
+    lua_setfield(L, -2, "PROFILE_WEBHOOKS");
 }

@@ -49,10 +49,12 @@ function M.set_target(path, over)
     end
   end
   if t.webhooks then
-    if type(t.webhooks) ~= "table" or type(t.webhooks.listen) ~= "string" or not t.webhooks.listen:match("^[%w%.%-]+:%d+$") then
-      error(where .. ": webhooks = { listen = \"HOST:PORT\" } (where the server sends its webhooks)", 0)
+    local listen = type(t.webhooks) == "table" and t.webhooks.listen
+    if type(listen) ~= "string" or not (listen:match("^[%w%.%-]+:%d+$") or listen:match("^%[[%x:%.]+%]:%d+$")) then
+      error(where .. ": webhooks = { listen = \"HOST:PORT\" } or \"[IPv6]:PORT\" (where the server sends its webhooks)", 0)
     end
-    t.profiles.webhooks = t.profiles.webhooks or { app = t.app, listen = t.webhooks.listen }
+    local name = core.PROFILE_WEBHOOKS
+    t.profiles[name] = t.profiles[name] or { app = t.app, listen = t.webhooks.listen }
   end
   if t.fuzz_seconds then
     t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or core.wall() }
