@@ -63,16 +63,22 @@ end
 
 -- Send a message table {event, channel, data} (data: table -> JSON object,
 -- string -> JSON string), or raw text.
+-- Every frame out: c.sent_at is when the last one was queued (ps.now() clock),
+-- so timers the peer runs from our last frame are measured from it.
+local function send(self, kind, bytes)
+  self.sent_at = core.now()
+  return self.h:send(kind, bytes)
+end
 function Conn:send(msg)
-  if type(msg) == "string" then return self.h:send("text", msg) end
+  if type(msg) == "string" then return send(self, "text", msg) end
   local data, as_string = nil, false
   if type(msg.data) == "table" then data = core.json_encode(msg.data)
   elseif msg.data ~= nil then data, as_string = tostring(msg.data), true end
-  return self.h:send("text", core.build(msg.event, msg.channel, data, as_string))
+  return send(self, "text", core.build(msg.event, msg.channel, data, as_string))
 end
-function Conn:send_raw(text) return self.h:send("text", text) end
-function Conn:send_binary(bytes) return self.h:send("binary", bytes) end
-function Conn:ws_ping(payload) return self.h:send("ping", payload or "") end
+function Conn:send_raw(text) return send(self, "text", text) end
+function Conn:send_binary(bytes) return send(self, "binary", bytes) end
+function Conn:ws_ping(payload) return send(self, "ping", payload or "") end
 function Conn:close(code, reason) self.h:close(code or 1000, reason or "") end
 -- Done with it for good: closed and freed now, not when the scenario ends (for
 -- scenarios that open tens of thousands of connections); it must not be used again.

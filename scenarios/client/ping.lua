@@ -40,7 +40,7 @@ for _, k in ipairs(cases) do
     run = function(t)
       local _, c = t:connect_sdk { activity_timeout = k.announced_s,
         options = { activity_timeout_ms = k.own_ms, pong_timeout_ms = 5000 } }
-      local silent_since = ps.now()   -- connection_established was the last frame sent
+      local silent_since = c.sent_at   -- connection_established was the last frame sent
       local idle = math.min(k.own_ms, k.announced_s * 1000)
       for round = 1, 2 do   -- the second round: the timer restarts after the pong's traffic
         local m, why = c:expect({ event = "pusher:ping" }, { within = idle + LATE })
@@ -50,7 +50,7 @@ for _, k in ipairs(cases) do
           string.format("pusher:ping %d..%d ms into the silence (round %d)", idle - EARLY, idle + LATE, round),
           m and string.format("pusher:ping after %d ms", after) or why)
         if not m then return end
-        silent_since = ps.now()   -- the autopong answer
+        silent_since = c.sent_at   -- the autopong answer
       end
     end,
   }
