@@ -3,7 +3,7 @@
 #include "lua/lua_api.h"
 #include "lua/bind.h"
 #include "lua/luajson.h"
-#include "lua/target.h"
+#include "lua/profile.h"
 
 void ps_lua_push_core(lua_State *L)
 {

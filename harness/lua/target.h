@@ -8,11 +8,8 @@
 #include <stddef.h>
 
 #include "core/role.h"
+#include "lua/profile.h"
 #include "lua/runner.h"
-
-/* The profile whose scenarios receive webhooks: the prelude makes it from the
- * target's webhooks = { listen = ... } table. */
-#define PS_PROFILE_WEBHOOKS "webhooks"
 
 typedef struct {
     const char *name, *url, *http_url, *app_id, *key, *secret;
