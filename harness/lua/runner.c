@@ -3,11 +3,14 @@
 #include "lua/lua_api.h"
 #include "lua/modules.h"
 #include "net/loop.h"
+#include "net/limits.h"
 #include "net/net.h"
 #include "net/say.h"
 #include "net/stop.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <stddef.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -15,7 +18,6 @@
 #include <string.h>
 
 #define PS_HOOK_EVERY 10000
-#define PS_LUA_MEM_CAP ((size_t)512 << 20)
 
 static ps_runner *the_runner;   /* one run per process */
 
@@ -26,26 +28,86 @@ void ps_runner_wake_all(void)
             the_runner->sc[i]->wake = 1;
 }
 
-/* ---- memory cap for all Lua code ---- */
+/* ---- Lua memory, accounted per scenario ---- */
 
-static size_t lua_mem;
+/* Each block carries the account it is charged to (slot 0: the prelude, the
+ * probe, loading; slot i: scenario i), so a flooding scenario runs out of its
+ * own budget and no other scenario sees "not enough memory". */
+typedef union { unsigned slot; max_align_t align; } mem_hdr;
+
+static size_t lua_mem, *slot_mem, nslots;
+static unsigned cur_slot;    /* the account of the coroutine now running */
+static int *slot_over;       /* that scenario had an allocation refused */
 
 static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     (void)ud;
+    mem_hdr *h = ptr ? (mem_hdr *)ptr - 1 : NULL;
     if (!ptr)
         osize = 0;
+    unsigned old = h && h->slot < nslots ? h->slot : 0, now = cur_slot < nslots ? cur_slot : 0;
     if (nsize == 0) {
-        free(ptr);
+        free(h);
         lua_mem -= osize;
+        if (nslots)
+            slot_mem[old] -= osize;
         return NULL;
     }
-    if (nsize > osize && lua_mem + (nsize - osize) > PS_LUA_MEM_CAP)
+    if (nsize > osize && lua_mem + (nsize - osize) > PS_LUA_TOTAL_CAP)
         return NULL;   /* Lua turns this into a "not enough memory" error */
-    void *n = realloc(ptr, nsize);
-    if (n)
-        lua_mem = lua_mem - osize + nsize;
-    return n;
+    size_t mine = nslots ? slot_mem[now] - (old == now ? osize : 0) : 0;
+    if (now && nsize > osize && mine + nsize > PS_LUA_SCENARIO_CAP) {
+        slot_over[now] = 1;
+        return NULL;
+    }
+    mem_hdr *n = realloc(h, sizeof(mem_hdr) + nsize);
+    if (!n)
+        return NULL;
+    lua_mem = lua_mem - osize + nsize;
+    if (nslots) {
+        slot_mem[old] -= osize;   /* a block grown by another scenario is charged to it now */
+        slot_mem[now] += nsize;
+    }
+    n->slot = now;
+    return n + 1;
+}
+
+/* One account per scenario (called once they are all loaded). */
+static void open_accounts(ps_runner *r)
+{
+    size_t *m = calloc(r->nsc + 1, sizeof(*m));
+    int *o = calloc(r->nsc + 1, sizeof(*o));
+    if (!m || !o) {   /* then everything stays on the shared account */
+        free(m);
+        free(o);
+        return;
+    }
+    m[0] = lua_mem;
+    for (size_t i = 0; i < r->nsc; i++)
+        r->sc[i]->slot = (unsigned)(i + 1);
+    slot_mem = m;
+    slot_over = o;
+    nslots = r->nsc + 1;
+}
+
+static void close_accounts(void)
+{
+    free(slot_mem);
+    free(slot_over);
+    slot_mem = NULL;
+    slot_over = NULL;
+    nslots = 0;
+}
+
+/* A Lua panic (an error outside any protected call) would abort: say it, write
+ * what there is through the stop path, and exit. */
+static int on_panic(lua_State *L)
+{
+    const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error that is not a string)";
+    fprintf(stderr, "pushspec: internal error: unprotected Lua error: %s\n", m);
+    ps_stop_now(SIGABRT);   /* writes the partial result and exits, if a run is under way */
+    fprintf(stderr, "pushspec: no result was written\n");
+    exit(2);
 }
 
 /* ---- runaway scripts ---- */
@@ -63,8 +125,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     if (!s)
         return;
     s->instr += PS_HOOK_EVERY;
-    if (s->instr > the_runner->instr_limit) {
-        s->runaway = 1;
+    int late = ps_now_ms() >= s->deadline;   /* a long resume (a flood) must not outrun it */
+    if (s->instr > the_runner->instr_limit || late) {
+        s->runaway = late && s->instr <= the_runner->instr_limit ? 2 : 1;
         /* Stop it with a yield, not an error: no pcall can catch a yield and no
          * xpcall message handler runs (an error raised here would run the handler
          * with hooks off, so a handler that loops would hang the whole run). */
@@ -76,7 +139,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
          * instruction from now on so a pcall loop can't swallow the error */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         char msg[160];   /* luaL_error knows no %lld */
-        runaway_message(msg, sizeof(msg));
+        if (s->runaway == 2)
+            snprintf(msg, sizeof(msg), "the scenario's deadline passed while it ran");
+        else
+            runaway_message(msg, sizeof(msg));
         luaL_error(L, "%s", msg);
     }
 }
@@ -134,6 +200,7 @@ int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create a Lua state");
         return -1;
     }
+    lua_atpanic(r->L, on_panic);
     ps_lua_set_scenario(r->L, NULL);
     ps_lua_set_env(r->L, &r->env);
     if (load_prelude(r->L, err, errlen) < 0)
@@ -326,13 +393,70 @@ static char *error_source(lua_State *co)
     return NULL;
 }
 
+static int tostring_fn(lua_State *L)
+{
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+/* A hook for the conversion below: a __tostring that loops is stopped. */
+static void tostring_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_sethook(L, tostring_hook, LUA_MASKCOUNT, 1);   /* a pcall inside it cannot swallow this */
+    luaL_error(L, "its __tostring ran too long");
+}
+
+/* The dead coroutine's error as text, in protected mode on the main state (a
+ * __tostring that errors, loops or runs out of memory must not abort). */
+static char *error_text(ps_runner *r, ps_scenario *s)
+{
+    if (s->slot < nslots && slot_over[s->slot]) {
+        char m[256];
+        snprintf(m, sizeof(m), "over the scenario's Lua memory budget of %u MiB (lua-memory-per-scenario in "
+                 "`pushspec help run`): its allocations were refused", PS_LUA_SCENARIO_CAP >> 20);
+        ps_limit_hit("lua-memory-per-scenario", "a scenario held more Lua memory than its budget; it ended "
+                     "with an error, the others ran on");
+        return strdup(m);
+    }
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, tostring_fn);
+    lua_xmove(s->co, L, 1);
+    lua_sethook(L, tostring_hook, LUA_MASKCOUNT, 1000000);
+    int st = lua_pcall(L, 1, 1, 0);
+    lua_sethook(L, NULL, 0, 0);
+    const char *m = lua_tostring(L, -1);
+    char *out = NULL;
+    if (st == LUA_OK)
+        out = strdup(m ? m : "error");
+    else {
+        char buf[512];
+        snprintf(buf, sizeof(buf), "error (its value could not be turned into text: %.300s)",
+                 st == LUA_ERRMEM ? "out of memory" : m ? m : "?");
+        out = strdup(buf);
+    }
+    lua_settop(L, top);
+    return out;
+}
+
 static void resume(ps_runner *r, ps_scenario *s, int nargs)
 {
     int nres = 0;
     s->wake = 0;
     s->instr = 0;
+    s->popped = s->popped_bytes = 0;
     lua_sethook(s->co, count_hook, LUA_MASKCOUNT, PS_HOOK_EVERY);
+    cur_slot = s->slot;
     int st = lua_resume(s->co, r->L, nargs, &nres);
+    cur_slot = 0;
+    if (st == LUA_YIELD && s->runaway == 2) {   /* yielded by count_hook at the deadline */
+        char msg[128];
+        snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
+                 (double)(ps_now_ms() - s->start_ms) / 1000.0);
+        finish(r, s, END_TIMEOUT, msg);
+        return;
+    }
     if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
         char msg[160];
         runaway_message(msg, sizeof(msg));
@@ -355,10 +479,11 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         finish(r, s, END_DONE, NULL);
         return;
     }
-    /* an abort from t:require carries {ps_abort = message} */
+    /* an abort from t:require carries {ps_abort = message} (rawget: no metamethod runs here) */
     if (lua_istable(s->co, -1)) {
-        lua_getfield(s->co, -1, "ps_abort");
-        if (lua_isstring(s->co, -1)) {
+        lua_pushliteral(s->co, "ps_abort");
+        lua_rawget(s->co, -2);
+        if (lua_type(s->co, -1) == LUA_TSTRING) {
             char *m = strdup(lua_tostring(s->co, -1));
             finish(r, s, END_ABORT, m);
             free(m);
@@ -366,9 +491,8 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         }
         lua_pop(s->co, 1);
     }
-    const char *m = luaL_tolstring(s->co, -1, NULL);
-    char *msg = strdup(m ? m : "error");
     s->err_source = error_source(s->co);
+    char *msg = error_text(r, s);
     finish(r, s, END_ERROR, msg);
     free(msg);
 }
@@ -564,6 +688,7 @@ void ps_runner_run(ps_runner *r)
     while (concurrent < total && !ps_scenario_has_tag(queue[concurrent], "destructive"))
         concurrent++;
     r->wall_start_ms = ps_now_ms();
+    open_accounts(r);
     size_t next = 0, done = 0;
     while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
@@ -600,4 +725,5 @@ void ps_runner_free(ps_runner *r)
     if (r->L)
         lua_close(r->L);
     r->L = NULL;
+    close_accounts();
 }

@@ -9,6 +9,10 @@
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
+  peer.py flood PORT tables|empty
+                                 a Pusher server that, after connection_established,
+                                 sends endless frames: 4 KB ones that decode into
+                                 large tables, or empty ones
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
@@ -78,6 +82,54 @@ def serve_ws(conn, f, headers, secret):
                 ch = ev.get("data", {}).get("channel", "")
                 conn.sendall(ws_frame(json.dumps({"event": "pusher_internal:subscription_succeeded",
                                                   "channel": ch, "data": "{}"})))
+
+
+def flood_one(conn, kind):
+    try:
+        f = conn.makefile("rb")
+        headers = {}
+        f.readline()
+        while True:
+            h = f.readline()
+            if h in (b"\r\n", b"\n", b""):
+                break
+            k, _, v = h.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        if "sec-websocket-key" not in headers:   # the HTTP API: a plain 200
+            n = int(headers.get("content-length", "0") or 0)
+            if n:
+                f.read(n)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                         b"Connection: close\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
+                                          "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
+        if kind == "tables":   # ~1300 empty arrays in 4 KB, decoded twice (frame and data)
+            nested = "[" + ",".join(["[]"] * 650) + "]"
+            one = ws_frame('{"event":"flood","channel":"c","data":' + json.dumps(nested) + ',"x":' + nested + '}')
+        else:
+            one = bytes([0x81, 0])
+        burst = one * max(1, 65536 // len(one))
+        while True:
+            conn.sendall(burst)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def flood(port, kind):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(port)))
+    s.listen(128)
+    print("listening", flush=True)
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=flood_one, args=(c, kind), daemon=True).start()
 
 
 def serve_one(conn, secret):
@@ -186,5 +238,5 @@ def adapter_stubborn(pidfile):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood,
+    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
      "adapter-stubborn": adapter_stubborn}[mode](*args)
