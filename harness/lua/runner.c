@@ -1,6 +1,7 @@
 #include "lua/runner.h"
 #include "lua/embedfs.h"
 #include "lua/lua_api.h"
+#include "lua/lua_mem.h"
 #include "lua/modules.h"
 #include "net/loop.h"
 #include "net/limits.h"
@@ -9,8 +10,6 @@
 #include "net/stop.h"
 
 #include <dirent.h>
-#include <signal.h>
-#include <stddef.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -26,88 +25,6 @@ void ps_runner_wake_all(void)
     for (size_t i = 0; the_runner && i < the_runner->nsc; i++)
         if (the_runner->sc[i]->state == PS_S_RUNNING)
             the_runner->sc[i]->wake = 1;
-}
-
-/* ---- Lua memory, accounted per scenario ---- */
-
-/* Each block carries the account it is charged to (slot 0: the prelude, the
- * probe, loading; slot i: scenario i), so a flooding scenario runs out of its
- * own budget and no other scenario sees "not enough memory". */
-typedef union { unsigned slot; max_align_t align; } mem_hdr;
-
-static size_t lua_mem, *slot_mem, nslots;
-static unsigned cur_slot;    /* the account of the coroutine now running */
-static int *slot_over;       /* that scenario had an allocation refused */
-
-static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    mem_hdr *h = ptr ? (mem_hdr *)ptr - 1 : NULL;
-    if (!ptr)
-        osize = 0;
-    unsigned old = h && h->slot < nslots ? h->slot : 0, now = cur_slot < nslots ? cur_slot : 0;
-    if (nsize == 0) {
-        free(h);
-        lua_mem -= osize;
-        if (nslots)
-            slot_mem[old] -= osize;
-        return NULL;
-    }
-    if (nsize > osize && lua_mem + (nsize - osize) > PS_LUA_TOTAL_CAP)
-        return NULL;   /* Lua turns this into a "not enough memory" error */
-    size_t mine = nslots ? slot_mem[now] - (old == now ? osize : 0) : 0;
-    if (now && nsize > osize && mine + nsize > PS_LUA_SCENARIO_CAP) {
-        slot_over[now] = 1;
-        return NULL;
-    }
-    mem_hdr *n = realloc(h, sizeof(mem_hdr) + nsize);
-    if (!n)
-        return NULL;
-    lua_mem = lua_mem - osize + nsize;
-    if (nslots) {
-        slot_mem[old] -= osize;   /* a block grown by another scenario is charged to it now */
-        slot_mem[now] += nsize;
-    }
-    n->slot = now;
-    return n + 1;
-}
-
-/* One account per scenario (called once they are all loaded). */
-static void open_accounts(ps_runner *r)
-{
-    size_t *m = calloc(r->nsc + 1, sizeof(*m));
-    int *o = calloc(r->nsc + 1, sizeof(*o));
-    if (!m || !o) {   /* then everything stays on the shared account */
-        free(m);
-        free(o);
-        return;
-    }
-    m[0] = lua_mem;
-    for (size_t i = 0; i < r->nsc; i++)
-        r->sc[i]->slot = (unsigned)(i + 1);
-    slot_mem = m;
-    slot_over = o;
-    nslots = r->nsc + 1;
-}
-
-static void close_accounts(void)
-{
-    free(slot_mem);
-    free(slot_over);
-    slot_mem = NULL;
-    slot_over = NULL;
-    nslots = 0;
-}
-
-/* A Lua panic (an error outside any protected call) would abort: say it, write
- * what there is through the stop path, and exit. */
-static int on_panic(lua_State *L)
-{
-    const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error that is not a string)";
-    fprintf(stderr, "pushspec: internal error: unprotected Lua error: %s\n", m);
-    ps_stop_now(SIGABRT);   /* writes the partial result and exits, if a run is under way */
-    fprintf(stderr, "pushspec: no result was written\n");
-    exit(2);
 }
 
 /* ---- runaway scripts ---- */
@@ -195,12 +112,12 @@ int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
         r->env.timeout_scale = 1.0;
     if (!r->instr_limit)
         r->instr_limit = 200000000LL;
-    r->L = lua_newstate(bounded_alloc, NULL);
+    r->L = lua_newstate(ps_lua_alloc, NULL);
     if (!r->L) {
         snprintf(err, errlen, "cannot create a Lua state");
         return -1;
     }
-    lua_atpanic(r->L, on_panic);
+    lua_atpanic(r->L, ps_lua_on_panic);
     ps_lua_set_scenario(r->L, NULL);
     ps_lua_set_env(r->L, &r->env);
     if (load_prelude(r->L, err, errlen) < 0)
@@ -393,53 +310,6 @@ static char *error_source(lua_State *co)
     return NULL;
 }
 
-static int tostring_fn(lua_State *L)
-{
-    luaL_tolstring(L, 1, NULL);
-    return 1;
-}
-
-/* A hook for the conversion below: a __tostring that loops is stopped. */
-static void tostring_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    lua_sethook(L, tostring_hook, LUA_MASKCOUNT, 1);   /* a pcall inside it cannot swallow this */
-    luaL_error(L, "its __tostring ran too long");
-}
-
-/* The dead coroutine's error as text, in protected mode on the main state (a
- * __tostring that errors, loops or runs out of memory must not abort). */
-static char *error_text(ps_runner *r, ps_scenario *s)
-{
-    if (s->slot < nslots && slot_over[s->slot]) {
-        char m[256];
-        snprintf(m, sizeof(m), "over the scenario's Lua memory budget of %u MiB (lua-memory-per-scenario in "
-                 "`pushspec help run`): its allocations were refused", PS_LUA_SCENARIO_CAP >> 20);
-        ps_limit_hit("lua-memory-per-scenario", "a scenario held more Lua memory than its budget; it ended "
-                     "with an error, the others ran on");
-        return strdup(m);
-    }
-    lua_State *L = r->L;
-    int top = lua_gettop(L);
-    lua_pushcfunction(L, tostring_fn);
-    lua_xmove(s->co, L, 1);
-    lua_sethook(L, tostring_hook, LUA_MASKCOUNT, 1000000);
-    int st = lua_pcall(L, 1, 1, 0);
-    lua_sethook(L, NULL, 0, 0);
-    const char *m = lua_tostring(L, -1);
-    char *out = NULL;
-    if (st == LUA_OK)
-        out = strdup(m ? m : "error");
-    else {
-        char buf[512];
-        snprintf(buf, sizeof(buf), "error (its value could not be turned into text: %.300s)",
-                 st == LUA_ERRMEM ? "out of memory" : m ? m : "?");
-        out = strdup(buf);
-    }
-    lua_settop(L, top);
-    return out;
-}
-
 static void resume(ps_runner *r, ps_scenario *s, int nargs)
 {
     int nres = 0;
@@ -447,9 +317,9 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
     s->instr = 0;
     s->popped = s->popped_bytes = 0;
     lua_sethook(s->co, count_hook, LUA_MASKCOUNT, PS_HOOK_EVERY);
-    cur_slot = s->slot;
+    ps_lua_mem_use(s->slot);
     int st = lua_resume(s->co, r->L, nargs, &nres);
-    cur_slot = 0;
+    ps_lua_mem_use(0);
     if (st == LUA_YIELD && s->runaway == 2) {   /* yielded by count_hook at the deadline */
         char msg[128];
         snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
@@ -492,7 +362,7 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         lua_pop(s->co, 1);
     }
     s->err_source = error_source(s->co);
-    char *msg = error_text(r, s);
+    char *msg = ps_lua_error_text(r->L, s->co, s->slot);
     finish(r, s, END_ERROR, msg);
     free(msg);
 }
@@ -688,7 +558,7 @@ void ps_runner_run(ps_runner *r)
     while (concurrent < total && !ps_scenario_has_tag(queue[concurrent], "destructive"))
         concurrent++;
     r->wall_start_ms = ps_now_ms();
-    open_accounts(r);
+    ps_lua_mem_open(r->sc, r->nsc);
     size_t next = 0, done = 0;
     while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
@@ -725,5 +595,5 @@ void ps_runner_free(ps_runner *r)
     if (r->L)
         lua_close(r->L);
     r->L = NULL;
-    close_accounts();
+    ps_lua_mem_close();
 }
