@@ -115,8 +115,8 @@ const char ps_help_run[] =
 "                       8 MiB per resume (lua-frames-per-resume), the rest waits;\n"
 "                       deadlines hold while a connection floods\n"
 "  target file          evaluated within 5 s and the instruction limit (exit 2)\n"
-"  restart command      the target's restart gets 60 s, then its process group is\n"
-"                       killed and the server counts as down\n"
+"  restart command      the target's restart gets 60 s (times --timeout-scale), then\n"
+"                       its process group is killed and the server counts as down\n"
 "\n"
 "Environment: NO_COLOR disables colour; TMPDIR holds the result the reports are made\n"
 "from when there is no --json or --html.\n";

@@ -4,6 +4,7 @@
 #include "lua/lua_mem.h"
 #include "lua/modules.h"
 #include "net/loop.h"
+#include "net/command.h"
 #include "net/limits.h"
 #include "net/net.h"
 #include "net/say.h"
@@ -531,11 +532,18 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     ps_say("destructive scenario %s took the server down: %s\n", s->id, text);
     if (r->env.restart_cmd) {
         ps_say("restarting the server: %s\n", r->env.restart_cmd);
-        int rc = system(r->env.restart_cmd);
+        char cwhy[256];
+        int rc = ps_command_run(r->env.restart_cmd, (int)(PS_RESTART_MS * r->env.timeout_scale), cwhy, sizeof(cwhy));
         if (rc == 0 && probe(r, why, sizeof(why)))
             return;
-        snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
-                 "(restart exit %d; %s)", s->id, rc, why);
+        if (rc < 0) {
+            ps_say("%s\n", cwhy);
+            snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                     "(%s)", s->id, cwhy);
+        } else {
+            snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                     "(restart exit %d; %s)", s->id, rc, why);
+        }
     } else {
         snprintf(text, sizeof(text), "the server died at destructive scenario %s (no restart command in "
                  "the target)", s->id);

@@ -3,7 +3,8 @@
 
   peer.py server PORT [SECRET]   a minimal Pusher server (WebSocket + HTTP API);
                                  with SECRET it echoes the secret (raw, JSON-,
-                                 URL-escaped) in every error it sends
+                                 URL-escaped) in every error it sends; it exits
+                                 on a frame {"event":"test:die"}
   peer.py webhook-flood HOST PORT SECONDS
                                  POSTs 1 MiB webhooks from 8 threads
   peer.py conn-flood HOST PORT SECONDS
@@ -76,6 +77,8 @@ def serve_ws(conn, f, headers, secret):
                 ev = json.loads(fr[1])
             except ValueError:
                 continue
+            if ev.get("event") == "test:die":   # a server a destructive scenario takes down
+                os._exit(0)
             if ev.get("event") == "pusher:ping":
                 conn.sendall(ws_frame('{"event":"pusher:pong","data":{}}'))
             elif ev.get("event") == "pusher:subscribe":
