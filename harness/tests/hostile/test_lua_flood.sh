@@ -32,4 +32,28 @@ for kind in tables empty; do
     check_below "$kind: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
     echo "$kind: peak RSS $(cat "$tmp/hwm" 2>/dev/null) kB, $took s" >&2
 done
+# a scenario that takes every flooded frame and drops it stays within its
+# budget: its 3 s deadline must still hold while the frames pour in
+mkdir -p "$tmp/sc"
+cat >"$tmp/sc/drain.lua" <<'LUA'
+local scenario = ps.scenario
+scenario {
+  id = "drain", title = "reads a flood forever", rules = { "SUB-1" }, timeout = 3,
+  run = function(t)
+    local c = t:open()
+    while true do c:next { within = 1000 } end
+  end,
+}
+LUA
+port=$(free_port)
+$peer flood "$port" tables >"$tmp/peer.out" 2>&1 &
+pids+=($!)
+wait_listen "$port" || fail "drain: the flooding server listens" "port $port" "nothing"
+start_ps "$tmp/out" "$tmp/err" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-drain \
+    --scenarios "$tmp/sc" --json "$tmp/drain.json"
+wait "$run"
+check_has "drain: a timeout at its deadline" "^timeout timed out after 3\.[0-4] s" \
+    "$(json_get "$tmp/drain.json" "' '.join(s['verdict'] + ' ' + (s.get('message') or '') for s in j['scenarios'])")"
+check_below "drain: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
+echo "drain: peak RSS $(cat "$tmp/hwm" 2>/dev/null) kB" >&2
 finish
