@@ -138,3 +138,17 @@ char *ps_lua_error_text(lua_State *L, lua_State *co, unsigned slot)
     return out;
 }
 
+
+/* file:line of the innermost scenario-file frame of a failed coroutine */
+char *ps_lua_error_source(lua_State *co)
+{
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(co, level, &ar); level++) {
+        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+            char buf[512];
+            snprintf(buf, sizeof(buf), "%s:%d", ar.source + 1, ar.currentline);
+            return strdup(buf);
+        }
+    }
+    return NULL;
+}

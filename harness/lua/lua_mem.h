@@ -25,5 +25,8 @@ int ps_lua_on_panic(lua_State *L);
  * protected mode (a __tostring that errors, loops or runs out of memory
  * cannot abort); names the budget if SLOT went over it. Caller frees. */
 char *ps_lua_error_text(lua_State *L, lua_State *co, unsigned slot);
+/* file:line of the innermost scenario-file frame of failed coroutine CO, or
+ * NULL. Caller frees. */
+char *ps_lua_error_source(lua_State *co);
 
 #endif

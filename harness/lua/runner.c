@@ -299,20 +299,6 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         r->observer.scenario_done(r->observer.ctx, s);
 }
 
-/* file:line of the innermost scenario-file frame of a failed coroutine */
-static char *error_source(lua_State *co)
-{
-    lua_Debug ar;
-    for (int level = 0; lua_getstack(co, level, &ar); level++) {
-        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
-            char buf[512];
-            snprintf(buf, sizeof(buf), "%s:%d", ar.source + 1, ar.currentline);
-            return strdup(buf);
-        }
-    }
-    return NULL;
-}
-
 static void resume(ps_runner *r, ps_scenario *s, int nargs)
 {
     int nres = 0;
@@ -333,7 +319,7 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
     if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
         char msg[160];
         runaway_message(msg, sizeof(msg));
-        s->err_source = error_source(s->co);
+        s->err_source = ps_lua_error_source(s->co);
         finish(r, s, END_ERROR, msg);
         return;
     }
@@ -364,7 +350,7 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         }
         lua_pop(s->co, 1);
     }
-    s->err_source = error_source(s->co);
+    s->err_source = ps_lua_error_source(s->co);
     char *msg = ps_lua_error_text(r->L, s->co, s->slot);
     finish(r, s, END_ERROR, msg);
     free(msg);

@@ -28,7 +28,7 @@ for kind in tables empty; do
     check_lacks "$kind: no other scenario ran out of memory" "not enough memory" "$(cat "$tmp/$kind.json" "$tmp/err")"
     check_has "$kind: the HTTP scenario ran" "http" \
         "$(json_get "$tmp/$kind.json" "' '.join(s['id'] for s in j['scenarios'] if s['id'] != 'sub-public')")"
-    check_below "$kind: the run ends within its deadlines (s)" 70 "$took"
+    check_below "$kind: the run ends within its 20 s deadlines, 2 s of slack (s)" 22 "$took"
     check_below "$kind: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
     echo "$kind: peak RSS $(cat "$tmp/hwm" 2>/dev/null) kB, $took s" >&2
 done
