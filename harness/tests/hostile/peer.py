@@ -91,14 +91,7 @@ def serve_ws(conn, f, headers, secret):
 def flood_one(conn, kind):
     try:
         f = conn.makefile("rb")
-        headers = {}
-        f.readline()
-        while True:
-            h = f.readline()
-            if h in (b"\r\n", b"\n", b""):
-                break
-            k, _, v = h.decode("latin-1").partition(":")
-            headers[k.strip().lower()] = v.strip()
+        headers = read_head(f)
         if "sec-websocket-key" not in headers:   # the HTTP API: a plain 200
             n = int(headers.get("content-length", "0") or 0)
             if n:
@@ -130,27 +123,24 @@ def flood_one(conn, kind):
 
 
 def flood(port, kind):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", int(port)))
-    s.listen(128)
-    print("listening", flush=True)
+    accept_loop(port, flood_one, kind)
+
+
+def read_head(f):
+    f.readline()
+    headers = {}
     while True:
-        c, _ = s.accept()
-        threading.Thread(target=flood_one, args=(c, kind), daemon=True).start()
+        h = f.readline()
+        if h in (b"\r\n", b"\n", b""):
+            return headers
+        k, _, v = h.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
 
 
 def serve_one(conn, secret):
     try:
         f = conn.makefile("rb")
-        line = f.readline()
-        headers = {}
-        while True:
-            h = f.readline()
-            if h in (b"\r\n", b"\n", b""):
-                break
-            k, _, v = h.decode("latin-1").partition(":")
-            headers[k.strip().lower()] = v.strip()
+        headers = read_head(f)
         if headers.get("upgrade", "").lower() == "websocket":
             return serve_ws(conn, f, headers, secret)
         n = int(headers.get("content-length", "0") or 0)
@@ -166,7 +156,7 @@ def serve_one(conn, secret):
         conn.close()
 
 
-def server(port, secret=None):
+def accept_loop(port, serve, arg):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", int(port)))
@@ -174,7 +164,11 @@ def server(port, secret=None):
     print("listening", flush=True)
     while True:
         c, _ = s.accept()
-        threading.Thread(target=serve_one, args=(c, secret), daemon=True).start()
+        threading.Thread(target=serve, args=(c, arg), daemon=True).start()
+
+
+def server(port, secret=None):
+    accept_loop(port, serve_one, secret)
 
 
 def webhook_flood(host, port, seconds):
