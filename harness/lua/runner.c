@@ -277,8 +277,6 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         luaL_unref(r->L, LUA_REGISTRYINDEX, s->coref);
         s->co = NULL;
     }
-    if (how == END_DONE && !s->probe)
-        ps_scenario_nothing_observed(s);
     ps_verdict agg = PS_V_NONE;
     for (size_t i = 0; i < s->nrules; i++) {
         ps_check *c = &s->checks[i];

@@ -209,28 +209,3 @@ int ps_scenario_add_record(ps_scenario *s, const char *json)
     s->records[s->nrecords++] = copy;
     return 0;
 }
-
-/* ---- vacuous passes ---- */
-
-static int observed_anything(const ps_scenario *s)
-{
-    for (size_t i = 0; i < s->tr.count; i++)
-        if (ps_transcript_at(&s->tr, i)->dir == '<')
-            return 1;
-    return 0;
-}
-
-void ps_scenario_nothing_observed(ps_scenario *s)
-{
-    if (observed_anything(s))
-        return;
-    for (size_t i = 0; i < s->nrules; i++) {
-        ps_check *c = &s->checks[i];
-        if (c->v != PS_V_PASS)
-            continue;
-        c->v = PS_V_ERROR;
-        free(c->reason);
-        c->reason = strdup("nothing observed: the peer under test sent nothing in this scenario (no frame, "
-                           "close, response or adapter line), so its checks had nothing to judge");
-    }
-}

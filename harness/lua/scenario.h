@@ -99,10 +99,6 @@ void *ps_scenario_get(const ps_scenario *s, size_t idx, ps_res_kind kind);
 void ps_scenario_release(ps_scenario *s, size_t idx);
 void ps_scenario_release_all(ps_scenario *s);
 
-/* A scenario that ended normally with nothing at all received from the peer
- * under test: each rule it passed is an error "nothing observed" instead. */
-void ps_scenario_nothing_observed(ps_scenario *s);
-
 /* Transports call this (as their notify callback, owner = the scenario). */
 void ps_scenario_wake(void *scenario);
 

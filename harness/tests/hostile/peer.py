@@ -10,11 +10,10 @@
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
-  peer.py flood PORT tables|empty|silent
+  peer.py flood PORT tables|empty
                                  a Pusher server that, after connection_established,
                                  sends endless frames: 4 KB ones that decode into
-                                 large tables, or empty ones; silent: the
-                                 WebSocket handshake, then nothing at all
+                                 large tables, or empty ones
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
@@ -102,10 +101,6 @@ def flood_one(conn, kind):
         accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
         conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                       "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
-        if kind == "silent":   # the handshake, then not a word, reading what comes
-            while conn.recv(65536):
-                pass
-            return
         conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
                                           "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
         if kind == "tables":   # ~1300 empty arrays in 4 KB, decoded twice (frame and data)
