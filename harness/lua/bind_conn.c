@@ -2,6 +2,7 @@
  * handle (send, close, pop, release, state, info). */
 #include "lua/bind.h"
 #include "lua/context.h"
+#include "net/limits.h"
 #include "net/ws.h"
 
 #include <stdlib.h>
@@ -69,11 +70,28 @@ static int l_conn_release(lua_State *L)
     return 0;
 }
 
+/* pop() -> the next frame, or nothing. A flood is handed to Lua a bounded
+ * batch per resume: the rest waits in C (bounded there) for the next resume,
+ * so one resume cannot fill the scenario's Lua memory or outrun its deadline. */
 static int l_conn_pop(lua_State *L)
 {
-    ps_frame *f = ps_ws_pop(ps_bind_check(L, 1, PS_RES_CONN));
+    ps_ws *c = ps_bind_check(L, 1, PS_RES_CONN);
+    ps_scenario *s = ps_lua_scenario(L);
+    if (s && (s->popped >= PS_LUA_POP_FRAMES || s->popped_bytes >= PS_LUA_POP_BYTES)) {
+        if (c && c->in_head) {
+            s->wake = 1;   /* resume again at once for the rest */
+            ps_limit_hit("lua-frames-per-resume", "a connection had more frames than one resume takes "
+                         "into Lua (the rest waited for the next resume)");
+        }
+        return 0;
+    }
+    ps_frame *f = ps_ws_pop(c);
     if (!f)
         return 0;
+    if (s) {
+        s->popped++;
+        s->popped_bytes += f->len;
+    }
     static const char *const kinds[] = { "text", "binary", "oversize" };
     lua_createtable(L, 0, 3);
     ps_bind_set_str(L, "kind", kinds[f->kind]);

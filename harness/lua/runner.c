@@ -1,8 +1,11 @@
 #include "lua/runner.h"
 #include "lua/embedfs.h"
 #include "lua/lua_api.h"
+#include "lua/lua_mem.h"
 #include "lua/modules.h"
 #include "net/loop.h"
+#include "net/command.h"
+#include "net/limits.h"
 #include "net/net.h"
 #include "net/say.h"
 #include "net/stop.h"
@@ -15,7 +18,6 @@
 #include <string.h>
 
 #define PS_HOOK_EVERY 10000
-#define PS_LUA_MEM_CAP ((size_t)512 << 20)
 
 static ps_runner *the_runner;   /* one run per process */
 
@@ -24,28 +26,6 @@ void ps_runner_wake_all(void)
     for (size_t i = 0; the_runner && i < the_runner->nsc; i++)
         if (the_runner->sc[i]->state == PS_S_RUNNING)
             the_runner->sc[i]->wake = 1;
-}
-
-/* ---- memory cap for all Lua code ---- */
-
-static size_t lua_mem;
-
-static void *bounded_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    (void)ud;
-    if (!ptr)
-        osize = 0;
-    if (nsize == 0) {
-        free(ptr);
-        lua_mem -= osize;
-        return NULL;
-    }
-    if (nsize > osize && lua_mem + (nsize - osize) > PS_LUA_MEM_CAP)
-        return NULL;   /* Lua turns this into a "not enough memory" error */
-    void *n = realloc(ptr, nsize);
-    if (n)
-        lua_mem = lua_mem - osize + nsize;
-    return n;
 }
 
 /* ---- runaway scripts ---- */
@@ -63,8 +43,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     if (!s)
         return;
     s->instr += PS_HOOK_EVERY;
-    if (s->instr > the_runner->instr_limit) {
-        s->runaway = 1;
+    int late = ps_now_ms() >= s->deadline;   /* a long resume (a flood) must not outrun it */
+    if (s->instr > the_runner->instr_limit || late) {
+        s->runaway = late && s->instr <= the_runner->instr_limit ? 2 : 1;
         /* Stop it with a yield, not an error: no pcall can catch a yield and no
          * xpcall message handler runs (an error raised here would run the handler
          * with hooks off, so a handler that loops would hang the whole run). */
@@ -76,7 +57,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
          * instruction from now on so a pcall loop can't swallow the error */
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
         char msg[160];   /* luaL_error knows no %lld */
-        runaway_message(msg, sizeof(msg));
+        if (s->runaway == 2)
+            snprintf(msg, sizeof(msg), "the scenario's deadline passed while it ran");
+        else
+            runaway_message(msg, sizeof(msg));
         luaL_error(L, "%s", msg);
     }
 }
@@ -129,11 +113,12 @@ int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
         r->env.timeout_scale = 1.0;
     if (!r->instr_limit)
         r->instr_limit = 200000000LL;
-    r->L = lua_newstate(bounded_alloc, NULL);
+    r->L = lua_newstate(ps_lua_alloc, NULL);
     if (!r->L) {
         snprintf(err, errlen, "cannot create a Lua state");
         return -1;
     }
+    lua_atpanic(r->L, ps_lua_on_panic);
     ps_lua_set_scenario(r->L, NULL);
     ps_lua_set_env(r->L, &r->env);
     if (load_prelude(r->L, err, errlen) < 0)
@@ -312,31 +297,27 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         r->observer.scenario_done(r->observer.ctx, s);
 }
 
-/* file:line of the innermost scenario-file frame of a failed coroutine */
-static char *error_source(lua_State *co)
-{
-    lua_Debug ar;
-    for (int level = 0; lua_getstack(co, level, &ar); level++) {
-        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
-            char buf[512];
-            snprintf(buf, sizeof(buf), "%s:%d", ar.source + 1, ar.currentline);
-            return strdup(buf);
-        }
-    }
-    return NULL;
-}
-
 static void resume(ps_runner *r, ps_scenario *s, int nargs)
 {
     int nres = 0;
     s->wake = 0;
     s->instr = 0;
+    s->popped = s->popped_bytes = 0;
     lua_sethook(s->co, count_hook, LUA_MASKCOUNT, PS_HOOK_EVERY);
+    ps_lua_mem_use(s->slot);
     int st = lua_resume(s->co, r->L, nargs, &nres);
+    ps_lua_mem_use(0);
+    if (st == LUA_YIELD && s->runaway == 2) {   /* yielded by count_hook at the deadline */
+        char msg[128];
+        snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
+                 (double)(ps_now_ms() - s->start_ms) / 1000.0);
+        finish(r, s, END_TIMEOUT, msg);
+        return;
+    }
     if (st == LUA_YIELD && s->runaway) {   /* yielded by count_hook */
         char msg[160];
         runaway_message(msg, sizeof(msg));
-        s->err_source = error_source(s->co);
+        s->err_source = ps_lua_error_source(s->co);
         finish(r, s, END_ERROR, msg);
         return;
     }
@@ -355,10 +336,11 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         finish(r, s, END_DONE, NULL);
         return;
     }
-    /* an abort from t:require carries {ps_abort = message} */
+    /* an abort from t:require carries {ps_abort = message} (rawget: no metamethod runs here) */
     if (lua_istable(s->co, -1)) {
-        lua_getfield(s->co, -1, "ps_abort");
-        if (lua_isstring(s->co, -1)) {
+        lua_pushliteral(s->co, "ps_abort");
+        lua_rawget(s->co, -2);
+        if (lua_type(s->co, -1) == LUA_TSTRING) {
             char *m = strdup(lua_tostring(s->co, -1));
             finish(r, s, END_ABORT, m);
             free(m);
@@ -366,9 +348,8 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         }
         lua_pop(s->co, 1);
     }
-    const char *m = luaL_tolstring(s->co, -1, NULL);
-    char *msg = strdup(m ? m : "error");
-    s->err_source = error_source(s->co);
+    s->err_source = ps_lua_error_source(s->co);
+    char *msg = ps_lua_error_text(r->L, s->co, s->slot);
     finish(r, s, END_ERROR, msg);
     free(msg);
 }
@@ -537,11 +518,18 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     ps_say("destructive scenario %s took the server down: %s\n", s->id, text);
     if (r->env.restart_cmd) {
         ps_say("restarting the server: %s\n", r->env.restart_cmd);
-        int rc = system(r->env.restart_cmd);
+        char cwhy[256];
+        int rc = ps_command_run(r->env.restart_cmd, (int)(PS_RESTART_MS * r->env.timeout_scale), cwhy, sizeof(cwhy));
         if (rc == 0 && probe(r, why, sizeof(why)))
             return;
-        snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
-                 "(restart exit %d; %s)", s->id, rc, why);
+        if (rc < 0) {
+            ps_say("%s\n", cwhy);
+            snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                     "(%s)", s->id, cwhy);
+        } else {
+            snprintf(text, sizeof(text), "the server died at destructive scenario %s and did not come back "
+                     "(restart exit %d; %s)", s->id, rc, why);
+        }
     } else {
         snprintf(text, sizeof(text), "the server died at destructive scenario %s (no restart command in "
                  "the target)", s->id);
@@ -564,6 +552,7 @@ void ps_runner_run(ps_runner *r)
     while (concurrent < total && !ps_scenario_has_tag(queue[concurrent], "destructive"))
         concurrent++;
     r->wall_start_ms = ps_now_ms();
+    ps_lua_mem_open(r->sc, r->nsc);
     size_t next = 0, done = 0;
     while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
@@ -600,4 +589,5 @@ void ps_runner_free(ps_runner *r)
     if (r->L)
         lua_close(r->L);
     r->L = NULL;
+    ps_lua_mem_close();
 }

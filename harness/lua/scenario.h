@@ -66,7 +66,9 @@ typedef struct ps_scenario {
     int64_t start_ms, end_ms, wait_until, deadline;
     int wake;
     long long instr;             /* instructions counted in the current resume */
-    int runaway;                 /* the count hook stopped it: over the instruction limit */
+    int runaway;                 /* the count hook stopped it: 1 over the instruction limit, 2 deadline */
+    unsigned slot;               /* its Lua memory account (runner.c); 0: the shared one */
+    size_t popped, popped_bytes; /* frames moved into Lua in the current resume (bind_conn.c) */
     ps_resource *res;
     size_t nres, capres;
     int nconns;                  /* connections opened or accepted: numbers them in the transcript */

@@ -2,6 +2,8 @@
 #include "lua/bind.h"
 #include "core/hostport.h"
 #include "net/fakeserver.h"
+#include "net/limits.h"
+#include "net/loop.h"
 #include "net/preflight.h"
 #include "net/webhook.h"
 
@@ -48,6 +50,76 @@ static const char **profile_names(lua_State *L, int t)
     return out;
 }
 
+/* ---- a target file that never ends ---- */
+
+static int64_t eval_deadline;
+static long long eval_instr, eval_limit;
+static int eval_tripped;
+
+#define TARGET_HOOK_EVERY 10000
+
+/* The target file runs on the main state, outside any scenario: its own hook
+ * bounds its instructions and wall clock (its metamethods included). */
+static void target_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    eval_instr += TARGET_HOOK_EVERY;
+    if (!eval_tripped && eval_instr <= eval_limit && ps_now_ms() < eval_deadline)
+        return;
+    eval_tripped = 1;
+    lua_sethook(L, target_hook, LUA_MASKCOUNT, 1);   /* a pcall in the file cannot swallow this */
+    luaL_error(L, "the target file did not finish within %d s or the instruction limit (an endless loop, "
+               "maybe in a metamethod such as __index or __tostring?)", PS_TARGET_FILE_MS / 1000);
+}
+
+/* Read the loaded target table (at 1) into the ps_target_info (upvalue):
+ * in protected mode, as its metamethods run. */
+static int read_target(lua_State *L)
+{
+    ps_target_info *ti = lua_touserdata(L, lua_upvalueindex(1));
+    ps_runner *r = lua_touserdata(L, lua_upvalueindex(2));
+    int t = 1;
+    /* strings stay alive: the prelude keeps the target table */
+    ti->name = field(L, t, "name");
+    ti->url = field(L, t, "url");
+    ti->http_url = field(L, t, "http_url");
+    r->env.restart_cmd = field(L, t, "restart");
+    lua_getfield(L, t, "app");
+    int app = lua_gettop(L);
+    ti->app_id = field(L, app, "id");
+    ti->key = field(L, app, "key");
+    ti->secret = field(L, app, "secret");
+    lua_getfield(L, t, "webhooks");
+    if (lua_istable(L, -1))
+        ti->webhooks_listen = field(L, lua_gettop(L), "listen");
+    return 0;
+}
+
+/* set_target(file, overrides), then its fields read: both under the hook. */
+static int eval_target(lua_State *L, ps_runner *r, ps_target_info *ti, int nover, char *err, size_t errlen)
+{
+    eval_deadline = ps_now_ms() + PS_TARGET_FILE_MS;
+    eval_instr = 0;
+    eval_limit = r->instr_limit;
+    eval_tripped = 0;
+    lua_sethook(L, target_hook, LUA_MASKCOUNT, TARGET_HOOK_EVERY);
+    int st = lua_pcall(L, nover, 1, 0);
+    if (st == LUA_OK) {
+        lua_pushlightuserdata(L, ti);
+        lua_pushlightuserdata(L, r);
+        lua_pushcclosure(L, read_target, 2);
+        lua_pushvalue(L, -2);
+        st = lua_pcall(L, 1, 0, 0);
+    }
+    lua_sethook(L, NULL, 0, 0);
+    if (st != LUA_OK) {
+        const char *m = lua_tostring(L, -1);
+        snprintf(err, errlen, "%s", m ? m : "the target file raised an error that is not a string");
+        return -1;
+    }
+    return 0;
+}
+
 int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, char *err, size_t errlen)
 {
     static const struct { const char *env, *field; } envs[] = {
@@ -74,26 +146,11 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
         ps_bind_set_str(L, "fuzz_seconds", a->fuzz_seconds ? a->fuzz_seconds : "60");
         ps_bind_set_str(L, "fuzz_seed", a->fuzz_seed);
     }
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
-        snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    if (eval_target(L, r, ti, 2, err, errlen) < 0) {
         lua_settop(L, top);
         return -1;
     }
-    int t = lua_gettop(L);
-    /* strings stay alive: the prelude keeps the target table */
-    ti->name = field(L, t, "name");
-    ti->url = field(L, t, "url");
-    ti->http_url = field(L, t, "http_url");
-    r->env.restart_cmd = field(L, t, "restart");
-    lua_getfield(L, t, "app");
-    int app = lua_gettop(L);
-    ti->app_id = field(L, app, "id");
-    ti->key = field(L, app, "key");
-    ti->secret = field(L, app, "secret");
-    lua_getfield(L, t, "webhooks");
-    if (lua_istable(L, -1))
-        ti->webhooks_listen = field(L, lua_gettop(L), "listen");
-    ti->profiles = profile_names(L, t);
+    ti->profiles = profile_names(L, lua_gettop(L));
     r->profiles = ti->profiles;
     ti->role = ps_role_get(PS_ROLE_SERVER);
     lua_settop(L, top);

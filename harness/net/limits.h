@@ -27,6 +27,14 @@
 #define PS_WS_FRAME_CAP       (4u << 20)    /* a bigger incoming frame is dropped and flagged */
 #define PS_WS_INBOX_CAP       (64u << 20)   /* unread bytes kept per connection */
 
+/* Lua runtime (both roles) */
+#define PS_LUA_SCENARIO_CAP   (32u << 20)   /* Lua memory one scenario may hold; more: refused, its error */
+#define PS_LUA_TOTAL_CAP      ((size_t)512 << 20) /* all Lua memory of the run */
+#define PS_LUA_POP_FRAMES     1000u         /* frames one connection pop moves into Lua per resume */
+#define PS_LUA_POP_BYTES      (8u << 20)    /* and their bytes; the rest waits for the next resume */
+#define PS_TARGET_FILE_MS     5000          /* wall clock for evaluating a target file */
+#define PS_RESTART_MS         60000         /* the target's restart command; over: its group is killed */
+
 /* Record that a bound was hit (first time per name: also said on stderr). */
 void ps_limit_hit(const char *name, const char *what);
 size_t ps_limits_hit_count(void);

@@ -40,3 +40,10 @@ void ps_stop_poll(void)
         fn((int)requested, on_stop_ctx);
     }
 }
+
+void ps_stop_now(int sig)
+{
+    if (!requested)
+        requested = sig;
+    ps_stop_poll();
+}

@@ -12,5 +12,8 @@ int ps_stop_requested(void);
 void ps_stop_on(void (*fn)(int sig, void *ctx), void *ctx);
 /* If a stop was requested, call the function given to ps_stop_on (once). */
 void ps_stop_poll(void);
+/* Stop now as if SIG had arrived (a fatal internal error): the function given
+ * to ps_stop_on runs at once; returns only if there is none. */
+void ps_stop_now(int sig);
 
 #endif

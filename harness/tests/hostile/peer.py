@@ -3,12 +3,17 @@
 
   peer.py server PORT [SECRET]   a minimal Pusher server (WebSocket + HTTP API);
                                  with SECRET it echoes the secret (raw, JSON-,
-                                 URL-escaped) in every error it sends
+                                 URL-escaped) in every error it sends; it exits
+                                 on a frame {"event":"test:die"}
   peer.py webhook-flood HOST PORT SECONDS
                                  POSTs 1 MiB webhooks from 8 threads
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
+  peer.py flood PORT tables|empty
+                                 a Pusher server that, after connection_established,
+                                 sends endless frames: 4 KB ones that decode into
+                                 large tables, or empty ones
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
@@ -72,6 +77,8 @@ def serve_ws(conn, f, headers, secret):
                 ev = json.loads(fr[1])
             except ValueError:
                 continue
+            if ev.get("event") == "test:die":   # a server a destructive scenario takes down
+                os._exit(0)
             if ev.get("event") == "pusher:ping":
                 conn.sendall(ws_frame('{"event":"pusher:pong","data":{}}'))
             elif ev.get("event") == "pusher:subscribe":
@@ -80,17 +87,55 @@ def serve_ws(conn, f, headers, secret):
                                                   "channel": ch, "data": "{}"})))
 
 
+def flood_one(conn, kind):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if "sec-websocket-key" not in headers:   # the HTTP API: a plain 200
+            n = int(headers.get("content-length", "0") or 0)
+            if n:
+                f.read(n)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                         b"Connection: close\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
+                                          "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
+        if kind == "tables":   # ~1300 empty arrays in 4 KB, decoded twice (frame and data)
+            nested = "[" + ",".join(["[]"] * 650) + "]"
+            one = ws_frame('{"event":"flood","channel":"c","data":' + json.dumps(nested) + ',"x":' + nested + '}')
+        else:
+            one = bytes([0x81, 0])
+        burst = one * max(1, 65536 // len(one))
+        while True:
+            conn.sendall(burst)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def flood(port, kind):
+    accept_loop(port, flood_one, kind)
+
+
+def read_head(f):
+    f.readline()
+    headers = {}
+    while True:
+        h = f.readline()
+        if h in (b"\r\n", b"\n", b""):
+            return headers
+        k, _, v = h.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
+
+
 def serve_one(conn, secret):
     try:
         f = conn.makefile("rb")
-        line = f.readline()
-        headers = {}
-        while True:
-            h = f.readline()
-            if h in (b"\r\n", b"\n", b""):
-                break
-            k, _, v = h.decode("latin-1").partition(":")
-            headers[k.strip().lower()] = v.strip()
+        headers = read_head(f)
         if headers.get("upgrade", "").lower() == "websocket":
             return serve_ws(conn, f, headers, secret)
         n = int(headers.get("content-length", "0") or 0)
@@ -106,7 +151,7 @@ def serve_one(conn, secret):
         conn.close()
 
 
-def server(port, secret=None):
+def accept_loop(port, serve, arg):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("127.0.0.1", int(port)))
@@ -114,7 +159,11 @@ def server(port, secret=None):
     print("listening", flush=True)
     while True:
         c, _ = s.accept()
-        threading.Thread(target=serve_one, args=(c, secret), daemon=True).start()
+        threading.Thread(target=serve, args=(c, arg), daemon=True).start()
+
+
+def server(port, secret=None):
+    accept_loop(port, serve_one, secret)
 
 
 def webhook_flood(host, port, seconds):
@@ -186,5 +235,5 @@ def adapter_stubborn(pidfile):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood,
+    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
      "adapter-stubborn": adapter_stubborn}[mode](*args)
