@@ -82,6 +82,12 @@ void ps_scenario_free(ps_scenario *s)
         free(s->checks[j].expected);
         free(s->checks[j].actual);
         free(s->checks[j].reason);
+        for (size_t k = 0; k < s->checks[j].nlabels; k++) {
+            free(s->checks[j].labels[k].name);
+            free(s->checks[j].labels[k].expected);
+            free(s->checks[j].labels[k].actual);
+        }
+        free(s->checks[j].labels);
     }
     free_list(s->rules, s->nrules);
     free_list(s->tags, s->ntags);
@@ -155,9 +161,67 @@ static ps_check *find_check(ps_scenario *s, const char *rule)
     return NULL;
 }
 
-int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
+/* "RULE-ID" or "RULE-ID:label": the rule into id (NUL-terminated), the label or NULL. */
+int ps_check_name_split(const char *name, char *id, size_t idlen, const char **label, char *err, size_t errlen)
+{
+    size_t n = strcspn(name, ":");
+    if (n == 0 || n >= idlen) {
+        snprintf(err, errlen, "'%s' is not a rule id (RULE-ID or RULE-ID:label)", name);
+        return -1;
+    }
+    memcpy(id, name, n);
+    id[n] = '\0';
+    *label = NULL;
+    if (name[n] == ':') {
+        const char *l = name + n + 1;
+        size_t ll = strlen(l);
+        if (ll == 0 || ll > 48 || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != ll) {
+            snprintf(err, errlen, "check label in '%s' must be 1-48 of a-z 0-9 '-'", name);
+            return -1;
+        }
+        *label = l;
+    }
+    return 0;
+}
+
+static int note_label(ps_check *c, const char *label, int ok, const char *expected, const char *actual)
+{
+    if (!label) {
+        c->unlabelled_fails += !ok;
+        return 0;
+    }
+    size_t i = 0;
+    while (i < c->nlabels && strcmp(c->labels[i].name, label) != 0)
+        i++;
+    if (i == c->nlabels) {
+        ps_check_label *n = realloc(c->labels, (c->nlabels + 1) * sizeof(*n));
+        if (!n)
+            return -1;
+        c->labels = n;
+        c->labels[i].name = strdup(label);
+        if (!c->labels[i].name)
+            return -1;
+        c->labels[i].passes = c->labels[i].fails = 0;
+        c->labels[i].expected = c->labels[i].actual = NULL;
+        c->nlabels++;
+    }
+    ps_check_label *l = &c->labels[i];
+    if (ok) {
+        l->passes++;
+    } else if (l->fails++ == 0) {
+        l->expected = strdup(expected ? expected : "");
+        l->actual = strdup(actual ? actual : "");
+    }
+    return 0;
+}
+
+int ps_scenario_check(ps_scenario *s, const char *name, int ok, const char *expected,
                       const char *actual, char *err, size_t errlen)
 {
+    char rule[16];
+    const char *label;
+    if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
+        return -1;
     ps_check *c = find_check(s, rule);
     if (!c) {
         snprintf(err, errlen, "check names %s, which scenario '%s' does not declare in rules = {...}",
@@ -165,6 +229,10 @@ int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expe
         return -1;
     }
     c->checks++;
+    if (note_label(c, label, ok, expected, actual) < 0) {
+        snprintf(err, errlen, "out of memory recording a check label");
+        return -1;
+    }
     if (ok) {
         if (c->v < PS_V_PASS)
             c->v = PS_V_PASS;
@@ -176,9 +244,13 @@ int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expe
     return 0;
 }
 
-int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
+int ps_scenario_skip_rule(ps_scenario *s, const char *name, ps_skip_kind kind, const char *reason,
                           char *err, size_t errlen)
 {
+    char rule[16];
+    const char *label;
+    if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
+        return -1;
     ps_check *c = find_check(s, rule);
     if (!c) {
         snprintf(err, errlen, "skip names %s, which scenario '%s' does not declare", rule, s->id);

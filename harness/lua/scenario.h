@@ -24,10 +24,20 @@ typedef enum {
 
 const char *ps_skip_kind_name(ps_skip_kind k);   /* "scenario", "profile-missing", ... */
 
+/* A check label ("RULE-ID:label" in t:check): the clause a check judges. */
+typedef struct {
+    char *name;
+    int passes, fails;
+    char *expected, *actual;    /* of its first failure */
+} ps_check_label;
+
 typedef struct {
     char rule[16];
     ps_verdict v;
     int checks;          /* how many checks named it */
+    ps_check_label *labels;  /* every label its checks carried, in first-seen order */
+    size_t nlabels;
+    int unlabelled_fails;    /* failing checks that carried no label */
     char *expected;      /* of the first failing check */
     char *actual;
     char *reason;        /* skip/error/timeout reason */
@@ -102,7 +112,8 @@ void ps_scenario_release_all(ps_scenario *s);
 /* Transports call this (as their notify callback, owner = the scenario). */
 void ps_scenario_wake(void *scenario);
 
-/* Checks and records. -1 with err when the rule is not declared. */
+/* Checks and records. rule is "RULE-ID" or "RULE-ID:label". -1 with err when the rule is not declared. */
+int ps_check_name_split(const char *name, char *id, size_t idlen, const char **label, char *err, size_t errlen);
 int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
                       const char *actual, char *err, size_t errlen);
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,

@@ -111,10 +111,16 @@ static void print_failure(const ps_rule_result *rr, int strict)
     }
     if (rr->where)
         ps_say_to(stdout, "    scenario  %s (%s:%d)\n", rr->where->id, rr->where->file, rr->where->line);
-    if (rr->check && rr->check->expected)
-        print_redacted("Expected:", rr->check->expected);
-    if (rr->check && rr->check->actual)
-        print_redacted("Actual:", rr->check->actual);
+    if (rr->unlisted[0]) {
+        ps_say_to(stdout, "    the baseline lists this rule's failing checks (%s); these failed as well: %s\n",
+                  rr->expect_reason, rr->unlisted);
+    }
+    const char *expected = rr->unlisted_check ? rr->unlisted_check->expected : rr->check ? rr->check->expected : NULL;
+    const char *actual = rr->unlisted_check ? rr->unlisted_check->actual : rr->check ? rr->check->actual : NULL;
+    if (expected)
+        print_redacted("Expected:", expected);
+    if (actual)
+        print_redacted("Actual:", actual);
     if (rr->check && rr->check->reason)
         print_redacted("Reason:", rr->check->reason);
     if (rr->where && rr->where->err_source)

@@ -50,10 +50,15 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
     ps_results_compute(r, base, o->role, &res);
     res.stopped_by = stopped_by;
     ps_console_summary(r, &res, o->strict);
-    for (size_t i = 0; i < base->n && !stopped_by; i++)
-        if (!base->e[i].used)
-            ps_say_to(stdout, "note: %s:%d names %s, which no rule result used\n", o->expect, base->e[i].line,
-                      base->e[i].rule);
+    for (size_t i = 0; i < base->n && !stopped_by; i++) {
+        const ps_expect_entry *e = &base->e[i];
+        if (!e->used)
+            ps_say_to(stdout, "note: %s:%d names %s, which no rule result used\n", o->expect, e->line, e->rule);
+        for (size_t k = 0; e->used && k < e->nlabels; k++)
+            if (!e->label_failed[k])
+                ps_say_to(stdout, "note: %s:%d names %s:%s, a check that did not fail in this run\n", o->expect,
+                          e->line, e->rule, e->labels[k]);
+    }
     int rc = stopped_by ? 128 + stopped_by : ps_results_exit_code(&res, o->strict), temp;
     const char *json_path = json_path_of(o, buf, sizeof(buf), &temp);
     const char *paths[1] = { json_path };

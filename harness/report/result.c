@@ -11,6 +11,58 @@
 #include <string.h>
 #include <time.h>
 
+/* "RULE-ID" or "RULE-ID:label,label" (labels as in t:check). */
+static int parse_name(char *name, char *id, const char **labels, const char *path, int lineno, char *err,
+                      size_t errlen)
+{
+    char *colon = strchr(name, ':');
+    if (colon)
+        *colon = '\0';
+    size_t n = strlen(name);
+    if (n == 0 || n >= 16) {
+        snprintf(err, errlen, "%s:%d: '%s' is not a rule id", path, lineno, name);
+        return -1;
+    }
+    memcpy(id, name, n + 1);
+    *labels = colon ? colon + 1 : NULL;
+    if (colon) {
+        const char *l = colon + 1;
+        size_t ll = strlen(l);
+        if (!ll || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789-,") != ll || strstr(l, ",,") || *l == ','
+            || l[ll - 1] == ',') {
+            snprintf(err, errlen, "%s:%d: '%s:%s': after the colon come check labels (a-z 0-9 -), "
+                     "separated by commas (see pushspec list --rules --clauses)", path, lineno, id, l);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int known(const ps_catalog *cat, const char *id, const char *path, int lineno, char *err, size_t errlen)
+{
+    if (ps_catalog_find(cat, id))
+        return 1;
+    snprintf(err, errlen, "%s:%d: %s is not a rule of the catalog (see pushspec list --rules)", path, lineno, id);
+    return 0;
+}
+
+static int split_labels(ps_expect_entry *e, const char *labels)
+{
+    for (const char *p = labels; *p;) {
+        size_t n = strcspn(p, ",");
+        char **nl = realloc(e->labels, (e->nlabels + 1) * sizeof(*nl));
+        if (!nl)
+            return -1;
+        e->labels = nl;
+        if (!(e->labels[e->nlabels] = strndup(p, n)))
+            return -1;
+        e->nlabels++;
+        p += n + (p[n] == ',');
+    }
+    e->label_failed = calloc(e->nlabels, 1);
+    return e->label_failed ? 0 : -1;
+}
+
 int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen)
 {
     memset(b, 0, sizeof(*b));
@@ -29,18 +81,12 @@ int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, ch
             p++;
         if (!*p || *p == '#')
             continue;
-        char id[16];
+        char name[1024], id[16];
         size_t idl = strcspn(p, " \t\r\n");
-        if (idl >= sizeof(id)) {
-            snprintf(err, errlen, "%s:%d: '%.*s' is not a rule id", path, lineno, (int)idl, p);
-            fclose(f);
-            return -1;
-        }
-        memcpy(id, p, idl);
-        id[idl] = '\0';
-        if (!ps_catalog_find(cat, id)) {
-            snprintf(err, errlen, "%s:%d: %s is not a rule of the catalog (see pushspec list --rules)",
-                     path, lineno, id);
+        const char *labels;
+        memcpy(name, p, idl);
+        name[idl] = '\0';
+        if (parse_name(name, id, &labels, path, lineno, err, errlen) < 0 || !known(cat, id, path, lineno, err, errlen)) {
             fclose(f);
             return -1;
         }
@@ -61,6 +107,11 @@ int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, ch
         ps_expect_entry *e = &b->e[b->n++];
         memset(e, 0, sizeof(*e));
         snprintf(e->rule, sizeof(e->rule), "%s", id);
+        if (labels && split_labels(e, labels) < 0) {
+            snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
+            fclose(f);
+            return -1;
+        }
         e->reason = strdup(p);
         e->line = lineno;
     }
@@ -70,8 +121,13 @@ int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, ch
 
 void ps_baseline_free(ps_baseline *b)
 {
-    for (size_t i = 0; i < b->n; i++)
+    for (size_t i = 0; i < b->n; i++) {
         free(b->e[i].reason);
+        for (size_t k = 0; k < b->e[i].nlabels; k++)
+            free(b->e[i].labels[k]);
+        free(b->e[i].labels);
+        free(b->e[i].label_failed);
+    }
     free(b->e);
     memset(b, 0, sizeof(*b));
 }
@@ -93,6 +149,52 @@ static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_ch
         rr->where = s;
         rr->check = c;
     }
+}
+
+static void append(char *buf, size_t len, const char *what)
+{
+    size_t n = strlen(buf);
+    if (n + 1 < len)
+        snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
+}
+
+/* A labelled baseline entry pins which checks fail: any other failing check of the rule (a label it does
+ * not list, or a check without a label) is a new failure. Returns how many; marks the listed ones seen. */
+static int unlisted_failures(const ps_runner *run, ps_rule_result *rr, ps_expect_entry *e)
+{
+    int n = 0;
+    for (size_t j = 0; j < run->nsc; j++) {
+        const ps_scenario *s = run->sc[j];
+        if (!s->selected || s->state != PS_S_DONE)
+            continue;
+        for (size_t k = 0; k < s->nrules; k++) {
+            const ps_check *c = &s->checks[k];
+            if (strcmp(c->rule, rr->rule->id) != 0)
+                continue;
+            if (c->unlabelled_fails) {
+                n++;
+                append(rr->unlisted, sizeof(rr->unlisted), "a check without a label");
+            }
+            for (size_t l = 0; l < c->nlabels; l++) {
+                if (!c->labels[l].fails)
+                    continue;
+                size_t m = 0;
+                while (m < e->nlabels && strcmp(e->labels[m], c->labels[l].name) != 0)
+                    m++;
+                if (m < e->nlabels) {
+                    e->label_failed[m] = 1;
+                    continue;
+                }
+                n++;
+                if (!rr->unlisted_check) {
+                    rr->unlisted_check = &c->labels[l];
+                    rr->where = s;
+                }
+                append(rr->unlisted, sizeof(rr->unlisted), c->labels[l].name);
+            }
+        }
+    }
+    return n;
 }
 
 void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_role *role, ps_results *out)
@@ -135,7 +237,7 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             if (rr->v == PS_V_PASS)
                 rr->x = PS_X_XPASS;
             else if (rr->v != PS_V_SKIP)
-                rr->x = PS_X_XFAIL;
+                rr->x = e->nlabels && rr->v == PS_V_FAIL && unlisted_failures(run, rr, e) ? PS_X_PLAIN : PS_X_XFAIL;
         }
         switch (rr->v) {
         case PS_V_PASS: out->pass++; break;
@@ -251,6 +353,20 @@ static cJSON *transcript_json(const ps_transcript *t, const char *secret)
     return a;
 }
 
+/* The labels of a rule's failing checks in one scenario: what a per-check baseline names. */
+static void add_failed_labels(cJSON *r, const ps_check *c)
+{
+    cJSON *a = NULL;
+    for (size_t i = 0; i < c->nlabels; i++)
+        if (c->labels[i].fails) {
+            if (!a)
+                a = cJSON_AddArrayToObject(r, "failed_checks");
+            cJSON_AddItemToArray(a, cJSON_CreateString(c->labels[i].name));
+        }
+    if (c->unlabelled_fails)
+        cJSON_AddNumberToObject(r, "unlabelled_failures", c->unlabelled_fails);
+}
+
 static cJSON *scenario_json(const ps_scenario *s, const char *secret)
 {
     cJSON *o = cJSON_CreateObject();
@@ -274,6 +390,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
         cJSON_AddStringToObject(r, "id", c->rule);
         cJSON_AddStringToObject(r, "verdict", ps_verdict_name(c->v));
         cJSON_AddNumberToObject(r, "checks", c->checks);
+        add_failed_labels(r, c);
         if (c->expected)
             add_redacted(r, "expected", c->expected, secret);
         if (c->actual)
@@ -325,7 +442,12 @@ static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret
         cJSON_AddStringToObject(o, "skip_kind", ps_skip_kind_name(rr->skip_kind));
     if (rr->where && rr->v != PS_V_SKIP)
         cJSON_AddStringToObject(o, "scenario", rr->where->id);
-    if (rr->check && (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)) {
+    if (rr->unlisted[0])
+        cJSON_AddStringToObject(o, "unlisted_failing_checks", rr->unlisted);
+    if (rr->unlisted_check) {
+        add_redacted(o, "expected", rr->unlisted_check->expected, secret);
+        add_redacted(o, "actual", rr->unlisted_check->actual, secret);
+    } else if (rr->check && (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)) {
         if (rr->check->expected)
             add_redacted(o, "expected", rr->check->expected, secret);
         if (rr->check->actual)

@@ -9,6 +9,9 @@
 
 typedef struct {
     char rule[16];
+    char **labels;      /* "RULE-ID:a,b": the checks expected to fail; none: any check of the rule */
+    size_t nlabels;
+    unsigned char *label_failed;   /* per label: it did fail in this run */
     char *reason;
     int line;
     int used;
@@ -19,7 +22,7 @@ typedef struct {
     size_t n;
 } ps_baseline;
 
-/* Lines "RULE-ID  reason"; '#' starts a comment. 0, or -1 with err. */
+/* Lines "RULE-ID  reason" or "RULE-ID:label,label  reason"; '#' starts a comment. 0, or -1 with err. */
 int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen);
 void ps_baseline_free(ps_baseline *b);
 
@@ -33,6 +36,8 @@ typedef struct {
     char reason[256];               /* for skips */
     ps_skip_kind skip_kind;
     int nscenarios;                 /* selected scenarios naming it */
+    char unlisted[512];             /* failing checks a labelled baseline entry does not list */
+    const ps_check_label *unlisted_check;   /* the first of them */
 } ps_rule_result;
 
 typedef struct {

@@ -121,6 +121,60 @@ run strict --scenarios "$tmp/verdicts" --filter v-should --strict
 check_eq "SHOULD failure with --strict: exit status" 1 "$rc"
 check_eq "SHOULD failure with --strict: counted" true "$(v strict rules.FRAME-5.counts_as_failure)"
 
+# ---- baselines per check: "RULE:label,label  reason" pins which checks of the rule fail
+mkdir -p "$tmp/labels"
+cat >"$tmp/labels/l.lua" <<'EOF'
+ps.scenario { id = "lab-one", title = "one known failing check", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "4006", "connection_established")
+    t:check("CONN-6:protocol-missing", true)
+  end }
+ps.scenario { id = "lab-two", title = "a new failing check too", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "4006", "connection_established")
+    t:check("CONN-6:protocol-missing", false, "4007", "a new deviation")
+  end }
+ps.scenario { id = "lab-bare", title = "a failing check without a label", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "4006", "connection_established")
+    t:check("CONN-6", false, "close 4008", "still open")
+  end }
+EOF
+printf 'CONN-6:version-malformed   a malformed version is accepted\n' >"$tmp/one.expect"
+printf 'CONN-6:version-malformed,protocol-missing   both accepted\n' >"$tmp/both.expect"
+printf 'CONN-6   accepts what it should refuse\n' >"$tmp/bare.expect"
+printf 'CONN-6:Version_Bad   bad label\n' >"$tmp/badlabel.expect"
+run lab1 --strict --scenarios "$tmp/labels" --filter lab-one --expect "$tmp/one.expect"
+check_eq "per-check baseline, only the listed check fails: exit status" 0 "$rc"
+check_eq "per-check baseline, only the listed check fails: expectation" expected-fail \
+    "$(v lab1 rules.CONN-6.expectation)"
+check_eq "the scenario lists its failing check labels" version-malformed \
+    "$(v lab1 'scenarios.lab-one.rules.CONN-6.failed_checks.0')"
+run lab2 --strict --scenarios "$tmp/labels" --filter lab-two --expect "$tmp/one.expect"
+check_eq "per-check baseline, a new check fails: exit status" 1 "$rc"
+check_eq "per-check baseline, a new check fails: not an expected failure" "fail <not in the result>" \
+    "$(v lab2 rules.CONN-6.verdict) $(v lab2 rules.CONN-6.expectation)"
+check_eq "per-check baseline, a new check fails: it is named" protocol-missing \
+    "$(v lab2 rules.CONN-6.unlisted_failing_checks)"
+check_eq "per-check baseline, a new check fails: its Actual is shown" "a new deviation" \
+    "$(v lab2 rules.CONN-6.actual)"
+check_has "per-check baseline, a new check fails: the console says which" "these failed as well: protocol-missing" \
+    "$(cat "$tmp/lab2.out")"
+run lab2b --strict --scenarios "$tmp/labels" --filter lab-two --expect "$tmp/bare.expect"
+check_eq "a bare rule id still expects any failing check: exit status" 0 "$rc"
+run lab3 --strict --scenarios "$tmp/labels" --filter lab-bare --expect "$tmp/one.expect"
+check_eq "per-check baseline, a failing check without a label: exit status" 1 "$rc"
+check_eq "per-check baseline, a failing check without a label: named" "a check without a label" \
+    "$(v lab3 rules.CONN-6.unlisted_failing_checks)"
+run lab4 --strict --scenarios "$tmp/labels" --filter lab-one --expect "$tmp/both.expect"
+check_eq "per-check baseline listing a check that passed: exit status" 0 "$rc"
+check_has "per-check baseline listing a check that passed: a note says so" \
+    "names CONN-6:protocol-missing, a check that did not fail" "$(cat "$tmp/lab4.out")"
+bad=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/labels" --filter lab-one \
+    --expect "$tmp/badlabel.expect" 2>&1 >/dev/null)
+check_eq "a malformed check label in a baseline: exit status" 2 "$?"
+check_has "a malformed check label in a baseline: the message says how" "check labels \(a-z 0-9 -\)" "$bad"
+
 # ---- selection
 mkdir -p "$tmp/select"
 cat >"$tmp/select/s.lua" <<'EOF'
