@@ -59,6 +59,7 @@ static int split_labels(ps_expect_entry *e, const char *labels)
         e->nlabels++;
         p += n + (p[n] == ',');
     }
+    free(e->label_failed);
     e->label_failed = calloc(e->nlabels, 1);
     return e->label_failed ? 0 : -1;
 }
@@ -99,6 +100,29 @@ int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, ch
                      lineno, id);
             fclose(f);
             return -1;
+        }
+        ps_expect_entry *prev = NULL;
+        for (size_t i = 0; i < b->n && !prev; i++)
+            prev = strcmp(b->e[i].rule, id) == 0 ? &b->e[i] : NULL;
+        if (prev && (!labels || !prev->nlabels)) {
+            snprintf(err, errlen, "%s:%d: %s is already listed on line %d; several lines for one rule must each "
+                     "name check labels (RULE-ID:label  reason)", path, lineno, id, prev->line);
+            fclose(f);
+            return -1;
+        }
+        if (prev) {   /* one line per failing check: the labels add up, and so do the reasons */
+            size_t rl = strlen(prev->reason) + strlen(p) + 3;
+            char *r = malloc(rl);
+            if (!r || split_labels(prev, labels) < 0) {
+                free(r);
+                snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
+                fclose(f);
+                return -1;
+            }
+            snprintf(r, rl, "%s; %s", prev->reason, p);
+            free(prev->reason);
+            prev->reason = r;
+            continue;
         }
         if (b->n == cap) {
             cap = cap ? cap * 2 : 32;

@@ -22,7 +22,8 @@ typedef struct {
     size_t n;
 } ps_baseline;
 
-/* Lines "RULE-ID  reason" or "RULE-ID:label,label  reason"; '#' starts a comment. 0, or -1 with err. */
+/* Lines "RULE-ID  reason" or "RULE-ID:label,label  reason" (a rule may have several labelled lines, one
+ * per failing check); '#' starts a comment. 0, or -1 with err. */
 int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen);
 void ps_baseline_free(ps_baseline *b);
 

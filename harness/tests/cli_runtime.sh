@@ -141,7 +141,10 @@ ps.scenario { id = "lab-bare", title = "a failing check without a label", rules 
   end }
 EOF
 printf 'CONN-6:version-malformed   a malformed version is accepted\n' >"$tmp/one.expect"
-printf 'CONN-6:version-malformed,protocol-missing   both accepted\n' >"$tmp/both.expect"
+printf 'CONN-6:version-malformed   a malformed version is accepted\nCONN-6:protocol-missing   so is no protocol\n' \
+    >"$tmp/both.expect"
+printf 'CONN-6:version-malformed,protocol-missing   both accepted\n' >"$tmp/comma.expect"
+printf 'CONN-6:version-malformed   one\nCONN-6   bare\n' >"$tmp/mixed.expect"
 printf 'CONN-6   accepts what it should refuse\n' >"$tmp/bare.expect"
 printf 'CONN-6:Version_Bad   bad label\n' >"$tmp/badlabel.expect"
 run lab1 --strict --scenarios "$tmp/labels" --filter lab-one --expect "$tmp/one.expect"
@@ -170,6 +173,12 @@ run lab4 --strict --scenarios "$tmp/labels" --filter lab-one --expect "$tmp/both
 check_eq "per-check baseline listing a check that passed: exit status" 0 "$rc"
 check_has "per-check baseline listing a check that passed: a note says so" \
     "names CONN-6:protocol-missing, a check that did not fail" "$(cat "$tmp/lab4.out")"
+run lab4b --strict --scenarios "$tmp/labels" --filter lab-two --expect "$tmp/comma.expect"
+check_eq "per-check baseline with two labels on one line: exit status" 0 "$rc"
+mixed=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/labels" --filter lab-one \
+    --expect "$tmp/mixed.expect" 2>&1 >/dev/null)
+check_eq "a bare id and a labelled line for one rule: exit status" 2 "$?"
+check_has "a bare id and a labelled line for one rule: the message says why" "already listed on line 1" "$mixed"
 bad=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/labels" --filter lab-one \
     --expect "$tmp/badlabel.expect" 2>&1 >/dev/null)
 check_eq "a malformed check label in a baseline: exit status" 2 "$?"
