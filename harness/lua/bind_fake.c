@@ -45,14 +45,19 @@ static int l_fake_port(lua_State *L)
     return 1;
 }
 
-/* fake_app(id, key): WebSocket /app/KEY and HTTP /apps/ID, /auth/KEY come here */
+/* fake_app(id, key): WebSocket /app/KEY and HTTP /apps/ID, /auth/KEY come
+ * here (and requests elsewhere whose auth_key is KEY); again with the same key
+ * moves the app to another id. */
 static int l_fake_app(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);
     if (!ps_fake_port())
         return luaL_error(L, "the fake server is not listening (run with --sdk)");
-    if (ps_fake_route(luaL_checkstring(L, 1), luaL_checkstring(L, 2), &s->tr, &handler, s) < 0 ||
-        ps_scenario_add(s, PS_RES_ROUTE, s, unroute) < 0) {
+    const char *id = luaL_checkstring(L, 1), *key = luaL_checkstring(L, 2);
+    int rc = ps_fake_route(id, key, &s->tr, &handler, s);
+    if (rc == -2)
+        return luaL_error(L, "app id %s or key %s is already routed to another scenario", id, key);
+    if (rc < 0 || (rc == 0 && ps_scenario_add(s, PS_RES_ROUTE, s, unroute) < 0)) {
         ps_fake_unroute(s);
         return luaL_error(L, "out of memory");
     }
@@ -87,7 +92,7 @@ static int l_requests(lua_State *L) { return list(L, PS_RES_SREQ, any); }
 static int l_sreq_info(lua_State *L)
 {
     ps_sreq *r = ps_bind_check(L, 1, PS_RES_SREQ);
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 9);
     ps_bind_set_str(L, "method", r->method);
     ps_bind_set_str(L, "path", r->path);
     ps_bind_set_str(L, "query", r->query ? r->query : "");
@@ -96,6 +101,7 @@ static int l_sreq_info(lua_State *L)
     ps_bind_set_str(L, "content_type", r->content_type);
     ps_bind_set_int(L, "t", r->t_ms);
     ps_bind_set_bool(L, "responded", r->responded);
+    ps_bind_set_bool(L, "by_auth_key", r->by_auth_key);
     ps_bind_set_bool(L, "gone", r->wsi == NULL && !r->responded);
     return 1;
 }

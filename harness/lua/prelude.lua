@@ -75,6 +75,8 @@ local specs = {}
 
 -- ---------------------------------------------------------------- entry points for C
 
+local app_seq = 0   -- apps given out in this run (fake-server role)
+
 function api.run_case(spec)
   if spec.profile and not P.target.profiles[spec.profile] then
     for _, r in ipairs(spec.rules) do
@@ -85,9 +87,14 @@ function api.run_case(spec)
   local t = Case.new(spec)
   case_of[coroutine.running()] = t
   if P.sdk_info then
-    -- every scenario is its own app: its connections and requests come to it alone
+    -- every scenario is its own app: its connections and requests come to it alone. The id is
+    -- numeric (as many SDKs require) and, like the key, unique in the run and unlike the last run's
+    -- (below 2^31); a hello's app_id_form may ask for another form (sdk.lua).
+    app_seq = app_seq + 1
     local n = spec.id:gsub("[^%w]", "")
-    t.app = { id = "app-" .. n, key = "key-" .. n .. "-" .. P.run_nonce, secret = "secret-" .. n .. "-" .. P.run_nonce }
+    local id = string.format("%d", (tonumber(P.run_nonce) + 1) * 10000 + app_seq)
+    t.app = { id = id, key = "key-" .. n .. "-" .. id, secret = "secret-" .. n .. "-" .. id, name = n,
+      numeric_id = id, form = "numeric" }
     t.master_key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
     t.user = { id = "sdk-user-1", user_info = { name = "SDK User" } }
     core.fake_app(t.app.id, t.app.key)

@@ -79,6 +79,24 @@ function Adapter:seen(pattern)
   return out
 end
 
+-- The hello's app_id_form: the app ids an SDK takes (PROTOCOL.md section 2). A form
+-- other than the app's moves the app to an id of that form before configure.
+local APP_ID_FORMS = {
+  numeric = function(app) return app.numeric_id end,   -- the default: "688320007"
+  text = function(app) return "app-" .. app.name .. "-" .. app.numeric_id end,   -- "app-authprivate-688320007"
+}
+
+function Case:_app_id_form(a, form)
+  form = form == nil and "numeric" or form
+  if not APP_ID_FORMS[form] then
+    adapter_fail(a, "said hello with app_id_form " .. show(form, 60) .. '; the forms are "numeric" (the ' ..
+      'default) and "text" (see ci/adapters/PROTOCOL.md section 2)')
+  end
+  if form == self.app.form then return end
+  self.app.id, self.app.form = APP_ID_FORMS[form](self.app), form
+  core.fake_app(self.app.id, self.app.key)
+end
+
 -- Start the SDK's adapter for this scenario and wait for its hello.
 function Case:sdk()
   local a = setmetatable({ h = core.adapter_start(P.sdk_info.cmd), replies = {}, reports = {}, taken = 0,
@@ -87,6 +105,7 @@ function Case:sdk()
   if not hello then adapter_fail(a, "did not say hello within 10 s") end
   a.hello = hello
   self._adapters[#self._adapters + 1] = a
+  self:_app_id_form(a, hello.app_id_form)
   return a
 end
 
@@ -203,6 +222,8 @@ function Case:_service()
     local req = new_req(h)
     self._served = self._served + 1
     if not req.path:match("^/auth/") then   -- every API request, answered or not (t:api_requests)
+      -- outside /apps/ID/ (matched by its auth_key): the scenario's path checks show req.path
+      req.outside = req.path:sub(1, #self.app.id + 7) ~= "/apps/" .. self.app.id .. "/"
       self._api_log = self._api_log or {}
       self._api_log[#self._api_log + 1] = req
     end
@@ -245,8 +266,9 @@ function Case:verify_api(req)
   return status, why
 end
 
--- Every HTTP API request (/apps/...) this scenario's fake server received,
--- answered or not, from the from-th on (for "nothing was sent" checks too).
+-- Every HTTP API request this scenario's fake server received (/apps/ID/..., or
+-- elsewhere with this app's auth_key: req.outside), answered or not, from the
+-- from-th on (for "nothing was sent" checks too).
 function Case:api_requests(from)
   self:_service()
   local log, out = self._api_log or {}, {}

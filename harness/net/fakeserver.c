@@ -34,7 +34,15 @@ int ps_fake_port(void) { return listen_port; }
 int ps_fake_route(const char *app_id, const char *key, ps_transcript *tr, const ps_fake_handler *h,
                   void *owner)
 {
-    if (nroutes == caproutes) {
+    route *r = NULL;
+    for (size_t i = 0; i < nroutes; i++) {
+        int same_key = strcmp(routes[i].key, key) == 0;
+        if (routes[i].owner == owner && same_key)
+            r = &routes[i];   /* the owner's app takes another id */
+        else if (same_key || strcmp(routes[i].id, app_id) == 0)
+            return -2;   /* requests would reach the wrong owner */
+    }
+    if (!r && nroutes == caproutes) {
         size_t cap = caproutes ? caproutes * 2 : 16;
         route *n = realloc(routes, cap * sizeof(*n));
         if (!n)
@@ -42,13 +50,15 @@ int ps_fake_route(const char *app_id, const char *key, ps_transcript *tr, const 
         routes = n;
         caproutes = cap;
     }
-    route *r = &routes[nroutes++];
+    int replaced = r != NULL;
+    if (!r)
+        r = &routes[nroutes++];
     snprintf(r->id, sizeof(r->id), "%s", app_id);
     snprintf(r->key, sizeof(r->key), "%s", key);
     r->tr = tr;
     r->h = h;
     r->owner = owner;
-    return 0;
+    return replaced;
 }
 
 void ps_fake_unroute(void *owner)
@@ -72,6 +82,21 @@ static const route *route_of(const char *path)
         const char *want = kind == PS_ROUTE_API ? routes[i].id : routes[i].key;
         if (strlen(want) == nl && strncmp(want, name, nl) == 0)
             return &routes[i];
+    }
+    return NULL;
+}
+
+/* The route whose key is the query's auth_key: an API request outside /apps/ID/. */
+static const route *route_by_auth_key(const char *query)
+{
+    for (const char *p = query; p && *p; p += strcspn(p, "&"), p += *p == '&') {
+        if (strncmp(p, "auth_key=", 9) != 0)
+            continue;
+        size_t n = strcspn(p + 9, "&");
+        for (size_t i = 0; i < nroutes; i++)
+            if (strlen(routes[i].key) == n && strncmp(routes[i].key, p + 9, n) == 0)
+                return &routes[i];
+        return NULL;
     }
     return NULL;
 }
@@ -206,6 +231,8 @@ static int dispatch(struct lws *wsi, session *s)
 {
     ps_sreq *r = s->req;
     const route *rt = route_of(r->path);
+    if (!rt && (rt = route_by_auth_key(r->query)))
+        r->by_auth_key = 1;
     if (!r->body.data && ps_body_append(&r->body, "", 0) < 0)
         return -1;
     int oversize = r->body.oversize;
@@ -218,8 +245,8 @@ static int dispatch(struct lws *wsi, session *s)
     }
     s->ours = 0;   /* the owner has it now */
     char line[700];
-    int n = snprintf(line, sizeof(line), "%s %s%s%s %.*s", r->method, r->path, r->query[0] ? "?" : "",
-                     r->query, 120, r->body.data);
+    int n = snprintf(line, sizeof(line), "%s%s %s%s%s %.*s", r->by_auth_key ? "(outside /apps/ID/, matched "
+                     "by auth_key) " : "", r->method, r->path, r->query[0] ? "?" : "", r->query, 120, r->body.data);
     if (rt->tr)
         ps_transcript_add(rt->tr, 0, '<', "http", line, (size_t)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 120);

@@ -1,8 +1,9 @@
 /* The fake-server role: one listener that is the Pusher server for an SDK
  * under test. WebSocket upgrades at /app/KEY become server-side connections of
  * the scenario that registered KEY; HTTP requests (/apps/ID/... for the HTTP
- * API, /auth/KEY/... for the app's auth endpoints) wait in that scenario's
- * queue until it answers them. Several scenarios, several apps, one port. */
+ * API, /auth/KEY/... for the app's auth endpoints; other paths by their
+ * auth_key) wait in that scenario's queue until it answers them. Several
+ * scenarios, several apps, one port. */
 #ifndef PUSHSPEC_FAKESERVER_H
 #define PUSHSPEC_FAKESERVER_H
 
@@ -29,6 +30,7 @@ typedef struct ps_sreq {
     char *resp;
     size_t resp_len;
     int released;
+    int by_auth_key;          /* routed by its auth_key: its path has no known /apps/ID/ */
     struct ps_sreq *next_dead;
 } ps_sreq;
 
@@ -48,7 +50,9 @@ typedef struct {
 } ps_fake_handler;
 
 /* Route app id and key to owner until ps_fake_unroute(owner); requests are
- * noted in tr. */
+ * noted in tr. HTTP requests whose path names no routed app go to the app of
+ * their auth_key. 0 routed, 1 when owner's route of key took app_id instead,
+ * -2 when another owner has that id or key, -1 out of memory. */
 int ps_fake_route(const char *app_id, const char *key, ps_transcript *tr,
                   const ps_fake_handler *h, void *owner);
 void ps_fake_unroute(void *owner);

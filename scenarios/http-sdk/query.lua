@@ -37,7 +37,8 @@ end
 
 local function is(t, req, method, path)
   local want = "/apps/" .. t.app.id .. path
-  t:check("HSDK-4", req.method == method and req.path == want, method .. " " .. want, req.method .. " " .. req.path)
+  t:check("HSDK-4", req.method == method and req.path == want, method .. " " .. want, req.method .. " " .. req.path ..
+    (req.outside and " (outside /apps/" .. t.app.id .. "/: matched to this app by its auth_key)" or ""))
 end
 
 scenario {

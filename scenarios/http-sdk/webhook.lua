@@ -84,3 +84,21 @@ scenario {
     t:check("HSDK-7", validate(t, sdk, h3, body) ~= true, "rejected (isValid() false, or an error) without X-Pusher-Key", h3)
   end,
 }
+
+scenario {
+  id = "webhook-no-data-every-channel",
+  title = "A valid webhook whose events carry no data is valid on every channel type, private-encrypted- too",
+  rules = { "HSDK-7" },
+  run = function(t)
+    local sdk = t:http_sdk()   -- with the master key: an SDK that decrypts webhooks may try to here
+    for _, prefix in ipairs { "pub-", "private-", "presence-", "private-encrypted-", "private-encrypted-cache-" } do
+      local ch = t:channel(prefix)
+      -- channel_occupied and channel_vacated carry no data: there is nothing to decrypt
+      local headers, body = t:signed_webhook(ps.json.encode { time_ms = ps.wall() * 1000, events = {
+        { name = "channel_occupied", channel = ch }, { name = "channel_vacated", channel = ch } } })
+      local ok = validate(t, sdk, headers, body)
+      t:check("HSDK-7", ok == true, "isValid() true for channel_occupied and channel_vacated (no data) on " .. ch,
+        { webhook = body, result = ok })
+    end
+  end,
+}
