@@ -98,7 +98,7 @@ scenario {
         { name = "channel_occupied", channel = ch }, { name = "channel_vacated", channel = ch } } })
       local ok = validate(t, sdk, headers, body)
       t:check("HSDK-7", ok == true, "isValid() true for channel_occupied and channel_vacated (no data) on " .. ch,
-        { webhook = body, result = ok })
+        tostring(ok) .. " for " .. body)
     end
   end,
 }

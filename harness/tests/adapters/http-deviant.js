@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// pusher-http-node with one deliberate deviation, for the fake server's own tests
+// (harness/tests/http_deviants.sh): each MODE is an SDK bug or limit seen in real SDKs.
+//   none             the real adapter (ci/adapters/pusher-http-node.js), as a control
+//   numeric-only     configure refuses an app id that is not decimal digits (as some SDKs do)
+//   numeric-only-text  the same, with a hello asking for text app ids (must then fail to configure)
+//   wrong-path       terminate_user_connections POSTs /users/ID/terminate_connections, no /apps/ID
+//   encrypted-hooks  validate_webhook throws on an event without data on a private-encrypted- channel
+'use strict';
+const path = require('path');
+const lib = path.join(__dirname, '..', '..', '..', 'ci', 'adapters', 'lib');
+const { makeHandler } = require(path.join(lib, 'protocol'));
+const { send, serve, peer } = require(path.join(lib, 'stdio'));
+const httpSdk = require(path.join(lib, 'http-sdk'));
+
+const mode = process.argv[2] || 'none';
+const modes = ['none', 'numeric-only', 'numeric-only-text', 'wrong-path', 'encrypted-hooks'];
+if (!modes.includes(mode)) {
+  process.stderr.write(`http-deviant.js: unknown mode ${JSON.stringify(mode)}; one of ${modes.join(', ')}\n`);
+  process.exit(2);
+}
+
+const Pusher = require(peer('pusher'));
+const sdk = httpSdk.create(Pusher);
+const c = sdk.commands;
+
+if (mode.startsWith('numeric-only')) {
+  const configure = c.configure;
+  c.configure = (a) => {
+    if (typeof a.app_id !== 'string' || !/^[0-9]+$/.test(a.app_id)) throw new Error(`app_id must be numeric, got ${JSON.stringify(a.app_id)}`);
+    return configure(a);
+  };
+}
+if (mode === 'wrong-path') {
+  const terminate = c.terminate_user_connections;
+  c.terminate_user_connections = (a) => {
+    const config = sdk.client().config;
+    const prefix = config.prefixPath;
+    config.prefixPath = (p) => p;   // requests.js signs and sends the path it returns
+    try { return terminate(a); } finally { config.prefixPath = prefix; }
+  };
+}
+if (mode === 'encrypted-hooks') {
+  const validate = c.validate_webhook;
+  c.validate_webhook = (a) => {
+    const events = (JSON.parse(a.body || '{}') || {}).events || [];
+    for (const e of events) {
+      if (String(e.channel).startsWith('private-encrypted-') && e.data === undefined) throw new Error(`cannot decrypt the ${e.name} event of ${e.channel}: no data`);
+    }
+    return validate(a);
+  };
+}
+
+const handle = makeHandler(c, { send, setup: 'configure', ready: () => sdk.client() !== null,
+  notReady: 'not configured: send configure first', extra: httpSdk.extra });
+const hello = { sdk: 'pusher-http-node (' + mode + ')', version: require(peer('pusher/package.json')).version, kind: 'http' };
+if (mode === 'numeric-only-text') hello.app_id_form = 'text';
+serve('http-deviant ' + mode, hello, handle);
