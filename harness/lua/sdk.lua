@@ -89,8 +89,9 @@ local APP_ID_FORMS = {
 function Case:_app_id_form(a, form)
   form = form == nil and "numeric" or form
   if not APP_ID_FORMS[form] then
-    adapter_fail(a, "said hello with app_id_form " .. show(form, 60) .. '; the forms are "numeric" (the ' ..
-      'default) and "text" (see ci/adapters/PROTOCOL.md section 2)')
+    local seen = type(form) == "string" and ("%q"):format(form:sub(1, 60)) or show(form, 60)
+    adapter_fail(a, "said hello with app_id_form " .. seen .. '; the forms are "numeric" (the default) ' ..
+      'and "text" (see ci/adapters/PROTOCOL.md section 2)')
   end
   if form == self.app.form then return end
   self.app.id, self.app.form = APP_ID_FORMS[form](self.app), form

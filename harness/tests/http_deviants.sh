@@ -53,6 +53,15 @@ check_eq "app_id_form text: every query scenario errors" \
 check_has "app_id_form text: the SDK's refusal names an app-... id" 'app_id must be numeric, got .*app-querychannels-[0-9]+' \
     "$(value "$tmp/text.flat" scenarios.query-channels.message)"
 
+# The real SDK with text app ids: the fake server moved each app to its text id.
+run text text-ok --filter 'query-*,trigger-string-data'
+check_eq "app_id_form text: the real SDK passes HSDK-4" pass "$(value "$tmp/text-ok.flat" rules.HSDK-4.verdict)"
+check_eq "app_id_form text: and HSDK-2" pass "$(value "$tmp/text-ok.flat" rules.HSDK-2.verdict)"
+check_eq "app_id_form text: nothing fails" "" "$(failing text-ok)"
+run bad-form bad --filter 'query-users'
+check_has "app_id_form uuid: the scenario errors naming the form" 'app_id_form "uuid"; the forms are "numeric"' \
+    "$(value "$tmp/bad.flat" scenarios.query-users.message)"
+
 # 2. A wrong path: HSDK-4 fails in the one scenario that checks that call's path, with the path
 # seen; the 4xx answers the request got still reach the caller (HSDK-8 passes).
 run wrong-path wrong --filter 'query-terminate-user,error-query-statuses,query-users'

@@ -2,6 +2,8 @@
 // pusher-http-node with one deliberate deviation, for the fake server's own tests
 // (harness/tests/http_deviants.sh): each MODE is an SDK bug or limit seen in real SDKs.
 //   none             the real adapter (ci/adapters/pusher-http-node.js), as a control
+//   text             the real adapter, with a hello asking for text app ids (app_id_form)
+//   bad-form         the real adapter, with a hello asking for an app id form that does not exist
 //   numeric-only     configure refuses an app id that is not decimal digits (as some SDKs do)
 //   numeric-only-text  the same, with a hello asking for text app ids (must then fail to configure)
 //   wrong-path       terminate_user_connections POSTs /users/ID/terminate_connections, no /apps/ID
@@ -14,7 +16,7 @@ const { send, serve, peer } = require(path.join(lib, 'stdio'));
 const httpSdk = require(path.join(lib, 'http-sdk'));
 
 const mode = process.argv[2] || 'none';
-const modes = ['none', 'numeric-only', 'numeric-only-text', 'wrong-path', 'encrypted-hooks'];
+const modes = ['none', 'text', 'bad-form', 'numeric-only', 'numeric-only-text', 'wrong-path', 'encrypted-hooks'];
 if (!modes.includes(mode)) {
   process.stderr.write(`http-deviant.js: unknown mode ${JSON.stringify(mode)}; one of ${modes.join(', ')}\n`);
   process.exit(2);
@@ -54,5 +56,6 @@ if (mode === 'encrypted-hooks') {
 const handle = makeHandler(c, { send, setup: 'configure', ready: () => sdk.client() !== null,
   notReady: 'not configured: send configure first', extra: httpSdk.extra });
 const hello = { sdk: 'pusher-http-node (' + mode + ')', version: require(peer('pusher/package.json')).version, kind: 'http' };
-if (mode === 'numeric-only-text') hello.app_id_form = 'text';
+if (mode === 'text' || mode === 'numeric-only-text') hello.app_id_form = 'text';
+if (mode === 'bad-form') hello.app_id_form = 'uuid';
 serve('http-deviant ' + mode, hello, handle);
