@@ -18,7 +18,7 @@ limit=300
 run() {
     local mode=$1 name=$2
     shift 2
-    run_result "$name" "$ps" run --sdk "$adapter $mode" --jobs 8 --strict --quiet "$@"
+    run_result "$name" "$ps" run --sdk "$adapter $mode" --jobs 4 --strict --quiet "$@"
 }
 # scenario_rule NAME SCENARIO RULE FIELD: that rule's FIELD in that scenario
 scenario_rule() { value "$tmp/$1.flat" "scenarios.$2.rules.$3.$4"; }
