@@ -14,11 +14,13 @@ trap 'rm -rf "$tmp"' EXIT
 adapter="node $src/harness/tests/adapters/http-deviant.js"
 limit=300
 
-# run MODE NAME [ARGS...]: the HTTP-SDK suite (or a part: --filter) with adapter MODE
+# run MODE NAME [ARGS...]: the HTTP-SDK suite (or a part: --filter) with adapter MODE. Deadlines
+# doubled: nothing here is about timing, and node adapters starting on a loaded machine were seen
+# missing the 10 s hello.
 run() {
     local mode=$1 name=$2
     shift 2
-    run_result "$name" "$ps" run --sdk "$adapter $mode" --jobs 4 --strict --quiet "$@"
+    run_result "$name" "$ps" run --sdk "$adapter $mode" --jobs 4 --timeout-scale 2 --strict --quiet "$@"
 }
 # scenario_rule NAME SCENARIO RULE FIELD: that rule's FIELD in that scenario
 scenario_rule() { value "$tmp/$1.flat" "scenarios.$2.rules.$3.$4"; }
@@ -38,7 +40,9 @@ failing() { sed -n 's/^scenarios\.\([^.=]*\)\.verdict=\(fail\|error\)$/\1=\2/p' 
 # 1. Numeric app ids only: the whole suite gets exactly pusher-http-node's baseline verdicts.
 run numeric-only numeric --expect "$src/ci/targets/pusher-http-node.expect"
 check_eq "numeric-only: the run matches pusher-http-node's baseline (exit 0)" 0 "$rc"
-check_eq "numeric-only: no scenario errors" "" "$(grep -E '^scenarios\.[^.]*\.verdict=error$' "$tmp/numeric.flat")"
+check_eq "numeric-only: no scenario errors" "" "$(python3 -c 'import json, sys
+print(" | ".join(s["id"] + ": " + s.get("message", "") for s in json.load(open(sys.argv[1]))["scenarios"]
+                 if s["verdict"] == "error"))' "$tmp/numeric.json")"
 for rule in HSDK-1 HSDK-2 HSDK-3 HSDK-4 HSDK-5 HSDK-6 HSDK-7 HSDK-8 ENC-6; do
     check_eq "numeric-only: $rule" pass "$(value "$tmp/numeric.flat" "rules.$rule.verdict")"
 done
