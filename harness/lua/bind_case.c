@@ -1,4 +1,4 @@
-/* What a scenario reports and asks of the run: core.check, core.skip,
+/* What a scenario reports and asks of the run: core.check, core.nothing, core.skip,
  * core.record, core.log, the clocks, the rule catalog, the corpus, the
  * environment and the target's restart command. */
 #include "lua/bind.h"
@@ -38,6 +38,18 @@ static int l_check(lua_State *L)
         return luaL_error(L, "%s", err);
     lua_pushboolean(L, ok);
     return 1;
+}
+
+/* nothing(rule, what, expected): the check of rule saw nothing to judge */
+static int l_nothing(lua_State *L)
+{
+    ps_scenario *s = ps_bind_scenario(L);
+    const char *rule = luaL_checkstring(L, 1), *what = luaL_checkstring(L, 2);
+    const char *expected = luaL_optstring(L, 3, NULL);
+    char err[256];
+    if (ps_scenario_nothing(s, rule, what, expected, err, sizeof(err)) < 0)
+        return luaL_error(L, "%s", err);
+    return 0;
 }
 
 static int l_skip(lua_State *L)
@@ -141,7 +153,7 @@ static int l_rule(lua_State *L)
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
-    { "check", l_check }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
+    { "check", l_check }, { "nothing", l_nothing }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };
 
 const ps_binding ps_bind_case = { funcs, 0, 0, NULL };

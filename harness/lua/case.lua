@@ -132,6 +132,24 @@ function Case:check(rule, cond, expected, actual)
   return cond
 end
 
+-- The check of rule saw nothing to judge (what: what happened instead): the
+-- rule is the error "nothing observed: what", which a later passing check of
+-- it does not turn into a pass (only a failing one overrides it).
+function Case:nothing(rule, what, expected)
+  core.nothing(rule, tostring(what), expected ~= nil and tostring(expected) or nil)
+  core.log(string.format("nothing observed: %s: %s", rule, tostring(what)))
+end
+
+-- A verifier's outcome (ps.verify): ok true or false is a check; nil is
+-- t:nothing (the verifier had nothing to judge; actual says why). Returns ok.
+function Case:judge(rule, ok, expected, actual)
+  if ok == nil then
+    self:nothing(rule, actual ~= nil and show(actual) or "no text", expected)
+    return nil
+  end
+  return self:check(rule, ok, expected, actual)
+end
+
 -- A check the rest of the scenario depends on: on failure the scenario stops.
 function Case:require(rule, cond, expected, actual)
   if not self:check(rule, cond, expected, actual) then

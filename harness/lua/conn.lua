@@ -114,7 +114,10 @@ function Conn:expect(pattern, opts)
   end)
 end
 
--- Wait for the connection to end; returns {code, reason, frame, error, http_status}.
+-- Wait for the connection to end; returns {code, reason, frame, error, http_status,
+-- text, sent, unsent}: sent counts the frames written to the socket, unsent
+-- those sent on it that never reached it (it ended first): the peer cannot
+-- have answered them.
 function Conn:expect_close(opts)
   local closed, why = poll(opts, nil, "the connection did not close", function()
     self:pump()
@@ -125,7 +128,7 @@ function Conn:expect_close(opts)
   local i = self.h:info()
   return { code = i.close_frame and i.close_code or nil, reason = i.close_reason, frame = i.close_frame,
            failed = self.h:state() == "failed", error = i.error, http_status = i.http_status,
-           text = self:close_text() }
+           text = self:close_text(), unsent = i.unsent, sent = i.sent }
 end
 
 -- True when no message matching pattern (default: anything but pings) arrives for ms.

@@ -238,9 +238,41 @@ int ps_scenario_check(ps_scenario *s, const char *name, int ok, const char *expe
             c->v = PS_V_PASS;
     } else if (c->v != PS_V_FAIL) {
         c->v = PS_V_FAIL;
+        free(c->reason);   /* a "nothing observed" it overrides */
+        c->reason = NULL;
+        free(c->expected);
         c->expected = strdup(expected ? expected : "");
         c->actual = strdup(actual ? actual : "");
     }
+    return 0;
+}
+
+/* An error that only a failure overrides: error > pass in the verdict order,
+ * so a later passing check of the rule leaves it; a failing one replaces it. */
+int ps_scenario_nothing(ps_scenario *s, const char *name, const char *what, const char *expected,
+                        char *err, size_t errlen)
+{
+    char rule[16];
+    const char *label;   /* a label names the clause; a clause that judged nothing is no failure of it */
+    if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
+        return -1;
+    ps_check *c = find_check(s, rule);
+    if (!c) {
+        snprintf(err, errlen, "nothing names %s, which scenario '%s' does not declare in rules = {...}",
+                 rule, s->id);
+        return -1;
+    }
+    c->checks++;
+    if (c->v >= PS_V_ERROR)
+        return 0;   /* a failure, or an earlier "nothing observed", stays */
+    c->v = PS_V_ERROR;
+    free(c->reason);
+    size_t n = strlen(what) + 32;
+    c->reason = malloc(n);
+    if (c->reason)
+        snprintf(c->reason, n, "nothing observed: %s", what);
+    free(c->expected);
+    c->expected = expected ? strdup(expected) : NULL;
     return 0;
 }
 

@@ -116,6 +116,11 @@ void ps_scenario_wake(void *scenario);
 int ps_check_name_split(const char *name, char *id, size_t idlen, const char **label, char *err, size_t errlen);
 int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expected,
                       const char *actual, char *err, size_t errlen);
+/* The check of rule judged nothing (the peer gave it nothing to judge): the
+ * rule is an error "nothing observed: what" that a passing check of it
+ * cannot turn into a pass; only a failing check overrides it. */
+int ps_scenario_nothing(ps_scenario *s, const char *rule, const char *what, const char *expected,
+                        char *err, size_t errlen);
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
                           char *err, size_t errlen);
 int ps_scenario_add_record(ps_scenario *s, const char *json);

@@ -1,14 +1,17 @@
 -- verify.lua: one definition per rule clause that several scenarios check
 -- (as h2spec's verifier.go), exposed to scenarios as ps.verify. Each judge is
 -- a pure function of what was seen and returns ok, text: text says what was
--- seen (the Actual of a check). The await_/usable helpers gather that from a
--- connection first. Clauses read off scenarios/RULES.md:
+-- seen (the Actual of a check); ok is nil when what it needed to see never
+-- happened (t:judge records that as the error "nothing observed: text", never
+-- a pass). The await_/usable helpers gather that from a connection first. Clauses read off scenarios/RULES.md:
 --   documented close codes  CONN-10 and the Facts: 1000, 1001 and 4000-4399
 --   a refusal               AUTH-*, SUB-3, SIGNIN-2/3, CONN-4..9: pusher:error,
 --                           pusher:subscription_error, or a close with a code in
 --                           the Pusher ranges 4000-4399; a close with another
 --                           code (1011 internal error, 1006) or without a close
---                           frame (TCP reset) is a failure, not a refusal
+--                           frame (TCP reset) is a failure, not a refusal; a
+--                           connection that ended before what was sent on it
+--                           left pushspec refused nothing: nothing observed
 --   subscribed              SUB-1: pusher_internal:subscription_succeeded naming it
 --   still usable            SUB-3, FRAME-5: open, and pusher:ping gets pusher:pong (PING-1)
 --   a server message        FRAME-1/2/3: the codec's schema, without MUST violations
@@ -72,10 +75,22 @@ end
 -- an HTTP 4xx/5xx answer to the upgrade counts too (CONN-5); opts.must_close: the
 -- refusal ends the connection, a pusher:error alone is not enough (CONN-4).
 -- A pusher:error code and a close code that disagree are not a refusal (CONN-10).
+-- ok is nil (nothing observed: t:judge records it as such) when there is no
+-- answer and the connection ended before what was sent on it reached the
+-- server (closed.unsent > 0): it cannot have refused what it never got.
 function V.refusal(answer, closed, opts)
   opts = opts or {}
   local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
     ((closed or not answer) and close_seen(closed) or "")
+  if not answer and closed and (closed.unsent or 0) > 0 then
+    return nil, string.format("the connection ended (%s) before the %d frame(s) pushspec sent on it " ..
+      "reached the server, so it had nothing to refuse", close_seen(closed), closed.unsent)
+  end
+  if not answer and closed and closed.control == "dropped" then
+    return nil, seen .. ", and so was a fresh connection that only sent pusher:ping: the server drops " ..
+      "connections whatever is sent on them, so this drop refused nothing"
+  end
+  if closed and closed.control == "kept" then seen = seen .. " (a fresh connection that only pinged was kept)" end
   local ev = answer and answer.event
   if ev ~= nil and ev ~= "pusher:error" and ev ~= SUB_ERROR then
     return false, seen .. " (an answer that is not a refusal)"
@@ -133,14 +148,33 @@ end
 
 -- ---------------------------------------------------------------- gathering from a connection
 
+-- Was c dropped for what was sent on it? A fresh connection to the same app
+-- that only sends pusher:ping tells: "dropped" (it too ends without a close
+-- frame), "kept" (pusher:pong), "down" (it cannot open), or "other".
+function V.drop_control(c, within)
+  local k = c.case:connect { app = c.app }
+  local outcome = "other"
+  if k:established { within = within } then
+    k:send { event = "pusher:ping", data = {} }
+    if k:expect({ event = "pusher:pong" }, { within = within }) then outcome = "kept" end
+  end
+  if outcome == "other" and k:is_closed() then
+    outcome = k:state() == "failed" and "down" or (not k:info().close_frame and "dropped" or "other")
+  end
+  k:release()
+  return outcome
+end
+
 -- Wait for c's answer to something just sent and judge it with V.refusal.
 -- opts.channel: subscription answers about it count (succeeded = accepted;
 -- a subscription_error without a channel too);
 -- opts.accept: other event names that mean accepted (e.g. pusher:signin_success);
 -- opts.within: ms for the answer (default 3000); opts.settle: ms to wait then for
 -- the close, unless accepted (default 0: only a close already seen counts).
--- opts.code, opts.close_codes, opts.http_error: as for V.refusal.
--- Returns ok, seen, answer, closed.
+-- opts.code, opts.close_codes, opts.http_error: as for V.refusal. A connection
+-- dropped without a close frame after frames were sent on it gets a control
+-- (V.drop_control; opts.control = false: none): closed.control is its outcome.
+-- Returns ok (nil: nothing observed, as for V.refusal), seen, answer, closed.
 function V.await_refusal(c, opts)
   opts = opts or {}
   local accept = opts.accept or {}
@@ -152,6 +186,12 @@ function V.await_refusal(c, opts)
   local closed
   if (not answer or answer.event == "pusher:error") and (c:is_closed() or (opts.settle or 0) > 0) then
     closed = c:expect_close { within = math.max(opts.settle or 0, 1) }
+  end
+  -- dropped without a close frame after what was sent reached the server: a
+  -- failure, unless the server drops a connection that did nothing wrong too
+  if not answer and closed and not closed.code and not closed.failed and (closed.unsent or 0) == 0 and
+      (closed.sent or 0) > 0 and c.case and opts.control ~= false then
+    closed.control = V.drop_control(c, opts.within or 3000)
   end
   local ok, seen = V.refusal(answer, closed, opts)
   return ok, seen, answer, closed

@@ -128,6 +128,8 @@ ps_ws *ps_ws_accept(struct lws *wsi, const char *req_path, ps_transcript *tr, in
 
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len)
 {
+    if (c)
+        c->sends++;
     if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED || c->want_close)
         return -1;
     struct ps_out *o = malloc(sizeof(*o) + LWS_PRE + len + 1);
@@ -328,6 +330,7 @@ static int on_writeable(ps_ws *c, struct lws *wsi)
         free(o);
         if (n < 0)
             return -1;
+        c->written++;
         if (c->out_head || c->want_close)
             lws_callback_on_writable(wsi);
         return 0;

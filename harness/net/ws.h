@@ -53,6 +53,8 @@ typedef struct ps_ws {
     char error[256];               /* why the connection failed to open */
     int http_status;               /* upgrade answer when it was not 101 */
     int pongs;                     /* pong frames received */
+    unsigned long sends, written;  /* frames the owner sent (or tried to), and those written to the socket:
+                                    * fewer written once gone means the peer never got the rest */
     int released;
     int raw;                       /* a plain TCP connection: bytes in, bytes out */
     int server_side;               /* accepted by the fake server (an SDK connected) */

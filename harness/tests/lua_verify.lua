@@ -12,6 +12,14 @@ local function expect(name, want, ok, text)
     print(string.format("FAIL %s: expected %s, got %s (%s)", name, tostring(want), tostring(ok), tostring(text)))
   end
 end
+-- ok must be nil (the verifier observed nothing to judge) and text say why
+local function expect_nothing(name, pattern, ok, text)
+  count = count + 1
+  if ok ~= nil or not tostring(text):find(pattern, 1, true) then
+    failures = failures + 1
+    print(string.format("FAIL %s: expected nil and '%s', got %s (%s)", name, pattern, tostring(ok), tostring(text)))
+  end
+end
 local function msg(event, fields)
   local m = { event = event, raw = '{"event":"' .. event .. '"}', violations = {} }
   for k, v in pairs(fields or {}) do m[k] = v end
@@ -129,6 +137,42 @@ expect("await_refusal closed 1011", false, V.await_refusal(fake({}, close(1011))
 expect("await_refusal silence", false, V.await_refusal(fake {}))
 expect("await_refusal accept signin_success", false,
   V.await_refusal(fake { msg("pusher:signin_success") }, { accept = { "pusher:signin_success" } }))
+
+-- nothing observed: the connection ended before what was sent on it reached
+-- the server, or a fresh connection that only pinged was dropped as well
+local reset = { frame = false, text = "closed without a close frame" }
+local function with(t, extra) local r = {} for k, v in pairs(t) do r[k] = v end for k, v in pairs(extra) do r[k] = v end return r end
+expect_nothing("refusal: closed before the probe left", "before the 1 frame(s) pushspec sent",
+  V.refusal(nil, with(reset, { unsent = 1 })))
+expect_nothing("refusal: closed 4001 before the probe left", "nothing to refuse",
+  V.refusal(nil, with(close(4001), { unsent = 2 })))
+expect("refusal: pusher:error, then closed with unsent frames", true, V.refusal(msg("pusher:error"), with(close(4001), { unsent = 1 })))
+expect_nothing("refusal: a control connection dropped too", "so was a fresh connection",
+  V.refusal(nil, with(reset, { sent = 1, control = "dropped" })))
+expect("refusal: reset, a control connection kept", false, V.refusal(nil, with(reset, { sent = 1, control = "kept" })))
+expect("refusal: reset, the server down after it", false, V.refusal(nil, with(reset, { sent = 1, control = "down" })))
+expect("refusal: reset, no control", false, V.refusal(nil, with(reset, { sent = 1 })))
+
+-- await_refusal: a reset after the subscribe left gets a control connection (c.case:connect)
+local function control_case(kind)   -- the control: "kept" answers its ping, "dropped" is reset
+  local k = { released = false }
+  function k:established() if kind == "kept" then return msg("pusher:connection_established") end end
+  function k:send() end
+  function k:expect() if kind == "kept" then return msg("pusher:pong") end end
+  function k:is_closed() return kind ~= "kept" end
+  function k:state() return kind == "down" and "failed" or (kind == "kept" and "open" or "closed") end
+  function k:info() return { close_frame = false } end
+  function k:release() self.released = true end
+  return { connect = function() return k end, control = k }
+end
+for _, kind in ipairs { "dropped", "kept", "down" } do
+  local c = fake({}, with(reset, { sent = 1, unsent = 0 }))
+  c.case = control_case(kind)
+  local ok, text = V.await_refusal(c, { channel = "c" })
+  if kind == "dropped" then expect_nothing("await_refusal reset, control dropped", "fresh connection", ok, text)
+  else expect("await_refusal reset, control " .. kind, false, ok, text) end
+  expect("await_refusal releases the control (" .. kind .. ")", true, c.case.control.released)
+end
 
 local pong = { ["pusher:ping"] = { msg("pusher:pong") } }
 expect("usable pong", true, V.usable(fake({}, nil, pong)))

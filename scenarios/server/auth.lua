@@ -7,7 +7,7 @@ local scenario = ps.scenario
 local function check_refused(t, rule, what, c, ch, opts)
   c:subscribe(ch, opts)
   local refused, seen = ps.verify.await_refusal(c, { channel = ch })
-  t:check(rule, refused, what .. " is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
+  t:judge(rule, refused, what .. " is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
 end
 
 local ZERO_SIG = string.rep("0", 64)

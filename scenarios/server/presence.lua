@@ -236,7 +236,7 @@ scenario {
     local extra = t:open { app = "presence_limit" }
     extra:subscribe(ch, { user = { user_id = uid .. "-over", user_info = { i = limit + 1 } } })
     local refused, seen = ps.verify.await_refusal(extra, { channel = ch })
-    t:check("PRES-5", refused, "member " .. (limit + 1) .. " (over the limit of " .. limit ..
+    t:judge("PRES-5", refused, "member " .. (limit + 1) .. " (over the limit of " .. limit ..
       ") is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
   end,
 }

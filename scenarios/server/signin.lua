@@ -45,7 +45,7 @@ end
 
 -- Whether the server refused a signin on c, as ps.verify.refusal defines it:
 -- a pusher:error, or a close 4009 (SIGNIN-2: "possibly close 4009"), and never
--- signin_success. Returns ok, seen.
+-- signin_success. Returns ok (nil: nothing observed), seen.
 local function refused(c)
   local ok, seen = ps.verify.await_refusal(c, { accept = { SUCCESS }, close_codes = { 4009 }, settle = 1000 })
   if ok and c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success" end
@@ -82,15 +82,15 @@ scenario {
     local c1 = open(t)
     send_signin(t, c1, user_data, users_key(t) .. ":" .. ZERO_SIG)
     local ok, seen = refused(c1)
-    t:check("SIGNIN-2", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)", seen)
+    t:judge("SIGNIN-2", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)", seen)
     local c2, other = open(t), open(t)
     send_signin(t, c2, user_data, t:sign_user(other.socket_id, user_data, users_app(t)))
     ok, seen = refused(c2)
-    t:check("SIGNIN-2", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
+    t:judge("SIGNIN-2", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
     local c3 = open(t)
     send_signin(t, c3, ps.json.encode { id = id .. "-admin" }, t:sign_user(c3.socket_id, user_data, users_app(t)))
     ok, seen = refused(c3)
-    t:check("SIGNIN-2", ok, "user_data changed after signing is refused", seen)
+    t:judge("SIGNIN-2", ok, "user_data changed after signing is refused", seen)
   end,
 }
 
@@ -103,7 +103,7 @@ scenario {
       local c = open(t)
       send_signin(t, c, user_data)
       local ok, seen = refused(c)
-      t:check("SIGNIN-3", ok, "correctly signed user_data " .. user_data .. " is refused", seen)
+      t:judge("SIGNIN-3", ok, "correctly signed user_data " .. user_data .. " is refused", seen)
     end
   end,
 }

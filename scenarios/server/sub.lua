@@ -47,7 +47,7 @@ scenario {
       c:subscribe(ch, { auth = false })
       local refused, seen = ps.verify.await_refusal(c, { channel = ch, within = 5000 })
       local shown = #ch > 20 and (ch:sub(1, 10) .. "... (" .. #ch .. " chars)") or ("'" .. ch .. "'")
-      t:check("SUB-3", refused, "subscription_error or pusher:error for channel " .. shown, seen)
+      t:judge("SUB-3", refused, "subscription_error or pusher:error for channel " .. shown, seen)
       if c:is_closed() then break end
     end
     local usable, why = ps.verify.usable(c, { subscribe = t:channel("pub-") })

@@ -10,16 +10,20 @@
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
-  peer.py flood PORT tables|empty
+  peer.py flood PORT tables|empty|reset|reset-on-frame|silent
                                  a Pusher server that, after connection_established,
                                  sends endless frames: 4 KB ones that decode into
-                                 large tables, or empty ones
+                                 large tables, or empty ones; reset: sends
+                                 connection_established, then resets the connection
+                                 (TCP RST); reset-on-frame: resets it on the first
+                                 frame it gets, whatever it is; silent: the WebSocket
+                                 handshake, then not a word (it reads what comes)
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
 Each prints one summary line on stdout when done.
 """
-import base64, hashlib, json, os, signal, socket, sys, threading, time, urllib.parse
+import base64, hashlib, json, os, signal, socket, struct, sys, threading, time, urllib.parse
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -101,8 +105,17 @@ def flood_one(conn, kind):
         accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
         conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                       "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        if kind == "silent":
+            while conn.recv(65536):
+                pass
+            return
         conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
                                           "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
+        if kind in ("reset", "reset-on-frame"):   # SO_LINGER 0: close() sends RST, not FIN
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            if kind == "reset-on-frame":
+                read_frame(f)
+            return
         if kind == "tables":   # ~1300 empty arrays in 4 KB, decoded twice (frame and data)
             nested = "[" + ",".join(["[]"] * 650) + "]"
             one = ws_frame('{"event":"flood","channel":"c","data":' + json.dumps(nested) + ',"x":' + nested + '}')
