@@ -5,6 +5,41 @@ local core = P.core
 local new_env = P.require("sandbox").new_env
 local M = {}
 
+-- What each field of a target file must be: its Lua types and how to say so.
+local FIELDS = {
+  { "name", { string = true }, "a string (shown in reports)" },
+  { "url", { string = true }, "a string like ws://host:port" },
+  { "http_url", { string = true }, "a string like http://host:port" },
+  { "app", { table = true }, "a table {id=, key=, secret=}" },
+  { "app.id", { string = true, number = true }, "a string (or a number)" },
+  { "app.key", { string = true, number = true }, "a string" },
+  { "app.secret", { string = true, number = true }, "a string" },
+  { "profiles", { table = true }, "a table of named profiles, e.g. profiles = { disabled_app = { app = {...} } }" },
+  { "webhooks", { table = true }, "a table { listen = \"HOST:PORT\" }" },
+  { "limits", { table = true }, "a table, e.g. limits = { max_payload = 10240 }" },
+  { "limits.max_payload", { number = true }, "a number of bytes" },
+  { "restart", { string = true }, "a shell command (a string)" },
+}
+
+-- A field of the wrong type is named with what it must be and what it is.
+local function check_types(t, where)
+  for _, f in ipairs(FIELDS) do
+    local v = t
+    for part in f[1]:gmatch("[^.]+") do
+      if type(v) == "table" then v = rawget(v, part) else v = nil end
+    end
+    if v ~= nil and not f[2][type(v)] then
+      error(string.format("%s: %s must be %s, got %s", where, f[1], f[3], type(v)), 0)
+    end
+  end
+  for name, p in pairs(type(t.profiles) == "table" and t.profiles or {}) do
+    if type(name) ~= "string" or type(p) ~= "table" then
+      error(string.format("%s: profiles.%s must be a table {app = {id=, key=, secret=}, ...}, got %s",
+        where, tostring(name), type(p)), 0)
+    end
+  end
+end
+
 -- Target: a Lua file returning a table, then overrides (command line and
 -- environment), normalized. Returns the table or raises a message that says
 -- what to fix.
@@ -15,10 +50,12 @@ function M.set_target(path, over)
     local chunk, err = loadfile(path, "t", new_env { env = core.getenv, target_dir = dir })
     if not chunk then error("cannot read target " .. err, 0) end
     local ok, v = pcall(chunk)
-    if not ok then error("target " .. path .. ": " .. tostring(v), 0) end
-    if type(v) ~= "table" then error("target " .. path .. " must return a table", 0) end
+    if not ok then error("target file " .. path .. ": " .. tostring(v), 0) end
+    if type(v) ~= "table" then error("target file " .. path .. " must return a table, got " .. type(v), 0) end
     t = v
   end
+  local where = path and ("target file " .. path) or "the target"
+  check_types(t, where)
   t.app = t.app or {}
   for k, v in pairs(over or {}) do
     if k == "app_id" then t.app.id = v
@@ -26,7 +63,6 @@ function M.set_target(path, over)
     elseif k == "secret" then t.app.secret = v
     else t[k] = v end
   end
-  local where = path and ("target " .. path) or "the target"
   local function need(v, what)
     if v == nil or v == "" then
       error(where .. " has no " .. what .. " (set it in the target file, by flag or environment; see pushspec run --help)", 0)

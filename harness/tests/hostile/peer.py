@@ -10,14 +10,15 @@
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
-  peer.py flood PORT tables|empty|reset|reset-on-frame|silent
+  peer.py flood PORT tables|empty|reset|reset-on-frame|silent|oversize
                                  a Pusher server that, after connection_established,
                                  sends endless frames: 4 KB ones that decode into
                                  large tables, or empty ones; reset: sends
                                  connection_established, then resets the connection
                                  (TCP RST); reset-on-frame: resets it on the first
                                  frame it gets, whatever it is; silent: the WebSocket
-                                 handshake, then not a word (it reads what comes)
+                                 handshake, then not a word (it reads what comes);
+                                 oversize: a 5 MiB first frame, then not a word
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
@@ -105,7 +106,9 @@ def flood_one(conn, kind):
         accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
         conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                       "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
-        if kind == "silent":
+        if kind in ("silent", "oversize"):   # oversize: first one 5 MiB frame
+            if kind == "oversize":
+                conn.sendall(ws_frame('{"event":"pusher:connection_established","data":"' + "x" * (5 << 20) + '"}'))
             while conn.recv(65536):
                 pass
             return
