@@ -1,5 +1,6 @@
 #include "lua/bind.h"
 #include "lua/context.h"
+#include "net/loop.h"
 
 typedef struct { ps_scenario *s; size_t idx; } handle;
 
@@ -39,6 +40,14 @@ int ps_bind_own(lua_State *L, ps_scenario *s, ps_res_kind kind, void *ptr, void 
         return luaL_error(L, "out of memory");
     }
     ps_bind_push(L, s, (size_t)idx, kind);
+    return 1;
+}
+
+int ps_bind_past_deadline(lua_State *L, ps_scenario *s)
+{
+    if (!s || s->deadline <= 0 || ps_now_ms() < s->deadline || !lua_isyieldable(L))
+        return 0;
+    s->runaway = 2;
     return 1;
 }
 

@@ -32,6 +32,10 @@ void ps_bind_push(lua_State *L, ps_scenario *s, size_t idx, ps_res_kind kind);
  * handle on the stack; 1 (values returned). Out of memory: ptr is released. */
 int ps_bind_own(lua_State *L, ps_scenario *s, ps_res_kind kind, void *ptr, void (*release)(void *),
                 const char *err);
+/* Where frames or lines of a flood enter Lua: past s's deadline (and able to
+ * yield) it is marked timed out; the caller then returns lua_yield(L, 0). Each
+ * frame can cost more C time (parsing, collecting) than the count hook sees. */
+int ps_bind_past_deadline(lua_State *L, ps_scenario *s);
 /* The resource behind the handle at arg, or a Lua error when its scenario ended. */
 void *ps_bind_check(lua_State *L, int arg, ps_res_kind kind);
 /* The metatable of kind's handles, with these methods. */

@@ -1,6 +1,7 @@
 /* core.adapter_start (an SDK's adapter process) and the methods of its
  * handle: send, pop, state. */
 #include "lua/bind.h"
+#include "lua/context.h"
 #include "net/adapter.h"
 
 #include <stdlib.h>
@@ -27,6 +28,8 @@ static int l_adapter_send(lua_State *L)
 
 static int l_adapter_pop(lua_State *L)
 {
+    if (ps_bind_past_deadline(L, ps_lua_scenario(L)))
+        return lua_yield(L, 0);   /* the runner ends it as timed out */
     size_t len = 0;
     int overlong = 0;
     char *line = ps_adapter_pop(ps_bind_check(L, 1, PS_RES_ADAPTER), &len, &overlong);

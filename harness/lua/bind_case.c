@@ -5,6 +5,7 @@
 #include "lua/luajson.h"
 #include "lua/context.h"
 #include "lua/embedfs.h"
+#include "net/limits.h"
 #include "net/loop.h"
 
 #include <stdio.h>
@@ -50,6 +51,17 @@ static int l_nothing(lua_State *L)
     if (ps_scenario_nothing(s, rule, what, expected, err, sizeof(err)) < 0)
         return luaL_error(L, "%s", err);
     return 0;
+}
+
+/* limits_note() -> "NAME: what; ..." of the bounds hit since the scenario
+ * started (shared ones too: the webhooks kept, the fake server's listener), or nil */
+static int l_limits_note(lua_State *L)
+{
+    char text[1024];
+    if (!ps_limits_since(ps_bind_scenario(L)->limits_seq0, text, sizeof(text)))
+        return 0;
+    lua_pushstring(L, text);
+    return 1;
 }
 
 static int l_skip(lua_State *L)
@@ -153,7 +165,7 @@ static int l_rule(lua_State *L)
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
-    { "check", l_check }, { "nothing", l_nothing }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
+    { "check", l_check }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };
 
 const ps_binding ps_bind_case = { funcs, 0, 0, NULL };

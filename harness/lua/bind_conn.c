@@ -77,6 +77,8 @@ static int l_conn_pop(lua_State *L)
 {
     ps_ws *c = ps_bind_check(L, 1, PS_RES_CONN);
     ps_scenario *s = ps_lua_scenario(L);
+    if (ps_bind_past_deadline(L, s))
+        return lua_yield(L, 0);   /* the runner ends it as timed out */
     if (s && (s->popped >= PS_LUA_POP_FRAMES || s->popped_bytes >= PS_LUA_POP_BYTES)) {
         if (c && c->in_head) {
             s->wake = 1;   /* resume again at once for the rest */

@@ -7,6 +7,7 @@
 #include "core/sign.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 
 /* Push s and free it; NULL raises fail instead. */
@@ -36,6 +37,26 @@ static void push_violations(lua_State *L, const ps_msg *m, ps_direction dir)
     }
 }
 
+static int msg_gc(lua_State *L)
+{
+    ps_msg_free(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* The parsed message lives in a userdata while it becomes Lua tables: a memory
+ * error then (the scenario's Lua budget) unwinds past l_parse, and __gc frees it. */
+static ps_msg *msg_box(lua_State *L)
+{
+    ps_msg *m = lua_newuserdatauv(L, sizeof(*m), 0);
+    memset(m, 0, sizeof(*m));
+    if (luaL_newmetatable(L, "pushspec.msgbox")) {
+        lua_pushcfunction(L, msg_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return m;
+}
+
 /* parse(text, "server"|"client") -> {status, event, channel, data, data_kind, decoded, violations} */
 static int l_parse(lua_State *L)
 {
@@ -44,8 +65,9 @@ static int l_parse(lua_State *L)
     static const char *const dirs[] = { "server", "client", NULL };
     ps_direction dir = luaL_checkoption(L, 2, "server", dirs) == 0 ? PS_FROM_SERVER : PS_FROM_CLIENT;
     static const char *const kinds[] = { "absent", "string", "object", "other" };
-    ps_msg m;
-    ps_parse_status st = ps_msg_parse(text, len, 0, &m);
+    ps_msg *mp = msg_box(L), m;
+    ps_parse_status st = ps_msg_parse(text, len, 0, mp);
+    m = *mp;
 
     lua_createtable(L, 0, 8);
     lua_pushstring(L, ps_parse_status_text(st));
@@ -68,7 +90,7 @@ static int l_parse(lua_State *L)
     }
     push_violations(L, &m, dir);
     lua_setfield(L, -2, "violations");
-    ps_msg_free(&m);
+    ps_msg_free(mp);
     return 1;
 }
 

@@ -58,22 +58,43 @@ void ps_luajson_push(lua_State *L, const cJSON *v, int depth)
     }
 }
 
+static int json_box_gc(lua_State *L)
+{
+    cJSON **box = lua_touserdata(L, 1);
+    cJSON_Delete(*box);
+    *box = NULL;
+    return 0;
+}
+
 int ps_luajson_decode(lua_State *L, const char *s, size_t len)
 {
     if (len > PS_JSON_TEXT_MAX)
         return 0;
+    cJSON **box = lua_newuserdatauv(L, sizeof(*box), 0);   /* freed by __gc if pushing unwinds */
+    *box = NULL;
+    if (luaL_newmetatable(L, "pushspec.jsonbox")) {
+        lua_pushcfunction(L, json_box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
     char *copy = malloc(len + 1);
-    if (!copy)
+    if (!copy) {
+        lua_pop(L, 1);
         return 0;
+    }
     memcpy(copy, s, len);
     copy[len] = '\0';
     /* the terminator counts, so trailing bytes after the value are refused */
-    cJSON *v = cJSON_ParseWithLengthOpts(copy, len + 1, NULL, 1);
+    *box = cJSON_ParseWithLengthOpts(copy, len + 1, NULL, 1);
     free(copy);
-    if (!v)
+    if (!*box) {
+        lua_pop(L, 1);
         return 0;
-    ps_luajson_push(L, v, 0);
-    cJSON_Delete(v);
+    }
+    ps_luajson_push(L, *box, 0);
+    cJSON_Delete(*box);
+    *box = NULL;
+    lua_remove(L, -2);
     return 1;
 }
 

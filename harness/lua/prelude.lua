@@ -47,7 +47,9 @@ function P.poll(opts, default_ms, what, step)
     local done, a, b = step()
     if done then return a, b end
     if core.now() >= deadline then
-      return nil, string.format("%s within %d ms", type(what) == "function" and what() or what, within)
+      local limits = core.limits_note()   -- a bound of pushspec's may be why it never came
+      return nil, string.format("%s within %d ms%s", type(what) == "function" and what() or what, within,
+        limits and (" (pushspec limits reached during this scenario: " .. limits .. ")") or "")
     end
     P.wait(deadline)
   end

@@ -103,9 +103,27 @@ static int load_prelude(lua_State *L, char *err, size_t errlen)
     return 0;
 }
 
+/* A bound of a scenario's own connection or adapter was hit: it ends with
+ * an error naming the bound at its next step (what it saw of the peer is cut). */
+static void limit_sink(void *owner, const char *name, const char *what)
+{
+    ps_scenario *s = NULL;   /* owners are not always scenarios (the preflight's adapter) */
+    for (size_t i = 0; the_runner && i < the_runner->nsc && !s; i++)
+        if (the_runner->sc[i] == owner)
+            s = the_runner->sc[i];
+    if (!s || s->state != PS_S_RUNNING || s->limit_msg)
+        return;
+    size_t n = strlen(name) + strlen(what) + 32;
+    s->limit_msg = malloc(n);
+    if (s->limit_msg)
+        snprintf(s->limit_msg, n, "limit %s reached: %s", name, what);
+    s->wake = 1;
+}
+
 int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
 {
     the_runner = r;
+    ps_limits_set_sink(limit_sink);
     r->env.catalog = cat;
     if (!r->jobs)
         r->jobs = 32;
@@ -359,6 +377,7 @@ static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
     lua_State *L = r->L;
     s->state = PS_S_RUNNING;
     s->start_ms = ps_now_ms();
+    s->limits_seq0 = ps_limits_seq();
     double t = (s->timeout_s > 0 ? s->timeout_s : 15.0) * r->env.timeout_scale;
     s->deadline = s->start_ms + (int64_t)(t * 1000.0);
     ps_transcript_init(&s->tr, s->start_ms);
@@ -427,6 +446,8 @@ static void step(ps_runner *r, ps_scenario **list, size_t n)
             snprintf(msg, sizeof(msg), "timed out after %.1f s (the scenario's deadline)",
                      (double)(now - s->start_ms) / 1000.0);
             finish(r, s, END_TIMEOUT, msg);
+        } else if (s->limit_msg) {
+            finish(r, s, END_ERROR, s->limit_msg);
         } else if (s->wake || now >= s->wait_until) {
             resume(r, s, 0);
         }

@@ -97,6 +97,7 @@ void ps_scenario_free(ps_scenario *s)
     free(s->message);
     free(s->err_source);
     free(s->probe_why);
+    free(s->limit_msg);
     ps_transcript_free(&s->tr);
     free(s);
 }

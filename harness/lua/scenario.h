@@ -83,6 +83,8 @@ typedef struct ps_scenario {
     size_t nres, capres;
     int nconns;                  /* connections opened or accepted: numbers them in the transcript */
     ps_transcript tr;
+    unsigned long limits_seq0;   /* ps_limits_seq() when it started */
+    char *limit_msg;             /* a bound of its own connection or adapter was hit: it ends so */
 
     int probe;                   /* the built-in liveness check: not reported */
     int probe_ok;

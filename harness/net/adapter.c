@@ -179,7 +179,7 @@ static void queue_line(ps_adapter *a, const char *data, size_t len, int overlong
         char what[200];
         snprintf(what, sizeof(what), "an adapter printed more than %u lines or %u MiB the scenario had not "
                  "read yet; the later lines were dropped", PS_ADAPTER_QUEUE_LINES, PS_ADAPTER_QUEUE_CAP >> 20);
-        ps_limit_hit("adapter-lines", what);
+        ps_limit_hit_for(a->notify ? a->owner : NULL, "adapter-lines", what);
         if (a->tr && !a->flooded)
             ps_transcript_add(a->tr, 0, '!', "limit", what, strlen(what));
         a->flooded = 1;

@@ -1,6 +1,9 @@
 /* Every bound on what a peer can make pushspec keep, in one place (each is
  * documented in `pushspec help run`). A bound that is hit is recorded once
- * with ps_limit_hit, said on stderr and written into the result. */
+ * with ps_limit_hit, said on stderr and written into the result. A bound of
+ * one scenario's own connection or adapter (ps_limit_hit_for) also ends that
+ * scenario with an error naming it; a shared one (webhooks, the fake server's
+ * listener) is named in the failures of the scenarios that were running. */
 #ifndef PUSHSPEC_LIMITS_H
 #define PUSHSPEC_LIMITS_H
 
@@ -26,6 +29,7 @@
 /* WebSocket connections (both roles) */
 #define PS_WS_FRAME_CAP       (4u << 20)    /* a bigger incoming frame is dropped and flagged */
 #define PS_WS_INBOX_CAP       (64u << 20)   /* unread bytes kept per connection */
+#define PS_WS_INBOX_FRAMES    100000u       /* unread frames kept per connection (empty ones too) */
 
 /* Lua runtime (both roles) */
 #define PS_LUA_SCENARIO_CAP   (32u << 20)   /* Lua memory one scenario may hold; more: refused, its error */
@@ -37,6 +41,15 @@
 
 /* Record that a bound was hit (first time per name: also said on stderr). */
 void ps_limit_hit(const char *name, const char *what);
+/* The same, for a bound of what owner (a transport's notify owner) holds:
+ * the sink set with ps_limits_set_sink hears it too (the runner ends the
+ * owner's scenario). A NULL owner is ps_limit_hit. */
+void ps_limit_hit_for(void *owner, const char *name, const char *what);
+void ps_limits_set_sink(void (*sink)(void *owner, const char *name, const char *what));
+/* A counter of every hit so far; ps_limits_since writes "NAME: what; ..." of
+ * the bounds hit after seq into out (empty when none) and returns its length. */
+unsigned long ps_limits_seq(void);
+size_t ps_limits_since(unsigned long seq, char *out, size_t outlen);
 size_t ps_limits_hit_count(void);
 /* i-th bound hit: its name, what it says, and how many times it was hit. */
 const char *ps_limit_hit_at(size_t i, const char **what, unsigned long *times);

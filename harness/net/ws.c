@@ -169,6 +169,7 @@ ps_frame *ps_ws_pop(ps_ws *c)
         if (!c->in_head)
             c->in_tail = NULL;
         c->in_bytes -= f->len;
+        c->in_frames--;
         f->next = NULL;
     }
     return f;
@@ -242,14 +243,38 @@ void ps_ws_reap(int all)
     }
 }
 
+/* Over an inbox bound the peer floods faster than its scenario reads: one
+ * marker frame says so, the rest is dropped until the inbox drains, and the
+ * scenario ends with an error naming the bound (its view of the peer is cut). */
+static int inbox_full(ps_ws *c, size_t len, const char **data, size_t *mlen)
+{
+    static char flood[160];
+    int frames = c->in_frames + 1 >= PS_WS_INBOX_FRAMES;
+    if (!frames && c->in_bytes + len <= PS_WS_INBOX_CAP) {
+        c->in_full = 0;
+        return 0;
+    }
+    if (c->in_full)
+        return 1;   /* its marker is queued already */
+    c->in_full = 1;
+    int n = frames ? snprintf(flood, sizeof(flood), "(frames dropped: over %u frames unread on this connection)",
+                              PS_WS_INBOX_FRAMES)
+                   : snprintf(flood, sizeof(flood), "(frames dropped: over %u MiB unread on this connection)",
+                              PS_WS_INBOX_CAP >> 20);
+    ps_limit_hit_for(c->notify ? c->owner : NULL, frames ? "ws-inbox-frames" : "ws-inbox-bytes", flood);
+    *data = flood;
+    *mlen = (size_t)n;
+    return -1;
+}
+
 static void push_frame(ps_ws *c, ps_frame_kind kind, const char *data, size_t len)
 {
-    static char flood[96];
-    if (kind != PS_FRAME_OVERSIZE && c->in_bytes + len > PS_WS_INBOX_CAP) {
-        kind = PS_FRAME_OVERSIZE;   /* the peer floods: keep a marker, drop the bytes */
-        len = (size_t)snprintf(flood, sizeof(flood), "(frame dropped: over %u MiB unread on this connection)",
-                               PS_WS_INBOX_CAP >> 20);
-        data = flood;
+    int full = inbox_full(c, len, &data, &len);
+    if (full > 0)
+        return;
+    if (full < 0) {
+        kind = PS_FRAME_OVERSIZE;
+        note(c, '!', "limit", data, len);
     }
     ps_frame *f = malloc(sizeof(*f) + len + 1);
     if (!f)
@@ -267,6 +292,7 @@ static void push_frame(ps_ws *c, ps_frame_kind kind, const char *data, size_t le
         c->in_head = f;
     c->in_tail = f;
     c->in_bytes += len;
+    c->in_frames++;
 }
 
 static void on_receive(ps_ws *c, struct lws *wsi, const char *in, size_t len)
@@ -304,6 +330,10 @@ static void on_receive(ps_ws *c, struct lws *wsi, const char *in, size_t len)
                          c->rx ? c->rx : "");
         n = n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1;
         note(c, '<', "oversize", msg, (size_t)n);
+        char what[120];
+        snprintf(what, sizeof(what), "a WebSocket frame over %u MiB was dropped (its scenario saw a marker "
+                 "in its place)", PS_WS_FRAME_CAP >> 20);
+        ps_limit_hit("ws-frame-bytes", what);
         push_frame(c, PS_FRAME_OVERSIZE, msg, (size_t)n);
     } else {
         note(c, '<', binary ? "binary" : "text", c->rx, c->rx_len);

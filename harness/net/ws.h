@@ -36,7 +36,8 @@ typedef struct ps_ws {
     void *owner;
 
     ps_frame *in_head, *in_tail;
-    size_t in_bytes;
+    size_t in_bytes, in_frames;
+    int in_full;                   /* over an inbox bound: frames dropped until the owner reads */
     char *rx;                      /* frame being reassembled */
     size_t rx_len, rx_cap;
     int rx_oversize;

@@ -10,10 +10,10 @@
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
-  peer.py flood PORT tables|empty|reset|reset-on-frame|silent|oversize
+  peer.py flood PORT tables|big-tables|empty|reset|reset-on-frame|silent|oversize
                                  a Pusher server that, after connection_established,
                                  sends endless frames: 4 KB ones that decode into
-                                 large tables, or empty ones; reset: sends
+                                 large tables (big-tables: 16 KB ones), or empty ones; reset: sends
                                  connection_established, then resets the connection
                                  (TCP RST); reset-on-frame: resets it on the first
                                  frame it gets, whatever it is; silent: the WebSocket
@@ -119,8 +119,8 @@ def flood_one(conn, kind):
             if kind == "reset-on-frame":
                 read_frame(f)
             return
-        if kind == "tables":   # ~1300 empty arrays in 4 KB, decoded twice (frame and data)
-            nested = "[" + ",".join(["[]"] * 650) + "]"
+        if kind in ("tables", "big-tables"):   # ~1300 empty arrays in 4 KB (or 4x), decoded twice
+            nested = "[" + ",".join(["[]"] * (650 if kind == "tables" else 2600)) + "]"
             one = ws_frame('{"event":"flood","channel":"c","data":' + json.dumps(nested) + ',"x":' + nested + '}')
         else:
             one = bytes([0x81, 0])
