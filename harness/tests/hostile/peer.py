@@ -6,19 +6,23 @@
                                  URL-escaped) in every error it sends; it exits
                                  on a frame {"event":"test:die"}
   peer.py webhook-flood HOST PORT SECONDS
-                                 POSTs 1 MiB webhooks from 8 threads
+                                 POSTs 1 MiB webhooks from 8 threads (stops
+                                 early once 20 were answered 503)
   peer.py conn-flood HOST PORT SECONDS
                                  opens hundreds of connections, each sending
                                  6 MiB of a request body it never finishes
-  peer.py flood PORT tables|big-tables|empty|reset|reset-on-frame|silent|oversize
+  peer.py flood PORT tables|big-tables|big|empty|reset|reset-on-frame|silent|oversize
                                  a Pusher server that, after connection_established,
                                  sends endless frames: 4 KB ones that decode into
-                                 large tables (big-tables: 16 KB ones), or empty ones; reset: sends
+                                 large tables (big-tables: 16 KB ones), 1 MiB ones (big),
+                                 or empty ones; reset: sends
                                  connection_established, then resets the connection
                                  (TCP RST); reset-on-frame: resets it on the first
                                  frame it gets, whatever it is; silent: the WebSocket
                                  handshake, then not a word (it reads what comes);
                                  oversize: a 5 MiB first frame, then not a word
+  peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
+                                 prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
                                  an SDK adapter that ignores SIGTERM, as does
                                  the child it starts; both pids are added to PIDFILE
@@ -122,6 +126,8 @@ def flood_one(conn, kind):
         if kind in ("tables", "big-tables"):   # ~1300 empty arrays in 4 KB (or 4x), decoded twice
             nested = "[" + ",".join(["[]"] * (650 if kind == "tables" else 2600)) + "]"
             one = ws_frame('{"event":"flood","channel":"c","data":' + json.dumps(nested) + ',"x":' + nested + '}')
+        elif kind == "big":   # 1 MiB text frames: an inbox's byte bound before its frame bound
+            one = ws_frame('{"event":"flood","channel":"c","data":"' + "x" * (1 << 20) + '"}')
         else:
             one = bytes([0x81, 0])
         burst = one * max(1, 65536 // len(one))
@@ -189,7 +195,7 @@ def webhook_flood(host, port, seconds):
     counts, lock = {}, threading.Lock()
 
     def worker():
-        while time.time() < end:
+        while time.time() < end and counts.get("503", 0) < 20:   # until well past the bound
             try:
                 c = socket.create_connection((host, int(port)), timeout=5)
                 c.sendall(("POST /hooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -233,6 +239,15 @@ def conn_flood(host, port, seconds):
     print("conn-flood opened %d refused %d sent %d" % (len(socks), refused, sum(s[1] for s in socks)), flush=True)
 
 
+def adapter_flood():
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "flood", "version": "0"}), flush=True)
+    time.sleep(1)
+    sys.stdout.write("".join('{"type":"log","text":"line %d"}\n' % i for i in range(30000)))
+    sys.stdout.flush()
+    for _ in sys.stdin:
+        pass
+
+
 def adapter_stubborn(pidfile):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     child = os.fork()
@@ -252,4 +267,4 @@ def adapter_stubborn(pidfile):
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
-     "adapter-stubborn": adapter_stubborn}[mode](*args)
+     "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
