@@ -103,21 +103,12 @@ static int load_prelude(lua_State *L, char *err, size_t errlen)
     return 0;
 }
 
-/* A bound of a scenario's own connection or adapter was hit: it ends with
- * an error naming the bound at its next step (what it saw of the peer is cut). */
+/* A bound of a scenario's own connection or adapter was hit: it ends at its next step. */
 static void limit_sink(void *owner, const char *name, const char *what)
 {
-    ps_scenario *s = NULL;   /* owners are not always scenarios (the preflight's adapter) */
-    for (size_t i = 0; the_runner && i < the_runner->nsc && !s; i++)
+    for (size_t i = 0; the_runner && i < the_runner->nsc; i++)   /* not every owner is a scenario */
         if (the_runner->sc[i] == owner)
-            s = the_runner->sc[i];
-    if (!s || s->state != PS_S_RUNNING || s->limit_msg)
-        return;
-    size_t n = strlen(name) + strlen(what) + 32;
-    s->limit_msg = malloc(n);
-    if (s->limit_msg)
-        snprintf(s->limit_msg, n, "limit %s reached: %s", name, what);
-    s->wake = 1;
+            ps_scenario_limit(owner, name, what);
 }
 
 int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen)
@@ -484,22 +475,6 @@ static int probe(ps_runner *r, char *why, size_t whylen)
     return ok;
 }
 
-/* The last frame or request a scenario sent: the input a dead server died of. */
-static const char *last_sent(const ps_scenario *s)
-{
-    for (size_t i = s->tr.count; i > 0; i--) {
-        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
-        if (strcmp(e->kind, "log") == 0 && strncmp(e->text, "input: ", 7) == 0)
-            return e->text + 7;
-    }
-    for (size_t i = s->tr.count; i > 0; i--) {
-        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
-        if (e->dir == '>' && strcmp(e->kind, "close") != 0)
-            return e->text;
-    }
-    return "(nothing sent)";
-}
-
 static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
 {
     for (size_t i = 0; i < s->nrules; i++) {
@@ -534,7 +509,7 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     if (probe(r, why, sizeof(why)))
         return;
     snprintf(text, sizeof(text), "the server stopped working after this input: %.2000s (liveness check: %s)",
-             last_sent(s), why);
+             ps_scenario_last_sent(s), why);
     overrule(s, PS_V_FAIL, "the server survives the input and keeps serving other connections", text);
     ps_say("destructive scenario %s took the server down: %s\n", s->id, text);
     if (r->env.restart_cmd) {

@@ -277,6 +277,17 @@ int ps_scenario_nothing(ps_scenario *s, const char *name, const char *what, cons
     return 0;
 }
 
+void ps_scenario_limit(ps_scenario *s, const char *name, const char *what)
+{
+    if (s->state != PS_S_RUNNING || s->limit_msg)
+        return;
+    size_t n = strlen(name) + strlen(what) + 32;
+    s->limit_msg = malloc(n);
+    if (s->limit_msg)
+        snprintf(s->limit_msg, n, "limit %s reached: %s", name, what);
+    s->wake = 1;
+}
+
 int ps_scenario_skip_rule(ps_scenario *s, const char *name, ps_skip_kind kind, const char *reason,
                           char *err, size_t errlen)
 {
@@ -313,4 +324,19 @@ int ps_scenario_add_record(ps_scenario *s, const char *json)
         return -1;
     s->records[s->nrecords++] = copy;
     return 0;
+}
+
+const char *ps_scenario_last_sent(const ps_scenario *s)
+{
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (strcmp(e->kind, "log") == 0 && strncmp(e->text, "input: ", 7) == 0)
+            return e->text + 7;
+    }
+    for (size_t i = s->tr.count; i > 0; i--) {
+        const ps_tentry *e = ps_transcript_at(&s->tr, i - 1);
+        if (e->dir == '>' && strcmp(e->kind, "close") != 0)
+            return e->text;
+    }
+    return "(nothing sent)";
 }

@@ -111,6 +111,10 @@ void *ps_scenario_get(const ps_scenario *s, size_t idx, ps_res_kind kind);
 void ps_scenario_release(ps_scenario *s, size_t idx);
 void ps_scenario_release_all(ps_scenario *s);
 
+/* A bound of its own connection or adapter was hit (net/limits.h): what it saw
+ * of the peer is cut, so it ends with the error "limit NAME reached: what". */
+void ps_scenario_limit(ps_scenario *s, const char *name, const char *what);
+
 /* Transports call this (as their notify callback, owner = the scenario). */
 void ps_scenario_wake(void *scenario);
 
@@ -126,5 +130,7 @@ int ps_scenario_nothing(ps_scenario *s, const char *rule, const char *what, cons
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
                           char *err, size_t errlen);
 int ps_scenario_add_record(ps_scenario *s, const char *json);
+/* The last frame or request it sent (or the input t:input named): what a dead server died of. */
+const char *ps_scenario_last_sent(const ps_scenario *s);
 
 #endif
