@@ -77,7 +77,9 @@ end
 -- A pusher:error code and a close code that disagree are not a refusal (CONN-10).
 -- ok is nil (nothing observed: t:judge records it as such) when there is no
 -- answer and the connection ended before what was sent on it reached the
--- server (closed.unsent > 0): it cannot have refused what it never got.
+-- server (closed.unsent > 0): it cannot have refused what it never got; or
+-- when it was dropped and so was a control connection that did nothing wrong
+-- (closed.control == "dropped", from V.await_refusal).
 function V.refusal(answer, closed, opts)
   opts = opts or {}
   local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..

@@ -52,7 +52,8 @@ size_t ps_limits_since(unsigned long since, char *out, size_t outlen)
     if (outlen)
         out[0] = '\0';
     for (size_t i = 0; i < nhits && n + 1 < outlen; i++) {
-        if (hits[i].last_seq <= since)
+        /* frames held back for the next resume are late, not lost: no reason a wait failed */
+        if (hits[i].last_seq <= since || !strcmp(hits[i].name, "lua-frames-per-resume"))
             continue;
         int w = snprintf(out + n, outlen - n, "%s%s: %s", n ? "; " : "", hits[i].name, hits[i].what);
         n = w < 0 ? n : (n + (size_t)w < outlen ? n + (size_t)w : outlen - 1);

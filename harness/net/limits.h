@@ -47,7 +47,8 @@ void ps_limit_hit(const char *name, const char *what);
 void ps_limit_hit_for(void *owner, const char *name, const char *what);
 void ps_limits_set_sink(void (*sink)(void *owner, const char *name, const char *what));
 /* A counter of every hit so far; ps_limits_since writes "NAME: what; ..." of
- * the bounds hit after seq into out (empty when none) and returns its length. */
+ * the bounds hit after seq that lost something (not lua-frames-per-resume,
+ * which only delays) into out (empty when none) and returns its length. */
 unsigned long ps_limits_seq(void);
 size_t ps_limits_since(unsigned long seq, char *out, size_t outlen);
 size_t ps_limits_hit_count(void);

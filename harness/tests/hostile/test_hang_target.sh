@@ -12,7 +12,9 @@ printf 'while true do end\n' >"$tmp/loop.lua"
 printf 'while true do pcall(function() while true do end end) end\n' >"$tmp/pcall.lua"
 printf 'return setmetatable({ url = "ws://127.0.0.1:1", %s }, { __index = function() while true do end end })\n' \
     "$app" >"$tmp/index.lua"
-printf 'local s = setmetatable({}, { __tostring = function() while true do end end })\nreturn { url = "ws://127.0.0.1:1", app = { id = s, key = "k", secret = "sekrit" } }\n' \
+# an error value whose __tostring loops: the message about it is made under the hook too
+# (a table where a string belongs is refused by its type before any tostring)
+printf 'local s = setmetatable({}, { __tostring = function() while true do end end })\nerror(s)\n' \
     >"$tmp/tostring.lua"
 for f in loop pcall index tostring; do
     t0=$(date +%s)
