@@ -3,6 +3,7 @@
 #include "help.h"
 #include "init.h"
 #include "scenarios_cmd.h"
+#include "clauses_cmd.h"
 #include "core/rules.h"
 #include "core/sign.h"
 #include "net/net.h"
@@ -40,7 +41,9 @@ typedef struct {
     int fuzz;
     int jobs, strict, insecure, quiet, verbose;
     double scale;
-    int rules, as_json;   /* list */
+    int rules, as_json, clauses;   /* list */
+    const char *write_expect;      /* run */
+    int force;
 } opts;
 
 static int die_usage(const char *fmt, const char *arg)
@@ -73,6 +76,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--seed") && o->fuzz) str = &o->seed;
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
+        else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
         if (str) {
             if (i + 1 >= argc)
                 return die_usage("%s needs a value", a);
@@ -110,6 +114,8 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
         else if (!strcmp(a, "--verbose")) o->verbose = 1;
         else if (!strcmp(a, "--rules")) o->rules = 1;
+        else if (!strcmp(a, "--clauses") && listing) o->clauses = o->rules = 1;
+        else if (!strcmp(a, "--force") && !listing) o->force = 1;
         else if (!strcmp(a, "--json") ) o->as_json = 1;
         else
             return die_usage("unknown option '%s'", a);
@@ -160,7 +166,7 @@ static size_t select_scenarios(ps_runner *r, const opts *o)
 }
 
 /* pushspec list --json: every rule with the scenarios that check it, and every scenario. */
-static void list_json(const ps_catalog *cat, const ps_runner *r)
+static cJSON *list_json(const ps_catalog *cat, const ps_runner *r)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
@@ -195,10 +201,7 @@ static void list_json(const ps_catalog *cat, const ps_runner *r)
             cJSON_AddItemToArray(tl, cJSON_CreateString(r->sc[j]->tags[k]));
         cJSON_AddItemToArray(scs, so);
     }
-    char *text = cJSON_Print(root);
-    puts(text);
-    free(text);
-    cJSON_Delete(root);
+    return root;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -223,8 +226,17 @@ static int cmd_list(int argc, char **argv)
         ps_catalog_free(&cat);
         return EXIT_USAGE;
     }
+    int rc = 0;
     if (o.as_json) {
-        list_json(&cat, &r);
+        cJSON *root = list_json(&cat, &r);
+        rc = o.clauses ? ps_list_clauses(&cat, &r, o.scenarios, root) : 0;
+        char *text = rc ? NULL : cJSON_Print(root);
+        if (text)
+            puts(text);
+        free(text);
+        cJSON_Delete(root);
+    } else if (o.clauses) {
+        rc = ps_list_clauses(&cat, &r, o.scenarios, NULL);
     } else if (o.rules) {
         const char *section = "";
         for (size_t i = 0; i < cat.n; i++) {
@@ -258,7 +270,7 @@ static int cmd_list(int argc, char **argv)
     }
     ps_runner_free(&r);
     ps_catalog_free(&cat);
-    return 0;
+    return rc;
 }
 
 /* Every output's folder exists and is writable before a long run starts. */
