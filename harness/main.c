@@ -11,6 +11,7 @@
 #include "lua/runner.h"
 #include "lua/target.h"
 #include "report/console.h"
+#include "report/expect_write.h"
 #include "report/outpath.h"
 #include "report/report.h"
 #include "report/result.h"
@@ -280,6 +281,8 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (files[i] && ps_out_prepare(files[i], i == 2 ? PS_OUT_FILE_OR_STDOUT : PS_OUT_FILE, err, errlen) < 0)
             return -1;
+    if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, err, errlen) < 0)
+        return -1;
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
 
@@ -314,6 +317,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    if (o.force && !o.write_expect)
+        return die_usage("%s", "--force goes with --write-expect FILE (overwrite the baseline it names)");
     if (o.sdk && (o.target || o.url))
         return die_usage("%s", "--sdk runs the fake-server role (pushspec is the server); it takes no --target or --url");
     ps_catalog cat;
@@ -366,7 +371,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
     else
         ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
-    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role };
+    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
     stop_ctx sc = { &r, &base, &ti, &fo };
     ps_stop_on(stop_now, &sc);
     if (ps_stop_requested())

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE   /* mkstemps */
 #include "report/finish.h"
 #include "report/console.h"
+#include "report/expect_write.h"
 #include "report/report.h"
 #include "net/loop.h"
 #include "net/say.h"
@@ -80,6 +81,19 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
                temp ? "(a temporary file)" : json_path, o->html ? ", HTML to " : "",
                o->html ? o->html : "", o->junit ? ", JUnit to " : "", o->junit ? o->junit : "",
                o->markdown ? ", Markdown to " : "", o->markdown ? o->markdown : "");
+    }
+    if (o->write_expect && stopped_by) {
+        ps_say("pushspec: --write-expect %s not written: the run was interrupted, its failures are not all known\n",
+               o->write_expect);
+    } else if (o->write_expect) {
+        size_t lines;
+        if (ps_expect_write(o->write_expect, r, &res, ti, &lines, err, sizeof(err)) < 0) {
+            ps_say("pushspec: %s\n", err);
+            rc = 2;
+        } else {
+            ps_say("baseline of this run's failures written to %s (%zu entries); load it with --expect %s\n",
+                   o->write_expect, lines, o->write_expect);
+        }
     }
     if (temp)
         remove(json_path);

@@ -10,6 +10,7 @@ typedef struct {
     const char *expect;                           /* the baseline's file, for notes */
     int strict;
     const ps_role *role;                          /* which role ran */
+    const char *write_expect;                     /* --write-expect FILE, or NULL */
 } ps_finish_opts;
 
 /* stopped_by: the signal that stopped the run (a partial result), or 0.

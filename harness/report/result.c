@@ -1,5 +1,6 @@
 #include "report/result.h"
 #include "report/outpath.h"
+#include "report/rule_checks.h"
 #include "core/redact.h"
 #include "net/limits.h"
 #include "core/utf8.h"
@@ -446,7 +447,21 @@ static const char *expectation_name(ps_expectation x)
     return x == PS_X_XFAIL ? "expected-fail" : x == PS_X_XPASS ? "unexpected-pass" : NULL;
 }
 
-static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret)
+/* Every failing check label of the rule, over all its scenarios (what --write-expect pins). */
+static void add_rule_failed_checks(cJSON *o, const ps_runner *run, const char *rule)
+{
+    ps_rule_checks rc;
+    if (ps_rule_checks_collect(run, rule, &rc) < 0)
+        return;
+    cJSON *a = rc.n ? cJSON_AddArrayToObject(o, "failed_checks") : NULL;
+    for (size_t i = 0; i < rc.n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(rc.c[i].label));
+    if (rc.unlabelled)
+        cJSON_AddNumberToObject(o, "unlabelled_failures", rc.unlabelled);
+    ps_rule_checks_free(&rc);
+}
+
+static cJSON *rule_json(const ps_runner *run, const ps_rule_result *rr, int strict, const char *secret)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", rr->rule->id);
@@ -466,6 +481,8 @@ static cJSON *rule_json(const ps_rule_result *rr, int strict, const char *secret
         cJSON_AddStringToObject(o, "skip_kind", ps_skip_kind_name(rr->skip_kind));
     if (rr->where && rr->v != PS_V_SKIP)
         cJSON_AddStringToObject(o, "scenario", rr->where->id);
+    if (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)
+        add_rule_failed_checks(o, run, rr->rule->id);
     if (rr->unlisted[0])
         cJSON_AddStringToObject(o, "unlisted_failing_checks", rr->unlisted);
     if (rr->unlisted_check) {
@@ -556,7 +573,7 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
 
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
     for (size_t i = 0; i < res->n; i++)
-        cJSON_AddItemToArray(rules, rule_json(&res->r[i], strict, t->secret));
+        cJSON_AddItemToArray(rules, rule_json(run, &res->r[i], strict, t->secret));
     cJSON_AddItemToObject(root, "scenarios", scs);
 
     char *text = cJSON_Print(root);

@@ -1,0 +1,132 @@
+#define _POSIX_C_SOURCE 200809L   /* open_memstream */
+#include "report/expect_write.h"
+#include "report/outpath.h"
+#include "report/report.h"
+#include "report/rule_checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int ps_expect_write_prepare(const char *path, int force, char *err, size_t errlen)
+{
+    struct stat st;
+    if (ps_out_prepare(path, PS_OUT_FILE, err, errlen) < 0)
+        return -1;
+    if (!force && lstat(path, &st) == 0) {
+        snprintf(err, errlen, "--write-expect %s: the file exists; give --force to overwrite it, or another name",
+                 path);
+        return -1;
+    }
+    return 0;
+}
+
+/* PREFIX then TEXT, redacted, on one line, at most PS_EXPECT_REASON_MAX bytes; "" when TEXT is empty. */
+static const char *reason_of(const char *prefix, const char *text, char *out, size_t outlen)
+{
+    char joined[1024];
+    out[0] = '\0';
+    if (!text || !*text)
+        return out;
+    snprintf(joined, sizeof(joined), "%s%s", prefix, text);
+    char *r = ps_redact(joined, NULL);
+    ps_rep_oneline(r ? r : "", PS_EXPECT_REASON_MAX, out, outlen);
+    free(r);
+    return out;
+}
+
+/* The reason of a bare entry: the Actual of the check that decided, else its message. */
+static const char *bare_reason(const ps_rule_result *rr, char *out, size_t outlen)
+{
+    const ps_check *c = rr->check;
+    const char *v = ps_verdict_name(rr->v);
+    char prefix[32];
+    snprintf(prefix, sizeof(prefix), "%s: ", v);
+    if (c && rr->v == PS_V_FAIL && *reason_of("", c->actual, out, outlen))
+        return out;
+    if (c && *reason_of(prefix, c->reason, out, outlen))
+        return out;
+    if (rr->where && *reason_of(prefix, rr->where->message, out, outlen))
+        return out;
+    if (c && *reason_of("expected ", c->expected, out, outlen))
+        return out;
+    snprintf(out, outlen, "%s (the run recorded no Actual)", v);
+    return out;
+}
+
+static const char *label_reason(const ps_failed_check *fc, char *out, size_t outlen)
+{
+    if (*reason_of("", fc->first->actual, out, outlen) || *reason_of("expected ", fc->first->expected, out, outlen))
+        return out;
+    snprintf(out, outlen, "fails in %s (the check recorded no Actual)", fc->where->id);
+    return out;
+}
+
+/* One rule's lines; the count written, or -1. */
+static int write_rule(FILE *f, const ps_runner *run, const ps_rule_result *rr)
+{
+    char reason[PS_EXPECT_REASON_MAX + 8];
+    ps_rule_checks rc;
+    if (ps_rule_checks_collect(run, rr->rule->id, &rc) < 0)
+        return -1;
+    int n = 0;
+    if (rc.n == 0 || rc.unlabelled || rc.broken || rr->v != PS_V_FAIL) {
+        fprintf(f, "%-10s %s\n", rr->rule->id, bare_reason(rr, reason, sizeof(reason)));
+        n = 1;
+    } else {
+        for (size_t i = 0; i < rc.n; i++, n++) {
+            char name[80];
+            snprintf(name, sizeof(name), "%s:%s", rr->rule->id, rc.c[i].label);
+            fprintf(f, "%-10s %s\n", name, label_reason(&rc.c[i], reason, sizeof(reason)));
+        }
+    }
+    ps_rule_checks_free(&rc);
+    return n;
+}
+
+int ps_expect_write(const char *path, const ps_runner *run, const ps_results *res, const ps_target_info *ti,
+                    size_t *lines, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t textlen = 0;
+    FILE *f = open_memstream(&text, &textlen);   /* whole before it is written: never half a baseline */
+    if (!f) {
+        snprintf(err, errlen, "out of memory writing the baseline %s", path);
+        return -1;
+    }
+    char when[32], *name = ps_redact(ti->name ? ti->name : "", NULL);
+    time_t now = time(NULL);
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    fprintf(f, "# Baseline written by pushspec %s --write-expect on %s, from a run against %s.\n"
+               "# Every rule that failed, erred or timed out; each reason starts from what the run saw (the\n"
+               "# Actual): rewrite it to say what the implementation does. pushspec run --expect THIS-FILE:\n"
+               "# these must fail; anything else failing, or one of these passing, fails the run.\n",
+            PUSHSPEC_VERSION, when, name && *name ? name : "the target");
+    free(name);
+    const char *section = NULL;
+    int ok = 1;
+    *lines = 0;
+    for (size_t i = 0; i < res->n && ok; i++) {
+        const ps_rule_result *rr = &res->r[i];
+        if (rr->v != PS_V_FAIL && rr->v != PS_V_ERROR && rr->v != PS_V_TIMEOUT)
+            continue;
+        if (!section || strcmp(section, rr->rule->section))
+            fprintf(f, "\n# %s\n", section = rr->rule->section);
+        int n = write_rule(f, run, rr);
+        ok = n >= 0;
+        *lines += ok ? (size_t)n : 0;
+    }
+    if (!*lines)
+        fputs("\n# (no rule failed in this run)\n", f);
+    ok &= fclose(f) == 0 && text;
+    FILE *out = ok ? ps_out_open(path, err, errlen) : NULL;
+    if (!ok)
+        snprintf(err, errlen, "out of memory writing the baseline %s", path);
+    int rc = out && fwrite(text, 1, textlen, out) == textlen ? 0 : -1;
+    if (out && ps_out_close(out, err, errlen) < 0)
+        rc = -1;
+    free(text);
+    return rc;
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# pushspec run --write-expect FILE, offline (pushspec is the fake server for the do-nothing
+# runtime/adapter.sh): the written baseline has one line per failing check, a bare line for a
+# rule with unlabelled failures or an error, section headings, one-line bounded reasons from
+# the Actual; it loads back with --expect and makes the same run pass; existing files, folders
+# and FIFOs are refused before the run; the result carries the rule-level failed_checks.
+#   bash cli_expect.sh PATH/TO/pushspec SOURCE_DIR
+set -u
+ps=${1:?usage: cli_expect.sh PATH/TO/pushspec SOURCE_DIR}
+src=${2:?usage: cli_expect.sh PATH/TO/pushspec SOURCE_DIR}
+. "$src/harness/tests/lib.sh"
+unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
+export NO_COLOR=1
+rt="$src/harness/tests/runtime"
+tmp=$(mktemp -d)
+trap 'if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "cli_expect: files kept in $tmp" >&2; fi' EXIT
+run() { # NAME ARGS...: one run of the scenarios in $tmp/sc (see run_result)
+    local name=$1
+    shift
+    : >"$tmp/$name.pids"
+    run_result "$name" "$ps" run --sdk "sh $rt/adapter.sh $tmp/$name.pids" --scenarios "$tmp/sc" --strict "$@"
+}
+v() { value "$tmp/$1.flat" "$2"; }
+
+mkdir -p "$tmp/sc"
+cat >"$tmp/sc/w.lua" <<'EOF2'
+local long = string.rep("x", 400)
+ps.scenario { id = "we-labels-a", title = "two failing checks", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "close 4008", "connection_established\nafter  a\tmalformed version")
+    t:check("CONN-6:protocol-missing", true)
+  end }
+ps.scenario { id = "we-labels-b", title = "another failing check of the same rule", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "close 4008", "seen again")
+    t:check("CONN-6:protocol-old", false, "close 4007", long)
+  end }
+ps.scenario { id = "we-mixed", title = "a labelled and an unlabelled failure", rules = { "CONN-7" },
+  run = function(t)
+    t:check("CONN-7:quota", false, "4004", "4100")
+    t:check("CONN-7", false, "an error", "nothing")
+  end }
+ps.scenario { id = "we-error", title = "a scenario that errs", rules = { "PING-1" },
+  run = function(t)
+    t:check("PING-1:ping", false, "a pong", "no pong")
+    error("the set-up broke")
+  end }
+ps.scenario { id = "we-error-only", title = "a scenario that errs before any check", rules = { "PING-2" },
+  run = function(t) error("the set-up broke") end }
+ps.scenario { id = "we-should", title = "a SHOULD rule failing", rules = { "FRAME-6" },
+  run = function(t) t:check("FRAME-6:pong-data", false, "a JSON string", "an object {}") end }
+ps.scenario { id = "we-pass", title = "a passing rule", rules = { "CONN-1" },
+  run = function(t) t:check("CONN-1:first", true) end }
+EOF2
+
+run w1 --write-expect "$tmp/w.expect"
+check_eq "a failing run with --write-expect: exit status" 1 "$rc"
+check_has "the console says where the baseline went" "baseline of this run's failures written to .*w\.expect \(6 entries\)" \
+    "$(cat "$tmp/w1.out" "$tmp/w1.err")"
+body=$(grep -v '^#' "$tmp/w.expect" | grep -v '^$')
+check_eq "one line per failing check, bare lines for unlabelled failures and errors, in catalog order" \
+    "FRAME-6:pong-data CONN-6:version-malformed CONN-6:protocol-old CONN-7 PING-1 PING-2" \
+    "$(printf '%s\n' "$body" | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+check_has "a labelled line's reason is its first failure's Actual, on one line" \
+    "^CONN-6:version-malformed +connection_established after a malformed version$" "$body"
+long_line=$(grep '^CONN-6:protocol-old' "$tmp/w.expect")
+check_range "a long Actual is cut (bytes of the line)" 200 240 "${#long_line}"
+check_has "a cut reason ends with ..." 'x\.\.\.$' "$long_line"
+check_has "a rule with an unlabelled failing check: the bare line" "^CONN-7 +4100$" "$body"
+check_has "a rule whose scenario erred after a failing check: a bare line from its Actual" "^PING-1 +no pong$" "$body"
+check_has "a rule that erred: a bare line saying so" "^PING-2 +error: .*the set-up broke" "$body"
+check_has "section headings as in the CI baselines" "^# CONN — connection \(S\)$" "$(cat "$tmp/w.expect")"
+check_eq "a passing rule is not in the baseline" "" "$(grep '^CONN-1' "$tmp/w.expect")"
+check_eq "the rule-level failed_checks: the union over its scenarios" "version-malformed protocol-old" \
+    "$(v w1 rules.CONN-6.failed_checks.0) $(v w1 rules.CONN-6.failed_checks.1)"
+check_eq "the rule-level unlabelled_failures" 1 "$(v w1 rules.CONN-7.unlabelled_failures)"
+
+run w2 --expect "$tmp/w.expect"
+check_eq "the written baseline makes the same run pass (--strict): exit status" 0 "$rc"
+check_eq "every failing rule is an expected failure" \
+    "expected-fail expected-fail expected-fail expected-fail expected-fail" \
+    "$(v w2 rules.CONN-6.expectation) $(v w2 rules.CONN-7.expectation) $(v w2 rules.PING-1.expectation) $(v w2 rules.PING-2.expectation) $(v w2 rules.FRAME-6.expectation)"
+check_eq "no note about baseline lines that went unused" "" "$(grep '^note:' "$tmp/w2.out")"
+
+# A new failing check under a pinned rule still fails the run with the written baseline.
+sed 's/t:check("CONN-6:protocol-missing", true)/t:check("CONN-6:protocol-missing", false, "4007", "new")/' \
+    "$tmp/sc/w.lua" >"$tmp/w.new" && mv "$tmp/w.new" "$tmp/sc/w.lua"
+run w3 --expect "$tmp/w.expect"
+check_eq "a new failing check under a written per-check line: exit status" 1 "$rc"
+check_eq "a new failing check under a written per-check line: named" protocol-missing \
+    "$(v w3 rules.CONN-6.unlisted_failing_checks)"
+
+# The file written is the run's whole baseline, whatever --expect said: a rule the old baseline
+# listed that now passes is not carried over.
+printf 'CONN-1   used to fail\n' >"$tmp/old.expect"
+run w4 --expect "$tmp/old.expect" --write-expect "$tmp/w4.expect"
+check_eq "with --expect: the run fails (an unexpected pass and the failures)" 1 "$rc"
+check_eq "with --expect: the passing rule is not in the new baseline" "" "$(grep '^CONN-1' "$tmp/w4.expect")"
+check_has "with --expect: the failures are all in it" "^CONN-6:protocol-missing " "$(cat "$tmp/w4.expect")"
+run w5 --expect "$tmp/w4.expect"
+check_eq "that baseline loads back and the run passes" 0 "$rc"
+
+# Refused before the run: an existing file without --force, a folder, a FIFO; --force alone.
+before=$(cat "$tmp/w.expect")
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --write-expect "$tmp/w.expect" 2>&1)
+check_eq "an existing baseline without --force: exit status" 2 "$?"
+check_has "an existing baseline without --force: says what to do" "the file exists; give --force" "$out"
+check_eq "an existing baseline without --force: left alone" "$before" "$(cat "$tmp/w.expect")"
+check_eq "an existing baseline without --force: refused before the run" "" "$(printf '%s' "$out" | grep 'we-labels')"
+run w6 --write-expect "$tmp/w.expect" --force
+check_eq "--force overwrites it" protocol-missing "$(grep -o '^CONN-6:protocol-missing' "$tmp/w.expect" | cut -d: -f2)"
+mkdir "$tmp/adir"
+mkfifo "$tmp/afifo"
+for bad in "$tmp/adir" "$tmp/afifo"; do
+    out=$(timeout 20 "$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --write-expect "$bad" --force 2>&1)
+    rc=$?
+    check_eq "--write-expect $(basename "$bad"): exit status" 2 "$rc"
+    check_has "--write-expect $(basename "$bad"): says why" "$(basename "$bad")" "$out"
+done
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --force 2>&1)
+check_eq "--force without --write-expect: exit status" 2 "$?"
+check_has "--force without --write-expect: says so" "--force goes with --write-expect" "$out"
+
+# A run where nothing fails writes a baseline with no entries, which loads.
+mkdir -p "$tmp/ok"
+printf 'ps.scenario { id = "fine", title = "fine", rules = { "CONN-1" }, run = function(t) t:check("CONN-1", true) end }\n' \
+    >"$tmp/ok/ok.lua"
+"$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/ok" --write-expect "$tmp/none.expect" >/dev/null 2>&1
+check_eq "a passing run with --write-expect: exit status" 0 "$?"
+check_has "a passing run: the baseline says nothing failed" "no rule failed" "$(cat "$tmp/none.expect")"
+"$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/ok" --expect "$tmp/none.expect" >/dev/null 2>&1
+check_eq "the empty baseline loads" 0 "$?"
+finish cli_expect
