@@ -1,4 +1,5 @@
 #include "report/console.h"
+#include "report/rule_checks.h"
 #include "net/loop.h"
 #include "net/say.h"
 #include "net/limits.h"
@@ -96,7 +97,25 @@ static void print_transcript_tail(const ps_scenario *s, size_t n)
     }
 }
 
-static void print_failure(const ps_rule_result *rr, int strict)
+/* "failing checks: a, b (and 1 without a label)": the labels a per-check baseline would name. */
+static void print_failing_checks(const ps_runner *r, const ps_rule_result *rr)
+{
+    ps_rule_checks rc;
+    if (ps_rule_checks_collect(r, rr->rule->id, &rc) < 0 || (!rc.n && !rc.unlabelled))
+        return;
+    char list[512] = "";
+    for (size_t i = 0; i < rc.n; i++) {
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", rc.c[i].label);
+    }
+    if (rc.unlabelled)
+        ps_say_to(stdout, "    failing checks: %s%s%d without a label\n", list, rc.n ? ", and " : "", rc.unlabelled);
+    else
+        ps_say_to(stdout, "    failing checks: %s\n", list);
+    ps_rule_checks_free(&rc);
+}
+
+static void print_failure(const ps_runner *r, const ps_rule_result *rr, int strict)
 {
     const ps_rule *rule = rr->rule;
     int counted = ps_results_counts_as_failure(rr, strict);
@@ -111,6 +130,7 @@ static void print_failure(const ps_rule_result *rr, int strict)
     }
     if (rr->where)
         ps_say_to(stdout, "    scenario  %s (%s:%d)\n", rr->where->id, rr->where->file, rr->where->line);
+    print_failing_checks(r, rr);
     if (rr->unlisted[0]) {
         ps_say_to(stdout, "    the baseline lists this rule's failing checks (%s); these failed as well: %s\n",
                   rr->expect_reason, rr->unlisted);
@@ -145,7 +165,7 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         const ps_rule_result *rr = &res->r[i];
         int bad = rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT;
         if ((bad && rr->x != PS_X_XFAIL) || rr->x == PS_X_XPASS)
-            print_failure(rr, strict);
+            print_failure(r, rr, strict);
         if (ps_results_counts_as_failure(rr, strict)) {
             /* an error or a timeout is a check not made, not a deviation seen: counted apart */
             if (rr->x != PS_X_XPASS && rr->v == PS_V_ERROR)

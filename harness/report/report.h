@@ -64,6 +64,9 @@ char *ps_rep_oneline(const char *s, size_t max, char *out, size_t outlen);
  * becomes U+FFFD; characters XML 1.0 forbids (most C0 controls, U+FFFE/F) are
  * dropped. attr: also encode tab and newlines so attributes keep them. */
 void ps_rep_escape(FILE *f, const char *s, int attr);
+/* A failing rule's check labels, from failed_checks and unlabelled_failures:
+ * "a, b and 1 check without a label"; "" when it has none. Returns out. */
+char *ps_rep_failed_checks(const cJSON *rule, char *out, size_t outlen);
 /* "-" is stdout. Report the write error on close; 0 or -1 with err. */
 FILE *ps_rep_open(const char *path, char *err, size_t errlen);
 int ps_rep_close(FILE *f, const char *path, char *err, size_t errlen);

@@ -38,6 +38,17 @@ static void put_details(FILE *f, const cJSON *res, const cJSON *rule)
     fputs("): ", f);
     ps_rep_escape(f, ps_rep_str(rule, "text"), 0);
     fprintf(f, "\nVerdict: %s\n", ps_rep_str(rule, "verdict"));
+    char checks[512];
+    if (*ps_rep_failed_checks(rule, checks, sizeof(checks))) {
+        fputs("Failing checks: ", f);
+        ps_rep_escape(f, checks, 0);
+        fputc('\n', f);
+    }
+    if (*ps_rep_str(rule, "unlisted_failing_checks")) {
+        fputs("Not in the baseline: ", f);
+        ps_rep_escape(f, ps_rep_str(rule, "unlisted_failing_checks"), 0);
+        fputc('\n', f);
+    }
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         const char *v = ps_rep_str(rule, fields[i][0]);
         if (*v) {
@@ -83,9 +94,12 @@ static void failure_message(const cJSON *rule, char *out, size_t outlen)
     /* a SHOULD failure is a warning unless the run was --strict; say so */
     int warn = !strcmp(ps_rep_str(rule, "strength"), "SHOULD") &&
                !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure"));
-    char full[400];
-    snprintf(full, sizeof(full), "%s%s", warn ? "(SHOULD: a warning, not counted without --strict) " : "",
-             what);
+    char full[700], news[320] = "";
+    if (*ps_rep_str(rule, "unlisted_failing_checks"))
+        snprintf(news, sizeof(news), "failing checks the baseline does not list: %s; ",
+                 ps_rep_str(rule, "unlisted_failing_checks"));
+    snprintf(full, sizeof(full), "%s%s%s", warn ? "(SHOULD: a warning, not counted without --strict) " : "",
+             news, what);
     ps_rep_oneline(full, 300, out, outlen);
 }
 

@@ -307,3 +307,17 @@ ps_rep_tally ps_rep_count(const cJSON *result)
     }
     return t;
 }
+
+char *ps_rep_failed_checks(const cJSON *rule, char *out, size_t outlen)
+{
+    size_t w = 0;
+    const cJSON *l;
+    out[0] = '\0';
+    cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(rule, "failed_checks"))
+        if (cJSON_IsString(l) && w < outlen)
+            w += (size_t)snprintf(out + w, outlen - w, "%s%s", w ? ", " : "", l->valuestring);
+    int bare = (int)ps_rep_num(rule, "unlabelled_failures");
+    if (bare > 0 && w < outlen)
+        snprintf(out + w, outlen - w, "%s%d check%s without a label", w ? " and " : "", bare, bare == 1 ? "" : "s");
+    return out;
+}

@@ -91,6 +91,14 @@ static void put_row(FILE *f, const cJSON *res, const cJSON *rule, int with_targe
     } else {
         const char *a = ps_rep_str(rule, "actual");
         put_code(f, *a ? a : ps_rep_str(rule, "message"));
+        char checks[512];
+        if (*ps_rep_str(rule, "unlisted_failing_checks")) {
+            fputs(" — not in the baseline: ", f);
+            put_text(f, ps_rep_str(rule, "unlisted_failing_checks"));
+        } else if (*ps_rep_failed_checks(rule, checks, sizeof(checks))) {
+            fputs(" — failing checks: ", f);
+            put_text(f, checks);
+        }
     }
     fputs(" |\n", f);
 }

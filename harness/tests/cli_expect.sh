@@ -121,6 +121,30 @@ out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --forc
 check_eq "--force without --write-expect: exit status" 2 "$?"
 check_has "--force without --write-expect: says so" "--force goes with --write-expect" "$out"
 
+# The reports show a failing rule's check labels and those the baseline does not list.
+printf 'CONN-6:version-malformed   a malformed version is accepted\n' >"$tmp/one.expect"
+run rep --filter 'we-labels-*,we-mixed' --expect "$tmp/one.expect" --html "$tmp/html" --junit "$tmp/rep.xml" \
+    --markdown "$tmp/rep.md"
+check_eq "reports run: exit status" 1 "$rc"
+check_has "console: the failing checks of a rule" "failing checks: version-malformed, protocol-missing, protocol-old" \
+    "$(cat "$tmp/rep.out")"
+check_has "console: a rule with an unlabelled failing check" "failing checks: quota, and 1 without a label" \
+    "$(cat "$tmp/rep.out")"
+check_has "HTML: the failing checks" "<dt>Failing checks</dt><dd><pre>version-malformed, protocol-missing, protocol-old" \
+    "$(cat "$tmp/html/index.html")"
+check_has "HTML: the checks not in the baseline" "<dt>Not in the baseline</dt><dd><pre>protocol-missing, protocol-old" \
+    "$(cat "$tmp/html/index.html")"
+check_has "JUnit: the failure message names the unlisted checks" \
+    'message="failing checks the baseline does not list: protocol-missing, protocol-old; ' "$(cat "$tmp/rep.xml")"
+check_has "JUnit: the body lists the failing checks" "Failing checks: quota and 1 check without a label" \
+    "$(cat "$tmp/rep.xml")"
+check_has "Markdown: the unlisted checks in the row" '`CONN-6`.* — not in the baseline: protocol-missing, protocol-old' \
+    "$(cat "$tmp/rep.md")"
+check_has "Markdown: the failing checks of a rule without a per-check baseline" \
+    '`CONN-7`.* — failing checks: quota and 1 check without a label' "$(cat "$tmp/rep.md")"
+"$ps" report "$tmp/rep.json" --markdown "$tmp/rep2.md" >/dev/null 2>&1
+check_eq "pushspec report makes the same Markdown from the result" "$(cat "$tmp/rep.md")" "$(cat "$tmp/rep2.md")"
+
 # A run where nothing fails writes a baseline with no entries, which loads.
 mkdir -p "$tmp/ok"
 printf 'ps.scenario { id = "fine", title = "fine", rules = { "CONN-1" }, run = function(t) t:check("CONN-1", true) end }\n' \
