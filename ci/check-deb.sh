@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The .deb as a user gets it: its Depends name the package of every library the
 # binary links (dpkg -S), `dpkg -i` gives a working pushspec on the PATH (--version,
-# list --rules, the man page, the adapters), and `dpkg -r` leaves the machine clean.
+# list --rules and --clauses, the man page, the adapters), and `dpkg -r` leaves the machine clean.
 #   bash ci/check-deb.sh build-deb/pushspec_VERSION_ARCH.deb
 set -euo pipefail
 deb="$(cd "$(dirname "${1:?usage: check-deb.sh FILE.deb}")" && pwd)/$(basename "$1")"
@@ -50,6 +50,9 @@ pushspec --version | grep -q '^pushspec ' || die "pushspec --version"
 rules=$(pushspec list --rules) || die "pushspec list --rules failed"
 printf '%s' "$rules" | grep -q 'CONN-1 ' || die "pushspec list --rules has no CONN-1"
 printf '%s' "$rules" | grep -q 'checked by: conn-' || die "list --rules names no scenario: none embedded?"
+clauses=$(pushspec list --rules --clauses) || die "pushspec list --rules --clauses failed (the built-in CLAUSES.md)"
+printf '%s' "$clauses" | grep -q '^clauses (scenarios/CLAUSES.md (built in)): ' ||
+    die "list --rules --clauses does not read the built-in CLAUSES.md"
 ls /usr/share/man/man1/pushspec.1* >/dev/null 2>&1 || die "no man page in /usr/share/man/man1"
 [ -s /usr/share/pushspec/adapters/pusher-js.js ] || die "no adapters in /usr/share/pushspec/adapters"
 echo "check-deb: $(basename "$deb") installs; $(pushspec --version); list --rules: $(printf '%s\n' "$rules" | grep -c 'checked by:') rules"

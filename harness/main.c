@@ -405,6 +405,7 @@ int main(int argc, char **argv)
         const char *topic = argc >= 3 ? argv[2] : "";
         fputs(!strcmp(topic, "run") || !strcmp(topic, "fuzz") ? ps_help_run
               : !strcmp(topic, "init") ? ps_help_init
+              : !strcmp(topic, "list") ? ps_help_list
               : !strcmp(topic, "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
@@ -418,6 +419,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(!strcmp(argv[1], "run") || !strcmp(argv[1], "fuzz") ? ps_help_run
                   : !strcmp(argv[1], "init") ? ps_help_init
+                  : !strcmp(argv[1], "list") ? ps_help_list
                   : !strcmp(argv[1], "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
             return 0;
         }

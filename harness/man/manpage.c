@@ -44,6 +44,8 @@ int main(int argc, char **argv)
     put_block(f, ps_help_run);
     fputs(".SH INIT\n", f);
     put_block(f, ps_help_init);
+    fputs(".SH LIST\n", f);
+    put_block(f, ps_help_list);
     fputs(".SH SCENARIOS\n", f);
     put_block(f, ps_help_scenarios);
     fputs(".SH FILES\n"

@@ -119,4 +119,9 @@ check_eq "a scenario folder without CLAUSES.md: exit status" 0 "$?"
 check_has "a scenario folder without CLAUSES.md: the note" "no CLAUSES\.md in .*; using the built-in one" "$err"
 "$ps" list --clauses --json >/dev/null
 check_eq "the built-in CLAUSES.md parses" 0 "$?"
+help=$("$ps" help list)
+check_has "help list explains --clauses" "--clauses +\(implies --rules\)" "$help"
+check_has "help list names the ctest" "ctest 'clauses'" "$help"
+err=$("$ps" run --clauses 2>&1)
+check_eq "--clauses belongs to list: run refuses it" 2 "$?"
 finish cli_clauses

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The man page made at build time carries the help texts: every option line of
-# `pushspec help run`, the init and scenarios texts, in troff man(7) form.
+# `pushspec help run` and `help list`, the init and scenarios texts, in troff man(7) form.
 #   bash harness/tests/manpage.sh BUILD/pushspec.1 PATH/TO/pushspec
 set -u
 page=${1:?usage: manpage.sh PAGE PUSHSPEC}
 ps=${2:?usage: manpage.sh PAGE PUSHSPEC}
 bad=0
 head -1 "$page" | grep -q '^\.TH PUSHSPEC 1 ' || { echo "FAIL: $page does not start with .TH PUSHSPEC 1"; bad=1; }
-for topic in run init scenarios; do
+for topic in run init list scenarios; do
   while IFS= read -r line; do   # as troff writes it: '-' is '\-', '\' is '\e'
     want=$(printf '%s' "$line" | sed -e 's/\\/\\e/g' -e 's/-/\\-/g')
     grep -qF -- "$want" "$page" || { echo "FAIL: pushspec.1 lacks this line of 'help $topic': $line"; bad=1; }
