@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     fputs(".SH FILES\n"
           ".TP\n.I share/pushspec/adapters/\nthe SDK adapters (pusher-js, pusher-http-node) and PROTOCOL.md, how to write one\n"
           ".TP\n.I share/pushspec/examples/\nexample targets and baselines (soketi) and a CI recipe (github-actions.yml)\n"
-          ".SH SEE ALSO\nThe rule catalog: \\fBpushspec list \\-\\-rules\\fR; the scenario API and rules as files: "
+          ".SH SEE ALSO\nThe rule catalog: \\fBpushspec list \\-\\-rules\\fR, clause by clause with \\fB\\-\\-clauses\\fR; the scenario API and rules as files: "
           "\\fBpushspec scenarios export\\fR \\fIDIR\\fR.\n", f);
     if (fclose(f) != 0) {
         perror(argv[1]);

@@ -56,7 +56,7 @@ check_has "--help explains exit codes 0, 1 and 2" '0 .*1 .*2 ' "$(printf '%s' "$
 run help run
 check_eq "help run exit status" 0 "$rc"
 for f in --target --url --http-url --app-id --key --secret --filter --tag --exclude-tag --jobs \
-    --timeout-scale --strict --expect --json --insecure; do
+    --timeout-scale --strict --expect --write-expect --force --json --insecure; do
     check_has "help run lists $f" "(^|[[:space:]])$f([[:space:]]|$)" "$out"
 done
 run run --help
