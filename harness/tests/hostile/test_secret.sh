@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A server that echoes the app secret (raw, JSON-escaped, URL-escaped) in every
 # refusal and error body: no output of pushspec shows any form of it, nor the
-# prefix a shortened value would keep, whatever the secret's length.
+# prefix a shortened value would keep (--write-expect's baseline included), whatever the secret's length.
 #   bash test_secret.sh PATH/TO/pushspec SOURCE_DIR
 ps=${1:?usage: test_secret.sh PUSHSPEC SOURCE_DIR} src=${2:?}
 . "$src/harness/tests/hostile/lib.sh"
@@ -17,11 +17,13 @@ for secret in "$long" "Zq"; do
     out=$tmp/run$name
     timeout 120 "$ps" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret "$secret" \
         --filter 'EVT-1,HTTP-1,SUB-1,SUB-2' --json "$out.json" --html "$out.html" --junit "$out.xml" \
-        --markdown "$out.md" >"$out.stdout" 2>"$out.stderr"
+        --markdown "$out.md" --write-expect "$out.expect" >"$out.stdout" 2>"$out.stderr"
     rc=$?
     check_has "secret of $name chars: the run ends with verdicts" "^[01]$" "$rc"
     check_has "secret of $name chars: the server's refusal is in the result" "refused, the app secret is" \
         "$(cat "$out.json")"
+    check_has "secret of $name chars: --write-expect wrote the failures" "^[A-Z]+-[0-9]+(:[a-z0-9-]+)? " \
+        "$(grep -v '^#' "$out.expect")"
     forms=$($py - "$secret" <<'PY'
 import json, sys, urllib.parse
 s = sys.argv[1]
