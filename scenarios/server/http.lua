@@ -117,9 +117,6 @@ scenario {
       local res = t:api("POST", "/events", { body = body })
       t:check("HTTP-6:events", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
     end
-    local body = '{"batch":[{"channel":"' .. t:channel("pub-") .. '","name":"b","data":"1"}'
-    local res = t:api("POST", "/batch_events", { body = body })
-    t:check("HTTP-6:batch", res.status == 400, "HTTP 400 for POST /batch_events body " .. body, status_text(res))
   end,
 }
 
