@@ -16,13 +16,13 @@ scenario {
       local r, err = sdk:call("trigger", { channel = ch, event = "client-typing", data = { who = "A", n = 1 } })
       t:check("CEV-8", r == true, "trigger of client-typing on " .. ch .. " accepted by the SDK", r or err)
       local m, why = c:expect(function(f) return f.event == "client-typing" and f.channel == ch end, { within = 3000 })
-      t:check("CEV-8", m and type(m.data) == "table" and m.data.who == "A" and m.data.n == 1,
+      t:check("CEV-8:frame-format", m and type(m.data) == "table" and m.data.who == "A" and m.data.n == 1,
         "{\"event\": \"client-typing\", \"channel\": \"" .. ch .. "\", \"data\": {\"who\": \"A\", \"n\": 1}}", m or why)
     end
     -- without the prefix: refused by the SDK, nothing on the wire
     local r, err = sdk:call("trigger", { channel = priv, event = "typing", data = {} })
     local m = c:expect(function(f) return f.event == "typing" end, { within = 1000 })
-    t:check("CEV-8", m == nil, "no frame for an event named typing (no client- prefix)", m)
+    t:check("CEV-8:prefix-only", m == nil, "no frame for an event named typing (no client- prefix)", m)
     t:log("trigger without prefix answered", r or err)
   end,
 }
@@ -38,6 +38,6 @@ scenario {
     local r, err = sdk:call("trigger", { channel = pub, event = "client-typing", data = { who = "A" } })
     t:log("trigger on a public channel answered", r or err)
     local m = c:expect(function(f) return f.event == "client-typing" end, { within = 1500 })
-    t:check("CEV-8", m == nil, "no client event frame on the public channel " .. pub, m)
+    t:check("CEV-8:not-public", m == nil, "no client event frame on the public channel " .. pub, m)
   end,
 }

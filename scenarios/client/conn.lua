@@ -17,11 +17,11 @@ scenario {
     local _, c = t:connect_sdk()
     local path = c.path or ""
     local q = query_of(path)
-    t:check("CONNC-1", path:match("^([^?]*)") == "/app/" .. t.app.key,
+    t:check("CONNC-1:path", path:match("^([^?]*)") == "/app/" .. t.app.key,
       "the path /app/" .. t.app.key, path)
-    t:check("CONNC-1", q.protocol == "7", "protocol=7 in the query", path)
-    t:check("CONNC-1", (q.client or "") ~= "", "a non-empty client= parameter", path)
-    t:check("CONNC-1", (q.version or ""):match("^%d+%.%d+") ~= nil, "a version= parameter like X.Y.Z", path)
+    t:check("CONNC-1:protocol-7", q.protocol == "7", "protocol=7 in the query", path)
+    t:check("CONNC-1:client", (q.client or "") ~= "", "a non-empty client= parameter", path)
+    t:check("CONNC-1:version", (q.version or ""):match("^%d+%.%d+") ~= nil, "a version= parameter like X.Y.Z", path)
   end,
 }
 
@@ -43,7 +43,7 @@ scenario {
       return seen
     end
     local first = socket_ids(1)
-    t:check("CONNC-2", #first == 2 and first[1] == "4242.171717" and first[2] == "4242.171717",
+    t:check("CONNC-2:first-connection", #first == 2 and first[1] == "4242.171717" and first[2] == "4242.171717",
       "two auth requests, both with socket_id=4242.171717", table.concat(first, ", "))
 
     local n = #t.auth_requests
@@ -55,7 +55,7 @@ scenario {
     local again = socket_ids(n + 1)
     local all_new = #again > 0
     for _, s in ipairs(again) do all_new = all_new and s == "5353.282828" end
-    t:check("CONNC-2", all_new, "after the reconnect, auth requests with the new socket_id=5353.282828",
+    t:check("CONNC-2:after-reconnect", all_new, "after the reconnect, auth requests with the new socket_id=5353.282828",
       #again > 0 and table.concat(again, ", ") or "no auth request")
   end,
 }
@@ -63,6 +63,15 @@ scenario {
 -- Each input is sent on its own; afterwards the client must still be alive:
 -- the adapter answers, reports no escaped exception, and the client answers
 -- pusher:ping (on the same connection, or on a new one if it chose to reconnect).
+-- The CONNC-3 clause (CLAUSES.md) each input belongs to.
+local CLASS = {
+  ["invalid JSON"] = "CONNC-3:invalid-json", ["not JSON at all"] = "CONNC-3:invalid-json",
+  ["invalid UTF-8 in a string"] = "CONNC-3:invalid-json",
+  ["an unknown pusher: event"] = "CONNC-3:unknown-events", ["an unknown pusher_internal: event"] = "CONNC-3:unknown-events",
+  ["an event for a channel not held"] = "CONNC-3:unknown-events",
+  ["a binary frame"] = "CONNC-3:binary", ["a binary frame holding valid JSON"] = "CONNC-3:binary",
+  ["deeply nested data"] = "CONNC-3:deep-nesting",
+}
 local function malformed(ch)
   return {
     { "invalid JSON", "text", "{\"event\": \"pusher:ping\"," },
@@ -130,7 +139,7 @@ scenario {
       if not ok then problem = "the adapter died: " .. tostring(state)
       elseif #escaped > errors_before then problem = "an exception escaped the SDK: " .. escaped[#escaped].error
       elseif not pong then problem = "no pusher:pong to a later pusher:ping: " .. why end
-      t:check("CONNC-3", problem == nil, "the client survives " .. what ..
+      t:check(CLASS[what] or "CONNC-3:wrong-types", problem == nil, "the client survives " .. what ..
         " (no exception escapes, it still answers pusher:ping)", problem)
       if problem then
         failed[#failed + 1] = what

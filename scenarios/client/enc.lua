@@ -14,15 +14,15 @@ scenario {
     t:subscribe_sdk(sdk, c, ch)
     local secret = ps.shared_secret(ch, t.master_key)
     local cases = {
-      { "{\"msg\":\"hello\",\"n\":[1,2]}", { msg = "hello", n = { 1, 2 } } },
-      { "\"just a string\"", "just a string" },
-      { "not JSON: ünïcödé", "not JSON: ünïcödé" },
+      { "{\"msg\":\"hello\",\"n\":[1,2]}", { msg = "hello", n = { 1, 2 } }, "ENC-3:plaintext-json" },
+      { "\"just a string\"", "just a string", "ENC-3:plaintext-json" },
+      { "not JSON: ünïcödé", "not JSON: ünïcödé", "ENC-3:plaintext-text" },
     }
     for i, k in ipairs(cases) do
       local ev = "secret-" .. i
       c:send { event = ev, channel = ch, data = ps.encrypt(secret, k[1]) }
       local r, why = sdk:expect({ type = "event", channel = ch, event = ev }, { within = 3000 })
-      t:check("ENC-3", r and same(r.data, k[2]), "plaintext " .. k[1] .. " delivered as " .. ps.json.encode(k[2]),
+      t:check(k[3], r and same(r.data, k[2]), "plaintext " .. k[1] .. " delivered as " .. ps.json.encode(k[2]),
         r or why)
     end
   end,
@@ -51,17 +51,17 @@ scenario {
       local r, why = sdk:expect(function(x)
         return x.type == "decryption_error" and x.dropped == true
       end, { within = 5000 })
-      t:check("ENC-4", r ~= nil and #sdk:seen { type = "decryption_error" } > before,
+      t:check("ENC-4:reported", r ~= nil and #sdk:seen { type = "decryption_error" } > before,
         "a payload " .. k[1] .. " is reported as a decryption failure", r or why)
       -- then a good event: delivered, so the bad one was handled before it
       local ok_ev = "good-" .. i
       c:send { event = ok_ev, channel = ch, data = ps.encrypt(good, "{\"fine\":true}") }
       local g, why2 = sdk:expect({ type = "event", channel = ch, event = ok_ev }, { within = 5000 })
-      t:check("ENC-4", g, "a good encrypted event after the bad one is still delivered", why2)
+      t:check("ENC-4:no-crash", g, "a good encrypted event after the bad one is still delivered", why2)
       local leaked = sdk:seen { type = "event", channel = ch, event = ev }
-      t:check("ENC-4", #leaked == 0, "the payload " .. k[1] .. " is not delivered on " .. ch, leaked[1])
+      t:check("ENC-4:not-delivered", #leaked == 0, "the payload " .. k[1] .. " is not delivered on " .. ch, leaked[1])
     end
-    t:check("ENC-4", #sdk:seen { type = "adapter_error" } == 0, "no exception escapes the SDK",
+    t:check("ENC-4:no-crash", #sdk:seen { type = "adapter_error" } == 0, "no exception escapes the SDK",
       sdk:seen { type = "adapter_error" }[1])
   end,
 }

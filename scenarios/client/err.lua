@@ -29,7 +29,7 @@ for _, code in ipairs { 4000, 4001, 4004, 4009, 4099 } do
     run = function(t)
       local _, c = t:connect_sdk()
       local c2, ms = reconnect_delay(t, c, code, REFUSED_WINDOW)
-      t:check("ERR-1", c2 == nil,
+      t:check(code == 4000 and "ERR-1:tls-only-4000" or "ERR-1:no-reconnect", c2 == nil,
         string.format("no new connection to the same URL within %d ms of close %d%s", REFUSED_WINDOW, code,
           code == 4000 and " (4000 allows a retry over TLS only)" or ""),
         c2 and string.format("reconnected after %d ms to %s", ms, c2.path))
@@ -46,9 +46,9 @@ scenario {
     local _, c = t:connect_sdk()
     for _, code in ipairs { 4100, 4150, 4199 } do
       local c2, ms, why = reconnect_delay(t, c, code, BACKOFF_MAX)
-      t:require("ERR-2", c2, string.format("a reconnection within %d ms of close %d (the range reconnects after a backoff)",
+      t:require("ERR-2:reconnects", c2, string.format("a reconnection within %d ms of close %d (the range reconnects after a backoff)",
         BACKOFF_MAX, code), why)
-      t:check("ERR-2", ms >= BACKOFF_MIN - BACKOFF_TOLERANCE,
+      t:check("ERR-2:backoff-1s", ms >= BACKOFF_MIN - BACKOFF_TOLERANCE,
         string.format("the next connection >= %d ms after close %d", BACKOFF_MIN, code),
         string.format("reconnected after %d ms", ms))
       c = c2
@@ -65,7 +65,7 @@ scenario {
     local _, c = t:connect_sdk()
     for _, code in ipairs { 4200, 4201, 4202, 4299 } do
       local c2, ms, why = reconnect_delay(t, c, code, 3000)
-      t:require("ERR-3", c2 and ms < PROMPT_MAX,
+      t:require("ERR-3:prompt", c2 and ms < PROMPT_MAX,
         string.format("a new connection within %d ms of close %d", PROMPT_MAX, code),
         c2 and string.format("reconnected after %d ms", ms) or why)
       c = c2
@@ -94,17 +94,17 @@ scenario {
       local seen = sdk:expect({ type = "event", event = "pusher:error" }, { within = 3000 })
       t:log(seen and "the application saw it" or "the application did not see " .. what)
       local other, ms = t:accept { within = 1000 }
-      t:check("ERR-4", not c:is_closed() and other == nil,
+      t:check("ERR-4:connection-kept", not c:is_closed() and other == nil,
         "the connection stays open, no reconnection, 1 s after " .. what,
         c:is_closed() and ("the client closed it: " .. c:close_text()) or (other and "the client opened a new connection"))
       c:send { event = "pusher:ping", data = {} }
       local pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
-      t:check("ERR-4", pong, "the client still answers pusher:ping after " .. what, why)
+      t:check("ERR-4:connection-kept", pong, "the client still answers pusher:ping after " .. what, why)
       local crashed = sdk:seen { type = "adapter_error" }
-      t:check("ERR-4", #crashed == 0, "no exception escapes the SDK after " .. what, crashed[1])
+      t:check("ERR-4:no-crash", #crashed == 0, "no exception escapes the SDK after " .. what, crashed[1])
     end
     local st = sdk:call("state")
-    t:check("ERR-4", type(st) == "table" and st.state == "connected", "the SDK still reports state connected", st)
+    t:check("ERR-4:connection-kept", type(st) == "table" and st.state == "connected", "the SDK still reports state connected", st)
   end,
 }
 
@@ -133,11 +133,11 @@ scenario {
       local m, why2 = c2:expect(function(f)
         return f.event == "pusher:subscribe" and type(f.data) == "table" and f.data.channel == ch
       end)
-      if t:check("ERR-5", m, "pusher:subscribe for " .. ch .. " on the new connection", why2) then
+      if t:check("ERR-5:resubscribed", m, "pusher:subscribe for " .. ch .. " on the new connection", why2) then
         local kind = ps.channel_kind(ch)
         if kind ~= "public" and kind ~= "cache" then
           local want = t:sign_channel(sid, ch, m.data.channel_data, t.app)
-          t:check("ERR-5", m.data.auth == want, "auth signed for the new socket_id " .. sid, m)
+          t:check("ERR-5:new-auth", m.data.auth == want, "auth signed for the new socket_id " .. sid, m)
         end
       end
     end

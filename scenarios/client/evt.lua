@@ -23,7 +23,7 @@ scenario {
       local ev = "evt-" .. i
       c:send { event = ev, channel = ch, data = k[2] }
       local r, why = sdk:expect({ type = "event", channel = ch, event = ev }, { within = 3000 })
-      t:check("EVT-6", r and same(r.data, k[3]), "data " .. k[1] .. " " .. k[2] .. " delivered as " ..
+      t:check(k[1]:match("^a JSON") and "EVT-6:json-decoded" or "EVT-6:non-json-unchanged", r and same(r.data, k[3]), "data " .. k[1] .. " " .. k[2] .. " delivered as " ..
         ps.json.encode(k[3]), r or why)
     end
   end,
@@ -40,15 +40,15 @@ scenario {
       local form = type(data) == "table" and "an object" or "a JSON string"
       c:send { event = "pusher:error", data = data }
       local r, why = sdk:expect({ type = "event", event = "pusher:error" }, { within = 3000 })
-      t:check("EVT-6", r and same(r.data, err), "pusher:error with data as " .. form .. " delivered as " ..
+      t:check(form == "an object" and "EVT-6:error-object" or "EVT-6:error-string", r and same(r.data, err), "pusher:error with data as " .. form .. " delivered as " ..
         ps.json.encode(err), r or why)
       c:send { event = "pusher:pong", data = type(data) == "table" and {} or "{}" }
       local p, why2 = sdk:expect({ type = "event", event = "pusher:pong" }, { within = 3000 })
-      t:check("EVT-6", p, "pusher:pong with data as " .. form .. " accepted", why2)
+      t:check(form == "an object" and "EVT-6:pong-object" or "EVT-6:pong-string", p, "pusher:pong with data as " .. form .. " accepted", why2)
     end
     c:send { event = "pusher:ping", data = {} }
     local pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
-    t:check("EVT-6", pong and #sdk:seen { type = "adapter_error" } == 0,
+    t:check("EVT-6:still-works", pong and #sdk:seen { type = "adapter_error" } == 0,
       "the client still works (answers pusher:ping, no exception escaped)", pong and sdk:seen { type = "adapter_error" }[1] or why)
   end,
 }

@@ -18,7 +18,7 @@ scenario {
     for _, data in ipairs { "{}", {} } do
       c:send { event = "pusher:ping", data = data }
       local m, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
-      t:check("PING-6", m, "pusher:pong within 3 s of pusher:ping with data " ..
+      t:check(type(data) == "table" and "PING-6:pong-object-data" or "PING-6:pong-string-data", m, "pusher:pong within 3 s of pusher:ping with data " ..
         (type(data) == "table" and "{} (an object)" or "\"{}\" (a string)"), why)
     end
   end,
@@ -27,9 +27,9 @@ scenario {
 -- The effective idle time is min(own, announced); each case makes a different
 -- one the smaller, so a client that ignores either pings far too late.
 local cases = {
-  { id = "ping-after-announced-timeout", own_ms = 60000, announced_s = 2,
+  { id = "ping-after-announced-timeout", label = "PING-7:announced-smaller", own_ms = 60000, announced_s = 2,
     what = "the announced activity_timeout 2 s (own 60 s)" },
-  { id = "ping-after-own-timeout", own_ms = 1500, announced_s = 120,
+  { id = "ping-after-own-timeout", label = "PING-7:own-smaller", own_ms = 1500, announced_s = 120,
     what = "its own activity timeout 1.5 s (announced 120 s)" },
 }
 for _, k in ipairs(cases) do
@@ -46,7 +46,7 @@ for _, k in ipairs(cases) do
         local m, why = c:expect({ event = "pusher:ping" }, { within = idle + LATE })
         local after = m and (m.t - silent_since)
         t:log(m and string.format("round %d: pusher:ping after %d ms of silence (timer %d ms)", round, after, idle) or why)
-        t:check("PING-7", m and after >= idle - EARLY,
+        t:check(round == 2 and "PING-7:timer-restarts" or k.label, m and after >= idle - EARLY,
           string.format("pusher:ping %d..%d ms into the silence (round %d)", idle - EARLY, idle + LATE, round),
           m and string.format("pusher:ping after %d ms", after) or why)
         if not m then return end
@@ -69,14 +69,14 @@ scenario {
     local pinged = ping.t
     local closed, why2 = c:expect_close { within = pong_ms + LATE }
     local dropped = closed and c:info().closed_at or ps.now()
-    t:check("PING-8", closed and dropped - pinged >= pong_ms - EARLY,
+    t:check("PING-8:drops", closed and dropped - pinged >= pong_ms - EARLY,
       string.format("the client drops the connection %d..%d ms after its unanswered ping", pong_ms - EARLY,
         pong_ms + LATE),
       closed and string.format("dropped after %d ms (%s)", dropped - pinged, closed.text) or why2)
     t:log(closed and string.format("dropped %d ms after the unanswered ping", dropped - pinged) or why2)
     if not closed then return end
     local c2, why3 = t:accept { within = 3000 }
-    t:check("PING-8", c2, "a new connection within 3 s of the drop",
+    t:check("PING-8:reconnects", c2, "a new connection within 3 s of the drop",
       c2 and string.format("reconnected %d ms after the drop", c2.accepted_at - dropped) or why3)
   end,
 }

@@ -21,26 +21,27 @@ scenario {
     local function members(step, want_ids)
       local m, err = sdk:call("members", { channel = ch })
       local ok = type(m) == "table" and m.count == #want_ids and sorted(m.ids) == sorted(want_ids)
-      t:check("PRES-6", ok, string.format("after %s: %d members, ids %s", step, #want_ids, sorted(want_ids)),
+      t:check(step == "subscription_succeeded" and "PRES-6:succeeded" or step:match("^member_added") and "PRES-6:added" or
+        "PRES-6:removed", ok, string.format("after %s: %d members, ids %s", step, #want_ids, sorted(want_ids)),
         m or err)
       return m
     end
     local m = members("subscription_succeeded", { "ua", me })
-    t:check("PRES-6", type(m) == "table" and type(m.me) == "table" and m.me.id == me,
+    t:check("PRES-6:succeeded", type(m) == "table" and type(m.me) == "table" and m.me.id == me,
       "after subscription_succeeded: me is " .. me, m and m.me)
-    t:check("PRES-6", type(m) == "table" and type(m.hash) == "table" and type(m.hash.ua) == "table" and
+    t:check("PRES-6:succeeded", type(m) == "table" and type(m.hash) == "table" and type(m.hash.ua) == "table" and
       m.hash.ua.name == "A", "after subscription_succeeded: ua's user_info {name: A}", m and m.hash)
 
     c:send { event = "pusher_internal:member_added", channel = ch,
       data = ps.json.encode { user_id = "ub", user_info = { name = "B" } } }
     local added, why = sdk:expect({ type = "event", channel = ch, event = "pusher:member_added" }, { within = 3000 })
-    t:check("PRES-6", added and type(added.data) == "table" and added.data.id == "ub",
+    t:check("PRES-6:added", added and type(added.data) == "table" and added.data.id == "ub",
       "the application is told member ub was added", added or why)
     members("member_added ub", { "ua", "ub", me })
 
     c:send { event = "pusher_internal:member_removed", channel = ch, data = ps.json.encode { user_id = "ua" } }
     local removed, why2 = sdk:expect({ type = "event", channel = ch, event = "pusher:member_removed" }, { within = 3000 })
-    t:check("PRES-6", removed and type(removed.data) == "table" and removed.data.id == "ua",
+    t:check("PRES-6:removed", removed and type(removed.data) == "table" and removed.data.id == "ua",
       "the application is told member ua was removed", removed or why2)
     members("member_removed ua", { "ub", me })
   end,

@@ -21,29 +21,29 @@ scenario {
     local pub, priv, pres = t:channel(""), t:channel("private-"), t:channel("presence-")
     for _, ch in ipairs { pub, priv, pres } do sdk:call("subscribe", { channel = ch }) end
     local quiet, early = c:expect_silence(1000, function(m) return m.event == "pusher:subscribe" end)
-    t:check("SUB-5", quiet, "no pusher:subscribe in the 1 s before connection_established", early)
-    t:check("SUB-5", #t.auth_requests == 0, "no auth request before connection_established",
+    t:check("SUB-5:after-established", quiet, "no pusher:subscribe in the 1 s before connection_established", early)
+    t:check("SUB-5:after-established", #t.auth_requests == 0, "no auth request before connection_established",
       t.auth_requests[1] and t.auth_requests[1].params)
 
     local sid = c:establish {}
     local got = {}
     for _, ch in ipairs { pub, priv, pres } do
       local m, why = subscribe_frame(c, ch)
-      t:require("SUB-5", m, "pusher:subscribe for " .. ch .. " after connection_established", why)
+      t:require("SUB-5:after-established", m, "pusher:subscribe for " .. ch .. " after connection_established", why)
       got[ch] = m.data
     end
     -- an empty auth string (pusher-js sends "auth": "") signs nothing: taken as no auth
-    t:check("SUB-5", (got[pub].auth == nil or got[pub].auth == "") and got[pub].channel_data == nil,
+    t:check("SUB-5:public-no-auth", (got[pub].auth == nil or got[pub].auth == "") and got[pub].channel_data == nil,
       "pusher:subscribe for the public channel without auth (or an empty one) and without channel_data", got[pub])
     for _, a in ipairs(t.auth_requests) do
-      t:check("SUB-5", a.params.channel_name ~= pub, "no auth request for the public channel", a.params)
+      t:check("SUB-5:public-no-auth", a.params.channel_name ~= pub, "no auth request for the public channel", a.params)
     end
-    t:check("SUB-5", got[priv].auth == t:sign_channel(sid, priv, nil, t.app),
+    t:check("SUB-5:private-auth", got[priv].auth == t:sign_channel(sid, priv, nil, t.app),
       "private: auth as the auth endpoint returned it (key:hmac(socket_id:channel))", got[priv])
     local cd = ps.json.encode { user_id = t.user.id, user_info = t.user.user_info }
-    t:check("SUB-5", got[pres].channel_data == cd,
+    t:check("SUB-5:presence-channel-data", got[pres].channel_data == cd,
       "presence: channel_data exactly as the auth endpoint returned it: " .. cd, got[pres])
-    t:check("SUB-5", got[pres].auth == t:sign_channel(sid, pres, cd, t.app),
+    t:check("SUB-5:presence-auth", got[pres].auth == t:sign_channel(sid, pres, cd, t.app),
       "presence: auth as the auth endpoint returned it (key:hmac(socket_id:channel:channel_data))", got[pres])
   end,
 }
@@ -62,7 +62,7 @@ scenario {
       t:subscribe_sdk(sdk, c, ch, data)
       sdk:call("unsubscribe", { channel = ch })
       local m, why = c:expect(function(f) return f.event == "pusher:unsubscribe" end, { within = 3000 })
-      t:check("SUB-6", m and type(m.data) == "table" and m.data.channel == ch,
+      t:check("SUB-6:frame", m and type(m.data) == "table" and m.data.channel == ch,
         "pusher:unsubscribe with data {channel: \"" .. ch .. "\"}", m or why)
     end
   end,
@@ -87,13 +87,13 @@ scenario {
     c:send { event = "pusher:subscription_error", channel = refused,
       data = ps.json.encode { type = "LimitReached", error = "refused by pushspec", status = 403 } }
     local r, why = sdk:expect({ type = "subscription_error", channel = refused }, { within = 3000 })
-    t:check("SUB-7", r, "the application is told that " .. refused .. " failed (server subscription_error)", why)
+    t:check("SUB-7:surfaced-server", r, "the application is told that " .. refused .. " failed (server subscription_error)", why)
 
     sdk:call("subscribe", { channel = denied })
     local r2, why2 = sdk:expect({ type = "subscription_error", channel = denied }, { within = 3000 })
-    t:check("SUB-7", r2, "the application is told that " .. denied .. " failed (auth endpoint answered 403)", why2)
+    t:check("SUB-7:surfaced-auth", r2, "the application is told that " .. denied .. " failed (auth endpoint answered 403)", why2)
     local sent = subscribe_frame(c, denied, 500)
-    t:check("SUB-7", sent == nil, "no pusher:subscribe for " .. denied .. " after its auth was refused", sent)
+    t:check("SUB-7:auth-refused-not-sent", sent == nil, "no pusher:subscribe for " .. denied .. " after its auth was refused", sent)
 
     for _, ch in ipairs { refused, denied } do
       c:send { event = "after-refusal", channel = ch, data = ps.json.encode { n = 1 } }
@@ -105,7 +105,7 @@ scenario {
     sdk:expect({ type = "event", channel = ok_ch, event = "marker" }, { within = 3000 })
     for _, ch in ipairs { refused, denied } do
       local leaked = sdk:seen { type = "event", event = "after-refusal", channel = ch }
-      t:check("SUB-7", #leaked == 0, "no event delivered on the refused channel " .. ch, leaked[1])
+      t:check("SUB-7:no-events", #leaked == 0, "no event delivered on the refused channel " .. ch, leaked[1])
     end
   end,
 }

@@ -20,8 +20,8 @@ scenario {
       local ch = t:channel(prefix)
       local res = call(t, "HSDK-5", sdk, "authorize_channel", { socket_id = SOCKET, channel = ch })
       local want = t:sign_channel(SOCKET, ch, nil, t.app)
-      t:check("HSDK-5", res.auth == want, "auth " .. want .. " for " .. ch, res)
-      t:check("HSDK-5", res.channel_data == nil and res.shared_secret == nil,
+      t:check("HSDK-5:private", res.auth == want, "auth " .. want .. " for " .. ch, res)
+      t:check("HSDK-5:private-no-extra", res.channel_data == nil and res.shared_secret == nil,
         "no channel_data or shared_secret for " .. ch, res)
     end
   end,
@@ -36,13 +36,13 @@ scenario {
     local ch = t:channel("presence-")
     local user = { user_id = "ann-1", user_info = { name = "Ann \226\130\172", admin = true } }
     local res = call(t, "HSDK-5", sdk, "authorize_channel", { socket_id = SOCKET, channel = ch, presence_data = user })
-    t:require("HSDK-5", type(res.channel_data) == "string", "channel_data is a string", res)
+    t:require("HSDK-5:presence-channel-data", type(res.channel_data) == "string", "channel_data is a string", res)
     local cd = ps.json.decode(res.channel_data)
-    t:check("HSDK-5", type(cd) == "table" and cd.user_id == "ann-1" and type(cd.user_info) == "table" and
+    t:check("HSDK-5:presence-channel-data", type(cd) == "table" and cd.user_id == "ann-1" and type(cd.user_info) == "table" and
       cd.user_info.name == user.user_info.name and cd.user_info.admin == true,
       "channel_data is the JSON of " .. ps.json.encode(user), res.channel_data)
     local want = t:sign_channel(SOCKET, ch, res.channel_data, t.app)
-    t:check("HSDK-5", res.auth == want, "auth " .. want .. " (signed over the channel_data returned)", res)
+    t:check("HSDK-5:presence", res.auth == want, "auth " .. want .. " (signed over the channel_data returned)", res)
   end,
 }
 
@@ -54,13 +54,13 @@ scenario {
     local sdk = t:http_sdk()
     local user = { id = "bob-2", user_info = { name = "Bob" }, watchlist = { "ann-1" } }
     local res = call(t, "HSDK-6", sdk, "authenticate_user", { socket_id = SOCKET, user_data = user })
-    t:require("HSDK-6", type(res.user_data) == "string", "user_data is a string", res)
+    t:require("HSDK-6:user-data", type(res.user_data) == "string", "user_data is a string", res)
     local ud = ps.json.decode(res.user_data)
-    t:check("HSDK-6", type(ud) == "table" and ud.id == "bob-2" and type(ud.user_info) == "table" and
+    t:check("HSDK-6:user-data", type(ud) == "table" and ud.id == "bob-2" and type(ud.user_info) == "table" and
       ud.user_info.name == "Bob" and type(ud.watchlist) == "table" and ud.watchlist[1] == "ann-1",
       "user_data is the JSON of " .. ps.json.encode(user), res.user_data)
     local want = t:sign_user(SOCKET, res.user_data, t.app)
-    t:check("HSDK-6", res.auth == want, "auth " .. want .. " (signed over the user_data returned)", res)
+    t:check("HSDK-6:auth", res.auth == want, "auth " .. want .. " (signed over the user_data returned)", res)
   end,
 }
 
@@ -73,9 +73,9 @@ scenario {
     for _, ch in ipairs { t:channel("private-encrypted-"), t:channel("private-encrypted-") .. "-other" } do
       local res = call(t, "ENC-6", sdk, "authorize_channel", { socket_id = SOCKET, channel = ch })
       local want = t:sign_channel(SOCKET, ch, nil, t.app)
-      t:check("HSDK-5", res.auth == want, "auth " .. want .. " for " .. ch, res)
+      t:check("HSDK-5:encrypted", res.auth == want, "auth " .. want .. " for " .. ch, res)
       local secret = ps.shared_secret(ch, t.master_key)
-      t:check("ENC-6", res.shared_secret == secret, "shared_secret " .. secret .. " for " .. ch, res)
+      t:check("ENC-6:shared-secret", res.shared_secret == secret, "shared_secret " .. secret .. " for " .. ch, res)
     end
   end,
 }

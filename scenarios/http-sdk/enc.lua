@@ -23,17 +23,17 @@ end
 
 -- Check that body's data opens with the channel's shared secret to want.
 local function opens_to(t, ch, data, want)
-  t:require("ENC-5", type(data) == "string", "data is a string", data)
+  t:require("ENC-5:sealed-format", type(data) == "string", "data is a string", data)
   local sealed = ps.json.decode(data)
-  t:require("ENC-5", type(sealed) == "table" and type(sealed.nonce) == "string" and
+  t:require("ENC-5:sealed-format", type(sealed) == "table" and type(sealed.nonce) == "string" and
     type(sealed.ciphertext) == "string", 'data is the JSON of {"nonce", "ciphertext"}', data)
   local nonce = ps.b64.decode(sealed.nonce)
-  t:check("ENC-5", nonce and #nonce == 24, "a base64 nonce of 24 bytes", sealed.nonce)
+  t:check("ENC-5:sealed-format", nonce and #nonce == 24, "a base64 nonce of 24 bytes", sealed.nonce)
   local secret = ps.shared_secret(ch, t.master_key)
   local plain = ps.decrypt(secret, sealed.nonce, sealed.ciphertext)
-  t:require("ENC-5", plain ~= nil, "the ciphertext opens with base64(SHA256(channel || master key)) = " .. secret,
+  t:require("ENC-5:key", plain ~= nil, "the ciphertext opens with base64(SHA256(channel || master key)) = " .. secret,
     data)
-  t:check("ENC-5", plain == want, "the plaintext is the data string sent on a public channel: " .. want,
+  t:check("ENC-5:plaintext", plain == want, "the plaintext is the data string sent on a public channel: " .. want,
     "plaintext " .. plain)
 end
 
@@ -45,7 +45,7 @@ scenario {
     local sdk = t:http_sdk()
     local ch = t:channel("private-encrypted-")
     local sealed, plain = trigger_both(t, sdk, ch, { message = "h\195\169llo \226\130\172", n = 42 })
-    t:check("ENC-5", sealed.name == "sealed" and sealed.channels and sealed.channels[1] == ch,
+    t:check("ENC-5:body", sealed.name == "sealed" and sealed.channels and sealed.channels[1] == ch,
       "name sealed, channels [" .. ch .. "]", sealed)
     opens_to(t, ch, sealed.data, plain.data)
     t:check_api_signed("HSDK-1")
@@ -62,7 +62,7 @@ scenario {
     for _, data in ipairs { "a plain string", '{"already":"json"}' } do
       local ch = t:channel("private-encrypted-")
       local sealed, plain = trigger_both(t, sdk, ch, data)
-      t:check("ENC-5", plain.data == data, "the public trigger carries data " .. data, plain)
+      t:check("ENC-5:plaintext", plain.data == data, "the public trigger carries data " .. data, plain)
       opens_to(t, ch, sealed.data, plain.data)
     end
     t:check_api_signed("HSDK-1")
@@ -83,7 +83,9 @@ scenario {
     t:require("ENC-5", res, "the batch succeeds", err)
     local log = t:api_requests()
     local batch = log[1] and log[1].json and log[1].json.batch
-    t:require("ENC-5", type(batch) == "table" and #batch == 2, "one batch request with 2 events", log[1] and log[1].body)
+    t:require("ENC-5:batch", type(batch) == "table" and #batch == 2, "one batch request with 2 events", log[1] and log[1].body)
+    t:check("ENC-5:batch", type(batch[1].data) == "string" and ps.equal(ps.json.decode(batch[1].data), { n = 1 }),
+      'the public channel\'s event left plain: data {"n":1}', batch[1])
     opens_to(t, ch, batch[2].data, batch[1].data)
     t:check_api_signed("HSDK-1")
   end,

@@ -10,7 +10,7 @@ local function refused(t, sdk, status, cmd, args)
   local body = ps.json.encode { error = "pushspec says " .. status, code = status }
   t:serve_api(function() return status, body end)
   local res, err, reply = sdk:call(cmd, args)
-  t:check("HSDK-8", res == nil and reply and reply.status == status,
+  t:check(status >= 500 and "HSDK-8:5xx" or "HSDK-8:4xx", res == nil and reply and reply.status == status,
     string.format("%s answered HTTP %d fails with status %d", cmd, status, status),
     res and { ok = true, result = res } or reply or err)
 end
@@ -58,7 +58,7 @@ scenario {
     -- no serve_api: the request waits unanswered until the scenario ends
     local res, err, reply = sdk:call("trigger", { channels = { t:channel("pub-") }, event = "e", data = "x" },
       { within = 5000 })
-    t:check("HSDK-8", res == nil and reply and reply.status == nil,
+    t:check("HSDK-8:no-answer", res == nil and reply and reply.status == nil,
       "an error without an HTTP status once the SDK's 1000 ms timeout passed",
       res and { ok = true, result = res } or reply or err)
     -- on a loaded machine the SDK may give up before its request is even sent: same error, no status

@@ -5,6 +5,11 @@ local scenario = ps.scenario
 
 local FENCE = "pushspec-fence"
 
+-- The HSDK-9 clause (CLAUSES.md) each scenario checks.
+local LABEL = { ["names-bad-characters"] = "HSDK-9:bad-characters", ["names-long-channel"] = "HSDK-9:channel-over-164",
+  ["names-too-many-channels"] = "HSDK-9:channels-over-100", ["names-long-event"] = "HSDK-9:event-over-200",
+  ["names-batch"] = "HSDK-9:batch" }
+
 -- Run an SDK call that must be refused locally. A valid trigger follows as a
 -- fence: once its request has been answered, anything the refused call sent
 -- would have arrived; a short grace period covers SDKs that send late.
@@ -19,7 +24,7 @@ local function refused_locally(t, sdk, what, cmd, args)
   for _, r in ipairs(t:api_requests(before + 1)) do
     if not (r.json and r.json.name == FENCE) then leaked[#leaked + 1] = r.method .. " " .. r.path .. " " .. r.body end
   end
-  t:check("HSDK-9", res == nil and #leaked == 0, what .. " is refused by the SDK with nothing sent",
+  t:check(LABEL[t.spec.id] or "HSDK-9", res == nil and #leaked == 0, what .. " is refused by the SDK with nothing sent",
     #leaked > 0 and ("sent: " .. table.concat(leaked, " | "):sub(1, 400)) or
     ("the call returned " .. ps.json.encode(res or {}) .. " and sent nothing"))
   if res == nil then t:log(what .. ": the SDK said: " .. tostring(err)) end

@@ -11,8 +11,8 @@ local function query(t, sdk, cmd, args, answer)
   local res, err = sdk:call(cmd, args)
   t:require("HSDK-4", res, cmd .. " succeeds", err)
   local log = t:api_requests(before + 1)
-  t:require("HSDK-4", #log == 1, "one request for " .. cmd, #log .. " requests")
-  t:check("HSDK-4", res.status == 200 and res.body == answer,
+  t:require("HSDK-4:path", #log == 1, "one request for " .. cmd, #log .. " requests")
+  t:check("HSDK-4:response", res.status == 200 and res.body == answer,
     "the SDK returns status 200 and the body the API sent: " .. answer, res)
   return log[1], res
 end
@@ -31,13 +31,13 @@ local function params_are(t, req, want)
   local ok = true
   for k, v in pairs(want) do ok = ok and got[k] == v end
   for k in pairs(got) do ok = ok and want[k] ~= nil end
-  t:check("HSDK-4", ok, "query parameters " .. (next(want) and ps.json.encode(want) or "none") ..
+  t:check("HSDK-4:params", ok, "query parameters " .. (next(want) and ps.json.encode(want) or "none") ..
     " besides the auth ones", req.query)
 end
 
 local function is(t, req, method, path)
   local want = "/apps/" .. t.app.id .. path
-  t:check("HSDK-4", req.method == method and req.path == want, method .. " " .. want, req.method .. " " .. req.path ..
+  t:check("HSDK-4:path", req.method == method and req.path == want, method .. " " .. want, req.method .. " " .. req.path ..
     (req.outside and " (outside /apps/" .. t.app.id .. "/: matched to this app by its auth_key)" or ""))
 end
 

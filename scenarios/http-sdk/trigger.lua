@@ -15,12 +15,12 @@ end
 local function the_request(t, rule, path)
   local log = t:api_requests()
   local want = "/apps/" .. t.app.id .. path
-  t:require(rule, #log == 1 and log[1].path == want, "one request to " .. want, sent(t))
+  t:require(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", #log == 1 and log[1].path == want, "one request to " .. want, sent(t))
   local req = log[1]
-  t:check(rule, req.method == "POST", "method POST", req.method)
-  t:check(rule, req.content_type:match("^application/json") ~= nil, "Content-Type application/json",
+  t:check(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", req.method == "POST", "method POST", req.method)
+  t:check(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", req.content_type:match("^application/json") ~= nil, "Content-Type application/json",
     req.content_type)
-  t:require(rule, type(req.json) == "table", "a JSON object body", req.body)
+  t:require(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", type(req.json) == "table", "a JSON object body", req.body)
   return req, req.json
 end
 
@@ -47,10 +47,10 @@ scenario {
     local res, err = sdk:call("trigger", { channels = ch, event = "greet", data = data })
     t:require("HSDK-2", res, "the trigger succeeds", err)
     local _, body = the_request(t, "HSDK-2", "/events")
-    t:check("HSDK-2", body.name == "greet", 'name "greet"', body)
-    t:check("HSDK-2", body.data == data, "data is the string given, unchanged: " .. data, body)
-    t:check("HSDK-2", same_list(channels_of(body), { ch }), "channels [" .. ch .. "] (or channel)", body)
-    t:check("HSDK-2", body.socket_id == nil, "no socket_id when none was given", body)
+    t:check("HSDK-2:name", body.name == "greet", 'name "greet"', body)
+    t:check("HSDK-2:data-string", body.data == data, "data is the string given, unchanged: " .. data, body)
+    t:check("HSDK-2:channels", same_list(channels_of(body), { ch }), "channels [" .. ch .. "] (or channel)", body)
+    t:check("HSDK-2:socket-id", body.socket_id == nil, "no socket_id when none was given", body)
     t:check_api_signed(SIGNED)
   end,
 }
@@ -66,11 +66,11 @@ scenario {
     local res, err = sdk:call("trigger", { channels = { ch }, event = "obj", data = { msg = "hi", n = 42 } })
     t:require("HSDK-2", res, "the trigger succeeds", err)
     local _, body = the_request(t, "HSDK-2", "/events")
-    t:require("HSDK-2", type(body.data) == "string", "data is a string", body)
+    t:require("HSDK-2:data-string", type(body.data) == "string", "data is a string", body)
     local d = ps.json.decode(body.data)
-    t:check("HSDK-2", type(d) == "table" and d.msg == "hi" and d.n == 42,
+    t:check("HSDK-2:data-string", type(d) == "table" and d.msg == "hi" and d.n == 42,
       'data is the JSON text of {"msg":"hi","n":42}', body.data)
-    t:check("HSDK-2", same_list(channels_of(body), { ch }), "channels [" .. ch .. "] (or channel)", body)
+    t:check("HSDK-2:channels", same_list(channels_of(body), { ch }), "channels [" .. ch .. "] (or channel)", body)
     t:check_api_signed(SIGNED)
   end,
 }
@@ -86,9 +86,9 @@ scenario {
     local res, err = sdk:call("trigger", { channels = chans, event = "multi", data = "x" })
     t:require("HSDK-2", res, "the trigger succeeds", err)
     local _, body = the_request(t, "HSDK-2", "/events")
-    t:check("HSDK-2", type(body.channels) == "table" and same_list(body.channels, chans),
+    t:check("HSDK-2:channels", type(body.channels) == "table" and same_list(body.channels, chans),
       "channels " .. ps.json.encode(chans), body)
-    t:check("HSDK-2", body.name == "multi" and body.data == "x", 'name "multi", data "x"', body)
+    t:check("HSDK-2:name", body.name == "multi" and body.data == "x", 'name "multi", data "x"', body)
     t:check_api_signed(SIGNED)
   end,
 }
@@ -106,9 +106,9 @@ scenario {
       params = { socket_id = "123.456", info = "subscription_count,user_count" } })
     t:require("HSDK-2", res, "the trigger succeeds", err)
     local _, body = the_request(t, "HSDK-2", "/events")
-    t:check("HSDK-2", body.socket_id == "123.456", 'socket_id "123.456"', body)
-    t:check("HSDK-2", body.info == "subscription_count,user_count", 'info "subscription_count,user_count"', body)
-    t:check("HSDK-2", res.status == 200 and res.body == answer, "the SDK returns status 200 and body " .. answer, res)
+    t:check("HSDK-2:socket-id", body.socket_id == "123.456", 'socket_id "123.456"', body)
+    t:check("HSDK-2:info", body.info == "subscription_count,user_count", 'info "subscription_count,user_count"', body)
+    t:check("HSDK-2:info", res.status == 200 and res.body == answer, "the SDK returns status 200 and body " .. answer, res)
     t:check_api_signed(SIGNED)
   end,
 }
@@ -123,9 +123,9 @@ scenario {
     local res, err = sdk:call("send_to_user", { user_id = "user-7", event = "direct", data = "for you" })
     t:require("HSDK-2", res, "send_to_user succeeds", err)
     local _, body = the_request(t, "HSDK-2", "/events")
-    t:check("HSDK-2", same_list(channels_of(body), { "#server-to-user-user-7" }),
+    t:check("HSDK-2:channels", same_list(channels_of(body), { "#server-to-user-user-7" }),
       "channels [#server-to-user-user-7] (or channel)", body)
-    t:check("HSDK-2", body.name == "direct" and body.data == "for you", 'name "direct", data "for you"', body)
+    t:check("HSDK-2:name", body.name == "direct" and body.data == "for you", 'name "direct", data "for you"', body)
     t:check_api_signed(SIGNED)
   end,
 }
@@ -145,17 +145,17 @@ scenario {
     t:require("HSDK-3", res, "the batch succeeds", err)
     local _, body = the_request(t, "HSDK-3", "/batch_events")
     local batch = type(body.batch) == "table" and body.batch or {}
-    t:require("HSDK-3", #batch == 3, "batch holds 3 events", body)
+    t:require("HSDK-3:batch", #batch == 3, "batch holds 3 events", body)
     local want = { { a, "first", "one" }, { b, "second" }, { c, "third", "three" } }
     for i, w in ipairs(want) do
       local e = batch[i]
-      t:check("HSDK-3", type(e) == "table" and e.channel == w[1] and e.name == w[2] and type(e.data) == "string",
+      t:check("HSDK-3:event-fields", type(e) == "table" and e.channel == w[1] and e.name == w[2] and type(e.data) == "string",
         string.format("event %d: channel %s, name %s, data a string", i, w[1], w[2]), e)
-      if w[3] then t:check("HSDK-3", e.data == w[3], string.format("event %d: data %q", i, w[3]), e) end
+      if w[3] then t:check("HSDK-3:event-fields", e.data == w[3], string.format("event %d: data %q", i, w[3]), e) end
     end
     local d = type(batch[2].data) == "string" and ps.json.decode(batch[2].data)
-    t:check("HSDK-3", type(d) == "table" and d.n == 2, 'event 2: data is the JSON text of {"n":2}', batch[2])
-    t:check("HSDK-3", batch[2].socket_id == "1.2" and batch[1].socket_id == nil,
+    t:check("HSDK-3:event-fields", type(d) == "table" and d.n == 2, 'event 2: data is the JSON text of {"n":2}', batch[2])
+    t:check("HSDK-3:socket-id", batch[2].socket_id == "1.2" and batch[1].socket_id == nil,
       "socket_id 1.2 on event 2 only", body)
     t:check_api_signed(SIGNED)
   end,

@@ -25,7 +25,7 @@ scenario {
     local sdk = t:http_sdk()
     local headers, body = t:signed_webhook(hook_body(t))
     local ok = validate(t, sdk, headers, body)
-    t:check("HSDK-7", ok == true, "isValid() true for " .. ps.json.encode(headers), ok)
+    t:check("HSDK-7:valid", ok == true, "isValid() true for " .. ps.json.encode(headers), ok)
   end,
 }
 
@@ -38,10 +38,10 @@ scenario {
     local ch = t:channel("pub-")
     local headers, body = t:signed_webhook(hook_body(t, ch))
     local changed = body:gsub("channel_occupied", "channel_vacated", 1)
-    t:check("HSDK-7", validate(t, sdk, headers, changed) ~= true,
+    t:check("HSDK-7:tampered-body", validate(t, sdk, headers, changed) ~= true,
       "rejected (isValid() false, or an error) for a body changed from channel_occupied to channel_vacated", changed)
     local spaced = body .. " "
-    t:check("HSDK-7", validate(t, sdk, headers, spaced) ~= true,
+    t:check("HSDK-7:tampered-body", validate(t, sdk, headers, spaced) ~= true,
       "rejected (isValid() false, or an error) for the body with a space appended", spaced)
   end,
 }
@@ -63,7 +63,7 @@ scenario {
     for _, c in ipairs(cases) do
       local h = { ["X-Pusher-Key"] = headers["X-Pusher-Key"], ["Content-Type"] = "application/json",
         ["X-Pusher-Signature"] = c[2] }
-      t:check("HSDK-7", validate(t, sdk, h, body) ~= true, "rejected (isValid() false, or an error) with " .. c[1], h)
+      t:check("HSDK-7:tampered-signature", validate(t, sdk, h, body) ~= true, "rejected (isValid() false, or an error) with " .. c[1], h)
     end
   end,
 }
@@ -76,12 +76,12 @@ scenario {
     local sdk = t:http_sdk()
     local body = hook_body(t)
     local h1 = t:signed_webhook(body, { key = t.app.key .. "-other" })
-    t:check("HSDK-7", validate(t, sdk, h1, body) ~= true, "rejected (isValid() false, or an error) for X-Pusher-Key " .. h1["X-Pusher-Key"], h1)
+    t:check("HSDK-7:wrong-key", validate(t, sdk, h1, body) ~= true, "rejected (isValid() false, or an error) for X-Pusher-Key " .. h1["X-Pusher-Key"], h1)
     local h2 = t:signed_webhook(body, { key = "other-app-key", secret = "other-app-secret" })
-    t:check("HSDK-7", validate(t, sdk, h2, body) ~= true, "rejected (isValid() false, or an error) for a webhook of another app", h2)
+    t:check("HSDK-7:wrong-key", validate(t, sdk, h2, body) ~= true, "rejected (isValid() false, or an error) for a webhook of another app", h2)
     local h3 = t:signed_webhook(body)
     h3["X-Pusher-Key"] = nil
-    t:check("HSDK-7", validate(t, sdk, h3, body) ~= true, "rejected (isValid() false, or an error) without X-Pusher-Key", h3)
+    t:check("HSDK-7:wrong-key", validate(t, sdk, h3, body) ~= true, "rejected (isValid() false, or an error) without X-Pusher-Key", h3)
   end,
 }
 
@@ -97,7 +97,7 @@ scenario {
       local headers, body = t:signed_webhook(ps.json.encode { time_ms = ps.wall() * 1000, events = {
         { name = "channel_occupied", channel = ch }, { name = "channel_vacated", channel = ch } } })
       local ok = validate(t, sdk, headers, body)
-      t:check("HSDK-7", ok == true, "isValid() true for channel_occupied and channel_vacated (no data) on " .. ch,
+      t:check("HSDK-7:no-data", ok == true, "isValid() true for channel_occupied and channel_vacated (no data) on " .. ch,
         tostring(ok) .. " for " .. body)
     end
   end,

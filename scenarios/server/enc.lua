@@ -19,14 +19,22 @@ scenario {
     t:require("ENC-1", res.status == 200, "the trigger on " .. ch .. " is accepted (HTTP 200)",
       res.status .. " " .. res.body)
     local m, why = c:expect { event = "sealed", channel = ch }
-    t:require("ENC-1", m, "the encrypted event arrives on " .. ch, why)
-    t:check("ENC-1", m.data_kind == "string" and m.data == data,
+    t:require("ENC-1:arrives", m, "the encrypted event arrives on " .. ch, why)
+    t:check("ENC-1:data-unchanged", m.data_kind == "string" and m.data == data,
       "data is the byte-identical string " .. data, m)
     local p = type(m.decoded) == "table" and m.decoded or {}
     local opened = type(p.nonce) == "string" and type(p.ciphertext) == "string" and
       ps.decrypt(shared, p.nonce, p.ciphertext)
-    t:check("ENC-1", opened == plaintext, "the received nonce and ciphertext decrypt to " .. plaintext,
+    t:check("ENC-1:still-decrypts", opened == plaintext, "the received nonce and ciphertext decrypt to " .. plaintext,
       opened and ("decrypts to " .. opened) or ("does not decrypt: " .. m.raw))
+    -- the same through batch_events
+    local sealed = ps.encrypt(shared, '{"via":"batch"}')
+    res = t:api("POST", "/batch_events", { body = { batch = { { channel = ch, name = "sealed-batch", data = sealed } } } })
+    t:require("ENC-1", res.status == 200, "the batch on " .. ch .. " is accepted (HTTP 200)",
+      res.status .. " " .. res.body)
+    m, why = c:expect { event = "sealed-batch", channel = ch }
+    t:check("ENC-1:batch-unchanged", m and m.data_kind == "string" and m.data == sealed,
+      "the batch event arrives with the byte-identical data string " .. sealed, m or why)
   end,
 }
 
@@ -40,9 +48,12 @@ scenario {
     local shared = ps.shared_secret(ch, MASTER_B64)
     c[1]:send { event = "client-sealed", channel = ch, data = ps.json.decode(ps.encrypt(shared, '"from a client"')) }
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-sealed" })
-    t:check("ENC-2", quiet, "the other subscriber of " .. ch .. " does not get client-sealed", leaked)
+    t:check("ENC-2:not-delivered", quiet, "the other subscriber of " .. ch .. " does not get client-sealed", leaked)
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
-    if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
+    local code = c[1]:is_closed() and c[1]:info().close_code
+    t:check("ENC-2:refused", err ~= nil or (code and code >= 4000 and code <= 4399),
+      "the sender gets a pusher:error (or a close 4000-4399)",
+      err or (c[1]:is_closed() and c[1]:close_text()) or "no pusher:error, the connection still open")
     -- positive control: the other subscriber was listening
     local res = t:trigger { channel = ch, name = "control", data = ps.encrypt(shared, '"control"') }
     t:require("ENC-2", res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)

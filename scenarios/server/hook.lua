@@ -5,8 +5,8 @@ local scenario = ps.scenario
 local KNOWN = { channel_occupied = true, channel_vacated = true, member_added = true,
   member_removed = true, client_event = true, cache_miss = true, subscription_count = true }
 
-local function expect_hook(t, rule, pattern)
-  local ev, hook_or_why = t:expect_webhook(pattern)
+local function expect_hook(t, rule, pattern, opts)
+  local ev, hook_or_why = t:expect_webhook(pattern, opts)
   t:check(rule, ev ~= nil, "webhook event " .. ps.json.encode(pattern), ev and hook_or_why.body or hook_or_why)
   return ev, ev and hook_or_why
 end
@@ -21,14 +21,16 @@ scenario {
     local a, b = t:open(), t:open()
     a:subscribe(ch)
     t:require("HOOK-1", a:subscribed(ch), "subscribed")
-    expect_hook(t, "HOOK-1", { name = "channel_occupied", channel = ch })
+    expect_hook(t, "HOOK-1:occupied", { name = "channel_occupied", channel = ch })
     b:subscribe(ch)
     t:require("HOOK-1", b:subscribed(ch), "second subscriber subscribed")
     a:unsubscribe(ch)
     local early = t:expect_webhook({ name = "channel_vacated", channel = ch }, { within = 1500 })
-    t:check("HOOK-1", early == nil, "no channel_vacated while a subscriber remains", early)
+    t:check("HOOK-1:not-vacated-early", early == nil, "no channel_vacated while a subscriber remains", early)
+    local again = t:expect_webhook({ name = "channel_occupied", channel = ch }, { within = 1 })
+    t:check("HOOK-1:occupied-once", again == nil, "no second channel_occupied for the second subscriber", again)
     b:close()
-    expect_hook(t, "HOOK-1", { name = "channel_vacated", channel = ch })
+    expect_hook(t, "HOOK-1:vacated", { name = "channel_vacated", channel = ch })
   end,
 }
 
@@ -43,9 +45,9 @@ scenario {
     local user = "hook-user-" .. c.socket_id
     c:subscribe(ch, { user = { user_id = user } })
     t:require("HOOK-2", c:subscribed(ch), "subscribed")
-    expect_hook(t, "HOOK-2", { name = "member_added", channel = ch, user_id = user })
+    expect_hook(t, "HOOK-2:added", { name = "member_added", channel = ch, user_id = user })
     c:unsubscribe(ch)
-    expect_hook(t, "HOOK-2", { name = "member_removed", channel = ch, user_id = user })
+    expect_hook(t, "HOOK-2:removed", { name = "member_removed", channel = ch, user_id = user })
   end,
 }
 
@@ -62,16 +64,23 @@ scenario {
       c:subscribe(pres, { user = { user_id = "hook-" .. c.socket_id } })
       t:require("HOOK-3", c:subscribed(priv) and c:subscribed(pres), "subscribed")
     end
-    a:send { event = "client-hooked", channel = priv, data = { n = 1 } }
-    local ev = expect_hook(t, "HOOK-3", { name = "client_event", channel = priv, event = "client-hooked" })
-    if ev then
-      t:check("HOOK-3", ev.socket_id == a.socket_id, "socket_id " .. a.socket_id, ps.json.encode(ev))
-      t:check("HOOK-3", ev.data ~= nil, "the event's data", ps.json.encode(ev))
+    -- data is the event's data: the object sent, or its JSON text
+    local function data_is(ev, n)
+      local d = type(ev.data) == "string" and ps.json.decode(ev.data) or ev.data
+      return ps.equal(d, { n = n })
     end
-    a:send { event = "client-hooked", channel = pres, data = { n = 2 } }
-    ev = expect_hook(t, "HOOK-3", { name = "client_event", channel = pres, event = "client-hooked" })
-    if ev then
-      t:check("HOOK-3", ev.user_id == "hook-" .. a.socket_id, "user_id hook-" .. a.socket_id, ps.json.encode(ev))
+    for n, ch in ipairs { priv, pres } do
+      a:send { event = "client-hooked", channel = ch, data = { n = n } }
+      local ev = expect_hook(t, "HOOK-3:event", { name = "client_event", channel = ch, event = "client-hooked" })
+      if ev then
+        t:check("HOOK-3:socket-id", ev.socket_id == a.socket_id, "socket_id " .. a.socket_id, ps.json.encode(ev))
+        t:check("HOOK-3:data", data_is(ev, n), string.format('data {"n":%d} (as sent, or its JSON text)', n),
+          ps.json.encode(ev))
+        if ch == pres then
+          t:check("HOOK-3:user-id", ev.user_id == "hook-" .. a.socket_id, "user_id hook-" .. a.socket_id,
+            ps.json.encode(ev))
+        end
+      end
     end
   end,
 }
@@ -91,20 +100,22 @@ scenario {
     c:close()
     t:expect_webhook { name = "channel_vacated", channel = ch }
     for _, h in ipairs(t:webhooks()) do
-      t:check("HOOK-4", h.key_ok, "X-Pusher-Key " .. t.app.key, h.key)
-      t:check("HOOK-4", h.signature_ok, "X-Pusher-Signature = HMAC-SHA256(secret, body)", h.signature)
-      t:check("HOOK-4", h.content_type:match("^application/json") ~= nil, "Content-Type application/json",
-        h.content_type)
+      t:check("HOOK-4:key", h.key_ok, "X-Pusher-Key " .. t.app.key, h.key)
+      t:check("HOOK-4:signature", h.signature_ok, "X-Pusher-Signature = HMAC-SHA256(secret, body)", h.signature)
+      t:check("HOOK-4:content-type", h.content_type:match("^application/json") ~= nil,
+        "Content-Type application/json", h.content_type)
       local body = h.json
-      local shape = type(body) == "table" and math.type(body.time_ms) == "integer" and type(body.events) == "table"
-      t:check("HOOK-5", shape, "a body {time_ms: integer, events: [...]}", h.body)
+      local shape = type(body) == "table" and math.type(body.time_ms) == "integer" and
+        type(body.events) == "table" and #body.events > 0
+      t:check("HOOK-5:shape", shape, "a body {time_ms: integer, events: [one or more]}", h.body)
       -- time_ms is milliseconds since the epoch: a time in seconds is 1000 times too small
       local now_ms = ps.wall() * 1000
-      t:check("HOOK-5", shape and math.abs(body.time_ms - now_ms) <= 300000,
+      t:check("HOOK-5:time-ms-milliseconds", shape and math.abs(body.time_ms - now_ms) <= 300000,
         string.format("time_ms in milliseconds, within 5 minutes of this machine's clock (%d)", now_ms),
         shape and string.format("time_ms %d (%+.0f s off)", body.time_ms, (body.time_ms - now_ms) / 1000) or h.body)
       for _, e in ipairs(shape and body.events or {}) do
-        t:check("HOOK-5", KNOWN[e.name] == true, "a documented event name", e.name)
+        t:check("HOOK-5:known-names", type(e) == "table" and KNOWN[e.name] == true, "a documented event name",
+          type(e) == "table" and e.name or e)
       end
     end
   end,
@@ -120,6 +131,23 @@ scenario {
     local c = t:open()
     c:subscribe(ch)
     t:require("HOOK-6", c:subscribed(ch), "subscribed")
-    expect_hook(t, "HOOK-6", { name = "cache_miss", channel = ch })
+    expect_hook(t, "HOOK-6:cache-miss", { name = "cache_miss", channel = ch })
+  end,
+}
+
+scenario {
+  id = "hook-subscription-count",
+  title = "subscription_count webhooks when a channel's subscriptions change",
+  rules = { "HOOK-6" },
+  profile = "webhooks",
+  run = function(t)
+    local ch = t:channel("pub-")
+    local a, b = t:open(), t:open()
+    for _, c in ipairs { a, b } do
+      c:subscribe(ch)
+      t:require("HOOK-6", c:subscribed(ch), "subscribed")
+    end
+    expect_hook(t, "HOOK-6:subscription-count", { name = "subscription_count", channel = ch, subscription_count = 2 },
+      { within = 5000 })
   end,
 }

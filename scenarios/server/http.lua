@@ -15,9 +15,15 @@ scenario {
   rules = { "HTTP-1" },
   run = function(t)
     local res = t:api("POST", "/events", { body = event_body(t) })
-    t:check("HTTP-1", res.status == 200, "HTTP 200", status_text(res))
-    t:check("HTTP-1", type(res.json) == "table" and res.body:match("^%s*{") ~= nil,
+    t:check("HTTP-1:status-200", res.status == 200, "HTTP 200 (channels list, a channel nobody is subscribed to)",
+      status_text(res))
+    t:check("HTTP-1:json-object", type(res.json) == "table" and res.body:match("^%s*{") ~= nil,
       "a JSON object body", res.body)
+    -- the body's other form: one channel as a string
+    local one = t:api("POST", "/events", { body = { name = "http-check", channel = t:channel("pub-"), data = "{}" } })
+    t:check("HTTP-1:channel-string", one.status == 200 and type(one.json) == "table" and
+      one.body:match("^%s*{") ~= nil, "HTTP 200 with a JSON object for the one-string channel form",
+      status_text(one))
   end,
 }
 
@@ -29,10 +35,22 @@ scenario {
     local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
       return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
     end })
-    t:check("HTTP-2", res.status == 401, "HTTP 401", status_text(res))
+    t:check("HTTP-2:tampered-signature", res.status == 401, "HTTP 401 for an auth_signature replaced by abab...",
+      status_text(res))
     local other = t:api("POST", "/events", { body = event_body(t), app = {
       id = t.app.id, key = t.app.key, secret = t.app.secret .. "-wrong" } })
-    t:check("HTTP-2", other.status == 401, "HTTP 401 for a request signed with another secret", status_text(other))
+    t:check("HTTP-2:wrong-secret", other.status == 401, "HTTP 401 for a request signed with another secret",
+      status_text(other))
+    local changed = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
+      return (q:gsub("auth_timestamp=(%d+)", function(ts) return "auth_timestamp=" .. (tonumber(ts) + 1) end))
+    end })
+    t:check("HTTP-2:param-changed", changed.status == 401, "HTTP 401 for auth_timestamp changed by 1 after signing",
+      status_text(changed))
+    local get = t:api("GET", "/channels", { tamper = function(q)
+      return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
+    end })
+    t:check("HTTP-2:get-request", get.status == 401, "HTTP 401 for GET /channels with a wrong signature",
+      status_text(get))
   end,
 }
 
@@ -42,14 +60,19 @@ scenario {
   rules = { "HTTP-3" },
   run = function(t)
     local none = t:api("POST", "/events", { body = event_body(t), sign = false })
-    t:check("HTTP-3", none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
+    t:check("HTTP-3:none", none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
       status_text(none))
-    for _, param in ipairs { "auth_signature", "auth_key", "auth_timestamp" } do
+    for _, k in ipairs { { "auth_signature", "HTTP-3:no-auth-signature" }, { "auth_key", "HTTP-3:no-auth-key" },
+      { "auth_timestamp", "HTTP-3:no-auth-timestamp" }, { "auth_version", "HTTP-3:no-auth-version" } } do
       local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
-        return (q:gsub(param .. "=[^&]*&?", ""):gsub("&$", ""))
+        return (q:gsub(k[1] .. "=[^&]*&?", ""):gsub("&$", ""))
       end })
-      t:check("HTTP-3", res.status == 401 or res.status == 400, "401 or 400 without " .. param, status_text(res))
+      t:check(k[2], res.status == 401 or res.status == 400, "401 or 400 without " .. k[1], status_text(res))
     end
+    -- signed over every other parameter: only body_md5 is missing
+    local nomd5 = t:api("POST", "/events", { body = event_body(t), sign_body = "" })
+    t:check("HTTP-3:no-body-md5", nomd5.status == 401 or nomd5.status == 400,
+      "401 or 400 for a body sent without body_md5 (the rest correctly signed)", status_text(nomd5))
   end,
 }
 
@@ -60,8 +83,8 @@ scenario {
   run = function(t)
     for _, skew in ipairs { -1000, 1000 } do
       local res = t:api("POST", "/events", { body = event_body(t), timestamp = ps.wall() + skew })
-      t:check("HTTP-4", res.status == 401, string.format("HTTP 401 for a timestamp %+d s off", skew),
-        status_text(res))
+      t:check(skew < 0 and "HTTP-4:past" or "HTTP-4:future", res.status == 401,
+        string.format("HTTP 401 for a timestamp %+d s off", skew), status_text(res))
     end
   end,
 }
@@ -75,8 +98,13 @@ scenario {
     local signed = event_body(t)
     signed.name = "another-name"
     local res = t:api("POST", "/events", { body = sent, sign_body = signed })
-    t:check("HTTP-5", res.status == 401 or res.status == 400,
+    t:check("HTTP-5:events", res.status == 401 or res.status == 400,
       "401 or 400 when body_md5 (correctly signed) is the MD5 of another body", status_text(res))
+    local ch = t:channel("pub-")
+    local batch = t:api("POST", "/batch_events", { body = { batch = { { channel = ch, name = "b", data = "1" } } },
+      sign_body = { batch = { { channel = ch, name = "b", data = "2" } } } })
+    t:check("HTTP-5:batch", batch.status == 401 or batch.status == 400,
+      "401 or 400 when the body_md5 of POST /batch_events is the MD5 of another batch", status_text(batch))
   end,
 }
 
@@ -87,7 +115,7 @@ scenario {
   run = function(t)
     for _, body in ipairs { '{"name":"x","channels":["a"],"data":"{}"', "not json", "[1,2" } do
       local res = t:api("POST", "/events", { body = body })
-      t:check("HTTP-6", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
+      t:check("HTTP-6:events", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
     end
   end,
 }
@@ -99,19 +127,25 @@ scenario {
   run = function(t)
     local many = {}
     for i = 1, 101 do many[i] = t:channel("pub-") end
+    local long = "pub-" .. string.rep("c", 161)
     local cases = {
-      { body = { name = "x", channels = many, data = "{}" }, want = 400, what = "101 channels" },
-      { body = { name = string.rep("e", 201), channel = t:channel("pub-"), data = "{}" }, want = 400,
-        what = "a 201-character event name" },
-      { body = { name = "x", channel = "bad channel!", data = "{}" }, want = 400, what = "channel 'bad channel!'" },
+      { "HTTP-7:channels-over-100", { name = "x", channels = many, data = "{}" }, 400, "101 channels" },
+      { "HTTP-7:event-name-over-200", { name = string.rep("e", 201), channel = t:channel("pub-"), data = "{}" }, 400,
+        "a 201-character event name" },
+      { "HTTP-7:bad-channel-name", { name = "x", channel = "bad channel!", data = "{}" }, 400,
+        "channel 'bad channel!'" },
+      { "HTTP-7:bad-channel-name", { name = "x", channels = ps.json.array { "bad channel!" }, data = "{}" }, 400,
+        "channels ['bad channel!']" },
+      { "HTTP-7:channel-name-over-164", { name = "x", channel = long, data = "{}" }, 400,
+        "a 165-character channel name" },
     }
     local limit = t.target.limits.max_payload or 10240
-    cases[#cases + 1] = { body = { name = "x", channel = t:channel("pub-"), data = string.rep("d", limit + 1) },
-      want = 413, what = string.format("data of %d bytes (limit %d)", limit + 1, limit) }
+    cases[#cases + 1] = { "HTTP-7:data-too-large",
+      { name = "x", channel = t:channel("pub-"), data = string.rep("d", limit + 1) }, 413,
+      string.format("data of %d bytes (limit %d)", limit + 1, limit) }
     for _, case in ipairs(cases) do
-      local res = t:api("POST", "/events", { body = case.body })
-      t:check("HTTP-7", res.status == case.want, string.format("HTTP %d for %s", case.want, case.what),
-        status_text(res))
+      local res = t:api("POST", "/events", { body = case[2] })
+      t:check(case[1], res.status == case[3], string.format("HTTP %d for %s", case[3], case[4]), status_text(res))
     end
   end,
 }
@@ -127,9 +161,9 @@ scenario {
       return { batch = b }
     end
     local ten = t:api("POST", "/batch_events", { body = batch(10) })
-    t:check("HTTP-8", ten.status == 200, "HTTP 200 for 10 events", status_text(ten))
+    t:check("HTTP-8:ten-ok", ten.status == 200, "HTTP 200 for 10 events", status_text(ten))
     local eleven = t:api("POST", "/batch_events", { body = batch(11) })
-    t:check("HTTP-8", eleven.status == 400, "HTTP 400 for 11 events", status_text(eleven))
+    t:check("HTTP-8:eleven-400", eleven.status == 400, "HTTP 400 for 11 events", status_text(eleven))
   end,
 }
 
@@ -156,15 +190,24 @@ scenario {
     t:require("HTTP-9", c:subscribed(pub), "subscribed " .. pub)
     local all = t:api("GET", "/channels")
     local chans = all.json and all.json.channels
-    t:check("HTTP-9", all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil,
+    t:check("HTTP-9:list", all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil,
       "200 with channels listing " .. pres .. " and " .. pub, status_text(all))
+    local prefixed = t:api("GET", "/channels", { query = { filter_by_prefix = "presence-" } })
+    chans = prefixed.json and prefixed.json.channels
+    t:check("HTTP-9:filter", prefixed.status == 200 and type(chans) == "table" and chans[pub] == nil and
+      chans[pres] ~= nil, "filter_by_prefix=presence-: " .. pres .. " listed, " .. pub .. " not",
+      status_text(prefixed))
     local filtered = t:api("GET", "/channels", { query = { filter_by_prefix = "presence-", info = "user_count" } })
     chans = filtered.json and filtered.json.channels
-    t:check("HTTP-9", filtered.status == 200 and type(chans) == "table" and chans[pub] == nil and
+    t:check("HTTP-9:user-count", filtered.status == 200 and type(chans) == "table" and chans[pub] == nil and
       type(chans[pres]) == "table" and chans[pres].user_count == 2,
       "only presence- channels, " .. pres .. " with user_count 2", status_text(filtered))
     local bad = t:api("GET", "/channels", { query = { filter_by_prefix = "pub-", info = "user_count" } })
-    t:check("HTTP-9", bad.status == 400, "400 for info=user_count on non-presence channels", status_text(bad))
+    t:check("HTTP-9:user-count-non-presence", bad.status == 400,
+      "400 for info=user_count with filter_by_prefix=pub-", status_text(bad))
+    local unfiltered = t:api("GET", "/channels", { query = { info = "user_count" } })
+    t:check("HTTP-9:user-count-unfiltered", unfiltered.status == 400,
+      "400 for info=user_count without filter_by_prefix=presence-", status_text(unfiltered))
   end,
 }
 
@@ -174,16 +217,25 @@ scenario {
   rules = { "HTTP-10" },
   run = function(t)
     local pres = t:channel("presence-")
-    populate(t, "HTTP-10", pres, { "a", "b", "a" })
+    local conns = populate(t, "HTTP-10", pres, { "a", "b", "a" })
     local res = t:api("GET", "/channels/" .. pres, { query = { info = "user_count,subscription_count" } })
     local j = res.json or {}
-    t:check("HTTP-10", res.status == 200 and j.occupied == true, "200 with occupied true", status_text(res))
-    t:check("HTTP-10", j.user_count == 2, "user_count 2 (users a, b)", status_text(res))
-    t:check("HTTP-10", j.subscription_count == nil or j.subscription_count == 3,
-      "subscription_count 3 (three connections), when reported", status_text(res))
+    t:check("HTTP-10:occupied", res.status == 200 and j.occupied == true, "200 with occupied true", status_text(res))
+    t:check("HTTP-10:user-count", j.user_count == 2, "user_count 2 (users a, b)", status_text(res))
+    t:check("HTTP-10:subscription-count", j.subscription_count == 3,
+      "subscription_count 3 (three connections; info asked for it)", status_text(res))
     local empty = t:api("GET", "/channels/" .. t:channel("pub-"))
-    t:check("HTTP-10", empty.status == 200 and empty.json and empty.json.occupied == false,
+    t:check("HTTP-10:unoccupied", empty.status == 200 and empty.json and empty.json.occupied == false,
       "200 with occupied false for an empty channel", status_text(empty))
+    for _, c in ipairs(conns) do c:close() end
+    local left
+    for _ = 1, 10 do   -- the server learns of the closes a little later
+      t:sleep(300)
+      left = t:api("GET", "/channels/" .. pres)
+      if left.json and left.json.occupied == false then break end
+    end
+    t:check("HTTP-10:after-leave", left.status == 200 and left.json and left.json.occupied == false,
+      "200 with occupied false within 3 s of its three connections closing", status_text(left))
   end,
 }
 
@@ -193,15 +245,21 @@ scenario {
   rules = { "HTTP-11" },
   run = function(t)
     local pres = t:channel("presence-")
-    populate(t, "HTTP-11", pres, { "alice", "bob" })
+    populate(t, "HTTP-11", pres, { "alice", "bob", "alice" })
     local res = t:api("GET", "/channels/" .. pres .. "/users")
-    local ids = {}
-    for _, u in ipairs(res.json and res.json.users or {}) do ids[#ids + 1] = tostring(u.id) end
-    table.sort(ids)
-    t:check("HTTP-11", res.status == 200 and table.concat(ids, ",") == "alice,bob",
+    local ids, distinct, seen = {}, {}, {}
+    for _, u in ipairs(res.json and res.json.users or {}) do
+      local id = tostring(type(u) == "table" and u.id)
+      ids[#ids + 1] = id
+      if not seen[id] then seen[id], distinct[#distinct + 1] = true, id end
+    end
+    table.sort(distinct)
+    t:check("HTTP-11:users", res.status == 200 and table.concat(distinct, ",") == "alice,bob",
       "200 with users alice, bob", status_text(res))
+    t:check("HTTP-11:users-once", #ids == 2, "alice (on two connections) and bob listed once each: 2 entries",
+      status_text(res))
     local bad = t:api("GET", "/channels/" .. t:channel("pub-") .. "/users")
-    t:check("HTTP-11", bad.status == 400, "400 for a public channel", status_text(bad))
+    t:check("HTTP-11:non-presence", bad.status == 400, "400 for a public channel", status_text(bad))
   end,
 }
 
@@ -211,7 +269,7 @@ scenario {
   rules = { "HTTP-12" },
   run = function(t)
     local res = t:api("POST", "/users/nobody-" .. t:channel("") .. "/terminate_connections", { body = {} })
-    t:check("HTTP-12", res.status == 200, "HTTP 200", status_text(res))
+    t:check("HTTP-12:status-200", res.status == 200, "HTTP 200", status_text(res))
   end,
 }
 
@@ -221,7 +279,9 @@ scenario {
   rules = { "HTTP-13" },
   run = function(t)
     local res = t:api("POST", "/apps/no-such-app-" .. t:channel("") .. "/events", { body = event_body(t) })
-    t:check("HTTP-13", res.status >= 400 and res.status < 500, "HTTP 4xx", status_text(res))
+    t:check("HTTP-13:post", res.status >= 400 and res.status < 500, "HTTP 4xx for POST /events", status_text(res))
+    local get = t:api("GET", "/apps/no-such-app-" .. t:channel("") .. "/channels")
+    t:check("HTTP-13:get", get.status >= 400 and get.status < 500, "HTTP 4xx for GET /channels", status_text(get))
   end,
 }
 
@@ -234,7 +294,9 @@ scenario {
     populate(t, "HTTP-14", pres, { "x" })
     local res = t:trigger { channel = pres, name = "with-info", data = "{}", info = "subscription_count,user_count" }
     local info = res.json and res.json.channels and res.json.channels[pres]
-    t:check("HTTP-14", res.status == 200 and type(info) == "table" and info.user_count == 1,
+    t:check("HTTP-14:user-count", res.status == 200 and type(info) == "table" and info.user_count == 1,
       "200 with channels[" .. pres .. "].user_count = 1", status_text(res))
+    t:check("HTTP-14:subscription-count", res.status == 200 and type(info) == "table" and
+      info.subscription_count == 1, "200 with channels[" .. pres .. "].subscription_count = 1", status_text(res))
   end,
 }

@@ -44,12 +44,18 @@ local function sign_in(t, rule, c, id)
 end
 
 -- Whether the server refused a signin on c, as ps.verify.refusal defines it:
--- a pusher:error, or a close 4009 (SIGNIN-2: "possibly close 4009"), and never
--- signin_success. Returns ok (nil: nothing observed), seen.
+-- a pusher:error or a close 4000-4399, and never signin_success. Returns ok (nil:
+-- nothing observed), seen, and the close (nil while open) for SIGNIN-2's "possibly close 4009".
 local function refused(c)
-  local ok, seen = ps.verify.await_refusal(c, { accept = { SUCCESS }, close_codes = { 4009 }, settle = 1000 })
-  if ok and c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success" end
-  return ok, seen
+  local ok, seen, _, closed = ps.verify.await_refusal(c, { accept = { SUCCESS }, settle = 1000 })
+  if ok and c:expect({ event = SUCCESS }, { within = 1 }) then return false, seen .. " and signin_success", closed end
+  return ok, seen, closed
+end
+
+-- SIGNIN-2: a close after a refused signin carries 4009.
+local function close_4009(t, what, closed)
+  t:check("SIGNIN-2:close-4009", not closed or closed.code == 4009,
+    "no close, or close 4009, after " .. what, closed and (closed.text or tostring(closed.code)))
 end
 
 scenario {
@@ -61,14 +67,15 @@ scenario {
     local user_data = '{"id":"' .. t:channel("") .. '","user_info":{"name":"Ann \\u00c9"},"watchlist":[]}'
     send_signin(t, c, user_data)
     local m, why = answer(c)
-    t:require("SIGNIN-1", m and m.event == SUCCESS, "pusher:signin_success after a valid pusher:signin", m or why)
+    t:require("SIGNIN-1:success", m and m.event == SUCCESS, "pusher:signin_success after a valid pusher:signin",
+      m or why)
     local got = type(m.payload) == "table" and m.payload.user_data
-    t:check("SIGNIN-1", got == user_data, "data.user_data is the user_data sent: " .. user_data, m)
+    t:check("SIGNIN-1:user-data", got == user_data, "data.user_data is the user_data sent: " .. user_data, m)
     -- the connection stays usable after signing in
     c:send { event = "pusher:ping", data = {} }
     local pong
     pong, why = c:expect { event = "pusher:pong" }
-    t:check("SIGNIN-1", pong ~= nil, "the signed-in connection still answers pusher:ping", pong or why)
+    t:check("SIGNIN-1:usable", pong ~= nil, "the signed-in connection still answers pusher:ping", pong or why)
   end,
 }
 
@@ -81,16 +88,26 @@ scenario {
     local user_data = ps.json.encode { id = id }
     local c1 = open(t)
     send_signin(t, c1, user_data, users_key(t) .. ":" .. ZERO_SIG)
-    local ok, seen = refused(c1)
-    t:judge("SIGNIN-2", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)", seen)
+    local ok, seen, closed = refused(c1)
+    t:judge("SIGNIN-2:zero-signature", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)",
+      seen)
+    close_4009(t, "an all-zero signature", closed)
     local c2, other = open(t), open(t)
     send_signin(t, c2, user_data, t:sign_user(other.socket_id, user_data, users_app(t)))
-    ok, seen = refused(c2)
-    t:judge("SIGNIN-2", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
+    ok, seen, closed = refused(c2)
+    t:judge("SIGNIN-2:other-socket", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
+    close_4009(t, "a signature for another socket", closed)
     local c3 = open(t)
     send_signin(t, c3, ps.json.encode { id = id .. "-admin" }, t:sign_user(c3.socket_id, user_data, users_app(t)))
-    ok, seen = refused(c3)
-    t:judge("SIGNIN-2", ok, "user_data changed after signing is refused", seen)
+    ok, seen, closed = refused(c3)
+    t:judge("SIGNIN-2:changed-user-data", ok, "user_data changed after signing is refused", seen)
+    close_4009(t, "changed user_data", closed)
+    local c4 = open(t)
+    local key = users_key(t)
+    send_signin(t, c4, user_data, t:sign_user(c4.socket_id, user_data, { id = "x", key = key, secret = key .. "-wrong" }))
+    ok, seen, closed = refused(c4)
+    t:judge("SIGNIN-2:other-secret", ok, "a signature made with another secret is refused", seen)
+    close_4009(t, "a signature made with another secret", closed)
   end,
 }
 
@@ -99,11 +116,13 @@ scenario {
   title = "A pusher:signin whose user_data has no id is refused",
   rules = { "SIGNIN-3" },
   run = function(t)
-    for _, user_data in ipairs { '{"name":"nobody"}', '{"user_id":"' .. t:channel("") .. '"}' } do
+    for _, k in ipairs { { "SIGNIN-3:no-id", '{"name":"nobody"}' },
+      { "SIGNIN-3:user-id-not-id", '{"user_id":"' .. t:channel("") .. '"}' },
+      { "SIGNIN-3:not-object", '["' .. t:channel("") .. '"]' } } do
       local c = open(t)
-      send_signin(t, c, user_data)
+      send_signin(t, c, k[2])
       local ok, seen = refused(c)
-      t:judge("SIGNIN-3", ok, "correctly signed user_data " .. user_data .. " is refused", seen)
+      t:judge(k[1], ok, "correctly signed user_data " .. k[2] .. " is refused", seen)
     end
   end,
 }
@@ -120,11 +139,11 @@ scenario {
     local c = open(t)
     send_signin(t, c, user_data)
     local m, why = c:expect({ event = SUCCESS }, { within = 3000 })
-    t:check("SIGNIN-4", m ~= nil, "pusher:signin_success with a 101-id watchlist", m or why)
+    t:check("SIGNIN-4:success", m ~= nil, "pusher:signin_success with a 101-id watchlist", m or why)
     local err
     err, why = c:expect({ event = "pusher:error" }, { within = 2000 })
     local code = err and type(err.payload) == "table" and err.payload.code
-    t:check("SIGNIN-4", code == 4302, "pusher:error with code 4302 (watchlist over 100)", err or why)
+    t:check("SIGNIN-4:error-4302", code == 4302, "pusher:error with code 4302 (watchlist over 100)", err or why)
   end,
 }
 
@@ -156,11 +175,11 @@ scenario {
     local f = open(t)
     sign_in(t, "SIGNIN-5", f, friend)
     m, why = watcher:expect(about("online"), { within = 3000 })
-    t:check("SIGNIN-5", m ~= nil, "pusher_internal:watchlist_events with an online event naming " .. friend,
+    t:check("SIGNIN-5:online", m ~= nil, "pusher_internal:watchlist_events with an online event naming " .. friend,
       m or why:gsub("a matching message", "watchlist_events (online)"))
     f:close()
     m, why = watcher:expect(about("offline"), { within = 3000 })
-    t:check("SIGNIN-5", m ~= nil, "pusher_internal:watchlist_events with an offline event naming " .. friend ..
+    t:check("SIGNIN-5:offline", m ~= nil, "pusher_internal:watchlist_events with an offline event naming " .. friend ..
       " after it left", m or why:gsub("a matching message", "watchlist_events (offline)"))
   end,
 }
@@ -180,11 +199,12 @@ scenario {
       res.status .. " " .. res.body)
     for n, c in ipairs { a, b } do
       local closed, why = c:expect_close { within = 3000 }
-      t:check("SIGNIN-6", closed ~= nil, "connection " .. n .. " of user " .. id .. " is closed", closed or why)
+      t:check("SIGNIN-6:all-closed", closed ~= nil, "connection " .. n .. " of user " .. id .. " is closed",
+        closed or why)
     end
     bystander:send { event = "pusher:ping", data = {} }
     local pong, why = bystander:expect { event = "pusher:pong" }
-    t:check("SIGNIN-6", pong ~= nil, "the connection of another user stays open", pong or why)
+    t:check("SIGNIN-6:others-open", pong ~= nil, "the connection of another user stays open", pong or why)
   end,
 }
 
