@@ -6,6 +6,7 @@
 local BATCH, REACT_MS, ALIVE_MS = 50, 300, 2000 -- inputs per batch; the wait for their reactions; each liveness step
 local KEEP = 2048                               -- bytes of an input kept in a record
 local SENTINEL = "pushspec-sentinel"            -- payload of the ping frame sent after hand-made frames
+local NO_STATUS = "close frame without a status code"   -- s.code of such a close, and its key in close_codes
 
 local function R(n) return math.random(n) end
 local function chance(p) return math.random() < p end
@@ -334,7 +335,7 @@ ps.scenario {
             elseif m.event ~= "pusher:connection_established" and m.event ~= "pusher:ping" then s.answered = true end
           end
           local info = s.conn and s.conn:info() or {}
-          if s.close or info.close_frame then s.how, s.code = "close", s.close and (s.close.code or 0) or info.close_code
+          if s.close or info.close_frame then s.how, s.code = "close", s.close and (s.close.code or NO_STATUS) or (info.close_coded and info.close_code or NO_STATUS)
           elseif s.conn and s.conn:state() == "failed" then s.how = "failed"
           elseif h:is_closed() then s.how = "dropped"
           else s.how = s.error and "error" or not s.done and "no-answer" or s.answered and "answered" or "silence" end
@@ -356,7 +357,7 @@ ps.scenario {
         if s.how == "dropped" and #st.dropped < 5 then st.dropped[#st.dropped + 1] = printable(s.inp.label, 200) .. ": " .. show(s.inp, 300) end
         if s.code then
           st.close_codes[tostring(s.code)] = (st.close_codes[tostring(s.code)] or 0) + 1
-          if s.code ~= 0 and not documented(s.code) and not st.bad[s.code] then   -- 0: a close frame with no code
+          if s.code ~= NO_STATUS and not documented(s.code) and not st.bad[s.code] then
             st.bad[s.code] = true
             finding { kind = "bad-close-code", code = s.code, seed = seed, batch = s.batch, index = s.inp.index,
               generator = s.inp.label, input = show(s.inp), detail = "close code " .. s.code .. " is not documented" }
