@@ -116,7 +116,7 @@ function Conn:expect(pattern, opts)
       return true, nil, string.format("connection %s before %s arrived", self:close_text(), what)
     end
   end)
-  if m == nil then why = why .. "; " .. arrived(self.inbox, before, show) end
+  if m == nil and (#self.inbox > 0 or not self:is_closed()) then why = why .. "; " .. arrived(self.inbox, before, show) end
   return m, why
 end
 
