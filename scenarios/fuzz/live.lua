@@ -280,7 +280,7 @@ ps.scenario {
     table.sort(SEEDS)   -- the harness lists them in directory order
     local known, halted = {}, false
     local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, reactions = {},
-      dropped = {}, close_codes = {}, bad = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
+      dropped = {}, close_codes = {}, bad = {}, killers = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
     local function finding(f)
       for k, v in pairs(f) do if type(v) == "string" then f[k] = printable(v, #v) end end   -- labels and details too
       st.findings = st.findings + 1
@@ -426,6 +426,9 @@ ps.scenario {
             detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
               .. "(fuzz_from_batch = %d in the target file starts there)", seed, b, inp.index, b) }
           if inp.unknown then st.unknown.crashed = st.unknown.crashed + 1 end
+          if #st.killers < 3 then   -- the check's Actual names them, not only the findings
+            st.killers[#st.killers + 1] = string.format("batch %d input %d (%s): %s", b, inp.index, inp.label, show(inp, 120))
+          end
           known[shape(inp)] = true
           restart()
           return
@@ -478,7 +481,8 @@ ps.scenario {
     for code in pairs(st.bad) do bad[#bad + 1] = code end
     table.sort(bad)
     t:check("FRAME-4", st.downs == 0, "the server survives every input",
-      string.format("%d inputs; the server went down %d times (see the findings)", st.inputs, st.downs))
+      string.format("%d inputs; the server went down %d times%s (see the findings)", st.inputs, st.downs,
+        #st.killers > 0 and ("; it died of " .. table.concat(st.killers, "; ")) or ""))
     t:check("FRAME-4", #bad == 0, "refusals close with documented codes (" .. ps.verify.DOCUMENTED_CLOSE .. ")",
       #bad == 0 and "all close codes documented" or "undocumented close codes: " .. table.concat(bad, ", "))
     if u.sent + u.crashed == 0 then return t:skip("FRAME-5", "no unknown pusher: event was sent") end
