@@ -191,9 +191,13 @@ end
 function Case:input(what, opts)
   if self._input and not P.target.sdk and not (opts and opts.probe == false) then
     local ok, why = P.require("verify").alive(self)
-    if not ok then
-      error({ ps_abort = "the server stopped working after this input: " .. self._input ..
-        " (liveness check before the next input: " .. why .. ")" }, 0)
+    if not ok then   -- as the harness's own check would say, even if the server is back by then
+      local text = "the server stopped working after this input: " .. self._input ..
+        " (liveness check before the next input: " .. why .. ")"
+      for _, r in ipairs(self.spec.rules) do
+        self:check(r, false, "the server survives the input and keeps serving other connections", text)
+      end
+      error({ ps_abort = text }, 0)
     end
   end
   self._input = what
