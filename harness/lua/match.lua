@@ -54,6 +54,7 @@ function M.arrived(list, before, show, limit)
   local parts, len = {}, 0
   for i, x in ipairs(list) do
     local s = show(x)
+    if s == "" then s = "(an empty frame)" end
     if #s > 120 then s = s:sub(1, 120) .. "..." end
     if len + #s > limit then
       parts[#parts + 1] = string.format("and %d more", #list - i + 1)
