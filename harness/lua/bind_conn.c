@@ -114,10 +114,11 @@ static int l_conn_state(lua_State *L)
 static int l_conn_info(lua_State *L)
 {
     ps_ws *c = ps_bind_check(L, 1, PS_RES_CONN);
-    lua_createtable(L, 0, 11);
+    lua_createtable(L, 0, 12);
     ps_bind_set_int(L, "close_code", c->close_code);
     ps_bind_set_str(L, "close_reason", c->close_reason);
     ps_bind_set_bool(L, "close_frame", c->closed_by_server_frame);
+    ps_bind_set_bool(L, "close_coded", c->close_coded);
     ps_bind_set_str(L, "error", c->error);
     ps_bind_set_int(L, "http_status", c->http_status);
     ps_bind_set_int(L, "pongs", c->pongs);

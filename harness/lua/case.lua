@@ -184,8 +184,25 @@ function Case:channel(prefix)
 end
 
 -- Name the input a destructive scenario is about to send: if the server dies,
--- the report names this input.
-function Case:input(what) core.log("input: " .. what) end
+-- the report names this input. Against a server, each input after the first
+-- is preceded by a liveness check (ps.verify.alive) for the one before: a server
+-- that went down ends the scenario there, blaming that input, not a later one
+-- (the harness checks after the last). opts.probe == false skips the check.
+function Case:input(what, opts)
+  if self._input and not P.target.sdk and not (opts and opts.probe == false) then
+    local ok, why = P.require("verify").alive(self)
+    if not ok then   -- as the harness's own check would say, even if the server is back by then
+      local text = "the server stopped working after this input: " .. self._input ..
+        " (liveness check before the next input: " .. why .. ")"
+      for _, r in ipairs(self.spec.rules) do
+        self:check(r, false, "the server survives the input and keeps serving other connections", text)
+      end
+      error({ ps_abort = text }, 0)
+    end
+  end
+  self._input = what
+  core.log("input: " .. what)
+end
 
 function Case:sign_channel(socket_id, channel, channel_data, app)
   app = app_of(self, app)

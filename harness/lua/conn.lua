@@ -5,7 +5,7 @@
 local P = ...
 local core, wait, show, poll = P.core, P.wait, P.show, P.poll
 local M = P.require "match"
-local take, describe = M.take, M.describe
+local take, describe, arrived = M.take, M.describe, M.arrived
 local verify = P.require "verify"
 
 local Conn = {}
@@ -57,6 +57,7 @@ function Conn:close_text()
   if self.h:state() == "failed" then
     return "failed to open: " .. i.error .. (i.http_status > 0 and (" (HTTP " .. i.http_status .. ")") or "")
   end
+  if i.close_frame and not i.close_coded then return "closed by a close frame without a status code" end
   if i.close_frame then return "close " .. i.close_code .. (i.close_reason ~= "" and (" " .. i.close_reason) or "") end
   return "closed without a close frame"
 end
@@ -79,7 +80,8 @@ end
 function Conn:send_raw(text) return send(self, "text", text) end
 function Conn:send_binary(bytes) return send(self, "binary", bytes) end
 function Conn:ws_ping(payload) return send(self, "ping", payload or "") end
-function Conn:close(code, reason) self.h:close(code or 1000, reason or "") end
+-- code false: a close frame without a status code.
+function Conn:close(code, reason) self.h:close(code == false and 0 or code or 1000, reason or "") end
 -- Done with it for good: closed and freed now, not when the scenario ends (for
 -- scenarios that open tens of thousands of connections); it must not be used again.
 function Conn:release()
@@ -102,16 +104,20 @@ function Conn:next(opts)
 end
 
 -- The first message matching pattern (a table of fields, data matched as a
--- subset of the decoded data, or a function); others stay in the inbox.
+-- subset of the decoded data, or a function; opts.what names a function's
+-- aim); others stay in the inbox. On failure, why says what arrived instead.
 function Conn:expect(pattern, opts)
-  return poll(opts, nil, function() return "no " .. describe(pattern) end, function()
+  local what, before = describe(pattern, opts and opts.what), #self.inbox
+  local m, why = poll(opts, nil, function() return "no " .. what end, function()
     self:pump()
     local m = take(self.inbox, pattern)
     if m then return true, m end
     if self:is_closed() then
-      return true, nil, string.format("connection %s before %s arrived", self:close_text(), describe(pattern))
+      return true, nil, string.format("connection %s before %s arrived", self:close_text(), what)
     end
   end)
+  if m == nil and (#self.inbox > 0 or not self:is_closed()) then why = why .. "; " .. arrived(self.inbox, before, show) end
+  return m, why
 end
 
 -- Wait for the connection to end; returns {code, reason, frame, error, http_status,
@@ -126,7 +132,7 @@ function Conn:expect_close(opts)
   if not closed then return nil, why end
   self:pump()
   local i = self.h:info()
-  return { code = i.close_frame and i.close_code or nil, reason = i.close_reason, frame = i.close_frame,
+  return { code = i.close_frame and i.close_coded and i.close_code or nil, reason = i.close_reason, frame = i.close_frame,
            failed = self.h:state() == "failed", error = i.error, http_status = i.http_status,
            text = self:close_text(), unsent = i.unsent, sent = i.sent }
 end
@@ -188,10 +194,12 @@ end
 -- subscription_succeeded for channel, or nil and why (a subscription_error or
 -- pusher:error for it counts as the answer and is returned second).
 function Conn:subscribed(channel, opts)
+  local o = { what = "pusher_internal:subscription_succeeded or pusher:subscription_error for " .. channel }
+  for k, v in pairs(opts or {}) do o[k] = v end
   local m, why = self:expect(function(m)
     return m.channel == channel and (m.event == "pusher_internal:subscription_succeeded" or
       m.event == "pusher:subscription_error") or (m.event == "pusher:error")
-  end, opts)
+  end, o)
   if m and verify.subscribed(m, channel) then return m end
   if m then return nil, "refused: " .. show(m), m end
   return nil, why

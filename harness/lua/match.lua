@@ -32,7 +32,9 @@ function M.take(list, pattern, test)
   end
 end
 
-function M.describe(pattern)
+-- A pattern as text; name: what a function pattern looks for (else "message matching the pattern").
+function M.describe(pattern, name)
+  if name then return name end
   if pattern == nil then return "any message" end
   if type(pattern) == "function" then return "message matching the pattern" end
   local parts = {}
@@ -41,6 +43,29 @@ function M.describe(pattern)
   end
   table.sort(parts)
   return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- What arrived instead of an awaited message, for a failure text: the items of
+-- list (the messages, frames or webhook events that did not match), each shown
+-- by show cut to 120 bytes, limit bytes in all (default 400); `before` of them
+-- (the first ones) were queued before the wait began.
+function M.arrived(list, before, show, limit)
+  before, limit = before or 0, limit or 400
+  local parts, len = {}, 0
+  for i, x in ipairs(list) do
+    local s = show(x)
+    if s == "" then s = "(an empty frame)" end
+    if #s > 120 then s = s:sub(1, 120) .. "..." end
+    if len + #s > limit then
+      parts[#parts + 1] = string.format("and %d more", #list - i + 1)
+      break
+    end
+    parts[#parts + 1], len = s, len + #s + 2
+  end
+  if #parts == 0 then return "nothing else arrived" end
+  local text = "arrived instead: " .. table.concat(parts, ", ")
+  if before > 0 then text = text .. string.format(" (the first %d before the wait)", before) end
+  return text
 end
 
 -- Deep equality of decoded JSON values (tables compared key by key).

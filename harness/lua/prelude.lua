@@ -108,21 +108,9 @@ end
 -- Is the server still serving? Returns ok, why (run by C after destructive cases).
 function api.liveness()
   local t = Case.new { id = "liveness", rules = {} }
-  local ok, err = pcall(function()
-    local c = t:connect()
-    local m, why = c:established { within = 3000 }
-    if not m then error("no connection_established: " .. why, 0) end
-    local ch = t:channel("pub-")
-    c:subscribe(ch)
-    local s, why2 = c:subscribed(ch, { within = 3000 })
-    if not s then error("subscribe failed: " .. why2, 0) end
-    local res = t:trigger { channel = ch, name = "alive", data = "1" }
-    if res.status ~= 200 then error("trigger answered " .. res.status .. " " .. (res.error or res.body), 0) end
-    local e, why3 = c:expect({ event = "alive" }, { within = 3000 })
-    if not e then error("the triggered event was not delivered: " .. why3, 0) end
-  end)
-  if ok then return true, "" end
-  return false, type(err) == "table" and tostring(err.ps_abort) or tostring(err)
+  local ok, live, why = pcall(verify.alive, t)
+  if ok then return live, why end
+  return false, type(live) == "table" and tostring(live.ps_abort) or tostring(live)
 end
 
 local function register(spec)

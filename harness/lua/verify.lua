@@ -60,6 +60,7 @@ local function close_seen(closed)
   if closed.text then return closed.text end
   if closed.failed then return "failed to open (HTTP " .. tostring(closed.http_status) .. ")" end
   if closed.code then return "close " .. closed.code end
+  if closed.frame then return "a close frame without a status code" end
   return "closed without a close frame"
 end
 
@@ -180,11 +181,11 @@ end
 function V.await_refusal(c, opts)
   opts = opts or {}
   local accept = opts.accept or {}
-  local answer = c:expect(function(m)
+  local answer, why = c:expect(function(m)
     if m.event == "pusher:error" or member(accept, m.event) then return true end
     if m.event == SUB_ERROR then return m.channel == nil or m.channel == opts.channel end   -- FRAME-3 judges the rest
     return opts.channel ~= nil and m.channel == opts.channel and m.event == SUCCEEDED
-  end, { within = opts.within or 3000 })
+  end, { within = opts.within or 3000, what = "pusher:error, subscription answer or accepted event" })
   local closed
   if (not answer or answer.event == "pusher:error") and (c:is_closed() or (opts.settle or 0) > 0) then
     closed = c:expect_close { within = math.max(opts.settle or 0, 1) }
@@ -196,6 +197,7 @@ function V.await_refusal(c, opts)
     closed.control = V.drop_control(c, opts.within or 3000)
   end
   local ok, seen = V.refusal(answer, closed, opts)
+  if not answer and why then seen = seen .. ": " .. why end   -- what arrived instead
   return ok, seen, answer, closed
 end
 
@@ -215,6 +217,34 @@ function V.usable(c, opts)
     if not m then return false, "subscribing to " .. opts.subscribe .. " failed: " .. tostring(why2) end
   end
   return true, "pusher:pong" .. (opts.subscribe and (" and subscribed to " .. opts.subscribe) or "")
+end
+
+-- Liveness (the harness's check after a destructive scenario, and t:input's
+-- after each input but the last): a fresh connection gets connection_established,
+-- subscribes to a fresh public channel, and an event triggered over HTTP reaches
+-- it. Any 2xx answers a trigger. opts.within: ms per step (default 3000).
+-- Returns ok, why; the connection is released either way.
+function V.alive(t, opts)
+  local within = { within = opts and opts.within or 3000 }
+  local c = t:connect()
+  local function done(ok, why)
+    c:release()
+    return ok, why
+  end
+  local m, why = c:established(within)
+  if not m then return done(false, "no connection_established: " .. why) end
+  local ch = t:channel("alive-")
+  c:subscribe(ch)
+  local sub, why2 = c:subscribed(ch, within)
+  if not sub then return done(false, "subscribe failed: " .. why2) end
+  local res = t:trigger({ channel = ch, name = "alive", data = "1" }, { within = within.within })
+  if res.status < 200 or res.status > 299 then
+    local body = res.error ~= nil and res.error ~= "" and res.error or res.body or ""
+    return done(false, "trigger answered " .. res.status .. " " .. body:sub(1, 200))
+  end
+  local e, why3 = c:expect({ event = "alive" }, within)
+  if not e then return done(false, "the triggered event was not delivered: " .. why3) end
+  return done(true, "")
 end
 
 return V

@@ -155,7 +155,7 @@ void ps_ws_close(ps_ws *c, int code, const char *reason)
     if (!c || c->state == PS_WS_CLOSED || c->state == PS_WS_FAILED || c->want_close)
         return;
     c->want_close = 1;
-    c->close_code_out = code ? code : 1000;
+    c->close_code_out = code;   /* 0: a close frame without a status code */
     snprintf(c->close_reason_out, sizeof(c->close_reason_out), "%s", reason ? reason : "");
     if (c->state == PS_WS_OPEN && c->wsi)
         lws_callback_on_writable(c->wsi);
@@ -374,8 +374,15 @@ static int on_writeable(ps_ws *c, struct lws *wsi)
     if (c->want_close) {
         char msg[160];
         c->close_sent = 1;
-        int n = snprintf(msg, sizeof(msg), "%d %s", c->close_code_out, c->close_reason_out);
+        int n = c->close_code_out
+                    ? snprintf(msg, sizeof(msg), "%d %s", c->close_code_out, c->close_reason_out)
+                    : snprintf(msg, sizeof(msg), "%s", PS_WS_NO_STATUS);
         note(c, '>', "close", msg, (size_t)n);
+        if (!c->close_code_out) {   /* lws would close without any frame: send an empty one */
+            unsigned char buf[LWS_PRE + 1];
+            lws_write(wsi, buf + LWS_PRE, 0, (enum lws_write_protocol)4);   /* LWS_WRITE_CLOSE */
+            return -1;
+        }
         lws_close_reason(wsi, (enum lws_close_status)c->close_code_out,
                          (unsigned char *)c->close_reason_out, strlen(c->close_reason_out));
         return -1;
@@ -435,13 +442,15 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         const unsigned char *p = in;
         c->closed_by_server_frame = 1;
         if (len >= 2) {
+            c->close_coded = 1;
             c->close_code = (p[0] << 8) | p[1];
             size_t rl = len - 2 < sizeof(c->close_reason) - 1 ? len - 2 : sizeof(c->close_reason) - 1;
             memcpy(c->close_reason, p + 2, rl);
             c->close_reason[rl] = '\0';
         }
         char msg[160];
-        int n = snprintf(msg, sizeof(msg), "%d %s", c->close_code, c->close_reason);
+        int n = c->close_coded ? snprintf(msg, sizeof(msg), "%d %s", c->close_code, c->close_reason)
+                               : snprintf(msg, sizeof(msg), "%s", PS_WS_NO_STATUS);
         note(c, '<', "close", msg, (size_t)n);
         break;
     }

@@ -46,7 +46,8 @@ typedef struct ps_ws {
     int want_close, close_sent, close_code_out;
     char close_reason_out[124];
 
-    int close_code;                /* from the server's close frame; 0 if none */
+    int close_code;                /* from the peer's close frame; 0 if none */
+    int close_coded;               /* that close frame carried a status code */
     char close_reason[124];
     int closed_by_server_frame;    /* a close frame arrived */
     int64_t closed_at_ms;
@@ -75,6 +76,9 @@ ps_ws *ps_ws_open_raw(const char *host, int port, ps_transcript *tr, int num,
 ps_ws *ps_ws_accept(struct lws *wsi, const char *req_path, ps_transcript *tr, int num,
                     void (*notify)(void *), void *owner, char *err, size_t errlen);
 int ps_ws_send(ps_ws *c, ps_send_kind kind, const void *buf, size_t len);
+/* What a close frame without a status code is called in transcripts and texts. */
+#define PS_WS_NO_STATUS "close frame without a status code"
+/* code 0: a close frame without a status code */
 void ps_ws_close(ps_ws *c, int code, const char *reason);
 ps_frame *ps_ws_pop(ps_ws *c);       /* caller frees */
 size_t ps_ws_pending(const ps_ws *c); /* frames waiting in the inbox */

@@ -51,6 +51,7 @@ int ps_rep_is_problem(const cJSON *rule);
  * counted: rules with counts_as_failure (the run's exit status). */
 typedef struct {
     int rules, pass, fail, error, timeout, skip, xfail, xpass, problems, counted;
+    int counted_error;   /* of counted: error or timeout, checks not made (not failures seen) */
 } ps_rep_tally;
 ps_rep_tally ps_rep_count(const cJSON *result);
 /* The scenario with this id in a result, or NULL. */

@@ -307,11 +307,21 @@ static void put_count(FILE *f, int v, const char *cls)
 
 /* What a reader needs first: new failures (what fails the run), then what
  * passed and how many failures the baseline already knew. */
+/* "N new failures, M errors": errors and timeouts (checks not made) apart from failures seen */
+static void put_new(FILE *f, const ps_rep_tally *c)
+{
+    int failures = c->counted - c->counted_error;
+    fprintf(f, "%d new failure%s", failures, failures == 1 ? "" : "s");
+    if (c->counted_error)
+        fprintf(f, ", %d error%s", c->counted_error, c->counted_error == 1 ? "" : "s");
+}
+
 static void put_headline(FILE *f, const ps_rep_tally *c)
 {
-    fprintf(f, "<span class=\"headline %s\">%d new failure%s</span><div class=\"sub\">%d passed &middot; "
-            "%d known deviation%s</div>", c->counted ? "res-failed" : "res-ok", c->counted,
-            c->counted == 1 ? "" : "s", c->pass, c->xfail, c->xfail == 1 ? "" : "s");
+    fprintf(f, "<span class=\"headline %s\">", c->counted ? "res-failed" : "res-ok");
+    put_new(f, c);
+    fprintf(f, "</span><div class=\"sub\">%d passed &middot; %d known deviation%s</div>", c->pass, c->xfail,
+            c->xfail == 1 ? "" : "s");
 }
 
 static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *const files[])
@@ -463,9 +473,10 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
         ps_rep_tally c = ps_rep_count(results[i]);
         fputs("<p class=\"lead\"><b>", f);
         ps_rep_escape(f, target_name(results[i]), 0);
-        fprintf(f, "</b>: %d passed, %d known deviation%s, <span class=\"%s\">%d new failure%s</span></p>", c.pass,
-                c.xfail, c.xfail == 1 ? "" : "s", c.counted ? "res-failed" : "res-ok", c.counted,
-                c.counted == 1 ? "" : "s");
+        fprintf(f, "</b>: %d passed, %d known deviation%s, <span class=\"%s\">", c.pass, c.xfail,
+                c.xfail == 1 ? "" : "s", c.counted ? "res-failed" : "res-ok");
+        put_new(f, &c);
+        fputs("</span></p>", f);
     }
     fputs("</header>\n<main>", f);
     put_summary(f, results, n, files);

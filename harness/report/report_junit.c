@@ -103,6 +103,12 @@ static void failure_message(const cJSON *rule, char *out, size_t outlen)
     ps_rep_oneline(full, 300, out, outlen);
 }
 
+static int is_error(const cJSON *rule)
+{
+    const char *cls = ps_rep_class(rule);
+    return !strcmp(cls, "error") || !strcmp(cls, "timeout");
+}
+
 static void put_testcase(FILE *f, const cJSON *res, const cJSON *rule)
 {
     char name[128], msg[320];
@@ -117,12 +123,14 @@ static void put_testcase(FILE *f, const cJSON *res, const cJSON *rule)
     ps_rep_escape(f, name, 1);
     fprintf(f, "\" time=\"%.3f\"", sc ? ps_rep_num(sc, "duration_ms") / 1000.0 : 0.0);
     if (ps_rep_is_problem(rule)) {
+        /* JUnit's own split: <error> for a check not made (error, timeout), <failure> for a deviation */
+        const char *el = is_error(rule) ? "error" : "failure";
         failure_message(rule, msg, sizeof(msg));
-        fputs(">\n      <failure message=\"", f);
+        fprintf(f, ">\n      <%s message=\"", el);
         ps_rep_escape(f, msg, 1);
         fprintf(f, "\" type=\"%s\">", !strcmp(cls, "xpass") ? "unexpected-pass" : ps_rep_str(rule, "verdict"));
         put_details(f, res, rule);
-        fputs("</failure>\n    </testcase>\n", f);
+        fprintf(f, "</%s>\n    </testcase>\n", el);
     } else if (!strcmp(cls, "skip")) {
         fputs(">\n      <skipped message=\"", f);
         ps_rep_escape(f, ps_rep_str(rule, "reason"), 1);
@@ -139,16 +147,18 @@ static void put_testcase(FILE *f, const cJSON *res, const cJSON *rule)
 }
 
 typedef struct {
-    int tests, failures, skipped;
+    int tests, failures, errors, skipped;
 } counts;
 
 static counts count(const cJSON *res)
 {
-    counts c = { 0, 0, 0 };
+    counts c = { 0, 0, 0, 0 };
     const cJSON *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(res, "rules")) {
         c.tests++;
-        if (ps_rep_is_problem(r))
+        if (ps_rep_is_problem(r) && is_error(r))
+            c.errors++;
+        else if (ps_rep_is_problem(r))
             c.failures++;
         else if (!strcmp(ps_rep_class(r), "skip"))
             c.skipped++;
@@ -173,8 +183,8 @@ static void put_suite(FILE *f, const cJSON *res, size_t idx)
     const char *name = *ps_rep_str(t, "name") ? ps_rep_str(t, "name") : fallback;
     fprintf(f, "  <testsuite id=\"%zu\" name=\"", idx);
     ps_rep_escape(f, name, 1);
-    fprintf(f, "\" package=\"pushspec\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" "
-            "time=\"%.3f\" timestamp=\"", c.tests, c.failures, c.skipped, ps_rep_num(sum, "wall_ms") / 1000.0);
+    fprintf(f, "\" package=\"pushspec\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
+            "time=\"%.3f\" timestamp=\"", c.tests, c.failures, c.errors, c.skipped, ps_rep_num(sum, "wall_ms") / 1000.0);
     ps_rep_escape(f, ps_rep_str(res, "finished_at"), 1);
     fputs("\">\n    <properties>\n", f);
     /* never target.secret: it is redacted in the JSON, and has no place here anyway */
@@ -199,18 +209,19 @@ int ps_report_junit(const cJSON *results[], size_t n, const char *path, char *er
     FILE *f = ps_rep_open(path, err, errlen);
     if (!f)
         return -1;
-    counts all = { 0, 0, 0 };
+    counts all = { 0, 0, 0, 0 };
     double time = 0;
     for (size_t i = 0; i < n; i++) {
         counts c = count(results[i]);
         all.tests += c.tests;
         all.failures += c.failures;
+        all.errors += c.errors;
         all.skipped += c.skipped;
         time += ps_rep_num(cJSON_GetObjectItemCaseSensitive(results[i], "summary"), "wall_ms") / 1000.0;
     }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuites name=\"pushspec\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" "
-            "time=\"%.3f\">\n", all.tests, all.failures, all.skipped, time);
+            "<testsuites name=\"pushspec\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
+            "time=\"%.3f\">\n", all.tests, all.failures, all.errors, all.skipped, time);
     for (size_t i = 0; i < n; i++)
         put_suite(f, results[i], i);
     fputs("</testsuites>\n", f);

@@ -145,7 +145,7 @@ int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const
     if (!problems) {
         fputs("No failing or unexpected rules.\n", f);
     } else {
-        fprintf(f, "**Failing and unexpected rules (%d):**\n\n| Rule %s| Strength | Verdict | Actual |\n"
+        fprintf(f, "**Rules failed, not judged (error, timeout) or unexpectedly passing (%d):**\n\n| Rule %s| Strength | Verdict | Actual |\n"
                 "|---|%s---|---|---|\n", problems, n > 1 ? "| Target " : "", n > 1 ? "---|" : "");
         int rows = 0;
         for (size_t i = 0; i < n; i++) {

@@ -90,7 +90,7 @@ expect_rc "report writes all three" 0 "HTML report written" -- report "$A" "$B" 
 expect_rc "report of one file" 0 "Markdown report written" -- report "$A" \
   --junit "$out/one.xml" --markdown "$out/one.md" --html "$out/one"
 
-py "JUnit: well-formed, a suite per file, right testcase/failure/skipped counts" "$out/junit.xml" "$A" "$B" <<'EOF'
+py "JUnit: well-formed, a suite per file, right testcase/failure/error/skipped counts" "$out/junit.xml" "$A" "$B" <<'EOF'
 import xml.dom.minidom
 docs = load(sys.argv[2:])
 dom = xml.dom.minidom.parse(sys.argv[1])
@@ -100,12 +100,15 @@ assert dom.documentElement.getAttribute("tests") == str(sum(len(d["rules"]) for 
 for s, d in zip(suites, docs):
     assert s.getAttribute("name") == d["target"]["name"], s.getAttribute("name")
     cases = s.getElementsByTagName("testcase")
-    want = (sum(1 for r in d["rules"] if problem(r)), sum(1 for r in d["rules"] if cls(r) == "skip"))
+    errs = lambda r: problem(r) and cls(r) in ("error", "timeout")   # checks not made: <error>, not <failure>
+    want = (sum(1 for r in d["rules"] if problem(r) and not errs(r)), sum(1 for r in d["rules"] if errs(r)),
+            sum(1 for r in d["rules"] if cls(r) == "skip"))
     got = (sum(len(c.getElementsByTagName("failure")) for c in cases),
+           sum(len(c.getElementsByTagName("error")) for c in cases),
            sum(len(c.getElementsByTagName("skipped")) for c in cases))
     assert len(cases) == len(d["rules"]), f"{len(cases)} testcases for {len(d['rules'])} rules"
-    assert got == want, f"failures, skipped: {got}, wanted {want}"
-    assert (s.getAttribute("failures"), s.getAttribute("skipped")) == tuple(map(str, want))
+    assert got == want, f"failures, errors, skipped: {got}, wanted {want}"
+    assert (s.getAttribute("failures"), s.getAttribute("errors"), s.getAttribute("skipped")) == tuple(map(str, want))
     for c, r in zip(cases, d["rules"]):
         assert c.getAttribute("name").startswith(r["id"] + ": "), c.getAttribute("name")
         assert c.getAttribute("classname") == r["section"], c.getAttribute("classname")
@@ -113,7 +116,7 @@ for s, d in zip(suites, docs):
             note = c.getElementsByTagName("system-out")
             assert note and note[0].firstChild.data.startswith("expected failure: "), r["id"]
             assert not c.getElementsByTagName("failure"), r["id"]
-        for f in c.getElementsByTagName("failure"):
+        for f in c.getElementsByTagName("failure") + c.getElementsByTagName("error"):
             for k in ("expected", "actual"):
                 if r.get(k):
                     assert f"{k.capitalize()}: {r[k]}" in f.firstChild.data, f"{r['id']}: no {k}"
@@ -174,12 +177,26 @@ py "HTML: the headline gives passed, known deviations and new failures (not just
 html = open(sys.argv[1]).read()
 d = load(sys.argv[2:])[0]
 n = lambda c: sum(1 for r in d["rules"] if cls(r) == c)
-new = sum(1 for r in d["rules"] if r.get("counts_as_failure"))
+new = sum(1 for r in d["rules"] if r.get("counts_as_failure") and cls(r) not in ("error", "timeout"))
+errs = sum(1 for r in d["rules"] if r.get("counts_as_failure") and cls(r) in ("error", "timeout"))
 want = f"{n('pass')} passed, {n('xfail')} known deviation{'' if n('xfail') == 1 else 's'}, "
 head = html.split("</header>")[0]
 assert want in head and f">{new} new failure" in head, head[-400:]
 assert f"{new} new failure" in html.split('<table class="summary"')[1].split("</table>")[0]
+assert (f", {errs} error" in head) == (errs > 0), head[-400:]   # errors counted apart, never as failures
 assert ">OK<" not in html, "the result cell still says OK"
+EOF
+
+py "HTML: errors are counted apart from new failures, for each target" "$out/html/index.html" "$A" "$B" <<'EOF'
+html = open(sys.argv[1]).read()
+head = html.split("</header>")[0]
+for d in load(sys.argv[2:]):
+    new = sum(1 for r in d["rules"] if r.get("counts_as_failure") and cls(r) not in ("error", "timeout"))
+    errs = sum(1 for r in d["rules"] if r.get("counts_as_failure") and cls(r) in ("error", "timeout"))
+    want = f"{new} new failure{'' if new == 1 else 's'}" + (f", {errs} error{'' if errs == 1 else 's'}" if errs else "")
+    assert want + "</span>" in head, (want, head[-600:])
+assert any(r.get("counts_as_failure") and cls(r) == "error" for d in load(sys.argv[2:]) for r in d["rules"]), \
+    "a fixture should have a counted error"
 EOF
 
 py "HTML: rows where targets differ come first" "$out/html/index.html" "$A" "$B" <<'EOF'

@@ -280,4 +280,20 @@ run naps --scenarios "$tmp/naps"
 check_eq "30 x 40 short sleeps: exit status" 0 "$rc"
 check_range "30 x 40 short sleeps of 10-16 ms: wall time (ms), no lost wake-up" 400 15000 "$(v naps summary.wall_ms)"
 
+# ---- diagnosis: a failed wait says what arrived instead; a codeless close is called that
+run diag --filter 'diag-*' --jobs 1
+check_has "an awaited subscription answered by another event: the Actual shows it" \
+    'within 500 ms; arrived instead: \{"event":"pusher_internal:subscription_error","channel":"private-x"' \
+    "$(v diag rules.SUB-1.actual)"
+check_has "await_refusal without an answer: the Actual shows what came" \
+    'no answer\): .*arrived instead: .*"channel":"private-y"' "$(v diag rules.SUB-3.actual)"
+check_has "a close frame without a status code: the Actual says so" \
+    '^closed by a close frame without a status code .*close_text: closed by a close frame without a status code$' \
+    "$(v diag rules.CONN-10.actual)"
+check_eq "a close frame without a status code: the transcript says so, both ends" 2 \
+    "$(grep -c '^scenarios\.diag-no-status\.transcript\.[0-9]*\.text=close frame without a status code$' "$tmp/diag.flat")"
+if grep -F diag "$tmp/diag.flat" | grep -Fq "close 0"; then
+    fail "a close frame without a status code is never 'close 0'" "no 'close 0'" "$(grep -F 'close 0' "$tmp/diag.flat")"
+else ok; fi
+
 finish cli_runtime

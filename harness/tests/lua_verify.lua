@@ -183,5 +183,62 @@ local sub_ok = { ["pusher:ping"] = pong["pusher:ping"],
 expect("usable subscribe ok", true, V.usable(fake({}, nil, sub_ok), { subscribe = "ok" }))
 expect("usable subscribe refused", false, V.usable(fake({}, nil, pong), { subscribe = "ok" }))
 
+-- diagnosis: a close frame without a status code is named so, never "close 0"
+local _, codeless = V.refusal(nil, { frame = true })
+expect("refusal codeless close: text says so", true,
+  codeless:find("a close frame without a status code", 1, true) ~= nil and not codeless:find("close 0", 1, true), codeless)
+expect("refusal codeless close is not a refusal", false, V.refusal(nil, { frame = true }))
+-- await_refusal without an answer passes on what arrived instead (the expect's why)
+local quiet = fake {}
+function quiet:expect() return nil, "no answer within 3000 ms; arrived instead: {\"event\":\"pusher_internal:subscription_error\"}" end
+local _, qseen = V.await_refusal(quiet, { channel = "c" })
+expect("await_refusal no answer: says what arrived instead", true,
+  qseen:find("arrived instead: {\"event\":\"pusher_internal:subscription_error\"}", 1, true) ~= nil, qseen)
+
+-- alive: a fresh connection established, subscribed, and a triggered event reaches it (any 2xx)
+local function target(opts)
+  local t = { released = 0, triggers = 0 }
+  function t:channel(p) return p .. "x" end
+  function t:connect()
+    local c = fake({}, nil, {})
+    function c:established() if opts.dead then return nil, "connection failed" end return msg("pusher:connection_established") end
+    function c:subscribe(ch) if not opts.no_sub then self.inbox[#self.inbox + 1] = msg("pusher_internal:subscription_succeeded", { channel = ch }) end end
+    function c:release() t.released = t.released + 1 end
+    t.conn = c
+    return c
+  end
+  function t:trigger(ev)
+    t.triggers = t.triggers + 1
+    if not opts.undelivered then t.conn.inbox[#t.conn.inbox + 1] = msg(ev.name) end
+    return { status = opts.status or 200, body = "{}", error = "" }
+  end
+  return t
+end
+local lt = target {}
+expect("alive: a serving server", true, V.alive(lt))
+expect("alive: the probe connection is released", true, lt.released == 1, lt.released)
+expect("alive: 202 answers a trigger", true, V.alive(target { status = 202 }))
+local dt = target { dead = true }
+local dok, dwhy = V.alive(dt)
+expect("alive: no connection_established", false, dok, dwhy)
+expect("alive: says which step failed", true, tostring(dwhy):find("no connection_established", 1, true) ~= nil, dwhy)
+expect("alive: released when dead too", true, dt.released == 1, dt.released)
+expect("alive: subscribe refused", false, V.alive(target { no_sub = true }))
+expect("alive: trigger 500", false, V.alive(target { status = 500 }))
+expect("alive: event not delivered", false, V.alive(target { undelivered = true }))
+
+-- match.lua's arrived: what came instead of an awaited message, bounded
+local M = assert(loadfile(dir .. "/match.lua"))({ core = {} })
+local function raw(m) return m.raw end
+expect("arrived: nothing", true, M.arrived({}, 0, raw) == "nothing else arrived", M.arrived({}, 0, raw))
+local one = M.arrived({ msg("pusher_internal:subscription_error") }, 0, raw)
+expect("arrived: names the frame", true, one == 'arrived instead: {"event":"pusher_internal:subscription_error"}', one)
+local many = {}
+for i = 1, 50 do many[i] = { raw = string.rep("x", 200) .. i } end
+local bounded = M.arrived(many, 3, raw)
+expect("arrived: bounded", true, #bounded < 600, #bounded)
+expect("arrived: counts the rest", true, bounded:find("and %d+ more") ~= nil, bounded)
+expect("arrived: says which came before the wait", true, bounded:find("(the first 3 before the wait)", 1, true) ~= nil, bounded)
+
 print(string.format("%d verifier tests, %d failed", count, failures))
 os.exit(failures == 0 and 0 or 1)

@@ -6,6 +6,7 @@
 local BATCH, REACT_MS, ALIVE_MS = 50, 300, 2000 -- inputs per batch; the wait for their reactions; each liveness step
 local KEEP = 2048                               -- bytes of an input kept in a record
 local SENTINEL = "pushspec-sentinel"            -- payload of the ping frame sent after hand-made frames
+local NO_STATUS = "close frame without a status code"   -- s.code of such a close, and its key in close_codes
 
 local function R(n) return math.random(n) end
 local function chance(p) return math.random() < p end
@@ -279,7 +280,7 @@ ps.scenario {
     table.sort(SEEDS)   -- the harness lists them in directory order
     local known, halted = {}, false
     local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, reactions = {},
-      dropped = {}, close_codes = {}, bad = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
+      dropped = {}, close_codes = {}, bad = {}, killers = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
     local function finding(f)
       for k, v in pairs(f) do if type(v) == "string" then f[k] = printable(v, #v) end end   -- labels and details too
       st.findings = st.findings + 1
@@ -334,7 +335,7 @@ ps.scenario {
             elseif m.event ~= "pusher:connection_established" and m.event ~= "pusher:ping" then s.answered = true end
           end
           local info = s.conn and s.conn:info() or {}
-          if s.close or info.close_frame then s.how, s.code = "close", s.close and (s.close.code or 0) or info.close_code
+          if s.close or info.close_frame then s.how, s.code = "close", s.close and (s.close.code or NO_STATUS) or (info.close_coded and info.close_code or NO_STATUS)
           elseif s.conn and s.conn:state() == "failed" then s.how = "failed"
           elseif h:is_closed() then s.how = "dropped"
           else s.how = s.error and "error" or not s.done and "no-answer" or s.answered and "answered" or "silence" end
@@ -356,7 +357,7 @@ ps.scenario {
         if s.how == "dropped" and #st.dropped < 5 then st.dropped[#st.dropped + 1] = printable(s.inp.label, 200) .. ": " .. show(s.inp, 300) end
         if s.code then
           st.close_codes[tostring(s.code)] = (st.close_codes[tostring(s.code)] or 0) + 1
-          if s.code ~= 0 and not documented(s.code) and not st.bad[s.code] then   -- 0: a close frame with no code
+          if s.code ~= NO_STATUS and not documented(s.code) and not st.bad[s.code] then
             st.bad[s.code] = true
             finding { kind = "bad-close-code", code = s.code, seed = seed, batch = s.batch, index = s.inp.index,
               generator = s.inp.label, input = show(s.inp), detail = "close code " .. s.code .. " is not documented" }
@@ -425,6 +426,9 @@ ps.scenario {
             detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
               .. "(fuzz_from_batch = %d in the target file starts there)", seed, b, inp.index, b) }
           if inp.unknown then st.unknown.crashed = st.unknown.crashed + 1 end
+          if #st.killers < 3 then   -- the check's Actual names them, not only the findings
+            st.killers[#st.killers + 1] = string.format("batch %d input %d (%s): %s", b, inp.index, inp.label, show(inp, 120))
+          end
           known[shape(inp)] = true
           restart()
           return
@@ -477,7 +481,8 @@ ps.scenario {
     for code in pairs(st.bad) do bad[#bad + 1] = code end
     table.sort(bad)
     t:check("FRAME-4", st.downs == 0, "the server survives every input",
-      string.format("%d inputs; the server went down %d times (see the findings)", st.inputs, st.downs))
+      string.format("%d inputs; the server went down %d times%s (see the findings)", st.inputs, st.downs,
+        #st.killers > 0 and ("; it died of " .. table.concat(st.killers, "; ")) or ""))
     t:check("FRAME-4", #bad == 0, "refusals close with documented codes (" .. ps.verify.DOCUMENTED_CLOSE .. ")",
       #bad == 0 and "all close codes documented" or "undocumented close codes: " .. table.concat(bad, ", "))
     if u.sent + u.crashed == 0 then return t:skip("FRAME-5", "no unknown pusher: event was sent") end

@@ -1,7 +1,8 @@
 -- FRAME-4, FRAME-5: hostile client input (RULES.md "FRAME — message format").
 -- One scenario per input, tagged destructive: they run last, one at a time,
 -- and the harness checks after each that the server still serves, so an input
--- that kills the server is named exactly.
+-- that kills the server is named exactly; a scenario that sends several names
+-- each with t:input, which checks the server between them.
 local scenario = ps.scenario
 
 local function nested(depth)
@@ -82,8 +83,9 @@ scenario {
   tags = { "destructive" },
   run = function(t)
     local c = t:open()
-    t:input("pusher:no_such_event and a client-sent pusher_internal:member_added")
+    t:input("pusher:no_such_event")
     c:send { event = "pusher:no_such_event", data = { x = 1 } }
+    t:input("a client-sent pusher_internal:member_added")
     c:send { event = "pusher_internal:member_added", channel = t:channel("presence-"), data = { user_id = "x" } }
     local usable, why = ps.verify.usable(c)
     t:check("FRAME-5", usable, "the connection still answers pusher:ping after unknown pusher: events", why)

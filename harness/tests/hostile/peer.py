@@ -5,6 +5,10 @@
                                  with SECRET it echoes the secret (raw, JSON-,
                                  URL-escaped) in every error it sends; it exits
                                  on a frame {"event":"test:die"}
+  peer.py pusher PORT [DIE_ON]    a minimal working Pusher server: subscriptions,
+                                 pings, POST /events delivered (400 for a body
+                                 that is not a trigger); with DIE_ON it answers,
+                                 then exits, when a request's body is exactly that
   peer.py webhook-flood HOST PORT SECONDS
                                  POSTs 1 MiB webhooks from 8 threads (stops
                                  early once 20 were answered 503)
@@ -188,6 +192,86 @@ def server(port, secret=None):
     accept_loop(port, serve_one, secret)
 
 
+SUBS = {}   # channel -> {socket: its write lock}
+SUBS_LOCK = threading.Lock()
+
+
+def pusher_ws(conn, f, headers):
+    accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+    lock, mine = threading.Lock(), set()
+
+    def send(text):
+        with lock:
+            conn.sendall(ws_frame(text))
+    conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+    send(json.dumps({"event": "pusher:connection_established",
+                     "data": json.dumps({"socket_id": "%d.%d" % (os.getpid(), id(conn) % 100000), "activity_timeout": 120})}))
+    try:
+        while True:
+            fr = read_frame(f)
+            if fr is None or fr[0] == 8:
+                return
+            try:
+                ev = json.loads(fr[1])
+            except ValueError:
+                continue
+            if not isinstance(ev, dict):
+                continue
+            data = ev.get("data") if isinstance(ev.get("data"), dict) else {}
+            if ev.get("event") == "pusher:ping":
+                send('{"event":"pusher:pong","data":{}}')
+            elif ev.get("event") == "pusher:subscribe" and isinstance(data.get("channel"), str):
+                with SUBS_LOCK:
+                    SUBS.setdefault(data["channel"], {})[conn] = lock
+                mine.add(data["channel"])
+                print("subscribe " + data["channel"], flush=True)
+                send(json.dumps({"event": "pusher_internal:subscription_succeeded", "channel": data["channel"], "data": "{}"}))
+    finally:
+        with SUBS_LOCK:
+            for ch in mine:
+                SUBS.get(ch, {}).pop(conn, None)
+
+
+def pusher_http(conn, body, die_on):
+    try:
+        ev = json.loads(body)
+    except ValueError:
+        ev = None
+    chans = ev.get("channels", [ev.get("channel")]) if isinstance(ev, dict) else None
+    ok = (isinstance(ev, dict) and isinstance(ev.get("name"), str) and isinstance(ev.get("data"), str)
+          and isinstance(chans, list) and all(isinstance(c, str) for c in chans))
+    for ch in chans if ok else []:
+        with SUBS_LOCK:
+            targets = list(SUBS.get(ch, {}).items())
+        for sock, lock in targets:
+            with lock:
+                sock.sendall(ws_frame(json.dumps({"event": ev["name"], "channel": ch, "data": ev["data"]})))
+    answer = "{}" if ok else '{"error":"not a trigger"}'
+    conn.sendall(("HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+                  % ("200 OK" if ok else "400 Bad Request", len(answer), answer)).encode())
+    if die_on is not None and body == die_on.encode():
+        os._exit(3)   # the deviant: this one body takes the whole server down
+
+
+def serve_pusher(conn, die_on):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if headers.get("upgrade", "").lower() == "websocket":
+            return pusher_ws(conn, f, headers)
+        n = int(headers.get("content-length", "0") or 0)
+        pusher_http(conn, f.read(n) if n else b"", die_on)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def pusher(port, die_on=None):
+    accept_loop(port, serve_pusher, die_on)
+
+
 def webhook_flood(host, port, seconds):
     end = time.time() + float(seconds)
     body = json.dumps({"time_ms": 1, "events": [{"name": "channel_occupied", "channel": "x" * (1 << 20)}]})
@@ -266,5 +350,5 @@ def adapter_stubborn(pidfile):
 
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
-    {"server": server, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
+    {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
