@@ -83,7 +83,7 @@ function M.has(name)
   if not what then error("capabilities: \"" .. tostring(name) .. "\" is no capability of kind " ..
     tostring(info and info.kind), 2) end
   if not info.capabilities or info.capabilities[name] then return true end
-  return false, "the SDK has no " .. what .. " (its adapter's hello does not declare " .. name .. ")"
+  return false, "the SDK has no " .. what .. ": its adapter's hello does not declare " .. name
 end
 
 -- The reason for skipping a scenario declaring needs = {...}, or nil when the
