@@ -104,9 +104,11 @@ end
 function M.unsupported(cmd, reply)
   local kind = P.sdk_info and P.sdk_info.kind
   local name = by_command[kind] and by_command[kind][cmd]
-  local what = name and M.known[kind][name] or cmd
-  return "the SDK has no " .. what .. ": the adapter answered " .. cmd .. " unsupported (" ..
-    tostring(reply.error or "no error text") .. ")"
+  local why = " unsupported (" .. tostring(reply.error or "no error text") .. ")"
+  if not name then   -- a required command the SDK cannot make with these arguments (PROTOCOL.md section 3)
+    return "the SDK has no way to make this " .. cmd .. " call: the adapter answered it" .. why
+  end
+  return "the SDK has no " .. M.known[kind][name] .. ": the adapter answered " .. cmd .. why
 end
 
 -- Validate every scenario's needs = {...} at load time.
