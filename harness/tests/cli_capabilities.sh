@@ -21,8 +21,11 @@ wrap="node $src/harness/tests/adapters/wrap.js"
 js="node $src/ci/adapters/pusher-js.js"
 http="node $src/ci/adapters/pusher-http-node.js"
 v() { value "$tmp/$1.flat" "$2"; }
-# sdk NAME ADAPTER ARGS...: a run of the built-in scenarios of the adapter's kind
-sdk() { local name=$1 adapter=$2; shift 2; run_result "$name" "$ps" run --sdk "$adapter" --jobs 4 "$@"; }
+# sdk NAME ADAPTER ARGS...: a run of the built-in scenarios of the adapter's kind. Two node
+# processes per adapter on a shared 2-core machine: few at once, and time for the hello
+# (nothing asserted here depends on timing).
+sdk() { local name=$1 adapter=$2; shift 2; run_result "$name" "$ps" run --sdk "$adapter" --jobs 2 --timeout-scale 3 "$@"; }
+limit=240
 
 # ---- few capabilities: what needs the others is skipped "the SDK has no X", kind capability-missing
 sdk few "$wrap --capabilities connection_state -- $js" --filter 'cev-frame-format,pres-member-list,connc-url' \
@@ -74,14 +77,38 @@ check_eq "unsupported send_to_user: HSDK-1 skipped too (nothing sent)" skip \
     "$(v unsuphttp scenarios.trigger-send-to-user.rules.HSDK-1.verdict)"
 
 # ---- an unknown capability name: exit 2 at the hello, naming the adapter and the name
-timeout 60 "$ps" run --sdk "$wrap --capabilities client_events,frobnicate -- $js" --filter connc-url \
+timeout 120 "$ps" run --sdk "$wrap --capabilities client_events,frobnicate -- $js" --filter connc-url --timeout-scale 3 \
     >"$tmp/unknown.out" 2>&1
 check_eq "unknown capability: exit status" 2 "$?"
 check_has "unknown capability: the message names adapter and name" \
     "adapter '.*wrap\.js.*' declares an unknown capability \"frobnicate\"" "$(cat "$tmp/unknown.out")"
-timeout 60 "$ps" run --sdk "$wrap --capabilities generic_get -- $js" --filter connc-url >"$tmp/other.out" 2>&1
+timeout 120 "$ps" run --sdk "$wrap --capabilities generic_get -- $js" --filter connc-url --timeout-scale 3 \
+    >"$tmp/other.out" 2>&1
 check_eq "a capability of the other kind: exit status" 2 "$?"
 check_has "a capability of the other kind: said so" "\"generic_get\" \(it is one of the other kind's\)" \
     "$(cat "$tmp/other.out")"
+
+# ---- scenarios: t:need(name) inside a run; an unknown name in needs = {...} is a load error
+mkdir -p "$tmp/sc" "$tmp/badsc"
+cat >"$tmp/sc/need.lua" <<'LUA'
+ps.scenario { id = "need-inside", title = "t:need stops a started scenario", rules = { "CONNC-1", "CONNC-2" },
+  run = function(t)
+    t:check("CONNC-1", true)
+    t:need("client_events")
+    t:check("CONNC-2", false, "not reached")
+  end }
+LUA
+cat >"$tmp/badsc/bad.lua" <<'LUA'
+ps.scenario { id = "bad-needs", title = "a typo in needs", rules = { "CONNC-1" }, needs = { "client_event" },
+  run = function(t) t:check("CONNC-1", true) end }
+LUA
+sdk need "$wrap --capabilities connection_state -- $js" --scenarios "$tmp/sc"
+check_eq "t:need: a rule judged before it keeps its verdict" pass "$(v need scenarios.need-inside.rules.CONNC-1.verdict)"
+check_eq "t:need: the rest is a capability-missing skip" capability-missing \
+    "$(v need scenarios.need-inside.rules.CONNC-2.skip_kind)"
+timeout 120 "$ps" run --sdk "$js" --scenarios "$tmp/badsc" --timeout-scale 3 >"$tmp/bad.out" 2>&1
+check_eq "unknown name in needs: exit status" 2 "$?"
+check_has "unknown name in needs: said where" 'bad\.lua:[0-9]+: scenario bad-needs: needs names an unknown capability "client_event"' \
+    "$(cat "$tmp/bad.out")"
 
 finish cli_capabilities
