@@ -93,6 +93,7 @@ scenario {
   id = "webhook-no-data-every-channel",
   title = "A valid webhook whose events carry no data is valid on every channel type, private-encrypted- too",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()   -- with the master key: an SDK that decrypts webhooks may try to here
     for _, prefix in ipairs { "pub-", "private-", "presence-", "private-encrypted-", "private-encrypted-cache-" } do
