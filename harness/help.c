@@ -61,6 +61,8 @@ const char ps_help_run[] =
 "  --sdk COMMAND        start this adapter per scenario and drive the SDK through it\n"
 "                       (JSON lines on stdin/stdout; see ci/adapters/PROTOCOL.md, installed\n"
 "                       in share/pushspec/adapters), e.g. --sdk 'node pusher-js.js'\n"
+"                       Its hello may list the SDK's capabilities: scenarios needing a\n"
+"                       feature it lacks are skipped (kind capability-missing)\n"
 "  --listen HOST:PORT   where the fake server listens (default 127.0.0.1 and a free port);\n"
 "                       exactly that address: 127.0.0.1:8080, [::1]:8080 or a name\n"
 "                       (localhost:8080, its first address that binds); a target's\n"

@@ -32,6 +32,10 @@ function held(name) {
   if (!ch) throw new Error(`not subscribed to ${JSON.stringify(name)}`);
   return ch;
 }
+// What Echo 2.5.0 has (PROTOCOL.md section 2.1): whisper() (client events, on private/presence channels
+// only: the rest answers unsupported at run time), connector.signin(), encryptedPrivate(), cache-
+// channels through channel(name), connectionStatus(). No presence_members: no member list getter.
+const CAPABILITIES = ['client_events', 'user_signin', 'encrypted_channels', 'cache_channels', 'connection_state'];
 const unsupported = (what) => () => { throw new Unsupported(`laravel-echo ${VERSION} has no ${what}`); };
 
 const commands = {
@@ -73,5 +77,6 @@ const handle = makeHandler(commands, { send, setup: 'connect', ready: () => echo
 // "type": "module" package, so Node refuses to load it ("exports is not defined in ES module scope").
 import(pathToFileURL(path.join(peerDir('laravel-echo'), 'dist', 'echo.js')).href).then((mod) => {
   Echo = mod.default;
-  serve('laravel-echo', { sdk: 'laravel-echo', version: VERSION, kind: 'client', over: `pusher-js ${PUSHER_VERSION}` }, handle);
+  serve('laravel-echo', { sdk: 'laravel-echo', version: VERSION, kind: 'client', over: `pusher-js ${PUSHER_VERSION}`,
+    capabilities: CAPABILITIES }, handle);
 }, (e) => { log('cannot load laravel-echo: ' + (e && e.stack || e)); process.exit(1); });

@@ -16,5 +16,6 @@ import(pathToFileURL(path.join(dir, 'dist', 'pusher.js')).href).then((mod) => {
   const sdk = httpSdk.create(mod.default);
   const handle = makeHandler(sdk.commands, { send, setup: 'configure', ready: () => sdk.client() !== null,
     notReady: 'not configured: send configure first', extra: httpSdk.extra });
-  serve('pusher-http-edge', { sdk: 'pusher-http-edge', version: VERSION, kind: 'http' }, handle);
+  serve('pusher-http-edge', { sdk: 'pusher-http-edge', version: VERSION, kind: 'http', capabilities: httpSdk.CAPABILITIES },
+    handle);
 }, (e) => { process.stderr.write('[pusher-http-edge adapter] cannot load the SDK: ' + (e && e.stack || e) + '\n'); process.exit(1); });

@@ -12,4 +12,5 @@ const VERSION = require(peer('pusher/package.json')).version;
 const sdk = httpSdk.create(Pusher);
 const handle = makeHandler(sdk.commands, { send, setup: 'configure', ready: () => sdk.client() !== null,
   notReady: 'not configured: send configure first', extra: httpSdk.extra });
-serve('pusher-http-node', { sdk: 'pusher-http-node', version: VERSION, kind: 'http' }, handle);
+serve('pusher-http-node', { sdk: 'pusher-http-node', version: VERSION, kind: 'http', capabilities: httpSdk.CAPABILITIES },
+  handle);

@@ -13,4 +13,4 @@ const log = (msg) => process.stderr.write('[pusher-js adapter] ' + msg + '\n');
 const client = pusherJs.create(Pusher, send, log);
 const handle = makeHandler(client.commands, { send, setup: 'connect', ready: () => client.client() !== null,
   notReady: 'no client: send connect first', result: plain });
-serve('pusher-js', { sdk: 'pusher-js', version: VERSION, kind: 'client' }, handle);
+serve('pusher-js', { sdk: 'pusher-js', version: VERSION, kind: 'client', capabilities: pusherJs.CAPABILITIES }, handle);

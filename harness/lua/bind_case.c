@@ -64,11 +64,18 @@ static int l_limits_note(lua_State *L)
     return 1;
 }
 
+/* skip(rule, reason [, kind]): kind "capability-missing" is the SDK's missing feature (sdk.lua);
+ * the default is the scenario's own decision. */
 static int l_skip(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);
     char err[256];
-    if (ps_scenario_skip_rule(s, luaL_checkstring(L, 1), PS_SKIP_BY_SCENARIO, luaL_checkstring(L, 2), err,
+    ps_skip_kind kind = PS_SKIP_BY_SCENARIO;
+    if (!lua_isnoneornil(L, 3) && (kind = ps_skip_kind_by_name(luaL_checkstring(L, 3))) != PS_SKIP_BY_SCENARIO &&
+        kind != PS_SKIP_CAPABILITY)
+        return luaL_error(L, "skip: kind must be \"scenario\" or \"capability-missing\", not \"%s\"",
+                          lua_tostring(L, 3));
+    if (ps_scenario_skip_rule(s, luaL_checkstring(L, 1), kind, luaL_checkstring(L, 2), err,
                               sizeof(err)) < 0)
         return luaL_error(L, "%s", err);
     return 0;

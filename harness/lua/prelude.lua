@@ -86,6 +86,11 @@ function api.run_case(spec)
     end
     return
   end
+  local lacking = P.require("capabilities").missing(spec)   -- needs = {...} the SDK's hello lacks
+  if lacking then
+    for _, r in ipairs(spec.rules) do core.skip(r, lacking, "capability-missing") end
+    return
+  end
   local t = Case.new(spec)
   case_of[coroutine.running()] = t
   if P.sdk_info then
@@ -125,6 +130,7 @@ local function register(spec)
   if type(spec.rules) ~= "table" or #spec.rules == 0 then bad("needs rules = {\"ID\", ...}") end
   if type(spec.run) ~= "function" then bad("needs run = function(t) ... end") end
   if spec.tags ~= nil and type(spec.tags) ~= "table" then bad("tags must be a list") end
+  P.require("capabilities").check_needs(spec.needs, bad)
   -- a deadline that depends on the target (e.g. pushspec fuzz --seconds): target is
   -- nil when scenarios are only listed
   if type(spec.timeout) == "function" then spec.timeout = spec.timeout(P.target) end

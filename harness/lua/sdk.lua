@@ -8,6 +8,7 @@ local M = P.require "match"
 local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
 local Case = P.require "case"
+local caps = P.require "capabilities"
 
 
 -- An adapter process driving the SDK under test (see ci/adapters/PROTOCOL.md).
@@ -36,7 +37,9 @@ function Adapter:pump()
   end
 end
 
--- Send a command and wait for its reply: result, or nil and the error.
+-- Send a command and wait for its reply: result, or nil, the error and the
+-- reply. A reply {"unsupported": true} ends the scenario as a capability-missing
+-- skip, unless opts.unsupported_ok (the scenario handles it: reply.unsupported).
 function Adapter:call(cmd, args, opts)
   self.next_id = self.next_id + 1
   local id = self.next_id
@@ -51,6 +54,9 @@ function Adapter:call(cmd, args, opts)
     if r then
       self.replies[id] = nil
       if r.ok then return r.result == nil and true or r.result end
+      if r.unsupported == true and not (opts and opts.unsupported_ok) then
+        self.case:skip_capability(caps.unsupported(cmd, r))
+      end
       return nil, r.error or "error", r
     end
     if self.h:state() == "exited" then adapter_fail(self, "stopped before answering " .. cmd) end
@@ -104,10 +110,24 @@ function Case:sdk()
     next_id = 0 }, Adapter)
   local hello = a:expect({ type = "hello" }, { within = 10000 })
   if not hello then adapter_fail(a, "did not say hello within 10 s") end
-  a.hello = hello
+  a.hello, a.case = hello, self
   self._adapters[#self._adapters + 1] = a
   self:_app_id_form(a, hello.app_id_form)
   return a
+end
+
+-- Has the SDK under test this optional feature (capabilities.lua)? true, or
+-- false and the reason; t:need(name) ends the scenario as a skip instead.
+function Case:has(name) return caps.has(name) end
+function Case:need(name)
+  local ok, why = caps.has(name)
+  if not ok then self:skip_capability(why) end
+end
+
+-- Every rule not judged yet is skipped (kind capability-missing), and the scenario stops.
+function Case:skip_capability(reason)
+  for _, r in ipairs(self.spec.rules) do core.skip(r, reason, "capability-missing") end
+  error({ ps_abort = reason }, 0)
 end
 
 -- The next connection the SDK opened to the fake server (a Conn whose

@@ -160,21 +160,23 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
 int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
                   char *err, size_t errlen)
 {
-    char host[256] = "127.0.0.1", kind[16] = "";
+    char host[256] = "127.0.0.1", kind[16] = "", *hello = NULL;
     int port = 0, bound = 0;
     if (listen && ps_hostport_parse(listen, "--listen", host, sizeof(host), &port, err, errlen) < 0)
         return -1;
     if (ps_fake_listen(host, port, &bound, err, errlen) < 0 ||
         ps_preflight_adapter(cmd, (int)(10000 * (timeout_scale > 0 ? timeout_scale : 1)), kind, sizeof(kind),
-                             ti->name_buf, sizeof(ti->name_buf), err, errlen) < 0)
+                             ti->name_buf, sizeof(ti->name_buf), &hello, err, errlen) < 0)
         return -1;
     ti->role = ps_role_by_hello(kind);   /* preflight accepted only a kind of the role table */
     lua_State *L = r->L;
     int top = lua_gettop(L);
     ps_runner_push_api(r, L, "set_sdk");
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     ps_bind_set_str(L, "cmd", cmd);
     ps_bind_set_str(L, "kind", kind);
+    ps_bind_set_str(L, "hello", hello);   /* its capabilities are checked in Lua (sdk.lua) */
+    free(hello);
     ps_bind_set_str(L, "name", ti->name_buf);
     ps_bind_set_str(L, "host", host);
     ps_bind_set_int(L, "port", bound);

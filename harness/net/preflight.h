@@ -10,8 +10,9 @@ int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, 
                  int timeout_ms, char *err, size_t errlen);
 
 /* Start the adapter once and read its hello line {"type":"hello","sdk","version","kind"}.
- * kind gets "client" or "http". 0, or -1 with err saying what went wrong. */
+ * kind gets "client" or "http"; *hello the whole line (the caller frees it: the Lua side reads
+ * its other members, e.g. capabilities). 0, or -1 with err saying what went wrong. */
 int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kindlen, char *name,
-                         size_t namelen, char *err, size_t errlen);
+                         size_t namelen, char **hello, char *err, size_t errlen);
 
 #endif

@@ -178,7 +178,7 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     }
     ps_say_to(stdout, "\nRules:\n");
     const char *section = "";
-    size_t other_role = 0;
+    size_t other_role = 0, lacking = 0;
     for (size_t i = 0; i < res->n; i++) {
         const ps_rule_result *rr = &res->r[i];
         if (rr->v == PS_V_SKIP && rr->skip_kind == PS_SKIP_OTHER_ROLE) {
@@ -191,8 +191,11 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         }
         const char *x = rr->x == PS_X_XFAIL ? " (expected)" : rr->x == PS_X_XPASS ? " (UNEXPECTED PASS)" : "";
         ps_say_to(stdout, "    %-9s %s%-7s%s%s", rr->rule->id, paint(rr->v), ps_verdict_name(rr->v), reset(), x);
+        if (rr->v == PS_V_SKIP && rr->skip_kind == PS_SKIP_CAPABILITY)
+            lacking++;
         if (rr->v == PS_V_SKIP && rr->reason[0])
-            ps_say_to(stdout, "  %s", rr->reason);
+            ps_say_to(stdout, "  %s%s", rr->skip_kind == PS_SKIP_CAPABILITY ? "[capability-missing] " : "",
+                      rr->reason);
         else if (rr->x == PS_X_XFAIL && rr->expect_reason)
             ps_say_to(stdout, "  %s", rr->expect_reason);
         fputc('\n', stdout);
@@ -215,7 +218,10 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
             sum ? wall / (double)sum : 0.0, (double)sum / 1000.0);
     ps_say_to(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
             strict ? " (--strict: counted as failures)" : "");
-    ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped\n", res->pass - res->xpass, failed, res->skip);
+    ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped", res->pass - res->xpass, failed, res->skip);
+    if (lacking)
+        ps_say_to(stdout, " (%zu because the SDK lacks a feature: capability-missing)", lacking);
+    fputc('\n', stdout);
     if (errors || timeouts)
         ps_say_to(stdout, "not judged: %zu rule%s in error, %zu timed out (their checks could not be made; "
                   "see the reasons above)\n", errors, errors == 1 ? "" : "s", timeouts);

@@ -28,7 +28,7 @@ static const char css[] =
 ".controls{margin:8px 0}.matrix{width:100%}.matrix th.rid{white-space:nowrap;text-align:left;background:#fff}"
 ".matrix td.text{max-width:60em}.matrix td.text code{background:#eff1f3;padding:0 3px;border-radius:3px}"
 ".matrix tr.group th{background:#dde3ea;text-align:left;font-size:13px}"
-".matrix tr.group.diff th{background:#ffe8b3}.sect{color:#57606a;font-size:12px}"
+".matrix tr.group.diff th{background:#ffe8b3}.sect{color:#57606a;font-size:12px}.kind{font-size:11px}"
 ".badge{display:inline-block;font-size:10.5px;font-weight:700;padding:0 5px;border-radius:8px;margin-left:4px;vertical-align:1px}"
 ".badge.must{background:#24292f;color:#fff}.badge.should{border:1px solid #8c959f;color:#57606a;font-weight:600}"
 "tr.must th.rid .id{font-weight:700}tr.should th.rid .id{font-weight:500}"
@@ -229,7 +229,10 @@ static void put_cell(FILE *f, const cJSON *res, const char *id, size_t col)
                         : *ps_rep_str(rule, "reason") ? ps_rep_str(rule, "reason") : ps_rep_str(rule, "scenario");
         fputs(" title=\"", f);
         ps_rep_escape(f, tip, 1);
-        fprintf(f, "\">%s</td>", label(cls));
+        fprintf(f, "\">%s", label(cls));
+        if (!strcmp(cls, "skip") && !strcmp(ps_rep_str(rule, "skip_kind"), "capability-missing"))
+            fputs("<br><span class=\"kind\">capability-missing</span>", f);   /* the SDK lacks a feature */
+        fputs("</td>", f);
         return;
     }
     fprintf(f, "><details><summary title=\"show Expected, Actual and the transcript\">%s</summary>", label(cls));

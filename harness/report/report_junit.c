@@ -134,6 +134,10 @@ static void put_testcase(FILE *f, const cJSON *res, const cJSON *rule)
     } else if (!strcmp(cls, "skip")) {
         fputs(">\n      <skipped message=\"", f);
         ps_rep_escape(f, ps_rep_str(rule, "reason"), 1);
+        if (*ps_rep_str(rule, "skip_kind")) {   /* why, for tools: e.g. capability-missing */
+            fputs("\" type=\"", f);
+            ps_rep_escape(f, ps_rep_str(rule, "skip_kind"), 1);
+        }
         fputs("\"/>\n    </testcase>\n", f);
     } else if (!strcmp(cls, "xfail")) {
         fputs(">\n      <system-out>expected failure: ", f);

@@ -126,6 +126,34 @@ static void put_ids(FILE *f, const cJSON *results[], size_t n, const char *cls)
         fprintf(f, " and %d more", total - shown);
 }
 
+/* The rules skipped because an SDK lacks a feature, each with its reason: unlike the other skips
+ * they say something about the SDK, so they are listed (at most MAX_IDS). */
+static void put_lacking(FILE *f, const cJSON *results[], size_t n)
+{
+    int total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *r;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(results[i], "rules")) {
+            if (strcmp(ps_rep_class(r), "skip") || strcmp(ps_rep_str(r, "skip_kind"), "capability-missing"))
+                continue;
+            if (!total)
+                fputs("\n\nSkipped because the SDK lacks a feature (capability-missing):", f);
+            if (total++ >= MAX_IDS)
+                continue;
+            fprintf(f, "\n- `%s`", ps_rep_str(r, "id"));
+            if (n > 1) {
+                fputs(" (", f);
+                put_text(f, target_name(results[i]));
+                fputc(')', f);
+            }
+            fputs(": ", f);
+            put_text(f, ps_rep_str(r, "reason"));
+        }
+    }
+    if (total > MAX_IDS)
+        fprintf(f, "\n- …and %d more", total - MAX_IDS);
+}
+
 int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const char *const files[],
                        char *err, size_t errlen)
 {
@@ -158,13 +186,14 @@ int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const
             fprintf(f, "\n…and %d more; see the HTML report.\n", rows - MAX_ROWS);
     }
     fputc('\n', f);
-    fprintf(f, "Skipped: %d rule%s (not checked by the selected scenarios or not in this role).", skips,
-            skips == 1 ? "" : "s");
+    fprintf(f, "Skipped: %d rule%s (not checked by the selected scenarios, not in this role, or a feature the "
+            "SDK lacks).", skips, skips == 1 ? "" : "s");
     if (xfails) {
         fprintf(f, " Expected failures (baseline): %d: ", xfails);
         put_ids(f, results, n, "xfail");
         fputc('.', f);
     }
+    put_lacking(f, results, n);
     fputs("\n\nFull result", f);
     if (files && n) {
         fputs(n > 1 ? "s: " : ": ", f);

@@ -6,6 +6,7 @@ for _, prefix in ipairs { "cache-", "private-cache-", "presence-cache-" } do
     id = "cache-miss-surfaced-" .. prefix:gsub("%-$", ""),
     title = "The client surfaces pusher:cache_miss to the application (" .. prefix .. " channel)",
     rules = { "CACHE-3" },
+    needs = { "cache_channels" },
     run = function(t)
       local sdk, c = t:connect_sdk()
       local ch = t:channel(prefix)

@@ -26,7 +26,9 @@ scenario {
 }
 
 -- Every auth request names the socket_id of the connection it is for: the
--- first one, and after a reconnect the new one.
+-- first one, and after a reconnect the new one. The reconnect is set-up, not
+-- CONNC-2's subject (ERR-3 judges it): an SDK that does not reconnect after
+-- close 4200 is judged on its first connection alone.
 scenario {
   id = "connc-socket-id-in-auth",
   title = "The client uses the socket_id from connection_established in auth requests",
@@ -49,9 +51,19 @@ scenario {
     local n = #t.auth_requests
     c:close(4200, "reconnect please")
     local c2, why = t:accept { within = 5000 }
-    t:require("CONNC-2", c2, "a new connection after close 4200 (to see the next auth requests)", why)
+    if not c2 then
+      t:log("no new connection after close 4200 (" .. why .. "): the auth requests of a second connection " ..
+        "are not checked (reconnecting is ERR-3's rule)")
+      return
+    end
     c2:establish { socket_id = "5353.282828" }
-    c2:expect(function(m) return m.event == "pusher:subscribe" and type(m.data) == "table" and m.data.channel == pres end)
+    local resub = c2:expect(function(m)
+      return m.event == "pusher:subscribe" and type(m.data) == "table" and m.data.channel == pres
+    end)
+    if not resub and #t.auth_requests == n then
+      t:log("no resubscription on the new connection: nothing to check there (resubscribing is ERR-5's rule)")
+      return
+    end
     local again = socket_ids(n + 1)
     local all_new = #again > 0
     for _, s in ipairs(again) do all_new = all_new and s == "5353.282828" end
@@ -133,7 +145,8 @@ scenario {
           pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
         end
       end
-      local ok, state = pcall(sdk.call, sdk, "state", {}, { within = 3000 })
+      -- any answer shows the adapter lives (an SDK without a state getter answers unsupported)
+      local ok, state = pcall(sdk.call, sdk, "state", {}, { within = 3000, unsupported_ok = true })
       local escaped = sdk:seen { type = "adapter_error" }
       local problem
       if not ok then problem = "the adapter died: " .. tostring(state)

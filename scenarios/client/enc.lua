@@ -8,6 +8,7 @@ scenario {
   id = "enc-decrypts",
   title = "The client decrypts {nonce, ciphertext} with the shared secret and delivers the plaintext",
   rules = { "ENC-3" },
+  needs = { "encrypted_channels" },
   run = function(t)
     local sdk, c = t:connect_sdk()
     local ch = t:channel("private-encrypted-")
@@ -32,6 +33,7 @@ scenario {
   id = "enc-bad-payload-reported",
   title = "A payload that fails to decrypt is reported, not delivered, and does not crash the client",
   rules = { "ENC-4" },
+  needs = { "encrypted_channels" },
   run = function(t)
     local sdk, c = t:connect_sdk()
     local ch = t:channel("private-encrypted-")

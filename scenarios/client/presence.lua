@@ -12,6 +12,7 @@ scenario {
   id = "pres-member-list",
   title = "The client's member list follows subscription_succeeded, member_added and member_removed",
   rules = { "PRES-6" },
+  needs = { "presence_members" },
   run = function(t)
     local sdk, c = t:connect_sdk()
     local ch = t:channel("presence-")

@@ -6,6 +6,7 @@ scenario {
   id = "signin-after-connecting",
   title = "A client configured for sign-in sends pusher:signin with auth and user_data after connecting",
   rules = { "SIGNIN-7" },
+  needs = { "user_signin" },
   run = function(t)
     local sdk, c = t:connect_sdk { establish = false }
     sdk:call("signin")

@@ -50,6 +50,7 @@ scenario {
   id = "auth-user",
   title = "User authentication is KEY:hmac(socket_id::user::user_data), user_data holding the user with id",
   rules = { "HSDK-6" },
+  needs = { "user_signin" },
   run = function(t)
     local sdk = t:http_sdk()
     local user = { id = "bob-2", user_info = { name = "Bob" }, watchlist = { "ann-1" } }
@@ -68,6 +69,7 @@ scenario {
   id = "auth-encrypted",
   title = "Encrypted channel authorization adds shared_secret = base64(SHA256(channel || master key))",
   rules = { "HSDK-5", "ENC-6" },
+  needs = { "encrypted_channels" },
   run = function(t)
     local sdk = t:http_sdk()
     for _, ch in ipairs { t:channel("private-encrypted-"), t:channel("private-encrypted-") .. "-other" } do

@@ -12,12 +12,13 @@ local scenario = ps.scenario
 local function trigger_both(t, sdk, ch, data)
   t:serve_api(function() return 200, "{}" end)
   local before = #t:api_requests()
+  -- ENC-5 judges the requests sent; a failed call is shown only when its request is missing
   local res, err = sdk:call("trigger", { channels = { ch }, event = "sealed", data = data })
-  t:require("ENC-5", res, "the trigger on " .. ch .. " succeeds", err)
   local res2, err2 = sdk:call("trigger", { channels = { t:channel("pub-") }, event = "plain", data = data })
-  t:require("ENC-5", res2, "the same trigger on a public channel succeeds", err2)
   local log = t:api_requests(before + 1)
-  t:require("ENC-5", #log == 2 and log[1].json and log[2].json, "two JSON requests", #log .. " requests")
+  t:require("ENC-5", #log == 2 and log[1].json and log[2].json, "two JSON requests (the trigger on " .. ch ..
+    ", then on a public channel)", #log .. " requests" .. (res and "" or "; the first trigger failed: " ..
+    tostring(err)) .. (res2 and "" or "; the second failed: " .. tostring(err2)))
   return log[1].json, log[2].json
 end
 
@@ -41,6 +42,7 @@ scenario {
   id = "enc-trigger-object",
   title = "Object data on an encrypted channel decrypts to the data string a public trigger carries",
   rules = { "HSDK-1", "ENC-5" },
+  needs = { "encrypted_channels" },
   run = function(t)
     local sdk = t:http_sdk()
     local ch = t:channel("private-encrypted-")
@@ -56,6 +58,7 @@ scenario {
   id = "enc-trigger-string",
   title = "String data on an encrypted channel decrypts to that same string",
   rules = { "HSDK-1", "ENC-5" },
+  needs = { "encrypted_channels" },
   run = function(t)
     local sdk = t:http_sdk()
     -- JSON text too: a client decodes it on a public channel, so a sealed copy must hold it unchanged
@@ -73,6 +76,7 @@ scenario {
   id = "enc-batch",
   title = "A batch event on an encrypted channel is sealed for its own channel",
   rules = { "HSDK-1", "ENC-5" },
+  needs = { "encrypted_channels", "batch_trigger" },
   run = function(t)
     t:serve_api(function() return 200, "{}" end)
     local sdk = t:http_sdk()
@@ -80,7 +84,7 @@ scenario {
     local res, err = sdk:call("trigger_batch", { batch = {
       { channel = pub, name = "plain", data = { n = 1 } },
       { channel = ch, name = "sealed", data = { n = 1 } } } })
-    t:require("ENC-5", res, "the batch succeeds", err)
+    if not res then t:log("the batch failed: " .. tostring(err)) end
     local log = t:api_requests()
     local batch = log[1] and log[1].json and log[1].json.batch
     t:require("ENC-5:batch", type(batch) == "table" and #batch == 2, "one batch request with 2 events", log[1] and log[1].body)

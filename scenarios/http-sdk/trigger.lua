@@ -11,11 +11,20 @@ local function sent(t)
   return #out > 0 and table.concat(out, " | ") or "no request"
 end
 
+-- The rules here judge the request sent, not the call's return value (an SDK
+-- may fail to read a good answer, or return nothing): a failed call is only
+-- logged, and shown when the request is missing.
+local function called(t, what, res, err)
+  if res == nil then t:log(what .. " failed: " .. tostring(err)) return " (" .. what .. " failed: " .. tostring(err) .. ")" end
+  return ""
+end
+
 -- The one request of this scenario to path, or the scenario stops.
-local function the_request(t, rule, path)
+local function the_request(t, rule, path, note)
   local log = t:api_requests()
   local want = "/apps/" .. t.app.id .. path
-  t:require(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", #log == 1 and log[1].path == want, "one request to " .. want, sent(t))
+  t:require(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", #log == 1 and log[1].path == want,
+    "one request to " .. want, sent(t) .. (note or ""))
   local req = log[1]
   t:check(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", req.method == "POST", "method POST", req.method)
   t:check(rule == "HSDK-3" and "HSDK-3:post-json" or "HSDK-2:post-json", req.content_type:match("^application/json") ~= nil, "Content-Type application/json",
@@ -45,8 +54,8 @@ scenario {
     local sdk = t:http_sdk()
     local ch, data = t:channel("pub-"), 'plain text, "quoted" \226\130\172'
     local res, err = sdk:call("trigger", { channels = ch, event = "greet", data = data })
-    t:require("HSDK-2", res, "the trigger succeeds", err)
-    local _, body = the_request(t, "HSDK-2", "/events")
+    local note = called(t, "the trigger", res, err)
+    local _, body = the_request(t, "HSDK-2", "/events", note)
     t:check("HSDK-2:name", body.name == "greet", 'name "greet"', body)
     t:check("HSDK-2:data-string", body.data == data, "data is the string given, unchanged: " .. data, body)
     t:check("HSDK-2:channels", same_list(channels_of(body), { ch }), "channels [" .. ch .. "] (or channel)", body)
@@ -64,8 +73,8 @@ scenario {
     local sdk = t:http_sdk()
     local ch = t:channel("private-")
     local res, err = sdk:call("trigger", { channels = { ch }, event = "obj", data = { msg = "hi", n = 42 } })
-    t:require("HSDK-2", res, "the trigger succeeds", err)
-    local _, body = the_request(t, "HSDK-2", "/events")
+    local note = called(t, "the trigger", res, err)
+    local _, body = the_request(t, "HSDK-2", "/events", note)
     t:require("HSDK-2:data-string", type(body.data) == "string", "data is a string", body)
     local d = ps.json.decode(body.data)
     t:check("HSDK-2:data-string", type(d) == "table" and d.msg == "hi" and d.n == 42,
@@ -84,8 +93,8 @@ scenario {
     local sdk = t:http_sdk()
     local chans = { t:channel("pub-"), t:channel("private-"), t:channel("presence-") }
     local res, err = sdk:call("trigger", { channels = chans, event = "multi", data = "x" })
-    t:require("HSDK-2", res, "the trigger succeeds", err)
-    local _, body = the_request(t, "HSDK-2", "/events")
+    local note = called(t, "the trigger", res, err)
+    local _, body = the_request(t, "HSDK-2", "/events", note)
     t:check("HSDK-2:channels", type(body.channels) == "table" and same_list(body.channels, chans),
       "channels " .. ps.json.encode(chans), body)
     t:check("HSDK-2:name", body.name == "multi" and body.data == "x", 'name "multi", data "x"', body)
@@ -95,20 +104,26 @@ scenario {
 
 scenario {
   id = "trigger-socket-id-info",
-  title = "A trigger with socket_id and info sends both, and hands back the API's answer",
+  title = "A trigger with socket_id and info sends both, and hands back the API's answer (when it returns one)",
   rules = { "HSDK-1", "HSDK-2" },
   run = function(t)
     local ch = t:channel("presence-")
     local answer = ps.json.encode { channels = { [ch] = { subscription_count = 3, user_count = 2 } } }
     t:serve_api(function() return 200, answer end)
     local sdk = t:http_sdk()
+    local info = t:has("trigger_info") and "subscription_count,user_count" or nil
+    if not info then t:log(select(2, t:has("trigger_info")) .. ": only socket_id is sent") end
     local res, err = sdk:call("trigger", { channels = { ch }, event = "e", data = "{}",
-      params = { socket_id = "123.456", info = "subscription_count,user_count" } })
-    t:require("HSDK-2", res, "the trigger succeeds", err)
-    local _, body = the_request(t, "HSDK-2", "/events")
+      params = { socket_id = "123.456", info = info } })
+    local note = called(t, "the trigger", res, err)
+    local _, body = the_request(t, "HSDK-2", "/events", note)
     t:check("HSDK-2:socket-id", body.socket_id == "123.456", 'socket_id "123.456"', body)
-    t:check("HSDK-2:info", body.info == "subscription_count,user_count", 'info "subscription_count,user_count"', body)
-    t:check("HSDK-2:info", res.status == 200 and res.body == answer, "the SDK returns status 200 and body " .. answer, res)
+    if info then t:check("HSDK-2:info", body.info == info, 'info "' .. info .. '"', body) end
+    -- the answer handed back is checked when the SDK returns one (null or nothing: accepted)
+    if type(res) == "table" and res.status ~= nil then
+      t:check("HSDK-2:info", res.status == 200 and (not info or res.body == answer),
+        "the SDK returns status 200" .. (info and (" and body " .. answer) or ""), res)
+    end
     t:check_api_signed(SIGNED)
   end,
 }
@@ -117,12 +132,13 @@ scenario {
   id = "trigger-send-to-user",
   title = "sendToUser triggers on the channel #server-to-user-ID",
   rules = { "HSDK-1", "HSDK-2" },
+  needs = { "send_to_user" },
   run = function(t)
     serve_ok(t)
     local sdk = t:http_sdk()
     local res, err = sdk:call("send_to_user", { user_id = "user-7", event = "direct", data = "for you" })
-    t:require("HSDK-2", res, "send_to_user succeeds", err)
-    local _, body = the_request(t, "HSDK-2", "/events")
+    local note = called(t, "send_to_user", res, err)
+    local _, body = the_request(t, "HSDK-2", "/events", note)
     t:check("HSDK-2:channels", same_list(channels_of(body), { "#server-to-user-user-7" }),
       "channels [#server-to-user-user-7] (or channel)", body)
     t:check("HSDK-2:name", body.name == "direct" and body.data == "for you", 'name "direct", data "for you"', body)
@@ -134,6 +150,7 @@ scenario {
   id = "trigger-batch",
   title = "A batch POSTs /batch_events with {batch: [{channel, name, data (string), socket_id?}]} in order",
   rules = { "HSDK-1", "HSDK-3" },
+  needs = { "batch_trigger" },
   run = function(t)
     serve_ok(t)
     local sdk = t:http_sdk()
@@ -142,8 +159,8 @@ scenario {
       { channel = a, name = "first", data = "one" },
       { channel = b, name = "second", data = { n = 2 }, socket_id = "1.2" },
       { channel = c, name = "third", data = "three" } } })
-    t:require("HSDK-3", res, "the batch succeeds", err)
-    local _, body = the_request(t, "HSDK-3", "/batch_events")
+    local note = called(t, "the batch", res, err)
+    local _, body = the_request(t, "HSDK-3", "/batch_events", note)
     local batch = type(body.batch) == "table" and body.batch or {}
     t:require("HSDK-3:batch", #batch == 3, "batch holds 3 events", body)
     local want = { { a, "first", "one" }, { b, "second" }, { c, "third", "three" } }

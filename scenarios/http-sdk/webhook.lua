@@ -21,6 +21,7 @@ scenario {
   id = "webhook-valid",
   title = "A webhook signed with the app's key and secret is valid",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()
     local headers, body = t:signed_webhook(hook_body(t))
@@ -33,6 +34,7 @@ scenario {
   id = "webhook-tampered-body",
   title = "A webhook whose body changed after signing is invalid",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()
     local ch = t:channel("pub-")
@@ -50,6 +52,7 @@ scenario {
   id = "webhook-tampered-signature",
   title = "A webhook with a wrong or missing X-Pusher-Signature is invalid",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()
     local headers, body = t:signed_webhook(hook_body(t))
@@ -72,6 +75,7 @@ scenario {
   id = "webhook-wrong-key",
   title = "A webhook naming another app's key is invalid, even when signed with this app's secret",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()
     local body = hook_body(t)
@@ -89,6 +93,7 @@ scenario {
   id = "webhook-no-data-every-channel",
   title = "A valid webhook whose events carry no data is valid on every channel type, private-encrypted- too",
   rules = { "HSDK-7" },
+  needs = { "webhooks" },
   run = function(t)
     local sdk = t:http_sdk()   -- with the master key: an SDK that decrypts webhooks may try to here
     for _, prefix in ipairs { "pub-", "private-", "presence-", "private-encrypted-", "private-encrypted-cache-" } do

@@ -61,7 +61,8 @@ async function openPage(browser, url, log) {
   await cdp.send('Runtime.addBinding', { name: 'pushspecOut' });
   const fail = (error) => emit(JSON.stringify({ type: 'adapter_error', error }));
   const self = {
-    hello: { type: 'hello', sdk: 'pusher-js (browser)', version: VERSION, kind: 'client', runtime: 'Chromium ' + browser.version() },
+    hello: { type: 'hello', sdk: 'pusher-js (browser)', version: VERSION, kind: 'client', runtime: 'Chromium ' + browser.version(),
+      capabilities: require('./pusher-js-client').CAPABILITIES },
     // CDP delivers events in order, so the old realm's lines all arrive before goto resolves.
     load: async () => { write = null; await page.goto(url); },
     attach: (w) => { write = w; },

@@ -55,4 +55,10 @@ function create(Pusher) {
   return { commands, client: () => pusher };
 }
 
-module.exports = { create, extra };
+// The optional features (PROTOCOL.md section 2.1) of both SDKs: pusher-http-node 5.3.4 and
+// pusher-http-edge 0.4.0 have triggerBatch, trigger's params.info, get/post, sendToUser,
+// terminateUserConnections, authenticateUser, encryptionMasterKeyBase64 and webhook().
+const CAPABILITIES = ['batch_trigger', 'trigger_info', 'channel_list', 'channel_info', 'channel_users', 'send_to_user',
+  'terminate_user_connections', 'generic_get', 'generic_post', 'user_signin', 'encrypted_channels', 'webhooks'];
+
+module.exports = { create, extra, CAPABILITIES };

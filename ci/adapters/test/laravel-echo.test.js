@@ -21,6 +21,9 @@ run(async () => {
     const want = require(path.join(peers, 'laravel-echo', 'package.json')).version;
     check('first line is hello (laravel-echo, kind client, over pusher-js)',
       hello.type === 'hello' && hello.sdk === 'laravel-echo' && hello.version === want && hello.kind === 'client' && /^pusher-js /.test(hello.over), hello);
+    const caps = ['client_events', 'user_signin', 'encrypted_channels', 'cache_channels', 'connection_state'];
+    check('hello declares what Echo has, not presence_members (members is unsupported)',
+      JSON.stringify(hello.capabilities) === JSON.stringify(caps), hello.capabilities);
     const early = await a.cmd('subscribe', { channel: PUB });
     check('command before connect -> ok:false', early.ok === false && !early.unsupported, early);
 

@@ -1,0 +1,125 @@
+-- capabilities.lua: the optional features an SDK under test may lack, as its
+-- adapter declares them in its hello (ci/adapters/PROTOCOL.md section 2.1).
+-- A scenario names what it needs (`needs = {...}`); one needing a feature the
+-- SDK lacks is skipped with kind capability-missing, "the SDK has no X".
+local P = ...
+local core = P.core
+local M = {}
+
+-- name -> what the SDK lacks, in the words of the skip reason ("the SDK has no ...").
+M.known = {
+  client = {
+    client_events = "client events (trigger)",
+    presence_members = "presence member list (members)",
+    user_signin = "user sign-in (signin)",
+    encrypted_channels = "private-encrypted- channels",
+    cache_channels = "cache channels",
+    connection_state = "connection state getter (state)",
+  },
+  http = {
+    batch_trigger = "batch trigger (trigger_batch)",
+    trigger_info = "info parameter on trigger (params.info)",
+    channel_list = "channel list query (channels)",
+    channel_info = "channel info query (channel)",
+    channel_users = "presence user list query (users)",
+    send_to_user = "send_to_user",
+    terminate_user_connections = "terminate_user_connections",
+    generic_get = "generic GET (get)",
+    generic_post = "generic POST (post)",
+    user_signin = "user authentication (authenticate_user)",
+    encrypted_channels = "private-encrypted- channels (encrypted trigger, shared_secret)",
+    webhooks = "webhook validation (validate_webhook)",
+  },
+}
+
+-- The command a runtime {"unsupported":true} reply names -> its capability.
+local by_command = {
+  client = { trigger = "client_events", members = "presence_members", signin = "user_signin",
+    state = "connection_state" },
+  http = { trigger_batch = "batch_trigger", channels = "channel_list", channel = "channel_info",
+    users = "channel_users", send_to_user = "send_to_user", terminate_user_connections =
+    "terminate_user_connections", get = "generic_get", post = "generic_post", authenticate_user = "user_signin",
+    validate_webhook = "webhooks" },
+}
+
+local function names(kind)
+  local out = {}
+  for k in pairs(M.known[kind] or {}) do out[#out + 1] = k end
+  table.sort(out)
+  return table.concat(out, ", ")
+end
+
+-- The hello's capabilities as a set, or nil when it declares none (then every
+-- feature is assumed). Raises a message naming the adapter and the bad entry.
+function M.parse(hello_line, kind, cmd)
+  local hello = core.json_decode(hello_line or "")
+  local list = type(hello) == "table" and hello.capabilities or nil
+  if list == nil or list == core.null then return nil end
+  local where = "the adapter '" .. cmd .. "' "
+  local see = " (known for kind " .. kind .. ": " .. names(kind) .. "; see ci/adapters/PROTOCOL.md section 2.1)"
+  if type(list) ~= "table" or (next(list) ~= nil and #list == 0) then
+    error(where .. "declares capabilities that are not a list of names: " .. P.show(list, 200) .. see, 0)
+  end
+  local set = {}
+  for i, name in ipairs(list) do
+    if type(name) ~= "string" then
+      error(where .. "declares capability #" .. i .. " that is not a string: " .. P.show(name, 80) .. see, 0)
+    end
+    if not M.known[kind][name] then
+      local other = M.known[kind == "client" and "http" or "client"][name]
+      error(where .. "declares an unknown capability \"" .. name .. "\"" ..
+        (other and (" (it is one of the other kind's)") or "") .. see, 0)
+    end
+    set[name] = true
+  end
+  return set
+end
+
+-- Has the SDK under test this feature? true, or false and the skip reason.
+function M.has(name)
+  local info = P.sdk_info
+  if not info then return true end
+  local what = M.known[info.kind] and M.known[info.kind][name]
+  if not what then error("capabilities: \"" .. tostring(name) .. "\" is no capability of kind " ..
+    tostring(info and info.kind), 2) end
+  if not info.capabilities or info.capabilities[name] then return true end
+  return false, "the SDK has no " .. what .. ": its adapter's hello does not declare " .. name
+end
+
+-- The reason for skipping a scenario declaring needs = {...}, or nil when the
+-- SDK has everything (or the run plays no SDK role).
+function M.missing(spec)
+  if not P.sdk_info or not spec.needs then return nil end
+  local why = {}
+  for _, name in ipairs(spec.needs) do
+    if M.known[P.sdk_info.kind][name] then
+      local ok, reason = M.has(name)
+      if not ok then why[#why + 1] = reason end
+    end   -- a need of the other kind: that role's scenarios are not run here
+  end
+  return #why > 0 and table.concat(why, "; ") or nil
+end
+
+-- The skip reason for a command the adapter answered {"unsupported": true}.
+function M.unsupported(cmd, reply)
+  local kind = P.sdk_info and P.sdk_info.kind
+  local name = by_command[kind] and by_command[kind][cmd]
+  local why = " unsupported (" .. tostring(reply.error or "no error text") .. ")"
+  if not name then   -- a required command the SDK cannot make with these arguments (PROTOCOL.md section 3)
+    return "the SDK has no way to make this " .. cmd .. " call: the adapter answered it" .. why
+  end
+  return "the SDK has no " .. M.known[kind][name] .. ": the adapter answered " .. cmd .. why
+end
+
+-- Validate every scenario's needs = {...} at load time.
+function M.check_needs(needs, bad)
+  if needs == nil then return end
+  if type(needs) ~= "table" then bad("needs must be a list of capability names") end
+  for _, name in ipairs(needs) do
+    if not (M.known.client[name] or M.known.http[name]) then
+      bad("needs names an unknown capability \"" .. tostring(name) .. "\" (harness/lua/capabilities.lua)")
+    end
+  end
+end
+
+return M
