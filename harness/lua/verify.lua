@@ -148,6 +148,17 @@ function V.server_message(m, opts)
   return false, table.concat(bad, "; ") .. " in " .. show(m)
 end
 
+-- HTTP-1: the answer to a correctly signed POST /events is HTTP 200 with a
+-- JSON object body. res: what Case:api returned.
+function V.trigger_answer(res)
+  local text = res.status == 0 and tostring(res.error) or (res.status .. " " .. tostring(res.body))
+  if res.status ~= 200 then return false, "HTTP " .. text end
+  if type(res.json) ~= "table" or not tostring(res.body):match("^%s*{") then
+    return false, "HTTP " .. text .. " (the body is not a JSON object)"
+  end
+  return true, "HTTP " .. text
+end
+
 -- ---------------------------------------------------------------- gathering from a connection
 
 -- Was c dropped for what was sent on it? A fresh connection to the same app

@@ -9,15 +9,30 @@ local function status_text(res)
   return res.status == 0 and res.error or (res.status .. " " .. res.body)
 end
 
+-- HTTP-1 covers both body forms a correct trigger may take (HSDK-2: `channels`
+-- a list or `channel` one string): each is answered 200 with a JSON object,
+-- and is published (a 200 that drops the event did not accept it).
 scenario {
   id = "http-trigger-ok",
-  title = "A correctly signed POST /events returns 200 with a JSON object",
+  title = "A correctly signed POST /events, in either body form, returns 200 with a JSON object and is published",
   rules = { "HTTP-1" },
   run = function(t)
     local res = t:api("POST", "/events", { body = event_body(t) })
     t:check("HTTP-1", res.status == 200, "HTTP 200", status_text(res))
     t:check("HTTP-1", type(res.json) == "table" and res.body:match("^%s*{") ~= nil,
       "a JSON object body", res.body)
+    local ch = t:channel("pub-")
+    local c = t:subscribers("HTTP-1", ch)[1]
+    for _, form in ipairs { "channels", "channel" } do
+      local ev = { name = "form-" .. form, data = "{}" }
+      if form == "channels" then ev.channels = { ch } else ev.channel = ch end
+      local r = t:trigger(ev)
+      local ok, why = ps.verify.trigger_answer(r)
+      t:check("HTTP-1", ok, "HTTP 200 with a JSON object body for the `" .. form .. "` body form", why)
+      local m, why2 = c:expect({ event = "form-" .. form, channel = ch }, { within = 3000 })
+      t:check("HTTP-1", m ~= nil, "the event triggered with the `" .. form .. "` body form is published on " .. ch,
+        m or why2)
+    end
   end,
 }
 
@@ -139,7 +154,7 @@ local function populate(t, rule, ch, users)
   for i, u in ipairs(users) do
     conns[i] = t:open()
     conns[i]:subscribe(ch, { user = { user_id = u } })
-    t:require(rule, conns[i]:subscribed(ch), "subscribed " .. u)
+    t:joined(conns[i], ch, "the connection of " .. u)
   end
   return conns
 end
@@ -153,7 +168,7 @@ scenario {
     populate(t, "HTTP-9", pres, { "u1", "u2" })
     local c = t:open()
     c:subscribe(pub)
-    t:require("HTTP-9", c:subscribed(pub), "subscribed " .. pub)
+    t:joined(c, pub, "the connection")
     local all = t:api("GET", "/channels")
     local chans = all.json and all.json.channels
     t:check("HTTP-9", all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil,
