@@ -114,14 +114,15 @@ scenario {
   run = function(t)
     local many = {}
     for i = 1, 101 do many[i] = t:channel("pub-") end
+    -- the `channels` form: the `channel` form is HTTP-1's (http-trigger-ok)
     local cases = {
       { body = { name = "x", channels = many, data = "{}" }, want = 400, what = "101 channels" },
-      { body = { name = string.rep("e", 201), channel = t:channel("pub-"), data = "{}" }, want = 400,
+      { body = { name = string.rep("e", 201), channels = { t:channel("pub-") }, data = "{}" }, want = 400,
         what = "a 201-character event name" },
-      { body = { name = "x", channel = "bad channel!", data = "{}" }, want = 400, what = "channel 'bad channel!'" },
+      { body = { name = "x", channels = { "bad channel!" }, data = "{}" }, want = 400, what = "channel 'bad channel!'" },
     }
     local limit = t.target.limits.max_payload or 10240
-    cases[#cases + 1] = { body = { name = "x", channel = t:channel("pub-"), data = string.rep("d", limit + 1) },
+    cases[#cases + 1] = { body = { name = "x", channels = { t:channel("pub-") }, data = string.rep("d", limit + 1) },
       want = 413, what = string.format("data of %d bytes (limit %d)", limit + 1, limit) }
     for _, case in ipairs(cases) do
       local res = t:api("POST", "/events", { body = case.body })
@@ -247,7 +248,7 @@ scenario {
   run = function(t)
     local pres = t:channel("presence-")
     populate(t, "HTTP-14", pres, { "x" })
-    local res = t:trigger { channel = pres, name = "with-info", data = "{}", info = "subscription_count,user_count" }
+    local res = t:trigger { channels = { pres }, name = "with-info", data = "{}", info = "subscription_count,user_count" }
     local info = res.json and res.json.channels and res.json.channels[pres]
     t:check("HTTP-14", res.status == 200 and type(info) == "table" and info.user_count == 1,
       "200 with channels[" .. pres .. "].user_count = 1", status_text(res))
