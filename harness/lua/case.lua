@@ -390,6 +390,14 @@ function Case:_finish()
   for _, c in ipairs(self._conns) do
     if c and not c:is_closed() then c:pump() end
     received = received + (c and c.received or 0)
+    -- CONN-10: a close the server started carries a documented code
+    local i = c and (c.from or "server") == "server" and not c.closed_by_us and c:is_closed() and c.h:info()
+    local ok, text = true, nil
+    if i and i.close_frame then ok, text = verify.documented_close(i.close_code) end
+    if not ok then
+      self:incidental("CONN-10", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE,
+        "the server closed connection " .. c.slot .. " with " .. text)
+    end
   end
   for _, r in ipairs(self.spec.wire or {}) do
     if received > 0 then core.check(r, true) end

@@ -85,7 +85,10 @@ end
 function Conn:send_raw(text) return send(self, "text", text) end
 function Conn:send_binary(bytes) return send(self, "binary", bytes) end
 function Conn:ws_ping(payload) return send(self, "ping", payload or "") end
-function Conn:close(code, reason) self.h:close(code or 1000, reason or "") end
+function Conn:close(code, reason)
+  self.closed_by_us = true   -- its close code is ours echoed, not the server's (Case:_finish)
+  self.h:close(code or 1000, reason or "")
+end
 -- Done with it for good: closed and freed now, not when the scenario ends (for
 -- scenarios that open tens of thousands of connections); it must not be used again.
 function Conn:release()

@@ -6,7 +6,8 @@
 It delivers triggered events to the subscribers of their channels, but: every trigger is
 answered 202 (HTTP-1 wants 200); presence subscription_succeeded says count 2 while ids has 3
 entries (PRES-1); a subscription to a channel whose name holds "refuse" gets
-pusher:subscription_error (SUB-1, when public). Prints "listening" once it accepts connections.
+pusher:subscription_error (SUB-1, when public); one whose name holds "close1011" gets a close
+frame with code 1011 (CONN-10). Prints "listening" once it accepts connections.
 """
 import json, sys, threading
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -24,6 +25,9 @@ def send(conn, obj):
 
 
 def on_subscribe(conn, ch):
+    if "close1011" in ch:   # an undocumented close code (CONN-10)
+        conn.sendall(bytes([0x88, 2, 0x03, 0xF3]))
+        return
     if "refuse" in ch:
         return send(conn, {"event": "pusher:subscription_error", "channel": ch,
                            "data": json.dumps({"type": "Refused", "error": "refused", "status": 403})})

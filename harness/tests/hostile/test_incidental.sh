@@ -33,5 +33,8 @@ check_has "the scenario whose set-up failed is an error" "^\('error', 'set-up fa
 check_has "its own rule is an error, not a fail" "^\('error'" "$(rule EVT-2)"
 check_has "the incidental finding is listed under its scenario" "\[\('PRES-1', 'fail'\)\]" \
     "$(json_get "$out" "[[(r['id'], r['verdict']) for r in s.get('incidental', [])] for s in j['scenarios'] if s['id'] == 'inc-presence-count'][0]")"
+check_has "CONN-10 fails from a close frame with 1011" \
+    "^\('fail', 'inc-close-code', 'the server closed connection 1 with close code 1011 \(documented: 1000, 1001 or 4000-4399\) \(seen in scenario inc-close-code\)'\)" \
+    "$(rule CONN-10)"
 check_has "undeclared rules passing frames never touch stay skipped" "^\('skip'" "$(rule FRAME-6)"
 finish

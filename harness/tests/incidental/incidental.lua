@@ -37,3 +37,15 @@ scenario {
     t:check("EVT-2", false, "never reached", "reached")
   end,
 }
+
+scenario {
+  id = "inc-close-code",
+  title = "A close with an undocumented code fails CONN-10 in a scenario not declaring it",
+  rules = { "SUB-3" },
+  run = function(t)
+    local c = t:open()
+    c:subscribe(t:channel("pub-close1011-"))
+    local closed = c:expect_close { within = 3000 }
+    t:check("SUB-3", closed ~= nil, "the server closed the connection", closed)
+  end,
+}
