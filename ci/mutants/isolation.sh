@@ -46,6 +46,9 @@ trap stop_proxy EXIT
 run_suite() {
   local log="$out/$2.proxy.log" i
   rm -f "$out/$2.json"
+  # the previous run's last destructive scenario may have left soketi down or restarting
+  [ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] ||
+    bash "$root/ci/soketi.sh" restart >/dev/null || die "soketi did not come back (bash ci/soketi.sh restart)"
   : >"$log"
   node "$here/proxy.js" "$1" >"$log" 2>&1 &
   proxy_pid=$!
