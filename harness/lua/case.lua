@@ -140,7 +140,7 @@ function Case:joined(c, ch, what)
   local m, why = c:subscribed(ch)
   if not m then
     local own = core.channel_kind(ch) == "public" and "SUB-1" or "AUTH-6"
-    self:incidental(own, (what or "a connection") .. " is subscribed to " .. ch, why)
+    self:incidental(own .. ":set-up-subscribe", (what or "a connection") .. " is subscribed to " .. ch, why)
     self:setup_failed((what or "a connection") .. " could not subscribe to " .. ch .. ": " .. tostring(why))
   end
   return m
@@ -306,7 +306,7 @@ function Case:publish(ev, opts, mode)
     seen[#seen + 1] = f .. " form: " .. status_text(res)
     local ok, why = verify.trigger_answer(res)
     if not ok and not probe then
-      self:incidental("HTTP-1", "a correctly signed POST /events (the `" .. f .. "` body form) returns " ..
+      self:incidental("HTTP-1:set-up-trigger", "a correctly signed POST /events (the `" .. f .. "` body form) returns " ..
         "200 with a JSON object body", why .. " to the set-up trigger of " .. tostring(ev.name))
     end
     return res
@@ -374,7 +374,7 @@ function Case:_judge_wire()
     if declared[v.rule] and judged then
       core.check(v.rule, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
     elseif judged and info and item.server then
-      self:incidental(v.rule, info.text, v.text .. " in " .. show(item.m))
+      self:incidental(v.rule .. ":wire", info.text, v.text .. " in " .. show(item.m))
     elseif (v.should or not declared[v.rule]) and not noted[v.rule .. v.text] then
       noted[v.rule .. v.text] = true   -- once per scenario, not once per frame
       core.log("note: " .. v.rule .. ": " .. v.text)
@@ -395,7 +395,7 @@ function Case:_finish()
     local ok, text = true, nil
     if i and i.close_frame then ok, text = verify.documented_close(i.close_code) end
     if not ok then
-      self:incidental("CONN-10", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE,
+      self:incidental("CONN-10:wire-close", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE,
         "the server closed connection " .. c.slot .. " with " .. text)
     end
   end

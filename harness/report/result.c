@@ -191,8 +191,9 @@ static int unlisted_failures(const ps_runner *run, ps_rule_result *rr, ps_expect
         const ps_scenario *s = run->sc[j];
         if (!s->selected || s->state != PS_S_DONE)
             continue;
-        for (size_t k = 0; k < s->nrules; k++) {
-            const ps_check *c = &s->checks[k];
+        /* its declared rules' checks, then its incidental findings */
+        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
+            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
             if (strcmp(c->rule, rr->rule->id) != 0)
                 continue;
             if (c->unlabelled_fails) {
@@ -439,6 +440,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
             cJSON_AddStringToObject(r, "id", s->found[i].rule);
             cJSON_AddStringToObject(r, "verdict", "fail");
             cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
+            add_failed_labels(r, &s->found[i]);
             add_redacted(r, "expected", s->found[i].expected, secret);
             add_redacted(r, "actual", s->found[i].actual, secret);
             cJSON_AddItemToArray(inc, r);

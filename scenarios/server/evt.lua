@@ -67,7 +67,7 @@ scenario {
     local res = t:api("POST", "/batch_events", { body = { batch = batch } })
     -- set-up for EVT-4: any 2xx delivers; HTTP-8 judges the status
     local text = res.status == 0 and res.error or (res.status .. " " .. res.body)
-    if res.status ~= 200 then t:incidental("HTTP-8", "batch_events with 6 events returns 200", text) end
+    if res.status ~= 200 then t:incidental("HTTP-8:set-up-batch", "batch_events with 6 events returns 200", text) end
     if res.status < 200 or res.status >= 300 then t:setup_failed("the batch was not accepted: " .. text) end
     local got = {}
     for _ = 1, 6 do
