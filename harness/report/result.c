@@ -240,8 +240,7 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             for (size_t k = 0; k < s->nrules; k++)
                 if (strcmp(s->checks[k].rule, rr->rule->id) == 0)
                     merge_scenario(rr, s, &s->checks[k]);
-            /* an incidental finding only fails the rule: it is not a scenario checking it */
-            for (size_t k = 0; k < s->nfound; k++)
+            for (size_t k = 0; k < s->nfound; k++)   /* fails the rule; not a scenario checking it */
                 if (strcmp(s->found[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
                     rr->v = PS_V_FAIL;
                     rr->where = s;
@@ -433,18 +432,17 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
             cJSON_AddStringToObject(r, "skip_kind", ps_skip_kind_name(c->skip_kind));
         cJSON_AddItemToArray(rules, r);
     }
-    if (s->nfound) {   /* fails of rules it does not declare (wire checks, set-up steps) */
-        cJSON *inc = cJSON_AddArrayToObject(o, "incidental");
-        for (size_t i = 0; i < s->nfound; i++) {
-            cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "id", s->found[i].rule);
-            cJSON_AddStringToObject(r, "verdict", "fail");
-            cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
-            add_failed_labels(r, &s->found[i]);
-            add_redacted(r, "expected", s->found[i].expected, secret);
-            add_redacted(r, "actual", s->found[i].actual, secret);
-            cJSON_AddItemToArray(inc, r);
-        }
+    /* fails of rules it does not declare (wire checks, set-up steps) */
+    cJSON *inc = s->nfound ? cJSON_AddArrayToObject(o, "incidental") : NULL;
+    for (size_t i = 0; i < s->nfound; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "id", s->found[i].rule);
+        cJSON_AddStringToObject(r, "verdict", "fail");
+        cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
+        add_failed_labels(r, &s->found[i]);
+        add_redacted(r, "expected", s->found[i].expected, secret);
+        add_redacted(r, "actual", s->found[i].actual, secret);
+        cJSON_AddItemToArray(inc, r);
     }
     if (s->nrecords) {
         cJSON *recs = cJSON_AddArrayToObject(o, "records");
