@@ -201,7 +201,7 @@ module.exports = {
     request: (r, t) => (isTrigger(r) ? editBody(r, t, (b) => { if (!b.socket_id) return false; delete b.socket_id; }) : undefined) },
   'evt-batch-reversed': { rules: 'EVT-4', about: 'batch events are published in reverse order',
     request: (r, t) => (/\/batch_events$/.test(query(r.url).path) ? editBody(r, t, (b) => { if (!Array.isArray(b.batch)) return false; b.batch.reverse(); }) : undefined) },
-  'evt-one-string-channel-ignored': { rules: 'CACHE-2,ENC-1', about: 'the trigger body\'s one-string `channel` form is answered 200 and not published',
+  'evt-one-string-channel-ignored': { rules: 'HTTP-1', about: 'the trigger body\'s one-string `channel` form is answered 200 and not published',
     request: (r) => { const b = isTrigger(r) && body(r); if (b && typeof b.channel === 'string' && !b.channels) return { status: 200, body: '{}' }; } },
   'evt-server-to-user-dropped': { rules: 'EVT-5', about: 'events on #server-to-user- channels are not delivered',
     down: (m) => (String(m.channel).startsWith('#server-to-user-') && !m.event.startsWith('pusher') ? null : undefined) },

@@ -4,7 +4,8 @@ result against the unmutated proxy (same target, soketi's own deviations include
   score.py REFERENCE.json MUTANT.json
 Prints 'killed: WHY' (exit 0) or 'survived: WHY' (exit 1); exit 2 on unreadable input.
 Killed means a scenario's rule that passed in the reference now fails, or a rule that already
-failed there now fails a check it passed (a new 'expected ...' line, numbers ignored). An `error`
+failed there now fails a check it passed (a new 'expected ...' line, numbers ignored), or the
+scenario finds a deviation of another rule it did not find there (a new incidental finding). An `error`
 or `timeout` verdict alone (the set-up broke) is not a kill: it is reported with the survivor."""
 import json
 import re
@@ -32,6 +33,16 @@ def checks(scenario):
     for r in scenario.get("rules", []):
         if r.get("verdict") == "fail" and r.get("expected"):
             out.add((r["id"], re.sub(r"\d+", "N", r["expected"])))
+    return out
+
+
+def incidental(scenario):
+    """Its incidental findings (fails of rules it does not declare) as {(rule, what was seen)}:
+    the Actual up to the frame it quotes, numbers as N."""
+    out = set()
+    for r in scenario.get("incidental", []):
+        seen = re.split(r" in \{| \(seen in scenario ", r.get("actual", ""))[0]
+        out.add((r["id"], re.sub(r"\d+", "N", seen)))
     return out
 
 
@@ -63,6 +74,8 @@ def main():
         for rule, text in sorted(checks(s) - old_checks):
             if before.get(rule) == "fail":
                 kills.append("%s fails a new check of %s: expected %s" % (sid, rule, text))
+        for rule, seen in sorted(incidental(s) - incidental(base)):
+            kills.append("%s finds %s failing on the way: %s" % (sid, rule, seen))
     if kills:
         print("killed: " + kills[0] + ("" if len(kills) == 1 else " (+%d more)" % (len(kills) - 1)))
         sys.exit(0)

@@ -64,6 +64,26 @@ static int l_limits_note(lua_State *L)
     return 1;
 }
 
+/* incidental(rule, expected, actual): a deviation from a catalog rule the
+ * scenario need not declare (see ps_scenario_incidental); rule may carry a
+ * check label ("FRAME-2:wire") */
+static int l_incidental(lua_State *L)
+{
+    ps_scenario *s = ps_bind_scenario(L);
+    const char *name = luaL_checkstring(L, 1), *label;
+    char rule[16], err[160];
+    if (ps_check_name_split(name, rule, sizeof(rule), &label, err, sizeof(err)) < 0)
+        return luaL_error(L, "incidental finding: %s", err);
+    if (!ps_catalog_find(ps_lua_env_of(L)->catalog, rule))
+        return luaL_error(L, "incidental finding names %s, which is not a rule of the catalog", rule);
+    const char *expected = opt_text(L, 2), *actual = opt_text(L, 3);
+    if (s->probe)   /* the liveness check is not reported */
+        return 0;
+    if (ps_scenario_incidental(s, name, expected, actual) < 0)
+        return luaL_error(L, "incidental finding: out of memory");
+    return 0;
+}
+
 /* skip(rule, reason [, kind]): kind "capability-missing" is the SDK's missing feature (sdk.lua);
  * the default is the scenario's own decision. */
 static int l_skip(lua_State *L)
@@ -172,7 +192,7 @@ static int l_rule(lua_State *L)
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
-    { "check", l_check }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
+    { "check", l_check }, { "incidental", l_incidental }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };
 
 const ps_binding ps_bind_case = { funcs, 0, 0, NULL };

@@ -7,6 +7,7 @@ local M = P.require "match"
 local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
 local Raw = P.require "rawws"
+local verify = P.require "verify"
 
 local Case = {}
 Case.__index = Case
@@ -88,19 +89,32 @@ function Case:raw_open(opts)
   return r
 end
 
+-- Ends the scenario as `error` with why: a set-up step could not be done, so
+-- its rules were not reached (never a fail of them).
+function Case:setup_failed(why) error({ ps_abort = "set-up failed: " .. why, ps_setup = true }, 0) end
+
+-- A deviation from rule seen while doing something else (a set-up step, a
+-- wire check): it fails rule whether or not this scenario declares it.
+function Case:incidental(rule, expected, actual)
+  core.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. ")")
+end
+
 -- A connection that got its connection_established; a failure ends the
--- scenario (rules not yet checked are reported as not reached).
+-- scenario as a set-up error (its rules not reached).
 function Case:open(opts)
   local c = self:connect(opts)
   local m, why = c:established(opts)
-  if not m then error({ ps_abort = "could not open a connection: " .. why }, 0) end
+  if not m then self:setup_failed("could not open a connection: " .. why) end
   return c, m
 end
 
 -- Set-up: n connections (default 1; opts.app as for connect), each subscribed
 -- to channels (a name or a list); on presence channels as the user
--- opts.user(i) returns (default: connect's). A failed subscription ends the
--- scenario under rule (ps.verify.subscribed). Returns the list of connections.
+-- opts.user(i) returns (default: connect's). A refused subscription fails the
+-- rule that says it must succeed (SUB-1 public, AUTH-6 signed), whatever the
+-- scenario declares, and ends the scenario as a set-up error. rule: the
+-- scenario's rule (kept for callers; the set-up is judged by its own rule).
+-- Returns the list of connections.
 function Case:subscribers(rule, channels, n, opts)
   opts = opts or {}
   if type(channels) == "string" then channels = { channels } end
@@ -114,12 +128,22 @@ function Case:subscribers(rule, channels, n, opts)
     end
   end
   for i, c in ipairs(conns) do
-    for _, ch in ipairs(channels) do
-      local m, why = c:subscribed(ch)
-      self:require(rule, m, "connection " .. i .. " is subscribed to " .. ch, why)
-    end
+    for _, ch in ipairs(channels) do self:joined(c, ch, "connection " .. i) end
   end
   return conns
+end
+
+-- Set-up: wait for c's subscription to ch (sent already). A refusal or no
+-- answer fails SUB-1 (public) or AUTH-6 (signed) and ends the scenario as a
+-- set-up error. what: names c in the messages. Returns the subscription_succeeded.
+function Case:joined(c, ch, what)
+  local m, why = c:subscribed(ch)
+  if not m then
+    local own = core.channel_kind(ch) == "public" and "SUB-1" or "AUTH-6"
+    self:incidental(own .. ":set-up-subscribe", (what or "a connection") .. " is subscribed to " .. ch, why)
+    self:setup_failed((what or "a connection") .. " could not subscribe to " .. ch .. ": " .. tostring(why))
+  end
+  return m
 end
 
 function Case:check(rule, cond, expected, actual)
@@ -258,7 +282,8 @@ function Case:api(method, path, opts)
   return res
 end
 
--- POST /events. ev = {name, data, channel | channels, socket_id, info}
+-- POST /events, sent as given (for checks of the HTTP API itself).
+-- ev = {name, data, channel | channels, socket_id, info}
 function Case:trigger(ev, opts)
   opts = opts or {}
   local body = { name = ev.name, data = ev.data, socket_id = ev.socket_id, info = ev.info }
@@ -266,6 +291,56 @@ function Case:trigger(ev, opts)
   if type(body.data) == "table" then body.data = core.json_encode(body.data) end
   opts.body = body
   return self:api("POST", "/events", opts)
+end
+
+-- Set-up triggers (t:publish) use the `channels` list form until the server
+-- refuses it and takes the one-string `channel` form: then that one, for the run.
+local trigger_form = "channels"
+local function status_text(res) return res.status == 0 and res.error or (res.status .. " " .. res.body) end
+local function accepted(res) return res.status >= 200 and res.status < 300 end
+
+-- A set-up trigger: any 2xx is accepted, a 4xx is retried in the other body
+-- form (nothing was published), a 5xx or 429 once after a pause. Each answer
+-- that is not HTTP-1's (200, a JSON object) fails HTTP-1, whatever the
+-- scenario declares; no 2xx at all ends the scenario as a set-up error.
+-- ev and opts as for trigger (ev.channel or ev.channels). mode "check": no
+-- 2xx is returned, not an error; "probe" (the liveness check): records nothing
+-- either. Returns the answer and a text of every answer seen.
+function Case:publish(ev, opts, mode)
+  local probe = mode == "probe"
+  local chs = ev.channels or { ev.channel }
+  local function send(form)
+    local e = { name = ev.name, data = ev.data, socket_id = ev.socket_id, info = ev.info }
+    if form == "channels" then e.channels = chs else e.channel = chs[1] end
+    local o = {}
+    for k, v in pairs(opts or {}) do o[k] = v end
+    return self:trigger(e, o)
+  end
+  local form = #chs == 1 and trigger_form or "channels"
+  local seen = {}
+  local function try(f)
+    local res = send(f)
+    seen[#seen + 1] = f .. " form: " .. status_text(res)
+    local ok, why = verify.trigger_answer(res)
+    if not ok and not probe then
+      self:incidental("HTTP-1:set-up-trigger", "a correctly signed POST /events (the `" .. f .. "` body form) returns " ..
+        "200 with a JSON object body", why .. " to the set-up trigger of " .. tostring(ev.name))
+    end
+    return res
+  end
+  local res = try(form)
+  if res.status >= 400 and res.status < 500 and #chs == 1 then
+    local other = form == "channels" and "channel" or "channels"
+    res = try(other)
+    if accepted(res) then trigger_form = other end
+  elseif res.status >= 500 or res.status == 429 then
+    self:sleep(scaled(300))
+    res = try(form)
+  end
+  if not accepted(res) and not mode then
+    self:setup_failed("the trigger of " .. tostring(ev.name) .. " was not accepted (" .. table.concat(seen, "; ") .. ")")
+  end
+  return res, table.concat(seen, "; ")
 end
 
 -- Webhooks the target's server sent to the harness's receiver, parsed once.
@@ -300,24 +375,45 @@ end
 function Case:webhooks() return fetch_hooks() end
 
 -- Wire checks: every frame the scenario received was validated by the codec;
--- a rule the scenario declares is failed by any violation of it.
-function Case:_finish()
+-- a violation fails its rule (the frame's own strength: a SHOULD clause of a
+-- MUST rule stays a note), declared or not: an undeclared one as an incidental
+-- finding, only from frames a server sent (in the fake-server role the frames
+-- come from the client under test and only declared rules judge them).
+-- Runs when the scenario ends, also by an error or abort (prelude's run_case).
+function Case:_judge_wire()
   local declared = {}
   for _, r in ipairs(self.spec.rules) do declared[r] = true end
-  local received = self._received_released
-  for _, c in ipairs(self._conns) do
-    if c and not c:is_closed() then c:pump() end
-    received = received + (c and c.received or 0)
-  end
   local noted = {}
   for _, item in ipairs(self._violations) do
     local v = item.v
     local info = core.rule(v.rule)
-    if declared[v.rule] and not (v.should and info and not info.should) then
+    local judged = not (v.should and info and not info.should)
+    if declared[v.rule] and judged then
       core.check(v.rule, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
+    elseif judged and info and item.server then
+      self:incidental(v.rule .. ":wire", info.text, v.text .. " in " .. show(item.m))
     elseif (v.should or not declared[v.rule]) and not noted[v.rule .. v.text] then
       noted[v.rule .. v.text] = true   -- once per scenario, not once per frame
       core.log("note: " .. v.rule .. ": " .. v.text)
+    end
+  end
+  self._violations = {}
+end
+
+-- A scenario that ran to its end: the frames still queued are read, and the
+-- wire rules it declares (spec.wire) pass if it received anything.
+function Case:_finish()
+  local received = self._received_released
+  for _, c in ipairs(self._conns) do
+    if c and not c:is_closed() then c:pump() end
+    received = received + (c and c.received or 0)
+    -- CONN-10: a close the server started carries a documented code
+    local i = c and (c.from or "server") == "server" and not c.closed_by_us and c:is_closed() and c.h:info()
+    local ok, text = true, nil
+    if i and i.close_frame then ok, text = verify.documented_close(i.close_code) end
+    if not ok then
+      self:incidental("CONN-10:wire-close", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE,
+        "the server closed connection " .. c.slot .. " with " .. text)
     end
   end
   for _, r in ipairs(self.spec.wire or {}) do

@@ -24,6 +24,18 @@ local function parse_frame(f, from)
   return m
 end
 
+-- The codec's violations in message m, kept for the case's wire checks
+-- (Case:_judge_wire); server: m came from a server under test.
+local function keep_violations(case, m, server)
+  for _, v in ipairs(m.violations) do
+    local key = v.rule .. "\0" .. v.text
+    if not case._violation_seen[key] then   -- once: long runs would keep every message
+      case._violation_seen[key] = true
+      case._violations[#case._violations + 1] = { v = v, m = m, server = server }
+    end
+  end
+end
+
 -- Move frames from C into the inbox, parsed and validated.
 function Conn:pump()
   while true do
@@ -33,13 +45,7 @@ function Conn:pump()
     if self.autopong and m.event == "pusher:ping" then
       self:send { event = "pusher:pong", data = {} }
     end
-    for _, v in ipairs(m.violations) do
-      local list, key = self.case._violations, v.rule .. "\0" .. v.text
-      if not self.case._violation_seen[key] then   -- once: long runs would keep every message
-        self.case._violation_seen[key] = true
-        list[#list + 1] = { v = v, m = m }
-      end
-    end
+    keep_violations(self.case, m, (self.from or "server") == "server")
     self.received = self.received + 1
     self.inbox[#self.inbox + 1] = m
   end
@@ -81,7 +87,10 @@ function Conn:send_raw(text) return send(self, "text", text) end
 function Conn:send_binary(bytes) return send(self, "binary", bytes) end
 function Conn:ws_ping(payload) return send(self, "ping", payload or "") end
 -- code false: a close frame without a status code.
-function Conn:close(code, reason) self.h:close(code == false and 0 or code or 1000, reason or "") end
+function Conn:close(code, reason)
+  self.closed_by_us = true   -- its close code is ours echoed, not the server's (Case:_finish)
+  self.h:close(code == false and 0 or code or 1000, reason or "")
+end
 -- Done with it for good: closed and freed now, not when the scenario ends (for
 -- scenarios that open tens of thousands of connections); it must not be used again.
 function Conn:release()
@@ -230,4 +239,4 @@ function Conn:grant(channel, data)
     data = core.json_encode(data or {}) }
 end
 
-return { Conn = Conn, parse_frame = parse_frame }
+return { Conn = Conn, parse_frame = parse_frame, keep_violations = keep_violations }

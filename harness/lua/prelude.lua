@@ -92,6 +92,8 @@ function api.run_case(spec)
     return
   end
   local t = Case.new(spec)
+  -- the wire checks judge what was received even when the scenario stops early
+  local judge <close> = setmetatable({}, { __close = function() t:_judge_wire() end })
   case_of[coroutine.running()] = t
   if P.sdk_info then
     -- every scenario is its own app: its connections and requests come to it alone. The id is

@@ -4,6 +4,7 @@
 local P = ...
 local core, poll = P.core, P.poll
 local parse_frame = P.require("conn").parse_frame
+local keep_violations = P.require("conn").keep_violations
 local take = P.require("match").take
 
 local Raw = {}
@@ -29,7 +30,10 @@ local function parse_frames(self)
     if key then payload = core.mask(payload, key) end
     buf = buf:sub(off + len)
     local f = { op = b1 & 0x0f, fin = b1 & 0x80 ~= 0, payload = payload, t = core.now() }
-    if f.op == 1 then f.msg = parse_frame { kind = "text", raw = payload, t = f.t } end
+    if f.op == 1 then
+      f.msg = parse_frame { kind = "text", raw = payload, t = f.t }
+      keep_violations(self.case, f.msg, true)
+    end
     if f.op == 8 and #payload >= 2 then f.code, f.reason = string.unpack(">I2", payload), payload:sub(3) end
     self.frames[#self.frames + 1] = f
   end

@@ -268,7 +268,8 @@ int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t err
 
 /* ---- running ---- */
 
-typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT } end_kind;
+/* END_SETUP: a set-up step (t:open, t:subscribers, t:publish) could not be done */
+typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT, END_SETUP } end_kind;
 
 static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
 {
@@ -277,6 +278,7 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         [END_ABORT] = "not reached: an earlier required check failed",
         [END_ERROR] = "not reached: the scenario raised an error",
         [END_TIMEOUT] = "not reached before the scenario's deadline",
+        [END_SETUP] = "not reached: the scenario's set-up could not be done",
     };
     s->state = PS_S_DONE;
     s->end_ms = ps_now_ms();
@@ -291,11 +293,11 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
         ps_check *c = &s->checks[i];
         if (c->v == PS_V_NONE) {
             c->v = how == END_TIMEOUT ? PS_V_TIMEOUT : PS_V_ERROR;
-            c->reason = strdup(how == END_ERROR && msg ? msg : unchecked[how]);
+            c->reason = strdup((how == END_ERROR || how == END_SETUP) && msg ? msg : unchecked[how]);
         }
         agg = ps_verdict_merge(agg, c->v);
     }
-    if (how == END_ERROR)
+    if (how == END_ERROR || how == END_SETUP)
         agg = ps_verdict_merge(agg, PS_V_ERROR);
     else if (how == END_TIMEOUT)
         agg = ps_verdict_merge(agg, PS_V_TIMEOUT);
@@ -351,7 +353,11 @@ static void resume(ps_runner *r, ps_scenario *s, int nargs)
         lua_rawget(s->co, -2);
         if (lua_type(s->co, -1) == LUA_TSTRING) {
             char *m = strdup(lua_tostring(s->co, -1));
-            finish(r, s, END_ABORT, m);
+            lua_pushliteral(s->co, "ps_setup");
+            lua_rawget(s->co, -3);
+            end_kind how = lua_toboolean(s->co, -1) ? END_SETUP : END_ABORT;
+            lua_pop(s->co, 1);
+            finish(r, s, how, m);
             free(m);
             return;
         }

@@ -98,6 +98,17 @@ void ps_scenario_free(ps_scenario *s)
         }
         free(s->checks[j].labels);
     }
+    for (size_t j = 0; j < s->nfound; j++) {
+        free(s->found[j].expected);
+        free(s->found[j].actual);
+        for (size_t k = 0; k < s->found[j].nlabels; k++) {
+            free(s->found[j].labels[k].name);
+            free(s->found[j].labels[k].expected);
+            free(s->found[j].labels[k].actual);
+        }
+        free(s->found[j].labels);
+    }
+    free(s->found);
     free_list(s->rules, s->nrules);
     free_list(s->tags, s->ntags);
     free_list(s->records, s->nrecords);
@@ -295,6 +306,33 @@ void ps_scenario_limit(ps_scenario *s, const char *name, const char *what)
     if (s->limit_msg)
         snprintf(s->limit_msg, n, "limit %s reached: %s", name, what);
     s->wake = 1;
+}
+
+int ps_scenario_incidental(ps_scenario *s, const char *name, const char *expected, const char *actual)
+{
+    char err[160], rule[16];
+    const char *label;
+    if (ps_check_name_split(name, rule, sizeof(rule), &label, err, sizeof(err)) < 0)
+        return -1;
+    if (find_check(s, rule))
+        return ps_scenario_check(s, name, 0, expected, actual, err, sizeof(err));
+    ps_check *c = NULL;
+    for (size_t i = 0; i < s->nfound && !c; i++)
+        c = strcmp(s->found[i].rule, rule) == 0 ? &s->found[i] : NULL;
+    if (!c) {
+        ps_check *n = realloc(s->found, (s->nfound + 1) * sizeof(*n));
+        if (!n)
+            return -1;
+        s->found = n;
+        c = &s->found[s->nfound++];
+        memset(c, 0, sizeof(*c));
+        snprintf(c->rule, sizeof(c->rule), "%s", rule);
+        c->v = PS_V_FAIL;
+        c->expected = strdup(expected ? expected : "");   /* the first finding is the one reported */
+        c->actual = strdup(actual ? actual : "");
+    }
+    c->checks++;
+    return note_label(c, label, 0, expected, actual);
 }
 
 int ps_scenario_skip_rule(ps_scenario *s, const char *name, ps_skip_kind kind, const char *reason,

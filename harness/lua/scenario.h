@@ -97,6 +97,8 @@ typedef struct ps_scenario {
     char *message;               /* error/timeout/skip text, or first failure */
     char *err_source;            /* file:line of a Lua error */
     ps_check *checks;            /* one per declared rule */
+    ps_check *found;             /* incidental findings: fails of rules it does not declare */
+    size_t nfound;
     char **records;              /* t:record(): JSON texts for the result file */
     size_t nrecords, caprecords;
 } ps_scenario;
@@ -129,6 +131,11 @@ int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expe
  * cannot turn into a pass; only a failing check overrides it. */
 int ps_scenario_nothing(ps_scenario *s, const char *rule, const char *what, const char *expected,
                         char *err, size_t errlen);
+/* An incidental finding: a deviation from rule seen while the scenario did
+ * something else (a wire check on a received frame, a set-up step). It fails
+ * rule whether or not the scenario declares it; it never makes a rule pass.
+ * rule as for ps_scenario_check ("RULE-ID" or "RULE-ID:label"). */
+int ps_scenario_incidental(ps_scenario *s, const char *rule, const char *expected, const char *actual);
 int ps_scenario_skip_rule(ps_scenario *s, const char *rule, ps_skip_kind kind, const char *reason,
                           char *err, size_t errlen);
 int ps_scenario_add_record(ps_scenario *s, const char *json);

@@ -192,8 +192,9 @@ static int unlisted_failures(const ps_runner *run, ps_rule_result *rr, ps_expect
         const ps_scenario *s = run->sc[j];
         if (!s->selected || s->state != PS_S_DONE)
             continue;
-        for (size_t k = 0; k < s->nrules; k++) {
-            const ps_check *c = &s->checks[k];
+        /* its declared rules' checks, then its incidental findings */
+        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
+            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
             if (strcmp(c->rule, rr->rule->id) != 0)
                 continue;
             if (c->unlabelled_fails) {
@@ -240,6 +241,12 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             for (size_t k = 0; k < s->nrules; k++)
                 if (strcmp(s->checks[k].rule, rr->rule->id) == 0)
                     merge_scenario(rr, s, &s->checks[k]);
+            for (size_t k = 0; k < s->nfound; k++)   /* fails the rule; not a scenario checking it */
+                if (strcmp(s->found[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
+                    rr->v = PS_V_FAIL;
+                    rr->where = s;
+                    rr->check = &s->found[k];
+                }
         }
         if (rr->v == PS_V_NONE) {
             rr->v = PS_V_SKIP;
@@ -426,6 +433,18 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
             cJSON_AddStringToObject(r, "skip_kind", ps_skip_kind_name(c->skip_kind));
         cJSON_AddItemToArray(rules, r);
     }
+    /* fails of rules it does not declare (wire checks, set-up steps) */
+    cJSON *inc = s->nfound ? cJSON_AddArrayToObject(o, "incidental") : NULL;
+    for (size_t i = 0; i < s->nfound; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "id", s->found[i].rule);
+        cJSON_AddStringToObject(r, "verdict", "fail");
+        cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
+        add_failed_labels(r, &s->found[i]);
+        add_redacted(r, "expected", s->found[i].expected, secret);
+        add_redacted(r, "actual", s->found[i].actual, secret);
+        cJSON_AddItemToArray(inc, r);
+    }
     if (s->nrecords) {
         cJSON *recs = cJSON_AddArrayToObject(o, "records");
         for (size_t i = 0; i < s->nrecords; i++) {
@@ -437,7 +456,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
                 cJSON_AddItemToArray(recs, v);
         }
     }
-    if (s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP)
+    if ((s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP) || s->nfound)
         cJSON_AddItemToObject(o, "transcript", transcript_json(&s->tr, secret));
     return o;
 }

@@ -89,6 +89,18 @@ expect("subscribed other channel", false, V.subscribed(ok_m, "b"))
 expect("subscribed error", false, V.subscribed(msg("pusher:subscription_error", { channel = "a" }), "a"))
 expect("subscribed nil", false, V.subscribed(nil, "a"))
 
+-- trigger_answer: HTTP-1 wants 200 with a JSON object body, and nothing else
+local function answer(status, body, json) return { status = status, body = body, json = json, error = "refused" } end
+expect("trigger_answer 200 {}", true, V.trigger_answer(answer(200, "{}", {})))
+expect("trigger_answer 200 spaced object", true, V.trigger_answer(answer(200, '  {"ok":true}', { ok = true })))
+expect("trigger_answer 202", false, V.trigger_answer(answer(202, "{}", {})))
+expect("trigger_answer 204", false, V.trigger_answer(answer(204, "", nil)))
+expect("trigger_answer 200 array", false, V.trigger_answer(answer(200, "[]", {})))
+expect("trigger_answer 200 not JSON", false, V.trigger_answer(answer(200, "ok", nil)))
+expect("trigger_answer no answer", false, V.trigger_answer(answer(0, "", nil)))
+local _, said = V.trigger_answer(answer(202, "{}", {}))
+expect("trigger_answer names the status", true, said == "HTTP 202 {}", said)
+
 -- server_message: the codec's violations
 expect("server_message clean", true, V.server_message(msg("x")))
 local bad = msg("pusher_internal:subscription_succeeded",

@@ -21,8 +21,7 @@ end
 -- Positive control for a "not delivered" check: an HTTP-triggered event on ch
 -- reaches the witness, so a silent witness was really listening.
 local function control(t, rule, witness, ch, app)
-  local res = t:trigger({ channel = ch, name = "control", data = "still here" }, { app = app })
-  t:require(rule, res.status == 200, "the control trigger is accepted (HTTP 200)", res.status .. " " .. res.body)
+  t:publish({ channel = ch, name = "control", data = "still here" }, { app = app })
   local m, why = witness:expect { event = "control", channel = ch }
   t:require(rule, m, "the witness gets the control event triggered after the client event", why)
 end

@@ -14,8 +14,7 @@ scenario {
     local payloads = { '{"text":"h\\u00e9llo \\"w\\" \226\130\172","n":[1,2.5,-3e2],"nested":{"a":null}}',
       "plain text, not JSON", "  {\"spaced\" : true }  " }
     for i, data in ipairs(payloads) do
-      local res = t:trigger { channel = ch, name = "evt-" .. i, data = data }
-      t:require("EVT-1", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+      t:publish { channel = ch, name = "evt-" .. i, data = data }
       local m, why = c:expect { event = "evt-" .. i }
       t:check("EVT-1", m and m.channel == ch and m.data_kind == "string" and m.data == data,
         "event evt-" .. i .. " on " .. ch .. " with data string " .. data, m or why)
@@ -30,8 +29,7 @@ scenario {
   run = function(t)
     local chs = { t:channel("pub-"), t:channel("pub-"), t:channel("pub-") }
     local c = subscribed_conn(t, "EVT-2", chs)
-    local res = t:trigger { channels = chs, name = "fanout", data = "hi" }
-    t:require("EVT-2", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+    t:publish { channels = chs, name = "fanout", data = "hi" }
     for _, ch in ipairs(chs) do
       local m, why = c:expect { event = "fanout", channel = ch }
       t:check("EVT-2", m ~= nil, "the event on " .. ch, why)
@@ -47,8 +45,7 @@ scenario {
     local ch = t:channel("pub-")
     local sender = subscribed_conn(t, "EVT-3", { ch })
     local other = subscribed_conn(t, "EVT-3", { ch })
-    local res = t:trigger { channel = ch, name = "excluded", data = "x", socket_id = sender.socket_id }
-    t:require("EVT-3", res.status == 200, "trigger accepted", res.status .. " " .. res.body)
+    t:publish { channel = ch, name = "excluded", data = "x", socket_id = sender.socket_id }
     local m, why = other:expect { event = "excluded" }
     t:require("EVT-3", m, "the other subscriber gets the event", why)
     local quiet, leaked = sender:expect_silence(1000, { event = "excluded" })
@@ -68,7 +65,10 @@ scenario {
       batch[i] = { channel = (i % 2 == 1) and a or b, name = "batch", data = tostring(i) }
     end
     local res = t:api("POST", "/batch_events", { body = { batch = batch } })
-    t:require("EVT-4", res.status == 200, "batch accepted (HTTP 200)", res.status .. " " .. res.body)
+    -- set-up for EVT-4: any 2xx delivers; HTTP-8 judges the status
+    local text = res.status == 0 and res.error or (res.status .. " " .. res.body)
+    if res.status ~= 200 then t:incidental("HTTP-8:set-up-batch", "batch_events with 6 events returns 200", text) end
+    if res.status < 200 or res.status >= 300 then t:setup_failed("the batch was not accepted: " .. text) end
     local got = {}
     for _ = 1, 6 do
       local m = c:expect { event = "batch" }

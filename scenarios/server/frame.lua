@@ -27,7 +27,7 @@ scenario {
     a:expect { event = "pusher_internal:member_added" }
     b:unsubscribe(pres)
     a:expect { event = "pusher_internal:member_removed" }
-    t:trigger { channels = { pub, priv }, name = "shape", data = '{"k":"v"}' }
+    t:publish { channels = { pub, priv }, name = "shape", data = '{"k":"v"}' }
     a:expect { event = "shape", channel = pub }
     a:expect { event = "shape", channel = priv }
     a:send { event = "pusher:ping", data = {} }

@@ -20,10 +20,10 @@ scenario {
     local ch = t:channel("pub-")
     local a, b = t:open(), t:open()
     a:subscribe(ch)
-    t:require("HOOK-1", a:subscribed(ch), "subscribed")
+    t:joined(a, ch, "the first subscriber")
     expect_hook(t, "HOOK-1:occupied", { name = "channel_occupied", channel = ch })
     b:subscribe(ch)
-    t:require("HOOK-1", b:subscribed(ch), "second subscriber subscribed")
+    t:joined(b, ch, "the second subscriber")
     a:unsubscribe(ch)
     local early = t:expect_webhook({ name = "channel_vacated", channel = ch }, { within = 1500 })
     t:check("HOOK-1:not-vacated-early", early == nil, "no channel_vacated while a subscriber remains", early)
@@ -44,7 +44,7 @@ scenario {
     local c = t:open()
     local user = "hook-user-" .. c.socket_id
     c:subscribe(ch, { user = { user_id = user } })
-    t:require("HOOK-2", c:subscribed(ch), "subscribed")
+    t:joined(c, ch, "the subscriber")
     expect_hook(t, "HOOK-2:added", { name = "member_added", channel = ch, user_id = user })
     c:unsubscribe(ch)
     expect_hook(t, "HOOK-2:removed", { name = "member_removed", channel = ch, user_id = user })
@@ -62,7 +62,8 @@ scenario {
     for _, c in ipairs { a, b } do
       c:subscribe(priv)
       c:subscribe(pres, { user = { user_id = "hook-" .. c.socket_id } })
-      t:require("HOOK-3", c:subscribed(priv) and c:subscribed(pres), "subscribed")
+      t:joined(c, priv, "the sender")
+      t:joined(c, pres, "the sender")
     end
     -- data is the event's data: the object sent, or its JSON text
     local function data_is(ev, n)
@@ -94,7 +95,7 @@ scenario {
     local ch = t:channel("pub-")
     local c = t:open()
     c:subscribe(ch)
-    t:require("HOOK-4", c:subscribed(ch), "subscribed")
+    t:joined(c, ch, "the subscriber")
     local ev, hook = t:expect_webhook { name = "channel_occupied", channel = ch }
     t:require("HOOK-4", ev, "a channel_occupied webhook to inspect", hook)
     c:close()
@@ -130,7 +131,7 @@ scenario {
     local ch = t:channel("cache-")
     local c = t:open()
     c:subscribe(ch)
-    t:require("HOOK-6", c:subscribed(ch), "subscribed")
+    t:joined(c, ch, "the subscriber")
     expect_hook(t, "HOOK-6:cache-miss", { name = "cache_miss", channel = ch })
   end,
 }
@@ -145,7 +146,7 @@ scenario {
     local a, b = t:open(), t:open()
     for _, c in ipairs { a, b } do
       c:subscribe(ch)
-      t:require("HOOK-6", c:subscribed(ch), "subscribed")
+      t:joined(c, ch, "the subscriber")
     end
     expect_hook(t, "HOOK-6:subscription-count", { name = "subscription_count", channel = ch, subscription_count = 2 },
       { within = 5000 })

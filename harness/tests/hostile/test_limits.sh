@@ -10,7 +10,8 @@ ps=${1:?usage: test_limits.sh PUSHSPEC SOURCE_DIR} src=${2:?}
 . "$src/harness/tests/hostile/lib.sh"
 
 scen() { json_get "$tmp/$1.json" "' | '.join(s['verdict'] + ' ' + (s.get('message') or '') for s in j['scenarios'])"; }
-rules() { json_get "$tmp/$1.json" "' | '.join(r['verdict'] + ' ' + (r.get('actual') or '') + (r.get('message') or '') for r in j['rules'] if r['verdict'] != 'skip')"; }
+# the scenarios' own rules (the sleeper's empty frames also fail FRAME-1, an incidental finding)
+rules() { json_get "$tmp/$1.json" "' | '.join(r['verdict'] + ' ' + (r.get('actual') or '') + (r.get('message') or '') for r in j['rules'] if r['verdict'] != 'skip' and r['id'] in ('SUB-1', 'CONNC-1'))"; }
 
 # a scenario that opens a connection, then reads nothing for 40 s
 mkdir -p "$tmp/sleep" "$tmp/client"

@@ -15,7 +15,7 @@ for kind in tables empty; do
     wait_listen "$port" || fail "$kind: the flooding server listens" "port $port" "nothing"
     t0=$(date +%s)
     start_ps "$tmp/out" "$tmp/err" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-$kind \
-        --filter 'SUB-1,HTTP-1' --timeout-scale 4 --json "$tmp/$kind.json"
+        --filter 'sub-public,http-trigger-ok' --timeout-scale 4 --json "$tmp/$kind.json"
     wait "$run"
     rc=$?
     took=$(($(date +%s) - t0))
