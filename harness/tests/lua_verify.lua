@@ -224,6 +224,8 @@ local function target(opts)
     if not opts.undelivered then t.conn.inbox[#t.conn.inbox + 1] = msg(ev.name) end
     return { status = opts.status or 200, body = "{}", error = "" }
   end
+  -- the probe triggers through t:publish (lenient set-up; its retries are case.lua's)
+  function t:publish(ev, o) return self:trigger(ev, o) end
   return t
 end
 local lt = target {}
