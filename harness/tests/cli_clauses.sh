@@ -16,9 +16,14 @@ trap 'if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "cli_clauses: files 
 # one scenario file with a labelled check for each (made from list --json, so it follows RULES.md).
 "$ps" list --json >"$tmp/list.json" || fail "list --json for the fixtures" "exit 0" "$?"
 mkdir -p "$tmp/full/server"
-python3 - "$tmp/list.json" "$tmp/full" <<'PY'
-import json, sys
+python3 - "$tmp/list.json" "$tmp/full" "$src/harness/lua" <<'PY'
+import glob, json, re, sys
 rules = json.load(open(sys.argv[1]))["rules"]
+# the harness modules' own labels (set-up findings) are scanned too: give them their clauses
+module = {}
+for path in glob.glob(sys.argv[3] + "/*.lua"):
+    for rid, label in re.findall(r'"([A-Z]+-[0-9]+):([a-z0-9-]+)"', open(path).read()):
+        module.setdefault(rid, set()).add(label)
 with open(sys.argv[2] + "/CLAUSES.md", "w") as f:
     f.write("# Clauses\n\nA line `- RULE-ID:label  clause`.\n")
     section = None
@@ -27,6 +32,8 @@ with open(sys.argv[2] + "/CLAUSES.md", "w") as f:
             section = r["section"]
             f.write("\n### %s\n\n" % section)
         f.write("- %s:whole  %s\n" % (r["id"], r["text"]))
+        for label in sorted(module.get(r["id"], ())):
+            f.write("- %s:%s  what the harness module checks\n" % (r["id"], label))
 with open(sys.argv[2] + "/server/all.lua", "w") as f:
     f.write("ps.scenario { id = 'all', title = 'every rule', rules = { %s },\n  run = function(t)\n"
             % ", ".join("'%s'" % r["id"] for r in rules))
