@@ -314,7 +314,8 @@ function Case:_finish()
     local v = item.v
     local info = core.rule(v.rule)
     if declared[v.rule] and not (v.should and info and not info.should) then
-      core.check(v.rule, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
+      core.check(v.rule .. (v.label and (":" .. v.label) or ""), false, info and info.text or v.rule,
+        v.text .. " in " .. show(item.m))
     elseif (v.should or not declared[v.rule]) and not noted[v.rule .. v.text] then
       noted[v.rule .. v.text] = true   -- once per scenario, not once per frame
       core.log("note: " .. v.rule .. ": " .. v.text)

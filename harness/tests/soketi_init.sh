@@ -38,7 +38,7 @@ sed -e 's|^  url = ".*",$|  url = "ws://127.0.0.1:6001",|' \
 [ "$(diff pushspec-target.lua edited.lua | grep -c '^>')" = 1 ] && ok || fail "the sed edits exactly the app line (url is already soketi's)" "$(diff pushspec-target.lua edited.lua)"
 # the connection, heartbeat and event scenarios, and the client-event ones that need a profile;
 # soketi's one known deviation among them (ci/targets/soketi.expect) is the baseline
-grep '^CONN-6 ' "$src/ci/targets/soketi.expect" >init.expect
+grep -E '^CONN-6[: ]' "$src/ci/targets/soketi.expect" >init.expect
 timeout 300 "$ps" run --target edited.lua --expect init.expect --quiet \
     --filter 'conn-*,ping-*,evt-*,sub-public,cev-private-relay,cev-rate-limit,cev-disabled-app' \
     --exclude-tag slow,destructive --json result.json >out 2>err
