@@ -11,7 +11,8 @@ import json
 import re
 import sys
 
-FAILED = re.compile(r"check failed: ([A-Z]+-\d+): expected (.*?)(?:; actual |$)", re.S)
+# "RULE-ID" or "RULE-ID:label" (a check label names the clause; scenarios/CLAUSES.md)
+FAILED = re.compile(r"check failed: ([A-Z]+-\d+)(?::[a-z0-9-]+)?: expected (.*?)(?:; actual |$)", re.S)
 
 
 def load(path):

@@ -74,7 +74,9 @@ char *ps_msg_build(const char *event, const char *channel, const char *data_json
 typedef enum { PS_FROM_SERVER, PS_FROM_CLIENT } ps_direction;
 
 typedef struct {
-    const char *rule;   /* static rule id, e.g. "FRAME-2" */
+    const char *rule;   /* rule id, e.g. "FRAME-2" (static, or rule_id below) */
+    const char *label;  /* the clause's check label (scenarios/CLAUSES.md), or NULL */
+    char rule_id[16];   /* the id when the report named "RULE-ID:label" */
     int should;         /* 1 when the broken rule is a SHOULD */
     char text[240];     /* what is wrong, naming the field */
 } ps_violation;

@@ -71,7 +71,7 @@ static void report_names(vctx *c, size_t count, const char *what, const char *ex
     if (count == 0)
         return;
     ps_v_shorten(example, s, sizeof s);
-    ps_v_report(c, "PRES-1", 0, "%s (%zu), e.g. \"%s\"", what, count, s);
+    ps_v_report(c, "PRES-1:hash-matches-ids", 0, "%s (%zu), e.g. \"%s\"", what, count, s);
 }
 
 /* Sorting keeps this O(n log n): a hostile 1 MiB member list stays cheap. */
@@ -111,7 +111,7 @@ static void presence_id_types(vctx *c, const cJSON *ids)
     if (nbad == 0)
         return;
     ps_v_describe(bad, d, sizeof d);
-    ps_v_report(c, "PRES-1", 0, "data.presence.ids[%zu] is %s, expected a string (%zu non-string ids)",
+    ps_v_report(c, "PRES-1:has-ids", 0, "data.presence.ids[%zu] is %s, expected a string (%zu non-string ids)",
            first, d, nbad);
 }
 
@@ -121,19 +121,19 @@ void ps_v_check_presence(vctx *c, const cJSON *data)
     const cJSON *ids = ps_json_item(p, "ids"), *hash = ps_json_item(p, "hash"), *count = ps_json_item(p, "count");
 
     if (!cJSON_IsObject(p)) {
-        ps_v_report_value(c, "PRES-1", 0, "data.presence", p, "an object with ids, hash and count");
+        ps_v_report_value(c, "PRES-1:presence-object", 0, "data.presence", p, "an object with ids, hash and count");
         return;
     }
     if (!cJSON_IsArray(ids))
-        ps_v_report_value(c, "PRES-1", 0, "data.presence.ids", ids, "an array of strings");
+        ps_v_report_value(c, "PRES-1:has-ids", 0, "data.presence.ids", ids, "an array of strings");
     else
         presence_id_types(c, ids);
     if (!cJSON_IsObject(hash))
-        ps_v_report_value(c, "PRES-1", 0, "data.presence.hash", hash, "an object");
+        ps_v_report_value(c, "PRES-1:has-hash", 0, "data.presence.hash", hash, "an object");
     if (!ps_v_is_int(count) || count->valuedouble < 0)
-        ps_v_report_value(c, "PRES-1", 0, "data.presence.count", count, "a non-negative integer");
+        ps_v_report_value(c, "PRES-1:has-count", 0, "data.presence.count", count, "a non-negative integer");
     else if (cJSON_IsArray(ids) && count->valuedouble != (double)cJSON_GetArraySize(ids))
-        ps_v_report(c, "PRES-1", 0, "data.presence.count is %.15g but data.presence.ids has %d entries",
+        ps_v_report(c, "PRES-1:count-matches-ids", 0, "data.presence.count is %.15g but data.presence.ids has %d entries",
                count->valuedouble, cJSON_GetArraySize(ids));
     if (cJSON_IsArray(ids) && cJSON_IsObject(hash))
         presence_cross_check(c, ids, hash);

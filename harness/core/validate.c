@@ -42,7 +42,17 @@ void PS_PRINTF(4, 5) ps_v_report(vctx *c, const char *rule, int should, const ch
         size_t k = 0;
         va_list ap;
 
+        /* "RULE-ID:label" names the clause as well (scenarios/CLAUSES.md) */
+        const char *colon = strchr(rule, ':');
+        size_t n = colon ? (size_t)(colon - rule) : 0;
         v->rule = rule;
+        v->label = NULL;
+        if (colon && n < sizeof v->rule_id) {
+            memcpy(v->rule_id, rule, n);
+            v->rule_id[n] = '\0';
+            v->rule = v->rule_id;
+            v->label = colon + 1;
+        }
         v->should = should;
         v->text[0] = '\0';
         if (c->evshort[0]) {
@@ -193,7 +203,7 @@ static void conn_extra(vctx *c, const cJSON *obj)
     const cJSON *sid = ps_json_item(obj, "socket_id"), *t = ps_json_item(obj, "activity_timeout");
 
     if (cJSON_IsString(sid) && !ps_socket_id_valid(sid->valuestring, strlen(sid->valuestring)))
-        ps_v_report_value(c, "CONN-2", 0, "data.socket_id", sid, "digits.digits (^\\d+\\.\\d+$)");
+        ps_v_report_value(c, "CONN-2:socket-id-format", 0, "data.socket_id", sid, "digits.digits (^\\d+\\.\\d+$)");
     if (type_ok(t, TY_POSINT) && t->valuedouble > 120)
         ps_v_report_value(c, "CONN-3", 1, "data.activity_timeout", t, "at most 120 seconds");
 }
@@ -213,7 +223,7 @@ static void sub_ok_extra(vctx *c, const cJSON *obj)
     if (presence)
         ps_v_check_presence(c, obj);
     else if (m->data_kind == PS_DATA_STRING && strcmp(m->data->valuestring, "{}") != 0)
-        ps_v_report_value(c, "FRAME-6", 1, "data", m->data, "\"{}\" on a non-presence channel");
+        ps_v_report_value(c, "FRAME-6:succeeded-data-empty", 1, "data", m->data, "\"{}\" on a non-presence channel");
 }
 
 static void channel_data_check(vctx *c, const cJSON *cd)
@@ -286,8 +296,8 @@ typedef struct {
 } event_spec;
 
 static const field_spec f_conn[] = {
-    {"socket_id", TY_STRING, 1, "CONN-2"},
-    {"activity_timeout", TY_POSINT, 1, "CONN-3"},
+    {"socket_id", TY_STRING, 1, "CONN-2:socket-id-format"},
+    {"activity_timeout", TY_POSINT, 1, "CONN-3:timeout-positive-integer"},
     {NULL, 0, 0, NULL}
 };
 /* user_info is optional and of any type */
@@ -308,16 +318,16 @@ static const field_spec f_signin[] = {
 };
 
 static const event_spec specs[] = {
-    {"pusher:connection_established", PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2", f_conn, conn_extra},
-    {"pusher_internal:subscription_succeeded", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2",
+    {"pusher:connection_established", PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2:established-data", f_conn, conn_extra},
+    {"pusher_internal:subscription_succeeded", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2:succeeded-data",
      NULL, sub_ok_extra},
-    {"pusher_internal:member_added", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2", f_member, NULL},
-    {"pusher_internal:member_removed", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2", f_member, NULL},
-    {"pusher_internal:watchlist_events", PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2", f_watch, NULL},
-    {"pusher:error", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2", f_error, NULL},
-    {"pusher:pong", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2", NULL, NULL},
-    {"pusher:subscription_error", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE_SHOULD, "FRAME-2", NULL, NULL},
-    {"pusher:signin_success", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2", f_signin_ok, NULL},
+    {"pusher_internal:member_added", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2:member-data", f_member, NULL},
+    {"pusher_internal:member_removed", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE, "FRAME-2:member-data", f_member, NULL},
+    {"pusher_internal:watchlist_events", PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2:internal-data", f_watch, NULL},
+    {"pusher:error", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", f_error, NULL},
+    {"pusher:pong", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", NULL, NULL},
+    {"pusher:subscription_error", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", NULL, NULL},
+    {"pusher:signin_success", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", f_signin_ok, NULL},
     {"pusher:cache_miss", PS_FROM_SERVER, NEED_CHANNEL, D_ANY, NULL, NULL, NULL},
     {"pusher:subscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-5", f_channel, subscribe_extra},
     {"pusher:unsubscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-6", f_channel, NULL},
@@ -327,7 +337,7 @@ static const event_spec specs[] = {
 };
 
 static const event_spec internal_generic = {
-    NULL, PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2", NULL, NULL
+    NULL, PS_FROM_SERVER, 0, D_DOUBLE, "FRAME-2:internal-data", NULL, NULL
 };
 static const event_spec channel_event = {
     NULL, PS_FROM_SERVER, NEED_CHANNEL, D_ANY, NULL, NULL, NULL
@@ -369,6 +379,18 @@ static const cJSON *data_double(vctx *c, const event_spec *sp)
     return m->data_kind == PS_DATA_OBJECT ? m->data : NULL;
 }
 
+/* FRAME-6's clause for the event being checked: "FRAME-6:pong-data-string", ... */
+static const char *frame6_clause(const char *ev)
+{
+    if (strcmp(ev, "pusher:pong") == 0)
+        return "FRAME-6:pong-data-string";
+    if (strcmp(ev, "pusher:subscription_error") == 0)
+        return "FRAME-6:subscription-error-data-string";
+    if (strcmp(ev, "pusher:signin_success") == 0)
+        return "FRAME-6:signin-success-data-string";
+    return "FRAME-6:error-data-string";
+}
+
 static const cJSON *data_double_should(vctx *c, const event_spec *sp)
 {
     const ps_msg *m = c->m;
@@ -377,10 +399,10 @@ static const cJSON *data_double_should(vctx *c, const event_spec *sp)
         if (sp->fields)
             return decoded_object(c, sp->rule);
         if (m->data_decoded == NULL)
-            ps_v_report_value(c, "FRAME-6", 1, "data", m->data, "a string holding JSON");
+            ps_v_report_value(c, frame6_clause(c->ev), 1, "data", m->data, "a string holding JSON");
         return NULL;
     }
-    ps_v_report_value(c, "FRAME-6", 1, "data", m->data, "a JSON string");
+    ps_v_report_value(c, frame6_clause(c->ev), 1, "data", m->data, "a JSON string");
     if (m->data_kind == PS_DATA_OBJECT)
         return m->data;
     if (sp->fields)
@@ -412,12 +434,26 @@ static const cJSON *data_object(vctx *c, const event_spec *sp)
     return NULL;
 }
 
+/* FRAME-3's clause for the event being checked: "FRAME-3:succeeded-channel", ... */
+static const char *frame3_clause(const char *ev)
+{
+    if (strcmp(ev, "pusher_internal:subscription_succeeded") == 0)
+        return "FRAME-3:succeeded-channel";
+    if (strcmp(ev, "pusher:subscription_error") == 0)
+        return "FRAME-3:error-channel";
+    if (has_prefix(ev, "pusher_internal:member_"))
+        return "FRAME-3:member-channel";
+    if (strcmp(ev, "pusher:cache_miss") == 0)
+        return "FRAME-3:cache-miss-channel";
+    return "FRAME-3:event-channel";
+}
+
 static void run_spec(vctx *c, const event_spec *sp)
 {
     const cJSON *obj;
 
     if ((sp->flags & NEED_CHANNEL) && c->m->channel == NULL)
-        ps_v_report_value(c, "FRAME-3", 0, "channel", ps_json_item(c->m->root, "channel"), "a string");
+        ps_v_report_value(c, frame3_clause(c->ev), 0, "channel", ps_json_item(c->m->root, "channel"), "a string");
     obj = data_object(c, sp);
     if (obj == NULL)
         return;
@@ -482,22 +518,22 @@ static int check_envelope(vctx *c)
     size_t len;
 
     if (m == NULL || m->root == NULL) {
-        ps_v_report(c, "FRAME-1", 0, "message is not valid JSON, expected a JSON object");
+        ps_v_report(c, "FRAME-1:json-object", 0, "message is not valid JSON, expected a JSON object");
         return 0;
     }
     if (!cJSON_IsObject(m->root)) {
-        ps_v_report_value(c, "FRAME-1", 0, "message", m->root, "a JSON object");
+        ps_v_report_value(c, "FRAME-1:json-object", 0, "message", m->root, "a JSON object");
         return 0;
     }
     if (m->event == NULL) {
-        ps_v_report_value(c, "FRAME-1", 0, "event", ps_json_item(m->root, "event"), "a string");
+        ps_v_report_value(c, "FRAME-1:event-string", 0, "event", ps_json_item(m->root, "event"), "a string");
         return 0;
     }
     c->ev = m->event;
     ps_v_shorten(m->event, c->evshort, sizeof c->evshort);
     len = ps_utf8_chars(m->event);
     if (len > PS_EVENT_MAX_LEN)
-        ps_v_report(c, "FRAME-1", 0, "event name is %zu characters, over the %d limit",
+        ps_v_report(c, "FRAME-1:event-string", 0, "event name is %zu characters, over the %d limit",
                len, PS_EVENT_MAX_LEN);
     return 1;
 }

@@ -26,9 +26,13 @@ static void push_violations(lua_State *L, const ps_msg *m, ps_direction dir)
     int n = ps_msg_validate(m, dir, v, 16);
     lua_createtable(L, n < 16 ? n : 16, 0);
     for (int i = 0; i < n && i < 16; i++) {
-        lua_createtable(L, 0, 3);
+        lua_createtable(L, 0, 4);
         lua_pushstring(L, v[i].rule);
         lua_setfield(L, -2, "rule");
+        if (v[i].label) {
+            lua_pushstring(L, v[i].label);
+            lua_setfield(L, -2, "label");
+        }
         lua_pushboolean(L, v[i].should);
         lua_setfield(L, -2, "should");
         lua_pushstring(L, v[i].text);

@@ -16,7 +16,7 @@ local function parse_frame(f, from)
   local m
   if f.kind == "text" then m = core.parse(f.raw, from or "server") else m = { status = f.kind, violations = {} } end
   if f.kind == "binary" and (from or "server") == "server" then
-    m.violations[1] = { rule = "FRAME-1", text = "a binary frame, not a text frame holding a JSON object" }
+    m.violations[1] = { rule = "FRAME-1", label = "text-frame", text = "a binary frame, not a text frame holding a JSON object" }
   end
   m.raw, m.kind, m.t = f.raw, f.kind, f.t
   if m.decoded ~= nil then m.payload = m.decoded

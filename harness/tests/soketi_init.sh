@@ -39,7 +39,7 @@ sed -e 's|^  url = ".*",$|  url = "ws://127.0.0.1:6001",|' \
 # the connection, heartbeat and event scenarios, and the client-event ones that need a profile;
 # soketi's known deviations among them (ci/targets/soketi.expect) are the baseline: CONN-6, and
 # FRAME-2, which the wire checks find in every scenario that subscribes (incidental findings)
-grep -E '^(CONN-6|FRAME-2) ' "$src/ci/targets/soketi.expect" >init.expect
+grep -E '^(CONN-6|FRAME-2)[: ]' "$src/ci/targets/soketi.expect" >init.expect
 timeout 300 "$ps" run --target edited.lua --expect init.expect --quiet \
     --filter 'conn-*,ping-*,evt-*,sub-public,cev-private-relay,cev-rate-limit,cev-disabled-app' \
     --exclude-tag slow,destructive --json result.json >out 2>err

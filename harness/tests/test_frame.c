@@ -657,6 +657,42 @@ static void test_validate_max(void)
     ps_msg_free(&m);
 }
 
+/* The clause label of the first violation of a message ("" when it has none). */
+static const char *first_label(const char *tpl, ps_direction dir)
+{
+    static char json[4096], label[64];
+    ps_violation v[1];
+    ps_msg m;
+
+    unquote(tpl, json, sizeof json);
+    ps_msg_parse(json, strlen(json), 0, &m);
+    label[0] = '\0';
+    if (ps_msg_validate(&m, dir, v, 1) > 0 && v[0].label)
+        snprintf(label, sizeof label, "%s:%s", v[0].rule, v[0].label);
+    ps_msg_free(&m);
+    return label;
+}
+
+/* Violations name their clause (scenarios/CLAUSES.md) apart from the rule id. */
+static void test_clause_labels(void)
+{
+    CHECK_STR(first_label("{'event':'pusher:pong','data':{}}", PS_FROM_SERVER), "FRAME-6:pong-data-string");
+    CHECK_STR(first_label("{'event':'pusher:subscription_error','channel':'x','data':{}}", PS_FROM_SERVER),
+              "FRAME-6:subscription-error-data-string");
+    CHECK_STR(first_label("{'event':'pusher_internal:subscription_succeeded','channel':'c'}", PS_FROM_SERVER),
+              "FRAME-2:succeeded-data");
+    CHECK_STR(first_label("{'event':'pusher_internal:member_added','data':'{`user_id`:`u`}'}",
+                          PS_FROM_SERVER), "FRAME-3:member-channel");
+    CHECK_STR(first_label("{'event':'some-event','data':'x'}", PS_FROM_SERVER), "FRAME-3:event-channel");
+    CHECK_STR(first_label("[1]", PS_FROM_SERVER), "FRAME-1:json-object");
+    CHECK_STR(first_label("{'event':'pusher_internal:subscription_succeeded','channel':'presence-x',"
+                          "'data':'{`presence`:{`ids`:[`a`],`hash`:{`a`:{}},`count`:2}}'}",
+                          PS_FROM_SERVER), "PRES-1:count-matches-ids");
+    /* the rule id stays a bare id; a report without a label has none */
+    CHECK_STR(rules_of("{'event':'pusher:pong','data':{}}", PS_FROM_SERVER), "FRAME-6?");
+    CHECK_STR(first_label("{'event':'pusher:subscribe','data':{'channel':5}}", PS_FROM_CLIENT), "");
+}
+
 /* ------------------------------------------------- validate: client side */
 
 #define SUB(d) "{'event':'pusher:subscribe','data':" d "}"
@@ -753,6 +789,7 @@ int main(void)
     test_server_misc();
     test_event_length();
     test_validate_max();
+    test_clause_labels();
     test_client_subscribe();
     test_client_misc();
     return check_done("test_frame");

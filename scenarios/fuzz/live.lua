@@ -480,13 +480,13 @@ ps.scenario {
     local bad = {}
     for code in pairs(st.bad) do bad[#bad + 1] = code end
     table.sort(bad)
-    t:check("FRAME-4", st.downs == 0, "the server survives every input",
+    t:check("FRAME-4:others-keep-working", st.downs == 0, "the server survives every input",
       string.format("%d inputs; the server went down %d times%s (see the findings)", st.inputs, st.downs,
         #st.killers > 0 and ("; it died of " .. table.concat(st.killers, "; ")) or ""))
-    t:check("FRAME-4", #bad == 0, "refusals close with documented codes (" .. ps.verify.DOCUMENTED_CLOSE .. ")",
+    t:check("FRAME-4:documented-close", #bad == 0, "refusals close with documented codes (" .. ps.verify.DOCUMENTED_CLOSE .. ")",
       #bad == 0 and "all close codes documented" or "undocumented close codes: " .. table.concat(bad, ", "))
     if u.sent + u.crashed == 0 then return t:skip("FRAME-5", "no unknown pusher: event was sent") end
-    t:check("FRAME-5", u.closed + u.crashed == 0, "unknown pusher: events are ignored or answered with pusher:error, never crash",
+    t:check("FRAME-5:answered-or-ignored", u.closed + u.crashed == 0, "unknown pusher: events are ignored or answered with pusher:error, never crash",
       string.format("%d sent: %d ignored, %d pusher:error, %d closed, %d crashed the server %s", u.sent, u.ignored, u.error,
         u.closed, u.crashed, table.concat(u.examples, "; ")))
   end,

@@ -17,8 +17,8 @@ scenario {
   title = "Private and presence subscriptions without auth are refused",
   rules = { "AUTH-1" },
   run = function(t)
-    check_refused(t, "AUTH-1", "private- without auth", t:open(), t:channel("private-"), { auth = false })
-    check_refused(t, "AUTH-1", "presence- without auth", t:open(), t:channel("presence-"),
+    check_refused(t, "AUTH-1:private-no-auth", "private- without auth", t:open(), t:channel("private-"), { auth = false })
+    check_refused(t, "AUTH-1:presence-no-auth", "presence- without auth", t:open(), t:channel("presence-"),
       { auth = false, channel_data = '{"user_id":"u1"}' })
   end,
 }
@@ -29,13 +29,13 @@ scenario {
   rules = { "AUTH-2" },
   run = function(t)
     local c = t:open()
-    check_refused(t, "AUTH-2", "an all-zero signature", c, t:channel("private-"),
+    check_refused(t, "AUTH-2:zero-signature", "an all-zero signature", c, t:channel("private-"),
       { auth = t.app.key .. ":" .. ZERO_SIG })
     local c2 = t:open()
     local ch = t:channel("private-")
     local good = t:sign_channel(c2.socket_id, ch)
     local flipped = good:sub(1, -2) .. (good:sub(-1) == "0" and "1" or "0")
-    check_refused(t, "AUTH-2", "a signature with its last digit changed", c2, ch, { auth = flipped })
+    check_refused(t, "AUTH-2:altered-signature", "a signature with its last digit changed", c2, ch, { auth = flipped })
   end,
 }
 
@@ -46,7 +46,7 @@ scenario {
   run = function(t)
     local victim, thief = t:open(), t:open()
     local ch = t:channel("private-")
-    check_refused(t, "AUTH-3", "a signature for socket " .. victim.socket_id, thief, ch,
+    check_refused(t, "AUTH-3:other-socket", "a signature for socket " .. victim.socket_id, thief, ch,
       { auth = t:sign_channel(victim.socket_id, ch) })
   end,
 }
@@ -58,7 +58,7 @@ scenario {
   run = function(t)
     local c = t:open()
     local ch, other = t:channel("private-"), t:channel("private-")
-    check_refused(t, "AUTH-4", "a signature for " .. other, c, ch, { auth = t:sign_channel(c.socket_id, other) })
+    check_refused(t, "AUTH-4:other-channel", "a signature for " .. other, c, ch, { auth = t:sign_channel(c.socket_id, other) })
   end,
 }
 
@@ -76,7 +76,7 @@ scenario {
       if app.key ~= t.app.key then other = app.key break end
     end
     other = other or "some-other-app-key"
-    check_refused(t, "AUTH-5", "auth '" .. other .. ":<right hmac>'", c, ch, { auth = other .. ":" .. sig })
+    check_refused(t, "AUTH-5:other-app-key", "auth '" .. other .. ":<right hmac>'", c, ch, { auth = other .. ":" .. sig })
   end,
 }
 
@@ -89,10 +89,10 @@ scenario {
     local priv, pres = t:channel("private-"), t:channel("presence-")
     c:subscribe(priv)
     local m, why = c:subscribed(priv)
-    t:check("AUTH-6", m ~= nil, "subscription_succeeded for " .. priv, m or why)
+    t:check("AUTH-6:private-accepted", m ~= nil, "subscription_succeeded for " .. priv, m or why)
     c:subscribe(pres, { user = { user_id = "u-auth-6", user_info = { name = "Six" } } })
     m, why = c:subscribed(pres)
-    t:check("AUTH-6", m ~= nil, "subscription_succeeded for " .. pres, m or why)
+    t:check("AUTH-6:presence-accepted", m ~= nil, "subscription_succeeded for " .. pres, m or why)
   end,
 }
 
@@ -104,12 +104,18 @@ scenario {
     local c = t:open()
     local ch = t:channel("presence-")
     local signed = '{"user_id":"alice"}'
-    check_refused(t, "AUTH-7", "channel_data changed after signing", c, ch,
+    check_refused(t, "AUTH-7:data-changed", "channel_data changed after signing", c, ch,
       { auth = t:sign_channel(c.socket_id, ch, signed), channel_data = '{"user_id":"mallory"}' })
     local c2 = t:open()
     local ch2 = t:channel("presence-")
-    check_refused(t, "AUTH-7", "a presence subscribe without channel_data", c2, ch2,
+    check_refused(t, "AUTH-7:data-missing", "a presence subscribe without channel_data", c2, ch2,
       { auth = t:sign_channel(c2.socket_id, ch2, signed) })
+    -- correctly signed, but the channel_data names no user: there is no member to add
+    local c3 = t:open()
+    local ch3 = t:channel("presence-")
+    local no_id = '{"user_info":{"name":"nobody"}}'
+    check_refused(t, "AUTH-7:user-id-missing", "signed channel_data without user_id " .. no_id, c3, ch3,
+      { auth = t:sign_channel(c3.socket_id, ch3, no_id), channel_data = no_id })
   end,
 }
 
@@ -118,14 +124,18 @@ scenario {
   title = "Encrypted and private cache channels need auth like private ones",
   rules = { "AUTH-8" },
   run = function(t)
-    for _, prefix in ipairs { "private-encrypted-", "private-cache-" } do
+    for _, case in ipairs {
+      { "private-encrypted-", "AUTH-8:encrypted-no-auth", "AUTH-8:encrypted-bad-signature" },
+      { "private-cache-", "AUTH-8:private-cache-no-auth", "AUTH-8:private-cache-bad-signature" },
+    } do
+      local prefix = case[1]
       local c = t:open()
-      check_refused(t, "AUTH-8", prefix .. " without auth", c, t:channel(prefix), { auth = false })
-      check_refused(t, "AUTH-8", prefix .. " with a wrong signature", t:open(), t:channel(prefix),
-        { auth = t.app.key .. ":" .. ZERO_SIG })
+      check_refused(t, case[2], prefix .. " without auth", c, t:channel(prefix), { auth = false })
+      check_refused(t, case[3], prefix .. " with a wrong signature", t:open(),
+        t:channel(prefix), { auth = t.app.key .. ":" .. ZERO_SIG })
     end
     local c = t:open()
-    check_refused(t, "AUTH-8", "presence-cache- without auth", c, t:channel("presence-cache-"),
+    check_refused(t, "AUTH-8:presence-cache-no-auth", "presence-cache- without auth", c, t:channel("presence-cache-"),
       { auth = false, channel_data = '{"user_id":"u1"}' })
   end,
 }

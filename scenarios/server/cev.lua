@@ -19,11 +19,19 @@ local function client_event(c, ch, name, data)
 end
 
 -- Positive control for a "not delivered" check: an HTTP-triggered event on ch
--- reaches the witness, so a silent witness was really listening.
-local function control(t, rule, witness, ch, app)
+-- reaches the witness, so a silent witness was really listening. clause: the
+-- "RULE-ID:label" whose silence it backs; forbidden: the event names that must
+-- not have reached the witness before the control either (a relay slower than
+-- the silence window is still a relay).
+local function control(t, clause, witness, ch, app, forbidden)
   t:publish({ channel = ch, name = "control", data = "still here" }, { app = app })
   local m, why = witness:expect { event = "control", channel = ch }
-  t:require(rule, m, "the witness gets the control event triggered after the client event", why)
+  t:require(clause, m, "the witness gets the control event triggered after the client event", why)
+  for _, name in ipairs(forbidden or {}) do
+    local late
+    for _, x in ipairs(witness.inbox) do if x.event == name then late = x end end
+    t:check(clause, late == nil, "no " .. name .. " before the control event either", late or "none")
+  end
 end
 
 -- A pusher:error answer on c, or nil and why.
@@ -41,15 +49,15 @@ scenario {
     client_event(c[1], ch, "client-greeting", { text = "hi", n = 1 })
     for i = 2, 3 do
       local m, why = c[i]:expect { event = "client-greeting", channel = ch }
-      t:check("CEV-1", m and type(m.payload) == "table" and m.payload.text == "hi" and m.payload.n == 1,
+      t:check("CEV-1:reaches-others", m and type(m.payload) == "table" and m.payload.text == "hi" and m.payload.n == 1,
         "subscriber " .. i .. " gets client-greeting on " .. ch .. " with data {text: hi, n: 1}", m or why)
     end
     local quiet, echo = c[1]:expect_silence(1000, { event = "client-greeting" })
-    t:check("CEV-1", quiet, "the sender does not get its own client-greeting back", echo)
+    t:check("CEV-1:not-sender", quiet, "the sender does not get its own client-greeting back", echo)
     -- positive control: the sender's connection does receive client events of others
     client_event(c[2], ch, "client-reply", { text = "back" })
     local m, why = c[1]:expect { event = "client-reply", channel = ch }
-    t:check("CEV-1", m ~= nil, "the first sender gets client-reply sent by another subscriber", m or why)
+    t:check("CEV-1:reaches-others", m ~= nil, "the first sender gets client-reply sent by another subscriber", m or why)
   end,
 }
 
@@ -64,23 +72,23 @@ scenario {
     client_event(c[1], ch, "client-wave", { hand = "left" })
     for i = 2, 3 do
       local m, why = c[i]:expect { event = "client-wave", channel = ch }
-      t:check("CEV-1", m and type(m.payload) == "table" and m.payload.hand == "left",
+      t:check("CEV-1:reaches-others", m and type(m.payload) == "table" and m.payload.hand == "left",
         "member " .. i .. " gets client-wave on " .. ch .. " with data {hand: left}", m or why)
       if m then
-        t:check("CEV-5", user_id_of(m) == prefix .. "-1",
+        t:check("CEV-5:user-id", user_id_of(m) == prefix .. "-1",
           "the delivered client-wave carries user_id " .. prefix .. "-1 (the sender)", m)
       else
-        t:check("CEV-5", false, "a delivered client-wave carrying the sender's user_id", why)
+        t:check("CEV-5:user-id", false, "a delivered client-wave carrying the sender's user_id", why)
       end
     end
     local quiet, echo = c[1]:expect_silence(1000, { event = "client-wave" })
-    t:check("CEV-1", quiet, "the sender does not get its own client-wave back", echo)
+    t:check("CEV-1:not-sender", quiet, "the sender does not get its own client-wave back", echo)
     client_event(c[3], ch, "client-wave-back", "plain string data")
     local m, why = c[1]:expect { event = "client-wave-back", channel = ch }
-    t:check("CEV-1", m and m.data == "plain string data",
+    t:check("CEV-1:reaches-others", m and m.data == "plain string data",
       "the first sender gets client-wave-back (string data) sent by member 3", m or why)
     if m then
-      t:check("CEV-5", user_id_of(m) == prefix .. "-3",
+      t:check("CEV-5:user-id", user_id_of(m) == prefix .. "-3",
         "the delivered client-wave-back carries user_id " .. prefix .. "-3 (its sender)", m)
     end
   end,
@@ -95,10 +103,10 @@ scenario {
     local c = members(t, "CEV-2", ch, 2)
     client_event(c[1], ch, "client-shout", { text = "public" })
     local err, why = error_answer(c[1])
-    t:check("CEV-2", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
+    t:check("CEV-2:error", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-shout" })
-    t:check("CEV-2", quiet, "the other subscriber of " .. ch .. " does not get client-shout", leaked)
-    control(t, "CEV-2", c[2], ch)
+    t:check("CEV-2:not-delivered", quiet, "the other subscriber of " .. ch .. " does not get client-shout", leaked)
+    control(t, "CEV-2:not-delivered", c[2], ch, nil, { "client-shout" })
   end,
 }
 
@@ -112,12 +120,17 @@ scenario {
     for _, name in ipairs { "greeting", "my-client-greeting" } do
       client_event(c[1], ch, name, { text = "no prefix" })
       local quiet, leaked = c[2]:expect_silence(1000, { event = name })
-      t:check("CEV-3", quiet, "the other subscriber does not get '" .. name .. "' sent by a client", leaked)
+      t:check("CEV-3:not-delivered", quiet, "the other subscriber does not get '" .. name .. "' sent by a client", leaked)
     end
     -- positive control: the same sender's client- event does arrive
     client_event(c[1], ch, "client-greeting", { text = "prefixed" })
     local m, why = c[2]:expect { event = "client-greeting", channel = ch }
-    t:check("CEV-3", m ~= nil, "the other subscriber gets a later client-greeting from the same sender", m or why)
+    for _, x in ipairs(c[2].inbox) do   -- a relay slower than the silence window is still a relay
+      if x.event == "greeting" or x.event == "my-client-greeting" then
+        t:check("CEV-3:not-delivered", false, "no '" .. x.event .. "' before the later client-greeting either", x)
+      end
+    end
+    t:check("CEV-3:not-delivered", m ~= nil, "(control) the other subscriber gets a later client-greeting from the same sender", m or why)
   end,
 }
 
@@ -131,15 +144,15 @@ scenario {
     local stranger = t:open()
     client_event(stranger, ch, "client-intrude", { from = "never subscribed" })
     local quiet, leaked = witness:expect_silence(1000, { event = "client-intrude" })
-    t:check("CEV-4", quiet, "the subscriber does not get client-intrude from a connection never subscribed", leaked)
+    t:check("CEV-4:never-subscribed", quiet, "the subscriber does not get client-intrude from a connection never subscribed", leaked)
     local leaver = members(t, "CEV-4", ch, 1)[1]
     leaver:unsubscribe(ch)
     t:sleep(300)
     client_event(leaver, ch, "client-after-leaving", { from = "unsubscribed" })
     quiet, leaked = witness:expect_silence(1000, { event = "client-after-leaving" })
-    t:check("CEV-4", quiet, "the subscriber does not get client-after-leaving from a connection that unsubscribed",
+    t:check("CEV-4:after-unsubscribe", quiet, "the subscriber does not get client-after-leaving from a connection that unsubscribed",
       leaked)
-    control(t, "CEV-4", witness, ch)
+    control(t, "CEV-4:after-unsubscribe", witness, ch, nil, { "client-intrude", "client-after-leaving" })
   end,
 }
 
@@ -156,7 +169,7 @@ scenario {
     for i = 1, sent do client_event(c[1], ch, "client-burst", { i = i }) end
     local err, why = c[1]:expect({ event = "pusher:error" }, { within = 3000 })
     local code = err and type(err.payload) == "table" and err.payload.code
-    t:check("CEV-6", code == 4301, sent .. " client events at once (rate " .. rate ..
+    t:check("CEV-6:code-4301", code == 4301, sent .. " client events at once (rate " .. rate ..
       "/s) give pusher:error with code 4301", err or why)
     local got = 0
     while c[2]:expect({ event = "client-burst" }, { within = 300 }) do got = got + 1 end
@@ -175,9 +188,9 @@ scenario {
     local c = members(t, "CEV-7", ch, 2, app)
     client_event(c[1], ch, "client-muted", { text = "off" })
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-muted" })
-    t:check("CEV-7", quiet, "the other subscriber does not get client-muted", leaked)
+    t:check("CEV-7:not-delivered", quiet, "the other subscriber does not get client-muted", leaked)
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
     if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
-    control(t, "CEV-7", c[2], ch, app)
+    control(t, "CEV-7:not-delivered", c[2], ch, app, { "client-muted" })
   end,
 }

@@ -16,8 +16,10 @@ scenario {
     for i, data in ipairs(payloads) do
       t:publish { channel = ch, name = "evt-" .. i, data = data }
       local m, why = c:expect { event = "evt-" .. i }
-      t:check("EVT-1", m and m.channel == ch and m.data_kind == "string" and m.data == data,
-        "event evt-" .. i .. " on " .. ch .. " with data string " .. data, m or why)
+      t:check("EVT-1:name", m ~= nil, "an event named evt-" .. i, m or why)
+      t:check("EVT-1:channel", m and m.channel == ch, "event evt-" .. i .. " on " .. ch, m or why)
+      t:check("EVT-1:data-identical", m and m.data_kind == "string" and m.data == data,
+        "event evt-" .. i .. " with data string " .. data, m or why)
     end
   end,
 }
@@ -32,7 +34,7 @@ scenario {
     t:publish { channels = chs, name = "fanout", data = "hi" }
     for _, ch in ipairs(chs) do
       local m, why = c:expect { event = "fanout", channel = ch }
-      t:check("EVT-2", m ~= nil, "the event on " .. ch, why)
+      t:check("EVT-2:each-channel", m ~= nil, "the event on " .. ch, why)
     end
   end,
 }
@@ -47,9 +49,9 @@ scenario {
     local other = subscribed_conn(t, "EVT-3", { ch })
     t:publish { channel = ch, name = "excluded", data = "x", socket_id = sender.socket_id }
     local m, why = other:expect { event = "excluded" }
-    t:require("EVT-3", m, "the other subscriber gets the event", why)
+    t:check("EVT-3:others-get-it", m, "the other subscriber gets the event", why)
     local quiet, leaked = sender:expect_silence(1000, { event = "excluded" })
-    t:check("EVT-3", quiet, "nothing for socket " .. sender.socket_id .. ", which the trigger excluded", leaked)
+    t:check("EVT-3:excluded", quiet, "nothing for socket " .. sender.socket_id .. ", which the trigger excluded", leaked)
   end,
 }
 
@@ -75,7 +77,15 @@ scenario {
       if not m then break end
       got[#got + 1] = m.data .. "@" .. (m.channel == a and "a" or m.channel == b and "b" or "?")
     end
-    t:check("EVT-4", table.concat(got, " ") == "1@a 2@b 3@a 4@b 5@a 6@b",
-      "1@a 2@b 3@a 4@b 5@a 6@b", table.concat(got, " "))
+    local placed = #got == 6
+    for i, g in ipairs(got) do placed = placed and g:match("@(%a)$") == ((i % 2 == 1) and "a" or "b") end
+    local by_data = {}
+    for _, g in ipairs(got) do by_data[#by_data + 1] = g end
+    table.sort(by_data, function(x, y) return (tonumber(x:match("^(%d+)")) or 0) < (tonumber(y:match("^(%d+)")) or 0) end)
+    local each = #got == 6
+    for i, g in ipairs(by_data) do each = each and g == i .. "@" .. ((i % 2 == 1) and "a" or "b") end
+    t:check("EVT-4:each-channel", each, "events 1..6 each on its channel (odd on a, even on b)", table.concat(got, " "))
+    t:check("EVT-4:in-order", table.concat(got, " ") == "1@a 2@b 3@a 4@b 5@a 6@b",
+      "1@a 2@b 3@a 4@b 5@a 6@b (in batch order)", table.concat(got, " "))
   end,
 }

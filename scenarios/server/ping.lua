@@ -9,7 +9,7 @@ scenario {
     local c = t:open()
     c:send { event = "pusher:ping", data = {} }
     local m, why = c:expect { event = "pusher:pong" }
-    t:check("PING-1", m ~= nil, "pusher:pong within 5 s of pusher:ping", m or why)
+    t:check("PING-1:pong", m ~= nil, "pusher:pong within 5 s of pusher:ping", m or why)
   end,
 }
 
@@ -21,7 +21,14 @@ scenario {
     local c = t:open()
     c:ws_ping("pushspec")
     local ok, why = c:expect_ws_pong()
-    t:check("PING-2", ok, "a pong frame within 5 s of a ping frame", why)
+    t:check("PING-2:pong-frame", ok, "a pong frame within 5 s of a ping frame", why)
+    -- RFC 6455 5.5.3: the pong carries the ping's payload; seen on a hand-made connection
+    local r = t:raw_open()
+    r:expect_frame(function(f) return f.msg and f.msg.event == "pusher:connection_established" end)
+    r:send_frame(9, "pushspec-ping-2")
+    local pong, why2 = r:expect_frame(function(f) return f.op == 10 end)
+    t:check("PING-2:pong-payload", pong and pong.payload == "pushspec-ping-2",
+      "a pong frame echoing the ping payload 'pushspec-ping-2'", pong and ("pong payload '" .. pong.payload .. "'") or why2)
   end,
 }
 
@@ -40,9 +47,9 @@ scenario {
   run = function(t)
     local silent = t:raw_open()
     local est = silent:expect_frame(function(f) return f.msg and f.msg.event == "pusher:connection_established" end)
-    t:require("PING-3", est, "connection_established on the silent connection")
+    t:require("PING-3:pinged", est, "connection_established on the silent connection")
     local at = est.msg.payload and est.msg.payload.activity_timeout
-    t:require("PING-3", math.type(at) == "integer" and at > 0, "an activity_timeout to derive the bounds from", at)
+    t:require("PING-3:pinged", math.type(at) == "integer" and at > 0, "an activity_timeout to derive the bounds from", at)
     local timers = t.target.timers or {}
     local ping_within = timers.ping_within or (2 * at + 30)
     local close_within = timers.close_within or (ping_within + 60)
@@ -73,17 +80,17 @@ scenario {
       if not closed_at and elapsed() > close_within then break end
     end
 
-    t:check("PING-3", first_ping ~= nil and first_ping <= ping_within,
+    t:check("PING-3:pinged", first_ping ~= nil and first_ping <= ping_within,
       string.format("a pusher:ping or WebSocket ping within %d s of silence", ping_within),
       first_ping and string.format("first ping after %.1f s", first_ping) or
         string.format("no ping in %.0f s", closed_at or elapsed()))
-    t:check("PING-4", closed_at ~= nil and closed_at <= close_within,
+    t:check("PING-4:closed", closed_at ~= nil and closed_at <= close_within,
       string.format("the silent connection closed within %d s", close_within),
       closed_at and string.format("closed after %.1f s", closed_at) or string.format("still open after %.0f s", elapsed()))
     if closed_at then
-      t:check("PING-4", close_code == nil or close_code == 4201, "close code 4201 (when a code is sent)",
+      t:check("PING-4:code-4201", close_code == nil or close_code == 4201, "close code 4201 (when a code is sent)",
         close_code and ("close " .. close_code) or close_frame and "a close frame without a status code" or "no close frame")
-      t:check("PING-5", not active:is_closed(),
+      t:check("PING-5:traffic-keeps-open", not active:is_closed(),
         string.format("the active connection still open 10 s after the silent one closed (%.0f s)", closed_at),
         active:is_closed() and ("closed: " .. active:close_text()) or "open")
     else

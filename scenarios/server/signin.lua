@@ -226,20 +226,20 @@ scenario {
       { app = users_app(t) })
     for n, c in ipairs { a, b } do
       local m, why = c:expect { event = "personal" }
-      t:check("EVT-5", m and m.data == '{"for":"' .. id .. '"}',
+      t:check("EVT-5:user-gets-it", m and m.data == '{"for":"' .. id .. '"}',
         "connection " .. n .. " of user " .. id .. " gets the event with its data", m or why)
     end
     local quiet, leaked = other:expect_silence(1000, { event = "personal" })
-    t:check("EVT-5", quiet, "the signed-in connection of user " .. other_id .. " does not get it", leaked)
+    t:check("EVT-5:others-not", quiet, "the signed-in connection of user " .. other_id .. " does not get it", leaked)
     quiet, leaked = anon:expect_silence(200, { event = "personal" })
-    t:check("EVT-5", quiet, "the anonymous connection does not get it", leaked)
+    t:check("EVT-5:others-not", quiet, "the anonymous connection does not get it", leaked)
     -- positive controls: both silent connections were listening
     t:publish({ channel = "#server-to-user-" .. other_id, name = "personal-other", data = "x" },
       { app = users_app(t) })
     local m, why = other:expect { event = "personal-other" }
-    t:require("EVT-5", m, "user " .. other_id .. " gets an event sent to #server-to-user-" .. other_id, why)
+    t:require("EVT-5:others-not", m, "user " .. other_id .. " gets an event sent to #server-to-user-" .. other_id, why)
     t:publish({ channel = pub, name = "control", data = "x" }, { app = users_app(t) })
     m, why = anon:expect { event = "control", channel = pub }
-    t:require("EVT-5", m, "the anonymous connection gets a later event on " .. pub, why)
+    t:require("EVT-5:others-not", m, "the anonymous connection gets a later event on " .. pub, why)
   end,
 }
