@@ -6,26 +6,8 @@
 
 #include "lua/runner.h"
 #include "lua/target.h"
+#include "report/baseline.h"
 
-typedef struct {
-    char rule[16];
-    char **labels;      /* "RULE-ID:a,b": the checks expected to fail; none: any check of the rule */
-    size_t nlabels;
-    unsigned char *label_failed;   /* per label: it did fail in this run */
-    char *reason;
-    int line;
-    int used;
-} ps_expect_entry;
-
-typedef struct {
-    ps_expect_entry *e;
-    size_t n;
-} ps_baseline;
-
-/* Lines "RULE-ID  reason" or "RULE-ID:label,label  reason" (a rule may have several labelled lines, one
- * per failing check); '#' starts a comment. 0, or -1 with err. */
-int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen);
-void ps_baseline_free(ps_baseline *b);
 
 typedef struct {
     const ps_rule *rule;

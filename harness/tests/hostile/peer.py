@@ -135,8 +135,12 @@ def flood_one(conn, kind):
         else:
             one = bytes([0x81, 0])
         burst = one * max(1, 65536 // len(one))
+        # FLOOD_BPS caps the rate: a fast machine would otherwise fill an inbox bound first
+        bps = int(os.environ.get("FLOOD_BPS", "0") or 0)
         while True:
             conn.sendall(burst)
+            if bps:
+                time.sleep(len(burst) / bps)
     except OSError:
         pass
     finally:
