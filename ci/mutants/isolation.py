@@ -11,7 +11,8 @@ import json
 import re
 import sys
 
-FAILED = re.compile(r"check failed: ([A-Z]+-\d+): expected (.*?)(?:; actual |$)", re.S)
+# "RULE-ID" or "RULE-ID:label" (a check label names the clause; scenarios/CLAUSES.md)
+FAILED = re.compile(r"check failed: ([A-Z]+-\d+)(?::[a-z0-9-]+)?: expected (.*?)(?:; actual |$)", re.S)
 BAD = ("fail", "error", "timeout")
 
 
@@ -24,6 +25,24 @@ def load(path):
         sys.exit(2)
 
 
+def canon(text):
+    """Expected text with numbers as N and the members of each {...} in sorted order: a Lua
+    table shown as JSON lists its keys in an order that changes from one run to the next."""
+    text = re.sub(r"\d+", "N", text)
+    parts = []
+    def flat(m):
+        parts.append("{" + ",".join(sorted(m.group(1).split(","))) + "}")
+        return "\x00%d\x00" % (len(parts) - 1)
+    while True:
+        new = re.sub(r"\{([^{}]*)\}", flat, text)
+        if new == text:
+            break
+        text = new
+    while "\x00" in text:
+        text = re.sub(r"\x00(\d+)\x00", lambda m: parts[int(m.group(1))], text)
+    return text
+
+
 def failed_checks(result):
     """{rule: {(scenario, expected text with numbers as N)}} of every failing check."""
     out = {}
@@ -31,10 +50,10 @@ def failed_checks(result):
         for line in s.get("transcript") or []:
             m = FAILED.search(line.get("text", "")) if line.get("kind") == "log" else None
             if m:
-                out.setdefault(m.group(1), set()).add((s["id"], re.sub(r"\d+", "N", m.group(2))))
+                out.setdefault(m.group(1), set()).add((s["id"], canon(m.group(2))))
         for r in s.get("rules", []) + s.get("incidental", []):
             if r.get("verdict") == "fail" and r.get("expected"):
-                out.setdefault(r["id"], set()).add((s["id"], re.sub(r"\d+", "N", r["expected"])))
+                out.setdefault(r["id"], set()).add((s["id"], canon(r["expected"])))
     return out
 
 
