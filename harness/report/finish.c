@@ -55,7 +55,10 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
         const ps_expect_entry *e = &base->e[i];
         if (!e->used)
             ps_say_to(stdout, "note: %s:%d names %s, which no rule result used\n", o->expect, e->line, e->rule);
-        for (size_t k = 0; e->used && k < e->nlabels; k++)
+        const ps_rule_result *rr = NULL;   /* labels are only compared when the rule failed */
+        for (size_t j = 0; j < res.n && !rr; j++)
+            rr = strcmp(res.r[j].rule->id, e->rule) == 0 ? &res.r[j] : NULL;
+        for (size_t k = 0; e->used && rr && rr->v == PS_V_FAIL && k < e->nlabels; k++)
             if (!e->label_failed[k])
                 ps_say_to(stdout, "note: %s:%d names %s:%s, a check that did not fail in this run\n", o->expect,
                           e->line, e->rule, e->labels[k]);
