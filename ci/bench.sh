@@ -7,6 +7,10 @@
 #   BENCH_FULL=1 bash ci/bench.sh                 the suite whole (+2 min: ping-inactivity)
 #   BENCH_SUITE_RESULT=FILE bash ci/bench.sh      suite figures from a `pushspec run --json` result
 #                                                 (e.g. build-asan/reports/soketi.json) instead of a run
+#   BENCH_BUILD=DIR bash ci/bench.sh              the binaries of an existing CMake build (no build here)
+#   BENCH_QUICK=1 bash ci/bench.sh                about a minute: short microbenchmarks, no suite, 5 s of
+#                                                 fuzzing (ctest bench_smoke; figures shown, not measured)
+#   BENCH_FUZZ_SECONDS=60                         the live fuzzer's time (default 60, quick 5)
 # The suite run's result stays in build-bench/bench-suite.json.
 # Needs what ci/deps.sh installs, and /usr/bin/time (package time; installed here if missing).
 # soketi runs privately on 127.0.0.1:7101 (metrics 9801, cluster 11801), never the shared 6001.
@@ -15,7 +19,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 start_s=$SECONDS
 
-build=build-bench
+build="${BENCH_BUILD:-build-bench}"
+quick=0; [ "${BENCH_QUICK:-0}" != 0 ] && quick=1
 work="$(mktemp -d /tmp/pushspec-bench.XXXXXX)"
 soketi_dir="$work/soketi"
 cleanup() { bash ci/bench/soketi-private.sh stop "$soketi_dir" || true; rm -rf "$work"; }
@@ -23,26 +28,25 @@ trap cleanup EXIT
 
 die() { printf 'bench.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
-# ---- build: pushspec (Release) and the two microbenchmarks (-O2, no sanitizers)
-if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
-       cmake --build "$build" -j"$(nproc)" >"$work/build.log" 2>&1; }; then
-  [ -x "$build/pushspec" ] || { tail -n 30 "$work/build.log" >&2; die "pushspec does not build"; }
-  echo "bench.sh: the build failed (a file mid-edit?); using the existing $build/pushspec" >&2
+# ---- build: pushspec and the two microbenchmarks, by the project's CMake targets (Release, no sanitizers)
+if [ -z "${BENCH_BUILD:-}" ]; then
+  if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+         cmake --build "$build" --target pushspec codec_bench sign_bench -j"$(nproc)" >"$work/build.log" 2>&1; }; then
+    tail -n 30 "$work/build.log" >&2; die "the build in $build failed (see above)"
+  fi
 fi
-pushspec="$root/$build/pushspec"
-flags=(-O2 -Wall -Wextra -Wno-unused-parameter -Iharness)
-libs=($(pkg-config --cflags --libs libcjson libsodium libcrypto))
-for b in codec_bench sign_bench; do
-  cc "${flags[@]}" -o "$work/$b" "ci/bench/$b.c" harness/core/*.c "${libs[@]}"
+for b in pushspec codec_bench sign_bench; do
+  [ -x "$build/$b" ] || die "$build/$b missing: build the targets pushspec codec_bench sign_bench"
 done
+pushspec="$(cd "$build" && pwd)/pushspec"
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "pushspec bench $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
   "$(nproc) cores ($cpu), cJSON $(pkg-config --modversion libcjson), OpenSSL $(pkg-config --modversion libcrypto)"
 
 # ---- 1. codec, 2. signer
-"$work/codec_bench" corpus/fuzz_frame_parse
-"$work/sign_bench"
+"$build/codec_bench" corpus/fuzz_frame_parse
+"$build/sign_bench"
 
 # ---- the private soketi and its target (the profiles of ci/targets/soketi.lua, no webhooks)
 bash ci/bench/soketi-private.sh start "$soketi_dir"
@@ -67,7 +71,9 @@ EOF
 
 # ---- 3. suite: wall time against the slowest scenario and the sum of all
 restarts="?"
-if [ -n "${BENCH_SUITE_RESULT:-}" ]; then
+if [ "$quick" = 1 ] && [ -z "${BENCH_SUITE_RESULT:-}" ]; then
+  echo "suite: left out (BENCH_QUICK)"
+elif [ -n "${BENCH_SUITE_RESULT:-}" ]; then
   result="$BENCH_SUITE_RESULT"
   [ -f "$result" ] || die "BENCH_SUITE_RESULT=$result: no such file"
   how="read from $result"
@@ -84,7 +90,7 @@ else
   restarts="$(grep -c '^restarting the server' "$work/suite.out" || true)"
   cp "$work/suite.json" "$build/bench-suite.json"   # kept for a look at the scenarios' durations
 fi
-node -e '
+[ "$quick" = 1 ] && [ -z "${BENCH_SUITE_RESULT:-}" ] || node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")), s = r.summary;
   const f = (x) => x.toFixed(2), sec = (ms) => (ms / 1000).toFixed(1) + " s";
   const slow = r.scenarios.reduce((a, b) => (b.duration_ms > a.duration_ms ? b : a));
@@ -116,5 +122,24 @@ rss1000="$(rss_kib scale-1000)"
 awk -v a="$rss1" -v b="$rss1000" 'BEGIN {
   printf "scale: (RSS_1000 - RSS_1) / 1000 = %.1f KiB per connection\n", (b - a) / 1000
   printf "scale: RSS_1000 / RSS_1 = %.2f (RSS_1 %d KiB, RSS_1000 %d KiB)\n", b / a, a, b }'
+
+# ---- 5. live fuzzing: `pushspec fuzz` against the private soketi (it restarts it), a fixed seed
+fuzz_s="${BENCH_FUZZ_SECONDS:-$([ "$quick" = 1 ] && echo 5 || echo 60)}"
+rc=0
+"$pushspec" fuzz --target "$work/target.lua" --seconds "$fuzz_s" --seed 1 --quiet --json "$work/fuzz.json" \
+  >"$work/fuzz.out" 2>&1 || rc=$?
+[ "$rc" -le 1 ] || { tail -n 30 "$work/fuzz.out" >&2; die "pushspec fuzz failed (exit $rc)"; }
+cp "$work/fuzz.json" "$build/bench-fuzz.json"
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const recs = r.scenarios.flatMap((s) => s.records || []);
+  const sum = recs.find((x) => x.name === "summary");
+  if (!sum) throw new Error("no summary record in " + process.argv[1]);
+  const s = sum.value;
+  console.log(`fuzz: live fuzzing of soketi = ${s.inputs_per_second} inputs/s overall ` +
+    `(${s.inputs_per_second_fuzzing} not counting restarts and replays)`);
+  console.log(`fuzz (info): seed ${s.seed}, ${s.seconds} s: ${s.inputs} inputs in ${s.batches} batches, ` +
+    `${s.findings} findings, ${s.restarts} restarts`);
+' "$work/fuzz.json"
 
 echo "bench: done in $((SECONDS - start_s)) s"

@@ -1,11 +1,14 @@
 /* Timing for the microbenchmarks of ci/bench.sh. A run calls a function in
  * batches of about 10 ms until at least 0.5 s have elapsed in it; a figure is
  * the best (fastest) of 3 runs. Two contenders are timed in alternating batches
- * within each run, so both see the same machine (other load, clock speed). */
+ * within each run, so both see the same machine (other load, clock speed).
+ * BENCH_QUICK=1 in the environment (bench_smoke): one run of 0.05 s, to show the
+ * figures are printed, not to measure them. */
 #ifndef PS_BENCH_H
 #define PS_BENCH_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define BENCH_MIN_S 0.5
@@ -45,11 +48,15 @@ static inline void bench_pair(bench_fn a, void *actx, bench_fn b, void *bctx, do
 {
     long na = bench_calibrate(a, actx), nb = b ? bench_calibrate(b, bctx) : 0;
 
+    const char *quick = getenv("BENCH_QUICK");
+    int q = quick && *quick && *quick != '0';
+    double min_s = q ? BENCH_MIN_S / 10 : BENCH_MIN_S;
+
     *ta = *tb = 1e30;
-    for (int r = 0; r < BENCH_RUNS; r++) {
+    for (int r = 0; r < (q ? 1 : BENCH_RUNS); r++) {
         double sa = 0, sb = 0;
         long ca = 0, cb = 0;
-        while (sa < BENCH_MIN_S || (b && sb < BENCH_MIN_S)) {
+        while (sa < min_s || (b && sb < min_s)) {
             sa += bench_batch(a, actx, na), ca += na;
             if (b)
                 sb += bench_batch(b, bctx, nb), cb += nb;

@@ -1,7 +1,10 @@
 /* codec: ps_msg_parse + ps_msg_validate versus plain cJSON_Parse of the same
  * bytes, over the fuzz corpus of the frame parser (valid and malformed
  * messages) plus realistic server messages built here.
- *   codec_bench CORPUS_DIR */
+ *   codec_bench CORPUS_DIR
+ *   codec_bench CORPUS_DIR ours|cjson2 N   only N passes of one contender over all the
+ *       messages, untimed: for instruction counts under valgrind --tool=callgrind (ci/bench.sh
+ *       subtracts a run with N = 0), which a busy machine does not move */
 #include "bench.h"
 #include "core/frame.h"
 
@@ -187,7 +190,7 @@ int main(int argc, char **argv)
     static msgset corpus, server, all;
     double tp, tc;
 
-    if (argc != 2) { fprintf(stderr, "usage: codec_bench CORPUS_DIR\n"); return 2; }
+    if (argc != 2 && argc != 4) { fprintf(stderr, "usage: codec_bench CORPUS_DIR [ours|cjson2 N]\n"); return 2; }
     load_corpus(&corpus, argv[1]);
     build_server_messages(&server);
     int parsed, clean;
@@ -196,14 +199,21 @@ int main(int argc, char **argv)
     for (int i = 0; i < corpus.n; i++) add(&all, corpus.buf[i], corpus.len[i]);
     for (int i = 0; i < server.n; i++) add(&all, server.buf[i], server.len[i]);
 
+    if (argc == 4) {
+        int ours = !strcmp(argv[2], "ours"), passes = atoi(argv[3]);
+        if ((!ours && strcmp(argv[2], "cjson2")) || passes < 0) { fprintf(stderr, "codec_bench: ours or cjson2, N >= 0\n"); return 2; }
+        for (int i = 0; i < passes; i++)
+            (ours ? parse_validate : cjson_parse_twice)(&all);
+        return 0;
+    }
     measure("corpus", &corpus);
     measure("generated", &server);
     bench_pair(parse_validate, &all, cjson_parse, &all, &tp, &tc);
-    printf("codec: parse+validate / cJSON_Parse = %.2f (time ratio; lower is better)\n", tp / tc);
-    printf("codec: parse+validate %.1f MB/s, cJSON_Parse %.1f MB/s (%d messages, %zu bytes)\n",
+    printf("codec (info): parse+validate / cJSON_Parse = %.2f (time ratio; lower is better)\n", tp / tc);
+    printf("codec (info): parse+validate %.1f MB/s, cJSON_Parse %.1f MB/s (%d messages, %zu bytes)\n",
            all.bytes / tp / 1e6, all.bytes / tc / 1e6, all.n, all.bytes);
     bench_pair(parse_validate, &all, cjson_parse_twice, &all, &tp, &tc);
-    printf("codec (info): parse+validate / cJSON_Parse of the envelope and of a data string = %.2f "
+    printf("codec: parse+validate / cJSON_Parse of the envelope and of a data string = %.2f "
            "(%.1f MB/s, %.1f MB/s)\n", tp / tc, all.bytes / tp / 1e6, all.bytes / tc / 1e6);
     return 0;
 }

@@ -43,27 +43,27 @@ do_start() {
   [ -z "$(our_pid)" ] || { echo "soketi-private: already running" >&2; return 0; }
   [ -x "$bin" ] || { echo "soketi-private: $bin missing: run bash ci/install-peers.sh" >&2; exit 1; }
   [ -z "$(probe /)" ] || { echo "soketi-private: port $port is taken" >&2; exit 1; }
-  write_config
+  [ "${1:-}" = again ] && [ -f "$dir/soketi.json" ] || write_config   # a restart keeps it: one node start less
   local -a unset_env=()
   while IFS= read -r v; do unset_env+=(-u "$v"); done < <(compgen -e | grep '^SOKETI_' || true)
   (cd "$dir" && exec env "${unset_env[@]}" FORCE_COLOR=0 "$bin" start --config="$dir/soketi.json" \
     </dev/null >>"$dir/soketi.log" 2>&1) &
   echo $! >"$dir/soketi.pid"
-  for _ in $(seq 100); do
+  for _ in $(seq 400); do
     [ "$(probe /)" = OK ] && [ "$(probe /ready)" = OK ] && return 0
     kill -0 "$(cat "$dir/soketi.pid")" 2>/dev/null || break
-    sleep 0.2
+    sleep 0.05
   done
   echo "soketi-private: did not come up on $port; see $dir/soketi.log" >&2
   do_stop
   exit 1
 }
 
-do_stop() {
+do_stop() {   # $1 = KILL: at once (a restart: the server is down or to be reset anyway)
   local pid
   pid="$(our_pid)"
   [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"${1:-TERM}" "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   rm -f "$dir/soketi.pid"
@@ -72,6 +72,7 @@ do_stop() {
 case "$cmd" in
   start) do_start ;;
   stop) do_stop ;;
-  restart) do_stop; do_start ;;
+  restart) do_stop KILL; do_start again ;;   # no 1 s shutdown grace: restarts cost the live fuzzer
+                                       # and the destructive scenarios their time
   *) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
 esac
