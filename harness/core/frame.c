@@ -16,29 +16,43 @@
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int is_json_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* Bytes a string runs over in one step: not '"', '\\' or a control character. */
+static const unsigned char plain[256] = {
+#define P16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* '"' */
+    P16, P16,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,   /* '\\' */
+    P16, P16, P16, P16, P16, P16, P16, P16, P16, P16
+#undef P16
+};
+
 /* s[*i] is '"'. Raw control characters are not JSON, and a NUL, raw or as
  * \u0000, would silently truncate the C string cJSON hands back. */
 static int skip_string(const char *s, size_t n, size_t *i)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t k = *i + 1;
 
     while (k < n) {
-        unsigned char c = (unsigned char)s[k];
+        unsigned char c = u[k];
+        if (plain[c]) {
+            k++;
+            continue;
+        }
         if (c == '"') {
             *i = k + 1;
             return 1;
         }
         if (c < 0x20)
             return 0;
-        if (c == '\\') {
-            if (k + 1 >= n || (unsigned char)s[k + 1] < 0x20)
-                return 0;
-            if (s[k + 1] == 'u' && n - k >= 6 && memcmp(s + k + 2, "0000", 4) == 0)
-                return 0;
-            k += 2;
-        } else {
-            k++;
-        }
+        /* a backslash */
+        if (k + 1 >= n || u[k + 1] < 0x20)
+            return 0;
+        if (s[k + 1] == 'u' && n - k >= 6 && memcmp(s + k + 2, "0000", 4) == 0)
+            return 0;
+        k += 2;
     }
     return 0;
 }
@@ -116,11 +130,12 @@ static int json_prescan(const char *s, size_t n)
 }
 
 /* Parse exactly len bytes as one JSON value under the size, UTF-8 and depth
- * bounds. cJSON gets a private NUL-terminated copy so it can never read past
- * len, and require_null_terminated rejects trailing garbage. */
+ * bounds. cJSON gets the length, so it never reads past len (no copy to
+ * NUL-terminate: one allocation less per parse), and whatever follows the value
+ * must be whitespace. */
 ps_parse_status ps_json_parse_bounded(const char *buf, size_t len, size_t cap, cJSON **out)
 {
-    char *copy;
+    const char *end = NULL;
 
     *out = NULL;
     if (cap == 0)
@@ -133,14 +148,19 @@ ps_parse_status ps_json_parse_bounded(const char *buf, size_t len, size_t cap, c
         return PS_PARSE_BAD_UTF8;
     if (!json_prescan(buf, len))
         return PS_PARSE_BAD_JSON;
-    copy = malloc(len + 1);
-    if (copy == NULL)
+    if (len == 0)
         return PS_PARSE_BAD_JSON;
-    memcpy(copy, buf, len);
-    copy[len] = '\0';
-    *out = cJSON_ParseWithOpts(copy, NULL, 1);
-    free(copy);
-    return *out ? PS_PARSE_OK : PS_PARSE_BAD_JSON;
+    *out = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (*out == NULL)
+        return PS_PARSE_BAD_JSON;
+    while (end < buf + len && is_json_ws((unsigned char)*end))
+        end++;
+    if (end != buf + len) {   /* trailing garbage */
+        cJSON_Delete(*out);
+        *out = NULL;
+        return PS_PARSE_BAD_JSON;
+    }
+    return PS_PARSE_OK;
 }
 
 /* ------------------------------------------------------------ messages */

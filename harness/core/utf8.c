@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t ps_utf8_next(const unsigned char *s, size_t n, uint32_t *cp, size_t *skip)
 {
     unsigned char c = s[0], lo = 0x80, hi = 0xBF;
@@ -48,9 +50,20 @@ size_t ps_utf8_next(const unsigned char *s, size_t n, uint32_t *cp, size_t *skip
 int ps_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0, k; i < n; i += k)
+    for (size_t i = 0, k; i < n; i += k) {
+        /* ASCII, the common case, eight bytes at a time */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i == n)
+            break;
         if ((k = ps_utf8_next(p + i, n - i, NULL, NULL)) == 0)
             return 0;
+    }
     return 1;
 }
 

@@ -55,6 +55,8 @@ void PS_PRINTF(4, 5) ps_v_report(vctx *c, const char *rule, int should, const ch
         }
         v->should = should;
         v->text[0] = '\0';
+        if (c->ev && !c->evshort[0])   /* made at the first violation, not per message */
+            ps_v_shorten(c->ev, c->evshort, sizeof c->evshort);
         if (c->evshort[0]) {
             int w = snprintf(v->text, sizeof v->text, "%s ", c->evshort);
             k = w < 0 ? 0 : (size_t)w;
@@ -530,7 +532,6 @@ static int check_envelope(vctx *c)
         return 0;
     }
     c->ev = m->event;
-    ps_v_shorten(m->event, c->evshort, sizeof c->evshort);
     len = ps_utf8_chars(m->event);
     if (len > PS_EVENT_MAX_LEN)
         ps_v_report(c, "FRAME-1:event-string", 0, "event name is %zu characters, over the %d limit",
@@ -542,7 +543,9 @@ int ps_msg_validate(const ps_msg *m, ps_direction dir, ps_violation *out, int ma
 {
     vctx c;
 
-    memset(&c, 0, sizeof c);
+    c.ev = NULL;
+    c.evshort[0] = '\0';
+    c.n = 0;
     c.m = m;
     c.out = out;
     c.max = max;
