@@ -11,7 +11,10 @@
 #include <libwebsockets.h>
 
 static const struct lws_protocols protocols[] = {
-    { "pushspec-ws", ps_ws_callback, 0, 65536, 0, NULL, 0 },
+    /* rx 4 KiB: lws keeps a receive buffer of this size per connection for its whole
+     * life (64 KiB made most of the memory per held connection); longer frames come
+     * in pieces that ws.c joins. Sends stay in 64 KiB pieces. */
+    { "pushspec-ws", ps_ws_callback, 0, 4096, 0, NULL, 65536 },
     { "pushspec-http", ps_http_callback, 0, 65536, 0, NULL, 0 },
     { "pushspec-adapter", ps_adapter_callback, 0, 0, 0, NULL, 0 },
     { "pushspec-listener", ps_listener_callback, 0, 0, 0, NULL, 0 },

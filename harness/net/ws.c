@@ -297,6 +297,17 @@ static void push_frame(ps_ws *c, ps_frame_kind kind, const char *data, size_t le
 
 static void on_receive(ps_ws *c, struct lws *wsi, const char *in, size_t len)
 {
+    /* A whole frame in one piece, the usual case: straight to the inbox, with no
+     * reassembly buffer kept per connection (memory per held connection). */
+    if (lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi) && len <= PS_WS_FRAME_CAP) {
+        int binary = lws_frame_is_binary(wsi);
+        c->rx_len = 0;
+        c->rx_oversize = 0;
+        note(c, '<', binary ? "binary" : "text", in, len);
+        push_frame(c, binary ? PS_FRAME_BINARY : PS_FRAME_TEXT, in, len);
+        notify(c);
+        return;
+    }
     if (lws_is_first_fragment(wsi)) {
         c->rx_len = 0;
         c->rx_oversize = 0;
