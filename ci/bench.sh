@@ -46,6 +46,17 @@ echo "pushspec bench $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --
 
 # ---- 1. codec, 2. signer
 "$build/codec_bench" corpus/fuzz_frame_parse
+# The same comparison in instructions (callgrind), which other load on the machine does not
+# move: 20 passes over all the messages minus 0 passes (the set-up), for each contender.
+if [ "$quick" = 0 ] && command -v valgrind >/dev/null; then
+  ir() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/codec_bench" corpus/fuzz_frame_parse "$1" "$2" 2>&1 |
+      sed -n 's/.*Collected : //p'
+  }
+  o0="$(ir ours 0)" o20="$(ir ours 20)" c0="$(ir cjson2 0)" c20="$(ir cjson2 20)"
+  awk -v o="$((o20 - o0))" -v c="$((c20 - c0))" 'BEGIN {
+    printf "codec (info): in instructions (callgrind), parse+validate / cJSON_Parse of the envelope and of a data string = %.2f (%.0f / %.0f per pass)\n", o / c, o / 20, c / 20 }'
+fi
 "$build/sign_bench"
 
 # ---- the private soketi and its target (the profiles of ci/targets/soketi.lua, no webhooks)
