@@ -8,16 +8,6 @@
 
 extern const char ps_embedded_clauses[];
 
-int ps_label_valid(const char *label, size_t len)
-{
-    if (len == 0 || len > PS_LABEL_MAX)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!islower((unsigned char)label[i]) && !isdigit((unsigned char)label[i]) && label[i] != '-')
-            return 0;
-    return 1;
-}
-
 /* "- RULE-ID:label  text" (line without its newline) into c; NULL, or what is wrong (in why). */
 static const char *parse_line(const char *line, size_t len, const ps_catalog *cat, const char *section,
                               ps_clause *c, char *why, size_t whylen)
@@ -40,7 +30,7 @@ static const char *parse_line(const char *line, size_t len, const ps_catalog *ca
     while (p + ll < end && p[ll] != ' ' && p[ll] != '\t')
         ll++;
     if (!ps_label_valid(p, ll))
-        return "has a label that is not 1-48 of a-z 0-9 '-'";
+        return "has a label that is not " PS_LABEL_SYNTAX;
     memcpy(c->label, p, ll);
     c->label[ll] = '\0';
     p += ll;

@@ -4,11 +4,10 @@
 #ifndef PUSHSPEC_CLAUSES_H
 #define PUSHSPEC_CLAUSES_H
 
+#include "core/label.h"
 #include "core/rules.h"
 
 #include <stddef.h>
-
-#define PS_LABEL_MAX 48   /* as t:check accepts (lua/scenario.c) */
 
 typedef struct {
     char rule[16];
@@ -31,8 +30,5 @@ int ps_clauses_builtin(const ps_catalog *cat, ps_clauses *out, char *err, size_t
 /* The clause RULE:LABEL, or NULL. */
 const ps_clause *ps_clauses_find(const ps_clauses *cl, const char *rule, const char *label);
 void ps_clauses_free(ps_clauses *cl);
-
-/* Whether label is 1-PS_LABEL_MAX of a-z 0-9 '-'. */
-int ps_label_valid(const char *label, size_t len);
 
 #endif

@@ -1,6 +1,7 @@
 #include "core/labelscan.h"
 
-#include <ctype.h>
+#include "core/label.h"
+
 #include <string.h>
 
 /* Level of a long bracket opening at p ("[[" 0, "[==[" 2), or -1. */
@@ -32,28 +33,20 @@ static const char *long_close(const char *p, const char *end, int lvl, int *line
     return end;
 }
 
-/* A literal's body that reads RULE-ID:label: upper-case id with a '-', then a-z 0-9 '-'. */
+/* A literal's body that reads RULE-ID:label, both parts as core/label.h defines them. */
 static void consider(const char *s, size_t n, int line, ps_label_found found, void *ctx)
 {
     const char *colon = memchr(s, ':', n);
-    if (!colon || colon == s || !isupper((unsigned char)*s) || (size_t)(colon - s) >= 16 || colon + 1 == s + n)
+    if (!colon)
         return;
-    int dash = 0;
-    for (const char *p = s; p < colon; p++) {
-        if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
-            return;
-        dash |= *p == '-';
-    }
-    for (const char *p = colon + 1; p < s + n; p++)
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
-            return;
-    if (!dash || n - (size_t)(colon + 1 - s) > 64)
+    size_t idl = (size_t)(colon - s), ll = n - idl - 1;
+    if (!ps_rule_id_valid(s, idl) || !ps_label_valid(colon + 1, ll))
         return;
-    char rule[16], label[65];
-    memcpy(rule, s, (size_t)(colon - s));
-    rule[colon - s] = '\0';
-    memcpy(label, colon + 1, n - (size_t)(colon + 1 - s));
-    label[n - (size_t)(colon + 1 - s)] = '\0';
+    char rule[PS_RULE_ID_MAX + 1], label[PS_LABEL_MAX + 1];
+    memcpy(rule, s, idl);
+    rule[idl] = '\0';
+    memcpy(label, colon + 1, ll);
+    label[ll] = '\0';
     found(ctx, line, rule, label);
 }
 

@@ -1,5 +1,7 @@
 #include "lua/scenario.h"
 
+#include "core/label.h"
+
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,9 +197,8 @@ int ps_check_name_split(const char *name, char *id, size_t idlen, const char **l
     *label = NULL;
     if (name[n] == ':') {
         const char *l = name + n + 1;
-        size_t ll = strlen(l);
-        if (ll == 0 || ll > 48 || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != ll) {
-            snprintf(err, errlen, "check label in '%s' must be 1-48 of a-z 0-9 '-'", name);
+        if (!ps_label_valid(l, strlen(l))) {
+            snprintf(err, errlen, "check label in '%s' must be " PS_LABEL_SYNTAX, name);
             return -1;
         }
         *label = l;
