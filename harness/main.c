@@ -11,6 +11,7 @@
 #include "lua/runner.h"
 #include "lua/target.h"
 #include "report/console.h"
+#include "report/header.h"
 #include "report/expect_write.h"
 #include "report/outpath.h"
 #include "report/report.h"
@@ -367,10 +368,10 @@ static int cmd_run(int argc, char **argv, int fuzz)
     int is_tty = isatty(2);
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), o.quiet, ti.secret);
     r.observer = ps_console_observer(&r);
-    if (o.sdk)
-        ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
-    else
-        ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
+    ps_header head;
+    char line[600];
+    ps_header_of_target(&head, &ti);
+    ps_say("%s\n", ps_header_line(&head, line, sizeof(line)));
     ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
     stop_ctx sc = { &r, &base, &ti, &fo };
     ps_stop_on(stop_now, &sc);

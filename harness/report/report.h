@@ -52,6 +52,7 @@ int ps_rep_is_problem(const cJSON *rule);
 typedef struct {
     int rules, pass, fail, error, timeout, skip, xfail, xpass, problems, counted;
     int counted_error;   /* of counted: error or timeout, checks not made (not failures seen) */
+    int problem_errors;  /* of problems: error or timeout (JUnit's errors) */
 } ps_rep_tally;
 ps_rep_tally ps_rep_count(const cJSON *result);
 /* The scenario with this id in a result, or NULL. */
