@@ -48,7 +48,7 @@ function Case:connect(opts)
     q = {}
     if opts.protocol ~= false then q.protocol = opts.protocol or 7 end
     q.client = "pushspec"
-    q.version = "0.1.0"
+    q.version = core.version()
   end
   q = encode_query(q)
   if q ~= "" then path = path .. "?" .. q end
@@ -68,7 +68,7 @@ function Case:raw_open(opts)
   if tls == "s" then error({ ps_abort = "raw connections need a ws:// target (no TLS)" }, 0) end
   port = tonumber(port) or 80
   local app = app_of(self, opts.app)
-  local q = opts.query or { protocol = 7, client = "pushspec", version = "0.1.0" }
+  local q = opts.query or { protocol = 7, client = "pushspec", version = core.version() }
   local path = (opts.path or ("/app/" .. app.key)) .. "?" .. encode_query(q)
   local r = setmetatable({ h = core.raw_open(host, port), case = self, buf = "", frames = {} }, Raw)
   r.h:send("binary", table.concat({
