@@ -88,7 +88,7 @@ function api.run_case(spec)
   end
   local lacking = P.require("capabilities").missing(spec)   -- needs = {...} the SDK's hello lacks
   if lacking then
-    for _, r in ipairs(spec.rules) do core.skip(r, lacking, "capability-missing") end
+    for _, r in ipairs(spec.rules) do core.skip(r, lacking, core.SKIP_CAPABILITY) end
     return
   end
   local t = Case.new(spec)

@@ -7,23 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *ps_skip_kind_name(ps_skip_kind k)
-{
-    static const char *const names[] = {
-        [PS_SKIP_NONE] = "", [PS_SKIP_BY_SCENARIO] = "scenario", [PS_SKIP_NO_PROFILE] = "profile-missing",
-        [PS_SKIP_OTHER_ROLE] = "other-role", [PS_SKIP_NOT_SELECTED] = "not-selected",
-        [PS_SKIP_CAPABILITY] = "capability-missing" };
-    return k <= PS_SKIP_CAPABILITY ? names[k] : "";
-}
-
-ps_skip_kind ps_skip_kind_by_name(const char *name)
-{
-    for (int k = PS_SKIP_BY_SCENARIO; name && k <= PS_SKIP_CAPABILITY; k++)
-        if (!strcmp(ps_skip_kind_name((ps_skip_kind)k), name))
-            return (ps_skip_kind)k;
-    return PS_SKIP_NONE;
-}
-
 static char *dupfield(lua_State *L, int idx, const char *name)
 {
     lua_getfield(L, idx, name);

@@ -7,6 +7,7 @@
 #include "report/outpath.h"
 #include "report/report.h"
 #include "report/header.h"
+#include "core/skip.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -225,8 +226,8 @@ static void put_cell(FILE *f, const cJSON *res, const char *id, size_t col)
         fputs(" title=\"", f);
         ps_rep_escape(f, tip, 1);
         fprintf(f, "\">%s", label(cls));
-        if (!strcmp(cls, "skip") && !strcmp(ps_rep_str(rule, "skip_kind"), "capability-missing"))
-            fputs("<br><span class=\"kind\">capability-missing</span>", f);   /* the SDK lacks a feature */
+        if (!strcmp(cls, "skip") && ps_skip_kind_by_name(ps_rep_str(rule, "skip_kind")) == PS_SKIP_CAPABILITY)
+            fprintf(f, "<br><span class=\"kind\">%s</span>", ps_skip_kind_name(PS_SKIP_CAPABILITY));   /* the SDK lacks a feature */
         fputs("</td>", f);
         return;
     }

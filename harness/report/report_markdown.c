@@ -3,6 +3,7 @@
  * the full JSON is. Transcripts stay in the HTML report. */
 #include "report/report.h"
 #include "report/header.h"
+#include "core/skip.h"
 
 #include <string.h>
 
@@ -129,10 +130,10 @@ static void put_lacking(FILE *f, const cJSON *results[], size_t n)
     for (size_t i = 0; i < n; i++) {
         const cJSON *r;
         cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(results[i], "rules")) {
-            if (strcmp(ps_rep_class(r), "skip") || strcmp(ps_rep_str(r, "skip_kind"), "capability-missing"))
+            if (strcmp(ps_rep_class(r), "skip") || ps_skip_kind_by_name(ps_rep_str(r, "skip_kind")) != PS_SKIP_CAPABILITY)
                 continue;
             if (!total)
-                fputs("\n\nSkipped because the SDK lacks a feature (capability-missing):", f);
+                fprintf(f, "\n\nSkipped because the SDK lacks a feature (%s):", ps_skip_kind_name(PS_SKIP_CAPABILITY));
             if (total++ >= MAX_IDS)
                 continue;
             fprintf(f, "\n- `%s`", ps_rep_str(r, "id"));
