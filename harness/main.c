@@ -4,6 +4,7 @@
 #include "init.h"
 #include "scenarios_cmd.h"
 #include "clauses_cmd.h"
+#include "core/clauses.h"
 #include "core/rules.h"
 #include "core/sign.h"
 #include "net/net.h"
@@ -400,8 +401,13 @@ done:
     return rc;
 }
 
+/* The catalogs compiled into the binary (CMakeLists.txt's embed_text), handed to core. */
+extern const char ps_embedded_rules[], ps_embedded_clauses[];
+
 int main(int argc, char **argv)
 {
+    ps_catalog_register_builtin(ps_embedded_rules);
+    ps_clauses_register_builtin(ps_embedded_clauses);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         const char *topic = argc >= 3 ? argv[2] : "";
         fputs(!strcmp(topic, "run") || !strcmp(topic, "fuzz") ? ps_help_run

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char ps_embedded_clauses[];
+/* The text main registers (the binary's embedded CLAUSES.md): core links no embedded file. */
+static const char *builtin_clauses;
 
 /* "- RULE-ID:label  text" (line without its newline) into c; NULL, or what is wrong (in why). */
 static const char *parse_line(const char *line, size_t len, const ps_catalog *cat, const char *section,
@@ -95,9 +96,19 @@ int ps_clauses_parse(const char *text, const char *file, const ps_catalog *cat, 
     return 0;
 }
 
+void ps_clauses_register_builtin(const char *text)
+{
+    builtin_clauses = text;
+}
+
 int ps_clauses_builtin(const ps_catalog *cat, ps_clauses *out, char *err, size_t errlen)
 {
-    return ps_clauses_parse(ps_embedded_clauses, "scenarios/CLAUSES.md (built in)", cat, out, err, errlen);
+    if (!builtin_clauses) {
+        memset(out, 0, sizeof(*out));
+        snprintf(err, errlen, "no built-in clause catalog (ps_clauses_register_builtin was not called)");
+        return -1;
+    }
+    return ps_clauses_parse(builtin_clauses, "scenarios/CLAUSES.md (built in)", cat, out, err, errlen);
 }
 
 const ps_clause *ps_clauses_find(const ps_clauses *cl, const char *rule, const char *label)
