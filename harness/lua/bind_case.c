@@ -66,7 +66,7 @@ static int l_limits_note(lua_State *L)
 
 /* incidental(rule, expected, actual): a deviation from a catalog rule the
  * scenario need not declare (see ps_scenario_incidental); rule may carry a
- * check label ("FRAME-2:wire") */
+ * check label ("FRAME-2:reply-schema") */
 static int l_incidental(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);

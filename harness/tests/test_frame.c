@@ -688,9 +688,12 @@ static void test_clause_labels(void)
     CHECK_STR(first_label("{'event':'pusher_internal:subscription_succeeded','channel':'presence-x',"
                           "'data':'{`presence`:{`ids`:[`a`],`hash`:{`a`:{}},`count`:2}}'}",
                           PS_FROM_SERVER), "PRES-1:count-matches-ids");
-    /* the rule id stays a bare id; a report without a label has none */
+    /* the rule id stays a bare id; every report names its clause (ci/check-clauses.sh audits the source) */
     CHECK_STR(rules_of("{'event':'pusher:pong','data':{}}", PS_FROM_SERVER), "FRAME-6?");
-    CHECK_STR(first_label("{'event':'pusher:subscribe','data':{'channel':5}}", PS_FROM_CLIENT), "");
+    CHECK_STR(first_label("{'event':'pusher:subscribe','data':{'channel':5}}", PS_FROM_CLIENT), "SUB-5:wire");
+    CHECK_STR(first_label("{'event':'pusher:unsubscribe','data':{}}", PS_FROM_CLIENT), "SUB-6:frame");
+    CHECK_STR(first_label("{'event':'client-x','channel':'public','data':{}}", PS_FROM_CLIENT), "CEV-8:not-public");
+    CHECK_STR(first_label("{'event':'x','channel':'private-a','data':{}}", PS_FROM_CLIENT), "CEV-8:prefix-only");
 }
 
 /* ------------------------------------------------- validate: client side */
