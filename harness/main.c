@@ -288,23 +288,6 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
 
-/* SIGINT/SIGTERM mid-run: the partial result, the adapters stopped, the exit. */
-typedef struct {
-    ps_runner *r;
-    const ps_baseline *base;
-    const ps_target_info *ti;
-    const ps_finish_opts *fo;
-} stop_ctx;
-
-static void stop_now(int sig, void *ctx)
-{
-    stop_ctx *c = ctx;
-    int rc = ps_run_finish(c->r, c->base, c->ti, c->fo, sig);
-    ps_adapter_stop_all();
-    fflush(stdout);
-    exit(rc);
-}
-
 /* One long sequence on purpose: each step can stop the run with its own message. */
 static int cmd_run(int argc, char **argv, int fuzz)
 {
@@ -374,12 +357,13 @@ static int cmd_run(int argc, char **argv, int fuzz)
     ps_header_of_target(&head, &ti);
     ps_say("%s\n", ps_header_line(&head, line, sizeof(line)));
     ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
-    stop_ctx sc = { &r, &base, &ti, &fo };
-    ps_stop_on(stop_now, &sc);
     if (ps_stop_requested())
         goto stopped;
-    ps_runner_run(&r);
-    rc = ps_run_finish(&r, &base, &ti, &fo, ps_stop_requested());
+    ps_runner_run(&r);   /* returns early on a stop (a signal, or a Lua panic that unwound to it) */
+    int sig = ps_stop_requested();
+    rc = ps_run_finish(&r, &base, &ti, &fo, sig);   /* a stop: the partial result, exit 128 + sig */
+    if (sig)
+        ps_adapter_stop_all();
     goto done;
 
 fail:

@@ -555,6 +555,12 @@ void ps_runner_run(ps_runner *r)
         concurrent++;
     r->wall_start_ms = ps_now_ms();
     ps_lua_mem_open(r->sc, r->nsc);
+    static jmp_buf panicked;   /* a Lua panic unwinds here: the run stops as for a signal */
+    if (setjmp(panicked)) {
+        r->L_broken = 1;
+        goto out;
+    }
+    ps_lua_panic_point(&panicked);
     size_t next = 0, done = 0;
     while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
@@ -578,17 +584,21 @@ void ps_runner_run(ps_runner *r)
         if (r->observer.progress)
             r->observer.progress(r->observer.ctx, i + 1, total, 0);
     }
+out:
+    ps_lua_panic_point(NULL);
     r->wall_end_ms = ps_now_ms();
     free(queue);
 }
 
 void ps_runner_free(ps_runner *r)
 {
-    for (size_t i = 0; i < r->nsc; i++)
+    for (size_t i = 0; i < r->nsc; i++) {
+        ps_scenario_release_all(r->sc[i]);   /* a stopped run leaves scenarios with open connections */
         ps_scenario_free(r->sc[i]);
+    }
     free(r->sc);
     free(r->down_reason);
-    if (r->L)
+    if (r->L && !r->L_broken)   /* after a panic the state may be half-changed: left unclosed */
         lua_close(r->L);
     r->L = NULL;
     ps_lua_mem_close();

@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     lua_State *L;
+    int L_broken;   /* a Lua panic unwound out of it: never run or closed again */
     ps_lua_env env;              /* catalog, timeout scale, TLS checks, restart command */
     ps_scenario **sc;
     size_t nsc, capsc;

@@ -58,7 +58,6 @@ static void scenario_done(void *ctx, const ps_scenario *s)
 
 static void progress(void *ctx, size_t done, size_t total, size_t running)
 {
-    ps_stop_poll();   /* the runner calls this between steps: a SIGINT/SIGTERM is acted on here */
     const ps_runner *r = ctx;
     int64_t now = ps_now_ms();
     if (!tty || quiet || now - last_draw < 100)
