@@ -393,11 +393,14 @@ int main(int argc, char **argv)
     ps_catalog_register_builtin(ps_embedded_rules);
     ps_clauses_register_builtin(ps_embedded_clauses);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        const char *topic = argc >= 3 ? argv[2] : "";
-        fputs(!strcmp(topic, "run") || !strcmp(topic, "fuzz") ? ps_help_run
-              : !strcmp(topic, "init") ? ps_help_init
-              : !strcmp(topic, "list") ? ps_help_list
-              : !strcmp(topic, "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
+        const char *text = argc >= 3 && !strcmp(argv[1], "help") ? ps_help_text(argv[2]) : ps_help_main;
+        char names[256];
+        if (!text) {
+            fprintf(stderr, "pushspec: no help topic '%s'; the topics: %s\n", argv[2],
+                    ps_help_topic_names(names, sizeof(names)));
+            return EXIT_USAGE;
+        }
+        fputs(text, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (!strcmp(argv[1], "report"))
@@ -408,10 +411,7 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(!strcmp(argv[1], "run") || !strcmp(argv[1], "fuzz") ? ps_help_run
-                  : !strcmp(argv[1], "init") ? ps_help_init
-                  : !strcmp(argv[1], "list") ? ps_help_list
-                  : !strcmp(argv[1], "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
+            fputs(ps_help_text(argv[1]) ? ps_help_text(argv[1]) : ps_help_main, stdout);
             return 0;
         }
     if (!strcmp(argv[1], "run"))
