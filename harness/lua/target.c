@@ -175,7 +175,7 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
     lua_createtable(L, 0, 6);
     ps_bind_set_str(L, "cmd", cmd);
     ps_bind_set_str(L, "kind", kind);
-    ps_bind_set_str(L, "hello", hello);   /* its capabilities are checked in Lua (sdk.lua) */
+    ps_bind_set_str(L, "hello", hello);   /* its capabilities are checked in Lua (target.lua, capabilities.lua) */
     free(hello);
     ps_bind_set_str(L, "name", ti->name_buf);
     ps_bind_set_str(L, "host", host);
