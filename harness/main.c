@@ -181,10 +181,9 @@ static cJSON *list_json(const ps_catalog *cat, const ps_runner *r)
         cJSON_AddStringToObject(ro, "section", cat->rules[i].section);
         cJSON_AddStringToObject(ro, "text", cat->rules[i].text);
         cJSON *by = cJSON_AddArrayToObject(ro, "scenarios");
-        for (size_t j = 0; j < r->nsc; j++)
-            for (size_t k = 0; k < r->sc[j]->nrules; k++)
-                if (!strcmp(r->sc[j]->rules[k], cat->rules[i].id))
-                    cJSON_AddItemToArray(by, cJSON_CreateString(r->sc[j]->id));
+        size_t pos = 0;
+        for (const ps_scenario *s; (s = ps_runner_checking(r, cat->rules[i].id, &pos));)
+            cJSON_AddItemToArray(by, cJSON_CreateString(s->id));
         cJSON_AddItemToArray(rules, ro);
     }
     cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
@@ -250,13 +249,10 @@ static int cmd_list(int argc, char **argv)
             }
             printf("  %-9s [%s] %-6s %s\n", ru->id, ru->roles, ru->should ? "SHOULD" : "MUST", ru->text);
             printf("            checked by:");
+            size_t pos = 0;
             int any = 0;
-            for (size_t j = 0; j < r.nsc; j++)
-                for (size_t k = 0; k < r.sc[j]->nrules; k++)
-                    if (!strcmp(r.sc[j]->rules[k], ru->id)) {
-                        printf(" %s", r.sc[j]->id);
-                        any = 1;
-                    }
+            for (const ps_scenario *s; (s = ps_runner_checking(&r, ru->id, &pos)); any = 1)
+                printf(" %s", s->id);
             printf("%s\n", any ? "" : " (no scenario yet)");
         }
     } else {

@@ -92,6 +92,11 @@ static int read_target(lua_State *L)
     lua_getfield(L, t, "webhooks");
     if (lua_istable(L, -1))
         ti->webhooks_listen = field(L, lua_gettop(L), "listen");
+    char host[256], err[512];
+    int port;   /* the one check of its form, at load time (ps_target_start_webhooks binds it later) */
+    if (ti->webhooks_listen && ps_hostport_parse(ti->webhooks_listen, "webhooks.listen in the target", host,
+                                                 sizeof(host), &port, err, sizeof(err)) < 0)
+        return luaL_error(L, "%s", err);
     return 0;
 }
 
