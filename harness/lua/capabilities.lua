@@ -54,9 +54,9 @@ local function names(kind)
 end
 
 -- The hello's capabilities as a set, or nil when it declares none (then every
--- feature is assumed). Raises a message naming the adapter and the bad entry.
-function M.parse(hello_line, kind, cmd)
-  local hello = core.json_decode(hello_line or "")
+-- feature is assumed). hello: the hello as a table (parsed once, by C's preflight).
+-- Raises a message naming the adapter and the bad entry.
+function M.parse(hello, kind, cmd)
   local list = type(hello) == "table" and hello.capabilities or nil
   if list == nil or list == core.null then return nil end
   local where = "the adapter '" .. cmd .. "' "
