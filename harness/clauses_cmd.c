@@ -13,7 +13,7 @@
 
 typedef struct {
     char *file;   /* shared by the hits of one file: freed once, by its first hit */
-    int line, owner;
+    int line, owner, in_call;   /* in_call: an argument of a call, not a table entry */
     char rule[16], label[65];
 } hit;
 
@@ -25,7 +25,7 @@ typedef struct {
     int oom;
 } hits;
 
-static void on_label(void *ctx, int line, const char *rule, const char *label)
+static void on_label(void *ctx, int line, const char *rule, const char *label, int in_call)
 {
     hits *hs = ctx;
     if (hs->n == hs->cap) {
@@ -41,6 +41,7 @@ static void on_label(void *ctx, int line, const char *rule, const char *label)
     h->owner = hs->first;
     hs->first = 0;
     h->line = line;
+    h->in_call = in_call;
     snprintf(h->rule, sizeof(h->rule), "%s", rule);
     snprintf(h->label, sizeof(h->label), "%s", label);
 }
@@ -167,6 +168,7 @@ static void rule_json(cJSON *ro, const ps_rule *ru, const ps_clauses *cl, const 
                 cJSON *w = cJSON_CreateObject();
                 cJSON_AddStringToObject(w, "file", hs->h[k].file);
                 cJSON_AddNumberToObject(w, "line", hs->h[k].line);
+                cJSON_AddBoolToObject(w, "call", hs->h[k].in_call);
                 cJSON_AddItemToArray(ch, w);
             }
         cJSON_AddItemToArray(a, co);

@@ -104,6 +104,24 @@ sed -i 's/D_OBJECT, "SUB-6:frame", f_channel/D_OBJECT, "SUB-6", f_channel/' "$tm
 out=$(PS_CORE_DIR="$tmp/core" bash "$src/ci/check-clauses.sh" "$ps" "$tmp/full/server")
 check_has "a label in a C comment checks nothing" "SUB-6:frame \(CLAUSES\.md:[0-9]+\)" "$out"
 
+# A label met only in a table entry is not shown to reach a check: the audit names it (a note).
+cp -r "$tmp/full" "$tmp/table"
+printf -- '- CONN-1:table-only  a clause whose label sits in a table\n' >"$tmp/table/c.md"
+sed -i "/^- CONN-1:whole/r $tmp/table/c.md" "$tmp/table/CLAUSES.md"
+cat >"$tmp/table/server/table.lua" <<'EOF2'
+local CLAUSE = { first = "CONN-1:table-only" }
+ps.scenario { id = 'table', title = 'a label in a table', rules = { 'CONN-1' },
+  run = function(t) t:check('CONN-1:whole', CLAUSE.first ~= nil) end }
+EOF2
+out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/table/server")
+check_has "a clause met only in a table entry is noted" "CONN-1:table-only \(CLAUSES\.md:[0-9]+\) only at .*table\.lua:1" "$out"
+check_has "... and counted" "[1-9][0-9]* only outside a call\\)" "$out"
+got=$("$ps" list --rules --clauses --json --scenarios "$tmp/table/server" | python3 -c '
+import json, sys
+r = {x["id"]: x for x in json.load(sys.stdin)["rules"]}["CONN-1"]
+print(" ".join("%s=%s" % (c["label"], ",".join(str(w["call"]).lower() for w in c["checks"])) for c in r["clauses"]))')
+check_has "list --clauses --json says which checks are call arguments" "whole=true,true table-only=false" "$got"
+
 # A rule without clauses fails the audit too.
 cp -r "$tmp/full" "$tmp/gap"
 sed -i '/^- PING-2:whole/d' "$tmp/gap/CLAUSES.md"

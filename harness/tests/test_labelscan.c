@@ -7,10 +7,11 @@ typedef struct {
     size_t len;
 } found;
 
-static void note(void *ctx, int line, const char *rule, const char *label)
+static void note(void *ctx, int line, const char *rule, const char *label, int in_call)
 {
     found *f = ctx;
-    f->len += (size_t)snprintf(f->seen + f->len, sizeof(f->seen) - f->len, "%d:%s:%s;", line, rule, label);
+    f->len += (size_t)snprintf(f->seen + f->len, sizeof(f->seen) - f->len, "%d:%s:%s%s;", line, rule, label,
+                               in_call ? "" : "(not a call)");
 }
 
 static const char *scan(const char *lua)
@@ -41,5 +42,15 @@ int main(void)
     /* an unterminated literal is read to its line's end, a comment to the text's: never past it */
     CHECK_STR(scan("t:check(\"CONN-2:x"), "1:CONN-2:x;");
     CHECK_STR(scan("--[[ never closed"), "");
+    /* a call's argument, or not: table entries, assignments, parentheses of an expression */
+    CHECK_STR(scan("judge(t, 'CONN-3:x', seen)"), "1:CONN-3:x;");
+    CHECK_STR(scan("v:check_api_signed('HSDK-1:auth-key')"), "1:HSDK-1:auth-key;");
+    CHECK_STR(scan("local C = { a = 'CONN-3:x', ['b'] = \"CONN-3:y\" }"),
+              "1:CONN-3:x(not a call);1:CONN-3:y(not a call);");
+    CHECK_STR(scan("local l = 'CONN-3:x'"), "1:CONN-3:x(not a call);");
+    CHECK_STR(scan("if ('CONN-3:x') then end"), "1:CONN-3:x(not a call);");
+    CHECK_STR(scan("t:check(ok and 'CONN-3:x' or 'CONN-3:y', ok)"), "1:CONN-3:x;1:CONN-3:y;");
+    CHECK_STR(scan("f({ 'CONN-3:x' }, 'CONN-3:y')"), "1:CONN-3:x(not a call);1:CONN-3:y;");
+    CHECK_STR(scan("t:check(m['CONN-3:x'], ok)"), "1:CONN-3:x(not a call);");
     return check_done("test_labelscan");
 }
