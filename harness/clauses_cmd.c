@@ -5,16 +5,15 @@
 #include "lua/embedfs.h"
 #include "lua/modules.h"
 #include "lua/target.h"
+#include "net/dirscan.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
     char *file;   /* shared by the hits of one file: freed once, by its first hit */
-    int line, owner;
+    int line, owner, in_call;   /* in_call: an argument of a call, not a table entry */
     char rule[16], label[65];
 } hit;
 
@@ -26,7 +25,7 @@ typedef struct {
     int oom;
 } hits;
 
-static void on_label(void *ctx, int line, const char *rule, const char *label)
+static void on_label(void *ctx, int line, const char *rule, const char *label, int in_call)
 {
     hits *hs = ctx;
     if (hs->n == hs->cap) {
@@ -42,6 +41,7 @@ static void on_label(void *ctx, int line, const char *rule, const char *label)
     h->owner = hs->first;
     hs->first = 0;
     h->line = line;
+    h->in_call = in_call;
     snprintf(h->rule, sizeof(h->rule), "%s", rule);
     snprintf(h->label, sizeof(h->label), "%s", label);
 }
@@ -77,42 +77,27 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every DIR/NAME.lua in name order, as ps_runner_load_scenarios reads them. */
 static int scan_dir(hits *hs, const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return fprintf(stderr, "pushspec: cannot open the scenario folder %s: %s\n", dir, strerror(errno)), -1;
-    char *names[4096];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
-        size_t l = strlen(e->d_name);
-        if (l >= 5 && !strcmp(e->d_name + l - 4, ".lua") && e->d_name[0] != '.')
-            names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, n, sizeof(char *), cmp_str);
+    char err[512];
+    size_t n;
+    char **names = ps_dir_lua_files(dir, &n, err, sizeof(err));
+    if (!names)
+        return fprintf(stderr, "pushspec: %s\n", err), -1;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        char path[4096];
         size_t len;
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i] ? names[i] : "");
-        char *text = names[i] ? slurp(path, &len) : NULL;
+        char *text = slurp(names[i], &len);
         if (!text && !rc) {
-            fprintf(stderr, "pushspec: cannot read %s\n", path);
+            fprintf(stderr, "pushspec: cannot read %s\n", names[i]);
             rc = -1;
         }
         if (text)
-            scan(hs, path, text, len);
+            scan(hs, names[i], text, len);
         free(text);
-        free(names[i]);
     }
+    ps_dir_lua_free(names);
     return rc;
 }
 
@@ -183,6 +168,7 @@ static void rule_json(cJSON *ro, const ps_rule *ru, const ps_clauses *cl, const 
                 cJSON *w = cJSON_CreateObject();
                 cJSON_AddStringToObject(w, "file", hs->h[k].file);
                 cJSON_AddNumberToObject(w, "line", hs->h[k].line);
+                cJSON_AddBoolToObject(w, "call", hs->h[k].in_call);
                 cJSON_AddItemToArray(ch, w);
             }
         cJSON_AddItemToArray(a, co);
@@ -255,10 +241,9 @@ static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *c
     printf("  %-9s [%s] %-6s %s\n            checked by:", ru->id, ru->roles, ru->should ? "SHOULD" : "MUST",
            ru->text);
     int any = 0;
-    for (size_t j = 0; j < r->nsc; j++)
-        for (size_t k = 0; k < r->sc[j]->nrules; k++)
-            if (!strcmp(r->sc[j]->rules[k], ru->id))
-                printf(" %s", r->sc[j]->id), any = 1;
+    size_t pos = 0;
+    for (const ps_scenario *s; (s = ps_runner_checking(r, ru->id, &pos)); any = 1)
+        printf(" %s", s->id);
     printf("%s\n", any ? "" : " (no scenario yet)");
     any = 0;
     for (size_t i = 0; i < cl->n; i++) {

@@ -1,4 +1,8 @@
 #include "help.h"
+#include "report/report.h"
+
+#include <stdio.h>
+#include <string.h>
 
 const char ps_help_main[] =
 "pushspec " PUSHSPEC_VERSION " - conformance harness for the Pusher Channels protocol v7\n"
@@ -18,7 +22,8 @@ const char ps_help_main[] =
 "  pushspec scenarios export DIR [--force]  write the built-in scenarios out, to change or extend\n"
 "  pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
 "                                           reports from result files; several make one matrix\n"
-"  pushspec help run|init|list|scenarios    all options of a command\n"
+"  pushspec help COMMAND                    all options of a command (run, fuzz, init, list,\n"
+"                                           scenarios, report)\n"
 "  pushspec --version\n"
 "\n"
 "The scenarios, the rule catalog and the fuzzing corpora are built into the\n"
@@ -190,3 +195,30 @@ const char ps_help_scenarios[] =
 "CLAUSES.md (each rule's clauses and their check labels) and API.md (the scenario API). Change or add files there and run them with\n"
 "pushspec run --scenarios DIR/server. Existing files are not overwritten unless\n"
 "--force is given.\n";
+
+const ps_help_topic ps_help_topics[] = {
+    { "run", ps_help_run, "RUN AND FUZZ" },
+    { "fuzz", ps_help_run, NULL },
+    { "init", ps_help_init, "INIT" },
+    { "list", ps_help_list, "LIST" },
+    { "scenarios", ps_help_scenarios, "SCENARIOS" },
+    { "report", ps_report_usage, "REPORT" },
+    { NULL, NULL, NULL },
+};
+
+const char *ps_help_text(const char *topic)
+{
+    for (const ps_help_topic *t = ps_help_topics; topic && t->topic; t++)
+        if (!strcmp(t->topic, topic))
+            return t->text;
+    return NULL;
+}
+
+char *ps_help_topic_names(char *out, size_t outlen)
+{
+    size_t w = 0;
+    out[0] = '\0';
+    for (const ps_help_topic *t = ps_help_topics; t->topic && w < outlen; t++)
+        w += (size_t)snprintf(out + w, outlen - w, "%s%s", w ? ", " : "", t->topic);
+    return out;
+}

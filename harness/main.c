@@ -4,6 +4,7 @@
 #include "init.h"
 #include "scenarios_cmd.h"
 #include "clauses_cmd.h"
+#include "core/clauses.h"
 #include "core/rules.h"
 #include "core/sign.h"
 #include "net/net.h"
@@ -11,6 +12,7 @@
 #include "lua/runner.h"
 #include "lua/target.h"
 #include "report/console.h"
+#include "report/header.h"
 #include "report/expect_write.h"
 #include "report/outpath.h"
 #include "report/report.h"
@@ -179,10 +181,9 @@ static cJSON *list_json(const ps_catalog *cat, const ps_runner *r)
         cJSON_AddStringToObject(ro, "section", cat->rules[i].section);
         cJSON_AddStringToObject(ro, "text", cat->rules[i].text);
         cJSON *by = cJSON_AddArrayToObject(ro, "scenarios");
-        for (size_t j = 0; j < r->nsc; j++)
-            for (size_t k = 0; k < r->sc[j]->nrules; k++)
-                if (!strcmp(r->sc[j]->rules[k], cat->rules[i].id))
-                    cJSON_AddItemToArray(by, cJSON_CreateString(r->sc[j]->id));
+        size_t pos = 0;
+        for (const ps_scenario *s; (s = ps_runner_checking(r, cat->rules[i].id, &pos));)
+            cJSON_AddItemToArray(by, cJSON_CreateString(s->id));
         cJSON_AddItemToArray(rules, ro);
     }
     cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
@@ -248,13 +249,10 @@ static int cmd_list(int argc, char **argv)
             }
             printf("  %-9s [%s] %-6s %s\n", ru->id, ru->roles, ru->should ? "SHOULD" : "MUST", ru->text);
             printf("            checked by:");
+            size_t pos = 0;
             int any = 0;
-            for (size_t j = 0; j < r.nsc; j++)
-                for (size_t k = 0; k < r.sc[j]->nrules; k++)
-                    if (!strcmp(r.sc[j]->rules[k], ru->id)) {
-                        printf(" %s", r.sc[j]->id);
-                        any = 1;
-                    }
+            for (const ps_scenario *s; (s = ps_runner_checking(&r, ru->id, &pos)); any = 1)
+                printf(" %s", s->id);
             printf("%s\n", any ? "" : " (no scenario yet)");
         }
     } else {
@@ -284,23 +282,6 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, err, errlen) < 0)
         return -1;
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
-}
-
-/* SIGINT/SIGTERM mid-run: the partial result, the adapters stopped, the exit. */
-typedef struct {
-    ps_runner *r;
-    const ps_baseline *base;
-    const ps_target_info *ti;
-    const ps_finish_opts *fo;
-} stop_ctx;
-
-static void stop_now(int sig, void *ctx)
-{
-    stop_ctx *c = ctx;
-    int rc = ps_run_finish(c->r, c->base, c->ti, c->fo, sig);
-    ps_adapter_stop_all();
-    fflush(stdout);
-    exit(rc);
 }
 
 /* One long sequence on purpose: each step can stop the run with its own message. */
@@ -367,17 +348,18 @@ static int cmd_run(int argc, char **argv, int fuzz)
     int is_tty = isatty(2);
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), o.quiet, ti.secret);
     r.observer = ps_console_observer(&r);
-    if (o.sdk)
-        ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
-    else
-        ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
+    ps_header head;
+    char line[600];
+    ps_header_of_target(&head, &ti);
+    ps_say("%s\n", ps_header_line(&head, line, sizeof(line)));
     ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
-    stop_ctx sc = { &r, &base, &ti, &fo };
-    ps_stop_on(stop_now, &sc);
     if (ps_stop_requested())
         goto stopped;
-    ps_runner_run(&r);
-    rc = ps_run_finish(&r, &base, &ti, &fo, ps_stop_requested());
+    ps_runner_run(&r);   /* returns early on a stop (a signal, or a Lua panic that unwound to it) */
+    int sig = ps_stop_requested();
+    rc = ps_run_finish(&r, &base, &ti, &fo, sig);   /* a stop: the partial result, exit 128 + sig */
+    if (sig)
+        ps_adapter_stop_all();
     goto done;
 
 fail:
@@ -399,14 +381,22 @@ done:
     return rc;
 }
 
+/* The catalogs compiled into the binary (CMakeLists.txt's embed_text), handed to core. */
+extern const char ps_embedded_rules[], ps_embedded_clauses[];
+
 int main(int argc, char **argv)
 {
+    ps_catalog_register_builtin(ps_embedded_rules);
+    ps_clauses_register_builtin(ps_embedded_clauses);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        const char *topic = argc >= 3 ? argv[2] : "";
-        fputs(!strcmp(topic, "run") || !strcmp(topic, "fuzz") ? ps_help_run
-              : !strcmp(topic, "init") ? ps_help_init
-              : !strcmp(topic, "list") ? ps_help_list
-              : !strcmp(topic, "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
+        const char *text = argc >= 3 && !strcmp(argv[1], "help") ? ps_help_text(argv[2]) : ps_help_main;
+        char names[256];
+        if (!text) {
+            fprintf(stderr, "pushspec: no help topic '%s'; the topics: %s\n", argv[2],
+                    ps_help_topic_names(names, sizeof(names)));
+            return EXIT_USAGE;
+        }
+        fputs(text, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (!strcmp(argv[1], "report"))
@@ -417,10 +407,7 @@ int main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(!strcmp(argv[1], "run") || !strcmp(argv[1], "fuzz") ? ps_help_run
-                  : !strcmp(argv[1], "init") ? ps_help_init
-                  : !strcmp(argv[1], "list") ? ps_help_list
-                  : !strcmp(argv[1], "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
+            fputs(ps_help_text(argv[1]) ? ps_help_text(argv[1]) : ps_help_main, stdout);
             return 0;
         }
     if (!strcmp(argv[1], "run"))

@@ -6,17 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char ps_embedded_clauses[];
-
-int ps_label_valid(const char *label, size_t len)
-{
-    if (len == 0 || len > PS_LABEL_MAX)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (!islower((unsigned char)label[i]) && !isdigit((unsigned char)label[i]) && label[i] != '-')
-            return 0;
-    return 1;
-}
+/* The text main registers (the binary's embedded CLAUSES.md): core links no embedded file. */
+static const char *builtin_clauses;
 
 /* "- RULE-ID:label  text" (line without its newline) into c; NULL, or what is wrong (in why). */
 static const char *parse_line(const char *line, size_t len, const ps_catalog *cat, const char *section,
@@ -40,7 +31,7 @@ static const char *parse_line(const char *line, size_t len, const ps_catalog *ca
     while (p + ll < end && p[ll] != ' ' && p[ll] != '\t')
         ll++;
     if (!ps_label_valid(p, ll))
-        return "has a label that is not 1-48 of a-z 0-9 '-'";
+        return "has a label that is not " PS_LABEL_SYNTAX;
     memcpy(c->label, p, ll);
     c->label[ll] = '\0';
     p += ll;
@@ -105,9 +96,19 @@ int ps_clauses_parse(const char *text, const char *file, const ps_catalog *cat, 
     return 0;
 }
 
+void ps_clauses_register_builtin(const char *text)
+{
+    builtin_clauses = text;
+}
+
 int ps_clauses_builtin(const ps_catalog *cat, ps_clauses *out, char *err, size_t errlen)
 {
-    return ps_clauses_parse(ps_embedded_clauses, "scenarios/CLAUSES.md (built in)", cat, out, err, errlen);
+    if (!builtin_clauses) {
+        memset(out, 0, sizeof(*out));
+        snprintf(err, errlen, "no built-in clause catalog (ps_clauses_register_builtin was not called)");
+        return -1;
+    }
+    return ps_clauses_parse(builtin_clauses, "scenarios/CLAUSES.md (built in)", cat, out, err, errlen);
 }
 
 const ps_clause *ps_clauses_find(const ps_clauses *cl, const char *rule, const char *label)

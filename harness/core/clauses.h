@@ -4,11 +4,10 @@
 #ifndef PUSHSPEC_CLAUSES_H
 #define PUSHSPEC_CLAUSES_H
 
+#include "core/label.h"
 #include "core/rules.h"
 
 #include <stddef.h>
-
-#define PS_LABEL_MAX 48   /* as t:check accepts (lua/scenario.c) */
 
 typedef struct {
     char rule[16];
@@ -26,13 +25,12 @@ typedef struct {
  * section, labels of a-z 0-9 '-' and unique per rule. 0, or -1 with err "FILE:LINE: what". */
 int ps_clauses_parse(const char *text, const char *file, const ps_catalog *cat, ps_clauses *out, char *err,
                      size_t errlen);
-/* The catalog compiled into the binary (scenarios/CLAUSES.md at build time). */
+/* The catalog compiled into the binary (scenarios/CLAUSES.md at build time), which main
+ * registers at start-up; -1 with err before that. */
+void ps_clauses_register_builtin(const char *text);
 int ps_clauses_builtin(const ps_catalog *cat, ps_clauses *out, char *err, size_t errlen);
 /* The clause RULE:LABEL, or NULL. */
 const ps_clause *ps_clauses_find(const ps_clauses *cl, const char *rule, const char *label);
 void ps_clauses_free(ps_clauses *cl);
-
-/* Whether label is 1-PS_LABEL_MAX of a-z 0-9 '-'. */
-int ps_label_valid(const char *label, size_t len);
 
 #endif

@@ -1,6 +1,7 @@
 #include "core/labelscan.h"
 
-#include <ctype.h>
+#include "core/label.h"
+
 #include <string.h>
 
 /* Level of a long bracket opening at p ("[[" 0, "[==[" 2), or -1. */
@@ -32,35 +33,71 @@ static const char *long_close(const char *p, const char *end, int lvl, int *line
     return end;
 }
 
-/* A literal's body that reads RULE-ID:label: upper-case id with a '-', then a-z 0-9 '-'. */
-static void consider(const char *s, size_t n, int line, ps_label_found found, void *ctx)
+/* A literal's body that reads RULE-ID:label, both parts as core/label.h defines them. */
+static void consider(const char *s, size_t n, int line, int in_call, ps_label_found found, void *ctx)
 {
     const char *colon = memchr(s, ':', n);
-    if (!colon || colon == s || !isupper((unsigned char)*s) || (size_t)(colon - s) >= 16 || colon + 1 == s + n)
+    if (!colon)
         return;
-    int dash = 0;
-    for (const char *p = s; p < colon; p++) {
-        if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
-            return;
-        dash |= *p == '-';
-    }
-    for (const char *p = colon + 1; p < s + n; p++)
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-')
-            return;
-    if (!dash || n - (size_t)(colon + 1 - s) > 64)
+    size_t idl = (size_t)(colon - s), ll = n - idl - 1;
+    if (!ps_rule_id_valid(s, idl) || !ps_label_valid(colon + 1, ll))
         return;
-    char rule[16], label[65];
-    memcpy(rule, s, (size_t)(colon - s));
-    rule[colon - s] = '\0';
-    memcpy(label, colon + 1, n - (size_t)(colon + 1 - s));
-    label[n - (size_t)(colon + 1 - s)] = '\0';
-    found(ctx, line, rule, label);
+    char rule[PS_RULE_ID_MAX + 1], label[PS_LABEL_MAX + 1];
+    memcpy(rule, s, idl);
+    rule[idl] = '\0';
+    memcpy(label, colon + 1, ll);
+    label[ll] = '\0';
+    found(ctx, line, rule, label, in_call);
+}
+
+/* The brackets open at a point: '(' of a call, 'p' of a plain parenthesis, '{' of a
+ * table, '[' of an index. Deeper than the stack, nesting is counted but not kept. */
+typedef struct {
+    char open[256];
+    size_t depth;
+} brackets;
+
+static void push(brackets *b, char c)
+{
+    if (b->depth < sizeof(b->open))
+        b->open[b->depth] = c;
+    b->depth++;
+}
+
+static int in_call(const brackets *b)
+{
+    return b->depth > 0 && b->depth <= sizeof(b->open) && b->open[b->depth - 1] == '(';
+}
+
+/* Whether a '(' at p opens a call: after a name, a closing bracket or a string (f"x"(...) aside). */
+static int call_paren(const char *text, const char *p)
+{
+    while (p > text && (p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    if (p == text)
+        return 0;
+    char c = p[-1];
+    if (c == ')' || c == ']' || c == '"' || c == '\'')
+        return 1;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+        return 0;
+    const char *w = p;   /* a keyword before '(' is no call: if (x), return (x), ... */
+    while (w > text && ((w[-1] >= 'a' && w[-1] <= 'z') || (w[-1] >= 'A' && w[-1] <= 'Z') ||
+                        (w[-1] >= '0' && w[-1] <= '9') || w[-1] == '_'))
+        w--;
+    static const char *const keywords[] = { "and", "or", "not", "if", "elseif", "while", "until", "return",
+                                            "in", "then", "do", "local", NULL };
+    for (int i = 0; keywords[i]; i++)
+        if ((size_t)(p - w) == strlen(keywords[i]) && !strncmp(w, keywords[i], (size_t)(p - w)))
+            return 0;
+    return 1;
 }
 
 void ps_label_scan(const char *text, size_t len, ps_label_found found, void *ctx)
 {
     const char *p = text, *end = text + len;
     int line = 1;
+    brackets b = { .depth = 0 };
     while (p < end) {
         if (*p == '\n') {
             line++, p++;
@@ -83,16 +120,22 @@ void ps_label_scan(const char *text, size_t len, ps_label_found found, void *ctx
                 }
                 p++;
             }
-            consider(s, (size_t)(p - s), start, found, ctx);
+            consider(s, (size_t)(p - s), start, in_call(&b), found, ctx);
             if (p < end && *p == q)
                 p++;
         } else if (long_open(p, end) >= 0) {
             int lvl = long_open(p, end), start = line;
             const char *s = p + 2 + lvl, *e = long_close(s, end, lvl, &line);
             if (e - s >= 2 + lvl)
-                consider(s, (size_t)(e - s - 2 - lvl), start, found, ctx);
+                consider(s, (size_t)(e - s - 2 - lvl), start, in_call(&b), found, ctx);
             p = e;
         } else {
+            if (*p == '(')
+                push(&b, call_paren(text, p) ? '(' : 'p');
+            else if (*p == '{' || *p == '[')
+                push(&b, *p);
+            else if ((*p == ')' || *p == '}' || *p == ']') && b.depth > 0)
+                b.depth--;
             p++;
         }
     }

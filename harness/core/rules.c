@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char ps_embedded_rules[];
+/* The text main registers (the binary's embedded RULES.md): core links no embedded file. */
+static const char *builtin_rules;
 
 /* "(slow, profile `name`)" -> flags */
 static void parse_tags(const char *t, size_t n, ps_rule *r)
@@ -115,9 +116,19 @@ fail_mem:
     return -1;
 }
 
+void ps_catalog_register_builtin(const char *text)
+{
+    builtin_rules = text;
+}
+
 int ps_catalog_builtin(ps_catalog *cat, char *err, size_t errlen)
 {
-    return ps_catalog_parse(ps_embedded_rules, cat, err, errlen);
+    if (!builtin_rules) {
+        memset(cat, 0, sizeof(*cat));
+        snprintf(err, errlen, "no built-in rule catalog (ps_catalog_register_builtin was not called)");
+        return -1;
+    }
+    return ps_catalog_parse(builtin_rules, cat, err, errlen);
 }
 
 const ps_rule *ps_catalog_find(const ps_catalog *cat, const char *id)

@@ -22,7 +22,9 @@ typedef struct {
 
 /* Parse markdown text; 0 on success, -1 with err (line number and what is wrong). */
 int ps_catalog_parse(const char *text, ps_catalog *cat, char *err, size_t errlen);
-/* The catalog compiled into the binary (scenarios/RULES.md at build time). */
+/* The catalog compiled into the binary (scenarios/RULES.md at build time), which main
+ * registers at start-up; -1 with err before that. */
+void ps_catalog_register_builtin(const char *text);
 int ps_catalog_builtin(ps_catalog *cat, char *err, size_t errlen);
 const ps_rule *ps_catalog_find(const ps_catalog *cat, const char *id);
 int ps_rule_has_role(const ps_rule *r, char role);

@@ -1,5 +1,5 @@
 /* Internal to the schema validation (validate.c, presence.c): the validation
- * in progress and how violations are recorded. Other files use core/frame.h. */
+ * in progress and how violations are recorded (violation.c). Other files use core/frame.h. */
 #ifndef PUSHSPEC_SCHEMA_H
 #define PUSHSPEC_SCHEMA_H
 

@@ -1,12 +1,11 @@
 /* Per-event schema validation of Pusher messages against scenarios/RULES.md:
  * the envelope, each event's fields and data encoding, per direction. The
- * presence cross-checks are presence.c. */
+ * presence cross-checks are presence.c; how a violation is recorded, violation.c. */
 #include "core/frame.h"
 #include "core/schema.h"
 #include "core/utf8.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,107 +14,6 @@
 static int has_prefix(const char *s, const char *p)
 {
     return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* ---------------------------------------------------- validation output */
-
-/* Printable, bounded copy of s for human-readable texts. */
-void ps_v_shorten(const char *s, char *buf, size_t n)
-{
-    size_t i = 0;
-
-    for (; s[i] && i + 4 < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[i] = (c >= 0x20 && c < 0x7F) ? (char)c : '?';
-    }
-    if (s[i]) {
-        memcpy(buf + i, "...", 3);
-        i += 3;
-    }
-    buf[i] = '\0';
-}
-
-void PS_PRINTF(4, 5) ps_v_report(vctx *c, const char *rule, int should, const char *fmt, ...)
-{
-    if (c->out && c->n < c->max) {
-        ps_violation *v = &c->out[c->n];
-        size_t k = 0;
-        va_list ap;
-
-        /* "RULE-ID:label" names the clause as well (scenarios/CLAUSES.md) */
-        const char *colon = strchr(rule, ':');
-        size_t n = colon ? (size_t)(colon - rule) : 0;
-        v->rule = rule;
-        v->label = NULL;
-        if (colon && n < sizeof v->rule_id) {
-            memcpy(v->rule_id, rule, n);
-            v->rule_id[n] = '\0';
-            v->rule = v->rule_id;
-            v->label = colon + 1;
-        }
-        v->should = should;
-        v->text[0] = '\0';
-        if (c->ev && !c->evshort[0])   /* made at the first violation, not per message */
-            ps_v_shorten(c->ev, c->evshort, sizeof c->evshort);
-        if (c->evshort[0]) {
-            int w = snprintf(v->text, sizeof v->text, "%s ", c->evshort);
-            k = w < 0 ? 0 : (size_t)w;
-        }
-        if (k < sizeof v->text) {
-            va_start(ap, fmt);
-            vsnprintf(v->text + k, sizeof v->text - k, fmt, ap);
-            va_end(ap);
-        }
-    }
-    c->n++;
-}
-
-int ps_v_is_int(const cJSON *v)
-{
-    double x;
-
-    if (!cJSON_IsNumber(v))
-        return 0;
-    x = v->valuedouble;
-    if (!isfinite(x))
-        return 0;
-    /* every double this large is integral; below it the cast is defined */
-    if (x >= 9007199254740992.0 || x <= -9007199254740992.0)
-        return 1;
-    return x == (double)(long long)x;
-}
-
-void ps_v_describe(const cJSON *v, char *buf, size_t n)
-{
-    char s[48];
-
-    if (v == NULL)
-        snprintf(buf, n, "missing");
-    else if (cJSON_IsString(v)) {
-        ps_v_shorten(v->valuestring, s, sizeof s);
-        snprintf(buf, n, "the string \"%s\"", s);
-    } else if (cJSON_IsNumber(v))
-        snprintf(buf, n, "%.15g", v->valuedouble);
-    else if (cJSON_IsBool(v))
-        snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
-    else if (cJSON_IsNull(v))
-        snprintf(buf, n, "null");
-    else if (cJSON_IsObject(v))
-        snprintf(buf, n, "an object");
-    else if (cJSON_IsArray(v))
-        snprintf(buf, n, "an array");
-    else
-        snprintf(buf, n, "an unreadable value");
-}
-
-/* "<path> is <what was found>, expected <want>" */
-void ps_v_report_value(vctx *c, const char *rule, int should, const char *path,
-                         const cJSON *v, const char *want)
-{
-    char d[72];
-
-    ps_v_describe(v, d, sizeof d);
-    ps_v_report(c, rule, should, "%s is %s, expected %s", path, d, want);
 }
 
 /* ------------------------------------------------------- field schemas */
@@ -207,7 +105,7 @@ static void conn_extra(vctx *c, const cJSON *obj)
     if (cJSON_IsString(sid) && !ps_socket_id_valid(sid->valuestring, strlen(sid->valuestring)))
         ps_v_report_value(c, "CONN-2:socket-id-format", 0, "data.socket_id", sid, "digits.digits (^\\d+\\.\\d+$)");
     if (type_ok(t, TY_POSINT) && t->valuedouble > 120)
-        ps_v_report_value(c, "CONN-3", 1, "data.activity_timeout", t, "at most 120 seconds");
+        ps_v_report_value(c, "CONN-3:timeout-at-most-120", 1, "data.activity_timeout", t, "at most 120 seconds");
 }
 
 static ps_channel_kind kind_of(const char *channel)
@@ -233,14 +131,14 @@ static void channel_data_check(vctx *c, const cJSON *cd)
     cJSON *d;
 
     if (!cJSON_IsString(cd)) {
-        ps_v_report_value(c, "SUB-5", 0, "data.channel_data", cd, "a JSON string (presence channel)");
+        ps_v_report_value(c, "SUB-5:wire", 0, "data.channel_data", cd, "a JSON string (presence channel)");
         return;
     }
     d = decode_object(cd);
     if (d == NULL)
-        ps_v_report_value(c, "SUB-5", 0, "data.channel_data", cd, "a JSON object with user_id");
+        ps_v_report_value(c, "SUB-5:wire", 0, "data.channel_data", cd, "a JSON object with user_id");
     else if (!type_ok(ps_json_item(d, "user_id"), TY_STRING | TY_NUMBER))
-        ps_v_report_value(c, "SUB-5", 0, "data.channel_data.user_id", ps_json_item(d, "user_id"),
+        ps_v_report_value(c, "SUB-5:wire", 0, "data.channel_data.user_id", ps_json_item(d, "user_id"),
                      "a string or a number");
     cJSON_Delete(d);
 }
@@ -254,7 +152,7 @@ static void subscribe_extra(vctx *c, const cJSON *obj)
         return;
     k = kind_of(ch->valuestring);
     if (ps_channel_needs_auth(k) && !cJSON_IsString(ps_json_item(obj, "auth")))
-        ps_v_report_value(c, "SUB-5", 0, "data.auth", ps_json_item(obj, "auth"),
+        ps_v_report_value(c, "SUB-5:wire", 0, "data.auth", ps_json_item(obj, "auth"),
                      "a string (the channel needs authorization)");
     if (ps_channel_is_presence(k))
         channel_data_check(c, ps_json_item(obj, "channel_data"));
@@ -269,9 +167,9 @@ static void signin_extra(vctx *c, const cJSON *obj)
         return;
     d = decode_object(ud);
     if (d == NULL)
-        ps_v_report_value(c, "SIGNIN-7", 0, "data.user_data", ud, "a JSON object with id");
+        ps_v_report_value(c, "SIGNIN-7:wire", 0, "data.user_data", ud, "a JSON object with id");
     else if (!cJSON_IsString(ps_json_item(d, "id")))
-        ps_v_report_value(c, "SIGNIN-7", 0, "data.user_data.id", ps_json_item(d, "id"), "a string");
+        ps_v_report_value(c, "SIGNIN-7:wire", 0, "data.user_data.id", ps_json_item(d, "id"), "a string");
     cJSON_Delete(d);
 }
 
@@ -331,11 +229,11 @@ static const event_spec specs[] = {
     {"pusher:subscription_error", PS_FROM_SERVER, NEED_CHANNEL, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", NULL, NULL},
     {"pusher:signin_success", PS_FROM_SERVER, 0, D_DOUBLE_SHOULD, "FRAME-2:reply-schema", f_signin_ok, NULL},
     {"pusher:cache_miss", PS_FROM_SERVER, NEED_CHANNEL, D_ANY, NULL, NULL, NULL},
-    {"pusher:subscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-5", f_channel, subscribe_extra},
-    {"pusher:unsubscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-6", f_channel, NULL},
-    {"pusher:signin", PS_FROM_CLIENT, 0, D_OBJECT, "SIGNIN-7", f_signin, signin_extra},
-    {"pusher:ping", PS_FROM_CLIENT, 0, D_OBJECT_OR_ABSENT, "PING-7", NULL, NULL},
-    {"pusher:pong", PS_FROM_CLIENT, 0, D_OBJECT_OR_ABSENT, "PING-6", NULL, NULL},
+    {"pusher:subscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-5:wire", f_channel, subscribe_extra},
+    {"pusher:unsubscribe", PS_FROM_CLIENT, 0, D_OBJECT, "SUB-6:frame", f_channel, NULL},
+    {"pusher:signin", PS_FROM_CLIENT, 0, D_OBJECT, "SIGNIN-7:wire", f_signin, signin_extra},
+    {"pusher:ping", PS_FROM_CLIENT, 0, D_OBJECT_OR_ABSENT, "PING-7:wire", NULL, NULL},
+    {"pusher:pong", PS_FROM_CLIENT, 0, D_OBJECT_OR_ABSENT, "PING-6:wire", NULL, NULL},
 };
 
 static const event_spec internal_generic = {
@@ -486,17 +384,17 @@ static void check_client_event(vctx *c)
     ps_channel_kind k;
 
     if (len > PS_EVENT_MAX_LEN)
-        ps_v_report(c, "CEV-8", 0, "event name is %zu characters, over the %d limit",
+        ps_v_report(c, "CEV-8:frame-format", 0, "event name is %zu characters, over the %d limit",
                len, PS_EVENT_MAX_LEN);
     if (ch == NULL) {
-        ps_v_report_value(c, "CEV-8", 0, "channel", ps_json_item(c->m->root, "channel"),
+        ps_v_report_value(c, "CEV-8:frame-format", 0, "channel", ps_json_item(c->m->root, "channel"),
                      "a private or presence channel");
         return;
     }
     k = kind_of(ch);
     if (!ps_channel_needs_auth(k)) {
         ps_v_shorten(ch, s, sizeof s);
-        ps_v_report(c, "CEV-8", 0, "channel \"%s\" is %s, expected a private or presence channel",
+        ps_v_report(c, "CEV-8:not-public", 0, "channel \"%s\" is %s, expected a private or presence channel",
                s, ps_channel_kind_name(k));
     }
 }
@@ -510,7 +408,7 @@ static void validate_client(vctx *c)
     else if (has_prefix(c->ev, "client-"))
         check_client_event(c);
     else if (!has_prefix(c->ev, "pusher:") && !has_prefix(c->ev, "pusher_internal:"))
-        ps_v_report(c, "CEV-8", 0, "is not a client- event; a client may only send client- events");
+        ps_v_report(c, "CEV-8:prefix-only", 0, "is not a client- event; a client may only send client- events");
 }
 
 /* FRAME-1: a JSON object with a string event of at most 200 characters. */

@@ -66,7 +66,7 @@ static int l_limits_note(lua_State *L)
 
 /* incidental(rule, expected, actual): a deviation from a catalog rule the
  * scenario need not declare (see ps_scenario_incidental); rule may carry a
- * check label ("FRAME-2:wire") */
+ * check label ("FRAME-2:reply-schema") */
 static int l_incidental(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);
@@ -84,7 +84,7 @@ static int l_incidental(lua_State *L)
     return 0;
 }
 
-/* skip(rule, reason [, kind]): kind "capability-missing" is the SDK's missing feature (sdk.lua);
+/* skip(rule, reason [, kind]): kind core.SKIP_CAPABILITY is the SDK's missing feature (sdk.lua);
  * the default is the scenario's own decision. */
 static int l_skip(lua_State *L)
 {
@@ -93,7 +93,8 @@ static int l_skip(lua_State *L)
     ps_skip_kind kind = PS_SKIP_BY_SCENARIO;
     if (!lua_isnoneornil(L, 3) && (kind = ps_skip_kind_by_name(luaL_checkstring(L, 3))) != PS_SKIP_BY_SCENARIO &&
         kind != PS_SKIP_CAPABILITY)
-        return luaL_error(L, "skip: kind must be \"scenario\" or \"capability-missing\", not \"%s\"",
+        return luaL_error(L, "skip: kind must be core.SKIP_BY_SCENARIO (\"%s\") or core.SKIP_CAPABILITY (\"%s\"), "
+                          "not \"%s\"", ps_skip_kind_name(PS_SKIP_BY_SCENARIO), ps_skip_kind_name(PS_SKIP_CAPABILITY),
                           lua_tostring(L, 3));
     if (ps_scenario_skip_rule(s, luaL_checkstring(L, 1), kind, luaL_checkstring(L, 2), err,
                               sizeof(err)) < 0)

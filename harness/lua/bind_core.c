@@ -326,7 +326,15 @@ static int l_decrypt(lua_State *L)
     return 1;
 }
 
+/* version() -> pushspec's version, the one the binary was built with. */
+static int l_version(lua_State *L)
+{
+    lua_pushstring(L, PUSHSPEC_VERSION);
+    return 1;
+}
+
 static const luaL_Reg funcs[] = {
+    { "version", l_version },
     { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
     { "json_decode", l_json_decode }, { "form_decode", l_form_decode }, { "json_encode", l_json_encode },
     { "json_array", l_json_array },

@@ -1,46 +1,50 @@
 -- capabilities.lua: the optional features an SDK under test may lack, as its
 -- adapter declares them in its hello (ci/adapters/PROTOCOL.md section 2.1).
 -- A scenario names what it needs (`needs = {...}`); one needing a feature the
--- SDK lacks is skipped with kind capability-missing, "the SDK has no X".
+-- SDK lacks is skipped with kind core.SKIP_CAPABILITY, "the SDK has no X".
 local P = ...
 local core = P.core
 local M = {}
+local by_command
 
--- name -> what the SDK lacks, in the words of the skip reason ("the SDK has no ...").
-M.known = {
+-- The one table of capabilities (PROTOCOL.md's table and the adapters' lists are
+-- checked against it by ci/check-capabilities.py): kind -> { name, what the SDK
+-- lacks in the words of the skip reason ("the SDK has no ..."), the adapter command
+-- that needs it (a runtime {"unsupported":true} reply to it names the capability) }.
+M.list = {
   client = {
-    client_events = "client events (trigger)",
-    presence_members = "presence member list (members)",
-    user_signin = "user sign-in (signin)",
-    encrypted_channels = "private-encrypted- channels",
-    cache_channels = "cache channels",
-    connection_state = "connection state getter (state)",
+    { "client_events", "client events (trigger)", "trigger" },
+    { "presence_members", "presence member list (members)", "members" },
+    { "user_signin", "user sign-in (signin)", "signin" },
+    { "encrypted_channels", "private-encrypted- channels" },
+    { "cache_channels", "cache channels" },
+    { "connection_state", "connection state getter (state)", "state" },
   },
   http = {
-    batch_trigger = "batch trigger (trigger_batch)",
-    trigger_info = "info parameter on trigger (params.info)",
-    channel_list = "channel list query (channels)",
-    channel_info = "channel info query (channel)",
-    channel_users = "presence user list query (users)",
-    send_to_user = "send_to_user",
-    terminate_user_connections = "terminate_user_connections",
-    generic_get = "generic GET (get)",
-    generic_post = "generic POST (post)",
-    user_signin = "user authentication (authenticate_user)",
-    encrypted_channels = "private-encrypted- channels (encrypted trigger, shared_secret)",
-    webhooks = "webhook validation (validate_webhook)",
+    { "batch_trigger", "batch trigger (trigger_batch)", "trigger_batch" },
+    { "trigger_info", "info parameter on trigger (params.info)" },
+    { "channel_list", "channel list query (channels)", "channels" },
+    { "channel_info", "channel info query (channel)", "channel" },
+    { "channel_users", "presence user list query (users)", "users" },
+    { "send_to_user", "send_to_user", "send_to_user" },
+    { "terminate_user_connections", "terminate_user_connections", "terminate_user_connections" },
+    { "generic_get", "generic GET (get)", "get" },
+    { "generic_post", "generic POST (post)", "post" },
+    { "user_signin", "user authentication (authenticate_user)", "authenticate_user" },
+    { "encrypted_channels", "private-encrypted- channels (encrypted trigger, shared_secret)" },
+    { "webhooks", "webhook validation (validate_webhook)", "validate_webhook" },
   },
 }
 
--- The command a runtime {"unsupported":true} reply names -> its capability.
-local by_command = {
-  client = { trigger = "client_events", members = "presence_members", signin = "user_signin",
-    state = "connection_state" },
-  http = { trigger_batch = "batch_trigger", channels = "channel_list", channel = "channel_info",
-    users = "channel_users", send_to_user = "send_to_user", terminate_user_connections =
-    "terminate_user_connections", get = "generic_get", post = "generic_post", authenticate_user = "user_signin",
-    validate_webhook = "webhooks" },
-}
+-- From the list: kind -> name -> what; kind -> command -> name.
+M.known, by_command = {}, {}
+for kind, caps in pairs(M.list) do
+  M.known[kind], by_command[kind] = {}, {}
+  for _, c in ipairs(caps) do
+    M.known[kind][c[1]] = c[2]
+    if c[3] then by_command[kind][c[3]] = c[1] end
+  end
+end
 
 local function names(kind)
   local out = {}
@@ -50,9 +54,9 @@ local function names(kind)
 end
 
 -- The hello's capabilities as a set, or nil when it declares none (then every
--- feature is assumed). Raises a message naming the adapter and the bad entry.
-function M.parse(hello_line, kind, cmd)
-  local hello = core.json_decode(hello_line or "")
+-- feature is assumed). hello: the hello as a table (parsed once, by C's preflight).
+-- Raises a message naming the adapter and the bad entry.
+function M.parse(hello, kind, cmd)
   local list = type(hello) == "table" and hello.capabilities or nil
   if list == nil or list == core.null then return nil end
   local where = "the adapter '" .. cmd .. "' "
@@ -66,9 +70,10 @@ function M.parse(hello_line, kind, cmd)
       error(where .. "declares capability #" .. i .. " that is not a string: " .. P.show(name, 80) .. see, 0)
     end
     if not M.known[kind][name] then
-      local other = M.known[kind == "client" and "http" or "client"][name]
+      local other
+      for k, known in pairs(M.known) do if k ~= kind and known[name] then other = k end end
       error(where .. "declares an unknown capability \"" .. name .. "\"" ..
-        (other and (" (it is one of the other kind's)") or "") .. see, 0)
+        (other and " (it is one of the other kind's)" or "") .. see, 0)
     end
     set[name] = true
   end

@@ -4,6 +4,7 @@
 #include "lua/bind.h"
 #include "lua/luajson.h"
 #include "lua/profile.h"
+#include "core/skip.h"
 
 void ps_lua_push_core(lua_State *L)
 {
@@ -22,4 +23,9 @@ void ps_lua_push_core(lua_State *L)
     /* the profile the webhook receiver serves: named once, in C, for target.lua too */
     lua_pushstring(L, PS_PROFILE_WEBHOOKS);
     lua_setfield(L, -2, "PROFILE_WEBHOOKS");
+    /* the skip kinds, named once in C (core/skip.c): core.SKIP_CAPABILITY, ... */
+    for (int k = PS_SKIP_NONE + 1; k < PS_SKIP_KINDS; k++) {
+        lua_pushstring(L, ps_skip_kind_name((ps_skip_kind)k));
+        lua_setfield(L, -2, ps_skip_kind_lua_name((ps_skip_kind)k));
+    }
 }

@@ -77,13 +77,19 @@ void ps_lua_mem_close(void)
     nslots = 0;
 }
 
-/* A Lua panic (an error outside any protected call) would abort: say it, write
- * what there is through the stop path, and exit. */
+static jmp_buf *panic_point;
+
+void ps_lua_panic_point(jmp_buf *jb) { panic_point = jb; }
+
+/* A Lua panic (an error outside any protected call) would abort: say it, record
+ * the stop and unwind to the runner's loop, which returns to main as for a signal. */
 int ps_lua_on_panic(lua_State *L)
 {
     const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(an error that is not a string)";
     fprintf(stderr, "pushspec: internal error: unprotected Lua error: %s\n", m);
-    ps_stop_now(SIGABRT);   /* writes the partial result and exits, if a run is under way */
+    ps_stop_now(SIGABRT);
+    if (panic_point)
+        longjmp(*panic_point, 1);
     fprintf(stderr, "pushspec: no result was written\n");
     exit(2);
 }

@@ -5,6 +5,7 @@
 #define PUSHSPEC_LUA_MEM_H
 
 #include <lua.h>
+#include <setjmp.h>
 #include <stddef.h>
 
 #include "lua/scenario.h"
@@ -18,8 +19,12 @@ void ps_lua_mem_close(void);
 void ps_lua_mem_use(unsigned slot);
 /* Had SLOT an allocation refused for being over its budget? */
 int ps_lua_mem_over(unsigned slot);
-/* lua_atpanic handler: says it, writes the partial result (ps_stop_now), exits. */
+/* lua_atpanic handler: says it, records a stop (SIGABRT, ps_stop_now) and unwinds
+ * to the recovery point (the runner's loop, which returns to main like any stop);
+ * with none set, exits 2. */
 int ps_lua_on_panic(lua_State *L);
+/* Where a panic unwinds to from now on (NULL: nowhere). */
+void ps_lua_panic_point(jmp_buf *jb);
 
 /* The error value on top of dead coroutine CO as text, converted on L in
  * protected mode (a __tostring that errors, loops or runs out of memory

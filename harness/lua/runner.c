@@ -5,12 +5,12 @@
 #include "lua/modules.h"
 #include "net/loop.h"
 #include "net/command.h"
+#include "net/dirscan.h"
 #include "net/limits.h"
 #include "net/net.h"
 #include "net/say.h"
 #include "net/stop.h"
 
-#include <dirent.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdio.h>
@@ -143,8 +143,6 @@ void ps_runner_push_api(ps_runner *r, lua_State *L, const char *name)
     lua_remove(L, -2);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static int add_scenario(ps_runner *r, int spec, char *err, size_t errlen)
 {
     ps_scenario *s = ps_scenario_new(r->L, spec, err, errlen);
@@ -215,31 +213,16 @@ static int load_files(ps_runner *r, char **files, const char **texts, size_t n, 
 
 int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(err, errlen, "cannot open the scenario folder %s (give --scenarios DIR)", dir);
+    size_t n;
+    char **files = ps_dir_lua_files(dir, &n, err, errlen);
+    if (!files) {
+        size_t l = strlen(err);
+        snprintf(err + l, errlen - l, " (give --scenarios DIR)");
         return -1;
     }
-    char **files = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".lua") != 0 || e->d_name[0] == '.')
-            continue;
-        if (n == cap)
-            files = realloc(files, (cap = cap ? cap * 2 : 32) * sizeof(char *));
-        files[n] = malloc(strlen(dir) + len + 2);
-        sprintf(files[n++], "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(files, n, sizeof(char *), cmp_str);
     const char **texts = calloc(n ? n : 1, sizeof(char *));
     int rc = load_files(r, files, texts, n, err, errlen);
-    for (size_t i = 0; i < n; i++)
-        free(files[i]);
-    free(files);
+    ps_dir_lua_free(files);
     free(texts);
     return rc;
 }
@@ -394,16 +377,17 @@ static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
 
 static int has_profile(const ps_runner *r, const char *name)
 {
-    for (size_t i = 0; r->profiles[i]; i++)
+    for (size_t i = 0; r->profiles && r->profiles[i]; i++)
         if (strcmp(r->profiles[i], name) == 0)
             return 1;
     return 0;
 }
 
-/* A scenario needing a profile the target lacks is skipped without running. */
+/* A scenario needing a profile the target lacks is skipped without running (the one
+ * place this is decided: kind profile-missing). */
 static void start(ps_runner *r, ps_scenario *s)
 {
-    if (!s->profile || !r->profiles || has_profile(r, s->profile)) {
+    if (!s->profile || has_profile(r, s->profile)) {
         start_fn(r, s, "run_case");
         return;
     }
@@ -555,6 +539,12 @@ void ps_runner_run(ps_runner *r)
         concurrent++;
     r->wall_start_ms = ps_now_ms();
     ps_lua_mem_open(r->sc, r->nsc);
+    static jmp_buf panicked;   /* a Lua panic unwinds here: the run stops as for a signal */
+    if (setjmp(panicked)) {
+        r->L_broken = 1;
+        goto out;
+    }
+    ps_lua_panic_point(&panicked);
     size_t next = 0, done = 0;
     while (done < concurrent && !ps_stop_requested()) {
         size_t running = 0;
@@ -578,17 +568,32 @@ void ps_runner_run(ps_runner *r)
         if (r->observer.progress)
             r->observer.progress(r->observer.ctx, i + 1, total, 0);
     }
+out:
+    ps_lua_panic_point(NULL);
     r->wall_end_ms = ps_now_ms();
     free(queue);
 }
 
+const ps_scenario *ps_runner_checking(const ps_runner *r, const char *rule, size_t *pos)
+{
+    while (*pos < r->nsc) {
+        const ps_scenario *s = r->sc[(*pos)++];
+        for (size_t k = 0; k < s->nrules; k++)
+            if (!strcmp(s->rules[k], rule))
+                return s;
+    }
+    return NULL;
+}
+
 void ps_runner_free(ps_runner *r)
 {
-    for (size_t i = 0; i < r->nsc; i++)
+    for (size_t i = 0; i < r->nsc; i++) {
+        ps_scenario_release_all(r->sc[i]);   /* a stopped run leaves scenarios with open connections */
         ps_scenario_free(r->sc[i]);
+    }
     free(r->sc);
     free(r->down_reason);
-    if (r->L)
+    if (r->L && !r->L_broken)   /* after a panic the state may be half-changed: left unclosed */
         lua_close(r->L);
     r->L = NULL;
     ps_lua_mem_close();

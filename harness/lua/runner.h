@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     lua_State *L;
+    int L_broken;   /* a Lua panic unwound out of it: never run or closed again */
     ps_lua_env env;              /* catalog, timeout scale, TLS checks, restart command */
     ps_scenario **sc;
     size_t nsc, capsc;
@@ -41,6 +42,9 @@ int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen);
 int ps_runner_load_scenarios(ps_runner *r, const char *dir, char *err, size_t errlen);
 int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t errlen);
 void ps_runner_run(ps_runner *r);
+/* The scenarios that declare RULE ("checked by"), one per call: start with *pos = 0;
+ * NULL after the last. */
+const ps_scenario *ps_runner_checking(const ps_runner *r, const char *rule, size_t *pos);
 void ps_runner_free(ps_runner *r);
 
 /* Wake every running scenario (news that any of them may wait for). */

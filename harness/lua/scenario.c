@@ -1,26 +1,11 @@
 #include "lua/scenario.h"
 
+#include "core/label.h"
+
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *ps_skip_kind_name(ps_skip_kind k)
-{
-    static const char *const names[] = {
-        [PS_SKIP_NONE] = "", [PS_SKIP_BY_SCENARIO] = "scenario", [PS_SKIP_NO_PROFILE] = "profile-missing",
-        [PS_SKIP_OTHER_ROLE] = "other-role", [PS_SKIP_NOT_SELECTED] = "not-selected",
-        [PS_SKIP_CAPABILITY] = "capability-missing" };
-    return k <= PS_SKIP_CAPABILITY ? names[k] : "";
-}
-
-ps_skip_kind ps_skip_kind_by_name(const char *name)
-{
-    for (int k = PS_SKIP_BY_SCENARIO; name && k <= PS_SKIP_CAPABILITY; k++)
-        if (!strcmp(ps_skip_kind_name((ps_skip_kind)k), name))
-            return (ps_skip_kind)k;
-    return PS_SKIP_NONE;
-}
 
 static char *dupfield(lua_State *L, int idx, const char *name)
 {
@@ -195,9 +180,8 @@ int ps_check_name_split(const char *name, char *id, size_t idlen, const char **l
     *label = NULL;
     if (name[n] == ':') {
         const char *l = name + n + 1;
-        size_t ll = strlen(l);
-        if (ll == 0 || ll > 48 || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != ll) {
-            snprintf(err, errlen, "check label in '%s' must be 1-48 of a-z 0-9 '-'", name);
+        if (!ps_label_valid(l, strlen(l))) {
+            snprintf(err, errlen, "check label in '%s' must be " PS_LABEL_SYNTAX, name);
             return -1;
         }
         *label = l;

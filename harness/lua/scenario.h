@@ -10,21 +10,8 @@
 #include <lua.h>
 
 #include "net/transcript.h"
+#include "core/skip.h"
 #include "core/verdict.h"
-
-/* Why a rule was skipped: written to the result as "skip_kind", so readers
- * (console, reports) never have to recognise a reason by its text. */
-typedef enum {
-    PS_SKIP_NONE,
-    PS_SKIP_BY_SCENARIO,      /* the scenario decided (t:skip) */
-    PS_SKIP_NO_PROFILE,       /* the target offers no profile the scenario needs */
-    PS_SKIP_OTHER_ROLE,       /* the rule belongs to a role this run does not play */
-    PS_SKIP_NOT_SELECTED,     /* no selected scenario checks the rule */
-    PS_SKIP_CAPABILITY,       /* the SDK under test lacks a feature the scenario needs */
-} ps_skip_kind;
-
-const char *ps_skip_kind_name(ps_skip_kind k);   /* "scenario", "profile-missing", ... */
-ps_skip_kind ps_skip_kind_by_name(const char *name);   /* PS_SKIP_NONE if unknown */
 
 /* A check label ("RULE-ID:label" in t:check): the clause a check judges. */
 typedef struct {

@@ -126,7 +126,7 @@ end
 
 -- Every rule not judged yet is skipped (kind capability-missing), and the scenario stops.
 function Case:skip_capability(reason)
-  for _, r in ipairs(self.spec.rules) do core.skip(r, reason, "capability-missing") end
+  for _, r in ipairs(self.spec.rules) do core.skip(r, reason, core.SKIP_CAPABILITY) end
   error({ ps_abort = reason }, 0)
 end
 

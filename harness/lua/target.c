@@ -1,5 +1,6 @@
 #include "lua/target.h"
 #include "lua/bind.h"
+#include "lua/luajson.h"
 #include "core/hostport.h"
 #include "net/fakeserver.h"
 #include "net/limits.h"
@@ -92,6 +93,11 @@ static int read_target(lua_State *L)
     lua_getfield(L, t, "webhooks");
     if (lua_istable(L, -1))
         ti->webhooks_listen = field(L, lua_gettop(L), "listen");
+    char host[256], err[512];
+    int port;   /* the one check of its form, at load time (ps_target_start_webhooks binds it later) */
+    if (ti->webhooks_listen && ps_hostport_parse(ti->webhooks_listen, "webhooks.listen in the target", host,
+                                                 sizeof(host), &port, err, sizeof(err)) < 0)
+        return luaL_error(L, "%s", err);
     return 0;
 }
 
@@ -160,7 +166,8 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
 int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
                   char *err, size_t errlen)
 {
-    char host[256] = "127.0.0.1", kind[16] = "", *hello = NULL;
+    char host[256] = "127.0.0.1", kind[16] = "";
+    cJSON *hello = NULL;
     int port = 0, bound = 0;
     if (listen && ps_hostport_parse(listen, "--listen", host, sizeof(host), &port, err, errlen) < 0)
         return -1;
@@ -175,8 +182,9 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
     lua_createtable(L, 0, 6);
     ps_bind_set_str(L, "cmd", cmd);
     ps_bind_set_str(L, "kind", kind);
-    ps_bind_set_str(L, "hello", hello);   /* its capabilities are checked in Lua (sdk.lua) */
-    free(hello);
+    ps_luajson_push(L, hello, 0);   /* parsed once, by preflight; its capabilities are checked in Lua */
+    lua_setfield(L, -2, "hello");
+    cJSON_Delete(hello);
     ps_bind_set_str(L, "name", ti->name_buf);
     ps_bind_set_str(L, "host", host);
     ps_bind_set_int(L, "port", bound);

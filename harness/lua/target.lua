@@ -86,7 +86,7 @@ function M.set_target(path, over)
   end
   if t.webhooks then
     local listen = type(t.webhooks) == "table" and t.webhooks.listen
-    if type(listen) ~= "string" or not (listen:match("^[%w%.%-]+:%d+$") or listen:match("^%[[%x:%.]+%]:%d+$")) then
+    if type(listen) ~= "string" then   -- its HOST:PORT form is checked once, in C (target.c, core/hostport.c)
       error(where .. ": webhooks = { listen = \"HOST:PORT\" } or \"[IPv6]:PORT\" (where the server sends its webhooks)", 0)
     end
     local name = core.PROFILE_WEBHOOKS

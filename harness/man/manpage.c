@@ -40,14 +40,11 @@ int main(int argc, char **argv)
           ".SH NAME\npushspec \\- conformance harness and fuzzer for the Pusher Channels protocol v7\n"
           ".SH SYNOPSIS\n", f);
     put_block(f, ps_help_main);
-    fputs(".SH RUN AND FUZZ\n", f);
-    put_block(f, ps_help_run);
-    fputs(".SH INIT\n", f);
-    put_block(f, ps_help_init);
-    fputs(".SH LIST\n", f);
-    put_block(f, ps_help_list);
-    fputs(".SH SCENARIOS\n", f);
-    put_block(f, ps_help_scenarios);
+    for (const ps_help_topic *t = ps_help_topics; t->topic; t++)
+        if (t->man_section) {   /* one section per help text, as `pushspec help TOPIC` prints it */
+            fprintf(f, ".SH %s\n", t->man_section);
+            put_block(f, t->text);
+        }
     fputs(".SH FILES\n"
           ".TP\n.I share/pushspec/adapters/\nthe SDK adapters (pusher-js, pusher-http-node) and PROTOCOL.md, how to write one\n"
           ".TP\n.I share/pushspec/examples/\nexample targets and baselines (soketi) and a CI recipe (github-actions.yml)\n"

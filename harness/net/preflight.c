@@ -63,9 +63,9 @@ int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, 
 }
 
 int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kindlen, char *name,
-                         size_t namelen, char **hello_line, char *err, size_t errlen)
+                         size_t namelen, cJSON **hello_out, char *err, size_t errlen)
 {
-    *hello_line = NULL;
+    *hello_out = NULL;
     int news = 0, rc = -1;
     char e[256], *line = NULL;
     size_t len = 0;
@@ -107,8 +107,8 @@ int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kin
     } else {
         snprintf(kind, kindlen, "%s", k);
         snprintf(name, namelen, "%s %s", sdk ? sdk : "sdk", ver ? ver : "");
-        *hello_line = line;
-        line = NULL;
+        *hello_out = hello;
+        hello = NULL;
         rc = 0;
     }
     cJSON_Delete(hello);

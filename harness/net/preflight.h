@@ -3,6 +3,7 @@
 #ifndef PUSHSPEC_PREFLIGHT_H
 #define PUSHSPEC_PREFLIGHT_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 /* 0 when both endpoints answer (any answer); -1 with err saying what to do. */
@@ -10,9 +11,10 @@ int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, 
                  int timeout_ms, char *err, size_t errlen);
 
 /* Start the adapter once and read its hello line {"type":"hello","sdk","version","kind"}.
- * kind gets "client" or "http"; *hello the whole line (the caller frees it: the Lua side reads
- * its other members, e.g. capabilities). 0, or -1 with err saying what went wrong. */
+ * kind gets "client" or "http"; *hello the line parsed, the one parse of it (the caller frees it
+ * with cJSON_Delete; the Lua side reads its other members, e.g. capabilities, from the table
+ * made of it). 0, or -1 with err saying what went wrong. */
 int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kindlen, char *name,
-                         size_t namelen, char **hello, char *err, size_t errlen);
+                         size_t namelen, cJSON **hello, char *err, size_t errlen);
 
 #endif

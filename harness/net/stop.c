@@ -4,8 +4,6 @@
 #include <string.h>
 
 static volatile sig_atomic_t requested;
-static void (*on_stop)(int, void *);
-static void *on_stop_ctx;
 
 static void note(int sig)
 {
@@ -26,24 +24,8 @@ void ps_stop_install(void)
 
 int ps_stop_requested(void) { return (int)requested; }
 
-void ps_stop_on(void (*fn)(int sig, void *ctx), void *ctx)
-{
-    on_stop = fn;
-    on_stop_ctx = ctx;
-}
-
-void ps_stop_poll(void)
-{
-    void (*fn)(int, void *) = on_stop;
-    if (requested && fn) {
-        on_stop = NULL;
-        fn((int)requested, on_stop_ctx);
-    }
-}
-
 void ps_stop_now(int sig)
 {
     if (!requested)
         requested = sig;
-    ps_stop_poll();
 }

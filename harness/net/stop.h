@@ -1,6 +1,7 @@
 /* SIGINT and SIGTERM: the handler only notes the signal; the waiting loops
- * (preflight, the run) ask ps_stop_requested() and stop, and the command line
- * writes the partial result and exits 128 + the signal (130, 143). */
+ * (preflight, the runner's loop) ask ps_stop_requested() and return, and the
+ * command line (main) writes the partial result and exits 128 + the signal
+ * (130, 143). Nothing else acts on a stop: no callback, no exit() from below. */
 #ifndef PUSHSPEC_STOP_H
 #define PUSHSPEC_STOP_H
 
@@ -8,12 +9,7 @@
 void ps_stop_install(void);
 /* The signal that asked the run to stop, or 0. */
 int ps_stop_requested(void);
-/* What to do once a stop is seen by ps_stop_poll: write what there is and exit. */
-void ps_stop_on(void (*fn)(int sig, void *ctx), void *ctx);
-/* If a stop was requested, call the function given to ps_stop_on (once). */
-void ps_stop_poll(void);
-/* Stop now as if SIG had arrived (a fatal internal error): the function given
- * to ps_stop_on runs at once; returns only if there is none. */
+/* Ask for a stop as if SIG had arrived (a fatal internal error); the loops see it. */
 void ps_stop_now(int sig);
 
 #endif

@@ -2,6 +2,8 @@
  * against the catalog, and the lookup of a rule's entry. */
 #include "report/baseline.h"
 
+#include "core/label.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +25,16 @@ static int parse_name(char *name, char *id, const char **labels, const char *pat
     *labels = colon ? colon + 1 : NULL;
     if (colon) {
         const char *l = colon + 1;
-        size_t ll = strlen(l);
-        if (!ll || strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789-,") != ll || strstr(l, ",,") || *l == ','
-            || l[ll - 1] == ',') {
-            snprintf(err, errlen, "%s:%d: '%s:%s': after the colon come check labels (a-z 0-9 -), "
-                     "separated by commas (see pushspec list --rules --clauses)", path, lineno, id, l);
-            return -1;
+        for (const char *p = l;; p++) {
+            size_t n = strcspn(p, ",");
+            if (!ps_label_valid(p, n)) {
+                snprintf(err, errlen, "%s:%d: '%s:%s': after the colon come check labels (each " PS_LABEL_SYNTAX
+                         "), separated by commas (see pushspec list --rules --clauses)", path, lineno, id, l);
+                return -1;
+            }
+            p += n;
+            if (!*p)
+                break;
         }
     }
     return 0;

@@ -58,7 +58,6 @@ static void scenario_done(void *ctx, const ps_scenario *s)
 
 static void progress(void *ctx, size_t done, size_t total, size_t running)
 {
-    ps_stop_poll();   /* the runner calls this between steps: a SIGINT/SIGTERM is acted on here */
     const ps_runner *r = ctx;
     int64_t now = ps_now_ms();
     if (!tty || quiet || now - last_draw < 100)
@@ -194,8 +193,9 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
         if (rr->v == PS_V_SKIP && rr->skip_kind == PS_SKIP_CAPABILITY)
             lacking++;
         if (rr->v == PS_V_SKIP && rr->reason[0])
-            ps_say_to(stdout, "  %s%s", rr->skip_kind == PS_SKIP_CAPABILITY ? "[capability-missing] " : "",
-                      rr->reason);
+            ps_say_to(stdout, "  %s%s%s%s", rr->skip_kind == PS_SKIP_CAPABILITY ? "[" : "",
+                      rr->skip_kind == PS_SKIP_CAPABILITY ? ps_skip_kind_name(PS_SKIP_CAPABILITY) : "",
+                      rr->skip_kind == PS_SKIP_CAPABILITY ? "] " : "", rr->reason);
         else if (rr->x == PS_X_XFAIL && rr->expect_reason)
             ps_say_to(stdout, "  %s", rr->expect_reason);
         fputc('\n', stdout);
@@ -220,7 +220,7 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
             strict ? " (--strict: counted as failures)" : "");
     ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped", res->pass - res->xpass, failed, res->skip);
     if (lacking)
-        ps_say_to(stdout, " (%zu because the SDK lacks a feature: capability-missing)", lacking);
+        ps_say_to(stdout, " (%zu because the SDK lacks a feature: %s)", lacking, ps_skip_kind_name(PS_SKIP_CAPABILITY));
     fputc('\n', stdout);
     if (errors || timeouts)
         ps_say_to(stdout, "not judged: %zu rule%s in error, %zu timed out (their checks could not be made; "

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include "report/expect_write.h"
+#include "report/header.h"
 #include "report/outpath.h"
 #include "report/report.h"
 #include "report/rule_checks.h"
@@ -96,15 +97,18 @@ int ps_expect_write(const char *path, const ps_runner *run, const ps_results *re
         snprintf(err, errlen, "out of memory writing the baseline %s", path);
         return -1;
     }
-    char when[32], *name = ps_redact(ti->name ? ti->name : "", NULL);
+    char when[32], line[600];
+    ps_header h;
+    ps_header_of_target(&h, ti);
+    char *head = ps_redact(ps_header_line(&h, line, sizeof(line)), NULL);
     time_t now = time(NULL);
     strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    fprintf(f, "# Baseline written by pushspec %s --write-expect on %s, from a run against %s.\n"
+    fprintf(f, "# Baseline written by --write-expect on %s, from a run of %s.\n"
                "# Every rule that failed, erred or timed out; each reason starts from what the run saw (the\n"
                "# Actual): rewrite it to say what the implementation does. pushspec run --expect THIS-FILE:\n"
                "# these must fail; anything else failing, or one of these passing, fails the run.\n",
-            PUSHSPEC_VERSION, when, name && *name ? name : "the target");
-    free(name);
+            when, head ? head : "");
+    free(head);
     const char *section = NULL;
     int ok = 1;
     *lines = 0;

@@ -32,6 +32,8 @@ int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const
 int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir, const char *junit,
                          const char *markdown, char *err, size_t errlen);
 
+/* Its help text (`pushspec help report`). */
+extern const char ps_report_usage[];
 /* `pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]`;
  * argv[0] is the first argument after "report". 0, or 2 on a usage or file error. */
 int ps_report_main(int argc, char **argv);
@@ -52,6 +54,7 @@ int ps_rep_is_problem(const cJSON *rule);
 typedef struct {
     int rules, pass, fail, error, timeout, skip, xfail, xpass, problems, counted;
     int counted_error;   /* of counted: error or timeout, checks not made (not failures seen) */
+    int problem_errors;  /* of problems: error or timeout (JUnit's errors) */
 } ps_rep_tally;
 ps_rep_tally ps_rep_count(const cJSON *result);
 /* The scenario with this id in a result, or NULL. */

@@ -9,20 +9,6 @@
 
 #define EXIT_USAGE 2
 
-static const char usage[] =
-"Usage: pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
-"\n"
-"Reports from result files written by 'pushspec run --json FILE'. Several files\n"
-"(one per target, or runs of one target) make one rules x targets matrix.\n"
-"\n"
-"  --html DIR       DIR/index.html: one self-contained page (no network), the\n"
-"                   matrix with differences first; click a cell for its transcript\n"
-"  --junit FILE     JUnit XML: a testsuite per file, a testcase per rule\n"
-"  --markdown FILE  a short summary for a pull-request comment ('-' for stdout)\n"
-"\n"
-"At least one output is needed. Exit status: 0 reports written, 2 usage or file\n"
-"error. Verdicts do not change the status: 'pushspec run' already reported them.\n";
-
 int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir, const char *junit,
                          const char *markdown, char *err, size_t errlen)
 {
@@ -50,7 +36,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     va_start(ap, fmt);
     fprintf(stderr, "pushspec report: ");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n\n%s", usage);
+    fprintf(stderr, "\n\n%s", ps_report_usage);
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -68,7 +54,7 @@ int ps_report_main(int argc, char **argv)
                          : !strcmp(a, "--markdown") ? &markdown : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             free(files);
-            fputs(usage, stdout);
+            fputs(ps_report_usage, stdout);
             return 0;
         }
         if (out) {

@@ -6,6 +6,8 @@
 #define _POSIX_C_SOURCE 200809L   /* strdup */
 #include "report/outpath.h"
 #include "report/report.h"
+#include "report/header.h"
+#include "core/skip.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -85,12 +87,6 @@ typedef struct {
     const cJSON *rule;     /* first seen: its text, strength and section */
     int diff, quiet;       /* targets differ; nothing to look at (no problem, no difference) */
 } row;
-
-static const char *target_name(const cJSON *res)
-{
-    const char *n = ps_rep_str(cJSON_GetObjectItemCaseSensitive(res, "target"), "name");
-    return *n ? n : "(unnamed target)";
-}
 
 static const char *base_name(const char *path)
 {
@@ -176,7 +172,7 @@ static void put_detail(FILE *f, const cJSON *res, const cJSON *rule, const char 
     ps_rep_escape(f, ps_rep_str(rule, "id"), 0);
     fprintf(f, " <span class=\"badge %s\">%s</span> on ", !strcmp(ps_rep_str(rule, "strength"), "SHOULD")
             ? "should" : "must", !strcmp(ps_rep_str(rule, "strength"), "SHOULD") ? "SHOULD" : "MUST");
-    ps_rep_escape(f, target_name(res), 0);
+    ps_rep_escape(f, ps_header_target_name(res), 0);
     fprintf(f, ": %s</h3><div>", !strcmp(cls, "xfail") ? "expected failure" : !strcmp(cls, "xpass")
             ? "unexpected pass" : ps_rep_str(rule, "verdict"));
     put_rich(f, ps_rep_str(rule, "text"));
@@ -230,8 +226,8 @@ static void put_cell(FILE *f, const cJSON *res, const char *id, size_t col)
         fputs(" title=\"", f);
         ps_rep_escape(f, tip, 1);
         fprintf(f, "\">%s", label(cls));
-        if (!strcmp(cls, "skip") && !strcmp(ps_rep_str(rule, "skip_kind"), "capability-missing"))
-            fputs("<br><span class=\"kind\">capability-missing</span>", f);   /* the SDK lacks a feature */
+        if (!strcmp(cls, "skip") && ps_skip_kind_by_name(ps_rep_str(rule, "skip_kind")) == PS_SKIP_CAPABILITY)
+            fprintf(f, "<br><span class=\"kind\">%s</span>", ps_skip_kind_name(PS_SKIP_CAPABILITY));   /* the SDK lacks a feature */
         fputs("</td>", f);
         return;
     }
@@ -333,25 +329,20 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
           "<th>fail</th><th>error</th><th>timeout</th><th>skip</th><th>expected fail</th>"
           "<th>unexpected pass</th><th>scenarios</th><th>wall time</th><th>finished (UTC)</th></tr></thead><tbody>", f);
     for (size_t i = 0; i < n; i++) {
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(results[i], "target");
         const cJSON *sum = cJSON_GetObjectItemCaseSensitive(results[i], "summary");
         ps_rep_tally c = ps_rep_count(results[i]);
         fprintf(f, "<tr id=\"target-%zu\"><td class=\"target\"><b>", i);
-        ps_rep_escape(f, target_name(results[i]), 0);
+        ps_rep_escape(f, ps_header_target_name(results[i]), 0);
         fputs("</b><div class=\"sub mono\">", f);
-        if (*ps_rep_str(t, "adapter")) {   /* an SDK: pushspec was its server */
-            fputs("adapter ", f);
-            ps_rep_escape(f, ps_rep_str(t, "adapter"), 0);
-            fputs(" &middot; fake server ", f);
-            ps_rep_escape(f, ps_rep_str(t, "url"), 0);
-        } else {
-            ps_rep_escape(f, ps_rep_str(t, "url"), 0);
-            if (*ps_rep_str(t, "http_url")) {
-                fputs(" &middot; ", f);
-                ps_rep_escape(f, ps_rep_str(t, "http_url"), 0);
-            }
-            fputs(" &middot; app ", f);
-            ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
+        ps_header h;
+        ps_header_of_result(&h, results[i]);
+        const char *sep = "";
+        for (size_t k = 0; k < h.n; k++) {   /* the target's fields but its name (the line above) */
+            if (!h.f[k].in_target || !*h.f[k].value || !strcmp(h.f[k].key, "name"))
+                continue;
+            fprintf(f, "%s%s ", sep, h.f[k].label);
+            ps_rep_escape(f, h.f[k].value, 0);
+            sep = " &middot; ";
         }
         if (files && files[i]) {   /* the name; the whole path on hover */
             fputs("<br><span title=\"", f);
@@ -402,7 +393,7 @@ static void put_matrix(FILE *f, const cJSON *results[], size_t n, const char *co
     fputs("<table class=\"matrix\" id=\"matrix\"><thead><tr><th>Rule</th><th>Requirement</th>", f);
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "<th class=\"tcol\" id=\"col-%zu\">", i);
-        ps_rep_escape(f, target_name(results[i]), 0);
+        ps_rep_escape(f, ps_header_target_name(results[i]), 0);
         if (files && files[i]) {   /* two runs of one target have the same name */
             fputs("<div class=\"sub\">", f);
             ps_rep_escape(f, base_name(files[i]), 0);
@@ -464,18 +455,23 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>pushspec: ", f);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ", " : "", f);
-        ps_rep_escape(f, target_name(results[i]), 0);
+        ps_rep_escape(f, ps_header_target_name(results[i]), 0);
     }
-    fprintf(f, "</title><style>%s</style></head><body>\n<header><h1>pushspec conformance report</h1>"
-            "<p>Pusher Channels protocol ", css);
-    ps_rep_escape(f, n ? ps_rep_str(results[0], "protocol") : "7", 0);
-    fputs(" &middot; pushspec ", f);
-    ps_rep_escape(f, n ? ps_rep_str(results[0], "version") : "", 0);
+    fprintf(f, "</title><style>%s</style></head><body>\n<header><h1>pushspec conformance report</h1><p>", css);
+    ps_header h = { .n = 0 };
+    if (n)
+        ps_header_of_result(&h, results[0]);
+    for (size_t k = 0; k < h.n; k++) {   /* the run's own fields (the targets' come below) */
+        if (h.f[k].in_target)
+            continue;
+        fprintf(f, "%s%s ", k ? " &middot; " : "", h.f[k].label);
+        ps_rep_escape(f, h.f[k].value, 0);
+    }
     fprintf(f, " &middot; %zu rules &middot; %zu target%s</p>", nrows, n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         ps_rep_tally c = ps_rep_count(results[i]);
         fputs("<p class=\"lead\"><b>", f);
-        ps_rep_escape(f, target_name(results[i]), 0);
+        ps_rep_escape(f, ps_header_target_name(results[i]), 0);
         fprintf(f, "</b>: %d passed, %d known deviation%s, <span class=\"%s\">", c.pass, c.xfail,
                 c.xfail == 1 ? "" : "s", c.counted ? "res-failed" : "res-ok");
         put_new(f, &c);

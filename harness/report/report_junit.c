@@ -3,6 +3,7 @@
  * Expected failures are passing testcases with a <system-out> note: the run
  * treats them as fine, and a viewer's "skipped" would hide that they fail. */
 #include "report/report.h"
+#include "report/header.h"
 
 #include <string.h>
 
@@ -154,20 +155,11 @@ typedef struct {
     int tests, failures, errors, skipped;
 } counts;
 
+/* JUnit's four numbers, from the one tally: a problem that erred is an error, others failures. */
 static counts count(const cJSON *res)
 {
-    counts c = { 0, 0, 0, 0 };
-    const cJSON *r;
-    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(res, "rules")) {
-        c.tests++;
-        if (ps_rep_is_problem(r) && is_error(r))
-            c.errors++;
-        else if (ps_rep_is_problem(r))
-            c.failures++;
-        else if (!strcmp(ps_rep_class(r), "skip"))
-            c.skipped++;
-    }
-    return c;
+    ps_rep_tally t = ps_rep_count(res);
+    return (counts){ t.rules, t.problems - t.problem_errors, t.problem_errors, t.skip };
 }
 
 static void put_property(FILE *f, const char *name, const char *value)
@@ -192,14 +184,11 @@ static void put_suite(FILE *f, const cJSON *res, size_t idx)
     ps_rep_escape(f, ps_rep_str(res, "finished_at"), 1);
     fputs("\">\n    <properties>\n", f);
     /* never target.secret: it is redacted in the JSON, and has no place here anyway */
-    put_property(f, "role", ps_rep_str(t, "role"));
-    put_property(f, "url", ps_rep_str(t, "url"));
-    put_property(f, "http_url", ps_rep_str(t, "http_url"));
-    put_property(f, "app_id", ps_rep_str(t, "app_id"));
-    if (*ps_rep_str(t, "adapter"))
-        put_property(f, "adapter", ps_rep_str(t, "adapter"));
-    put_property(f, "pushspec_version", ps_rep_str(res, "version"));
-    put_property(f, "protocol", ps_rep_str(res, "protocol"));
+    ps_header h;
+    ps_header_of_result(&h, res);
+    for (size_t k = 0; k < h.n; k++)   /* the name is the suite's */
+        if (*h.f[k].value && strcmp(h.f[k].key, "name"))
+            put_property(f, !strcmp(h.f[k].key, "version") ? "pushspec_version" : h.f[k].key, h.f[k].value);
     put_property(f, "strict", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "strict")) ? "true" : "false");
     fputs("    </properties>\n", f);
     const cJSON *r;

@@ -303,6 +303,7 @@ ps_rep_tally ps_rep_count(const cJSON *result)
         t.xfail += !strcmp(c, "xfail");
         t.xpass += !strcmp(c, "xpass");
         t.problems += ps_rep_is_problem(r);
+        t.problem_errors += ps_rep_is_problem(r) && (!strcmp(c, "error") || !strcmp(c, "timeout"));
         int counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "counts_as_failure"));
         t.counted += counted;
         t.counted_error += counted && (!strcmp(c, "error") || !strcmp(c, "timeout"));

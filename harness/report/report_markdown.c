@@ -2,6 +2,8 @@
  * table of the rules that need attention only, counts of the rest, and where
  * the full JSON is. Transcripts stay in the HTML report. */
 #include "report/report.h"
+#include "report/header.h"
+#include "core/skip.h"
 
 #include <string.h>
 
@@ -41,18 +43,12 @@ static void put_text(FILE *f, const char *s)
     }
 }
 
-static const char *target_name(const cJSON *res)
-{
-    const char *n = ps_rep_str(cJSON_GetObjectItemCaseSensitive(res, "target"), "name");
-    return *n ? n : "(unnamed target)";
-}
-
 static void put_summary(FILE *f, const cJSON *res)
 {
     ps_rep_tally t = ps_rep_count(res);
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(res, "summary");
     fputs("- **", f);
-    put_text(f, target_name(res));
+    put_text(f, ps_header_target_name(res));
     fprintf(f, "**: %s — %d pass, %d fail", t.counted ? "**FAILED**" : "OK", t.pass, t.fail);
     if (t.error) fprintf(f, ", %d error", t.error);
     if (t.timeout) fprintf(f, ", %d timeout", t.timeout);
@@ -80,7 +76,7 @@ static void put_row(FILE *f, const cJSON *res, const cJSON *rule, int with_targe
     fprintf(f, "| `%s` ", ps_rep_str(rule, "id"));
     if (with_target) {
         fputs("| ", f);
-        put_text(f, target_name(res));
+        put_text(f, ps_header_target_name(res));
         fputc(' ', f);
     }
     fprintf(f, "| %s | %s | ", ps_rep_str(rule, "strength"), verdict_label(rule));
@@ -117,7 +113,7 @@ static void put_ids(FILE *f, const cJSON *results[], size_t n, const char *cls)
             fprintf(f, "%s`%s`", shown++ ? ", " : "", ps_rep_str(r, "id"));
             if (n > 1) {
                 fputs(" (", f);
-                put_text(f, target_name(results[i]));
+                put_text(f, ps_header_target_name(results[i]));
                 fputc(')', f);
             }
         }
@@ -134,16 +130,16 @@ static void put_lacking(FILE *f, const cJSON *results[], size_t n)
     for (size_t i = 0; i < n; i++) {
         const cJSON *r;
         cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(results[i], "rules")) {
-            if (strcmp(ps_rep_class(r), "skip") || strcmp(ps_rep_str(r, "skip_kind"), "capability-missing"))
+            if (strcmp(ps_rep_class(r), "skip") || ps_skip_kind_by_name(ps_rep_str(r, "skip_kind")) != PS_SKIP_CAPABILITY)
                 continue;
             if (!total)
-                fputs("\n\nSkipped because the SDK lacks a feature (capability-missing):", f);
+                fprintf(f, "\n\nSkipped because the SDK lacks a feature (%s):", ps_skip_kind_name(PS_SKIP_CAPABILITY));
             if (total++ >= MAX_IDS)
                 continue;
             fprintf(f, "\n- `%s`", ps_rep_str(r, "id"));
             if (n > 1) {
                 fputs(" (", f);
-                put_text(f, target_name(results[i]));
+                put_text(f, ps_header_target_name(results[i]));
                 fputc(')', f);
             }
             fputs(": ", f);

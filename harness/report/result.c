@@ -1,4 +1,5 @@
 #include "report/result.h"
+#include "report/header.h"
 #include "report/outpath.h"
 #include "report/rule_checks.h"
 #include "core/redact.h"
@@ -371,22 +372,15 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "tool", "pushspec");
-    cJSON_AddStringToObject(root, "version", PUSHSPEC_VERSION);
-    cJSON_AddStringToObject(root, "protocol", "7");
     char when[32];
     time_t now = time(NULL);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     cJSON_AddStringToObject(root, "finished_at", when);
     cJSON_AddBoolToObject(root, "strict", strict);
     cJSON *tg = cJSON_AddObjectToObject(root, "target");
-    add_redacted(tg, "name", t->name, t->secret);
-    cJSON_AddStringToObject(tg, "role", t->role ? t->role->name : ps_role_get(PS_ROLE_SERVER)->name);
-    add_redacted(tg, "url", t->url, t->secret);
-    add_redacted(tg, "http_url", t->http_url, t->secret);
-    if (t->adapter)
-        add_redacted(tg, "adapter", t->adapter, t->secret);
-    add_redacted(tg, "app_id", t->app_id, t->secret);
-    add_redacted(tg, "key", t->key, t->secret);
+    ps_header h;
+    ps_header_of_target(&h, t);
+    ps_header_to_json(&h, root, tg, ps_redact, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
 
     size_t nsel = 0;

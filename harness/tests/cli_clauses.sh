@@ -19,9 +19,9 @@ mkdir -p "$tmp/full/server"
 python3 - "$tmp/list.json" "$tmp/full" "$src/harness/lua" <<'PY'
 import glob, json, re, sys
 rules = json.load(open(sys.argv[1]))["rules"]
-# the harness modules' own labels (set-up findings) are scanned too: give them their clauses
+# the harness modules' own labels (set-up findings) and the codec's are scanned too: give them their clauses
 module = {}
-for path in glob.glob(sys.argv[3] + "/*.lua"):
+for path in glob.glob(sys.argv[3] + "/*.lua") + glob.glob(sys.argv[3] + "/../core/*.c"):
     for rid, label in re.findall(r'"([A-Z]+-[0-9]+):([a-z0-9-]+)"', open(path).read()):
         module.setdefault(rid, set()).add(label)
 with open(sys.argv[2] + "/CLAUSES.md", "w") as f:
@@ -84,6 +84,43 @@ r = {x["id"]: x for x in d["rules"]}["CONN-1"]
 print(" ".join("%s=%d" % (c["label"], len(c["checks"])) for c in r["clauses"]),
       d["undefined_labels"][0]["label"], d["undefined_labels"][0]["line"])')
 check_eq "list --clauses --json: clauses, their checks, the undefined label" "whole=2 first-frame=0 wole $bad_line" "$got"
+
+# The codec's labels (harness/core) are read from its source: one reported without a clause,
+# one naming a clause the catalog lacks, and one in a comment (which counts for nothing).
+mkdir -p "$tmp/core"
+cp "$src"/harness/core/*.c "$tmp/core/"
+sed -i 's/ps_v_report(c, "CEV-8:prefix-only", 0,/ps_v_report(c, "CEV-8", 0,/' "$tmp/core/validate.c"
+sed -i 's/"PRES-1:has-hash", 0,/"PRES-1:has-hashes", 0,/' "$tmp/core/presence.c"
+bare_line=$(grep -n 'ps_v_report(c, "CEV-8", 0,' "$tmp/core/validate.c" | cut -d: -f1)
+hash_line=$(grep -n 'PRES-1:has-hashes' "$tmp/core/presence.c" | cut -d: -f1)
+out=$(PS_CORE_DIR="$tmp/core" bash "$src/ci/check-clauses.sh" "$ps" "$tmp/full/server")
+check_eq "check-clauses with a planted codec: exit status" 1 "$?"
+check_has "an unlabelled codec violation is named" "core/validate\.c:$bare_line CEV-8 \(name the clause it breaks" "$out"
+check_has "a codec label the catalog lacks is named" "core/presence\.c:$hash_line PRES-1:has-hashes \(CLAUSES\.md has no such clause\)" "$out"
+check_has "... and the clause it checked is left uncovered" "PRES-1:has-hash \(CLAUSES\.md:[0-9]+\)" "$out"
+printf '/* "SUB-6:frame" */ int x;\n' > "$tmp/core/only_comment.c"
+printf 'void ps_v_report(void);\n' >> "$tmp/core/only_comment.c"
+sed -i 's/D_OBJECT, "SUB-6:frame", f_channel/D_OBJECT, "SUB-6", f_channel/' "$tmp/core/validate.c"
+out=$(PS_CORE_DIR="$tmp/core" bash "$src/ci/check-clauses.sh" "$ps" "$tmp/full/server")
+check_has "a label in a C comment checks nothing" "SUB-6:frame \(CLAUSES\.md:[0-9]+\)" "$out"
+
+# A label met only in a table entry is not shown to reach a check: the audit names it (a note).
+cp -r "$tmp/full" "$tmp/table"
+printf -- '- CONN-1:table-only  a clause whose label sits in a table\n' >"$tmp/table/c.md"
+sed -i "/^- CONN-1:whole/r $tmp/table/c.md" "$tmp/table/CLAUSES.md"
+cat >"$tmp/table/server/table.lua" <<'EOF2'
+local CLAUSE = { first = "CONN-1:table-only" }
+ps.scenario { id = 'table', title = 'a label in a table', rules = { 'CONN-1' },
+  run = function(t) t:check('CONN-1:whole', CLAUSE.first ~= nil) end }
+EOF2
+out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/table/server")
+check_has "a clause met only in a table entry is noted" "CONN-1:table-only \(CLAUSES\.md:[0-9]+\) only at .*table\.lua:1" "$out"
+check_has "... and counted" "[1-9][0-9]* only outside a call\\)" "$out"
+got=$("$ps" list --rules --clauses --json --scenarios "$tmp/table/server" | python3 -c '
+import json, sys
+r = {x["id"]: x for x in json.load(sys.stdin)["rules"]}["CONN-1"]
+print(" ".join("%s=%s" % (c["label"], ",".join(str(w["call"]).lower() for w in c["checks"])) for c in r["clauses"]))')
+check_has "list --clauses --json says which checks are call arguments" "whole=true,true table-only=false" "$got"
 
 # A rule without clauses fails the audit too.
 cp -r "$tmp/full" "$tmp/gap"

@@ -182,7 +182,7 @@ check_has "a bare id and a labelled line for one rule: the message says why" "al
 bad=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/labels" --filter lab-one \
     --expect "$tmp/badlabel.expect" 2>&1 >/dev/null)
 check_eq "a malformed check label in a baseline: exit status" 2 "$?"
-check_has "a malformed check label in a baseline: the message says how" "check labels \(a-z 0-9 -\)" "$bad"
+check_has "a malformed check label in a baseline: the message says how" "check labels \(each 1-48 of a-z 0-9" "$bad"
 
 # ---- selection
 mkdir -p "$tmp/select"

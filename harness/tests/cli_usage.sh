@@ -59,6 +59,18 @@ for f in --target --url --http-url --app-id --key --secret --filter --tag --excl
     --timeout-scale --strict --expect --write-expect --force --json --insecure; do
     check_has "help run lists $f" "(^|[[:space:]])$f([[:space:]]|$)" "$out"
 done
+# every command has its help topic, `help CMD` and `CMD --help` alike; an unknown topic is a usage error
+for cmd in run fuzz init list scenarios report; do
+    run help "$cmd"
+    check_eq "help $cmd exit status" 0 "$rc"
+    check_has "help $cmd is its command's help" "^Usage: pushspec $( [ "$cmd" = fuzz ] && echo run || echo "$cmd")" "$out"
+    help_text=$out
+    run "$cmd" --help
+    check_eq "$cmd --help is help $cmd" "$help_text" "$out"
+done
+expect_usage_error "an unknown help topic" "no help topic 'frobnicate'; the topics: run, fuzz, init, list, scenarios, report" \
+    help frobnicate
+check_eq "an unknown help topic prints no help on stdout" "" "$out"
 run run --help
 check_eq "run --help exit status" 0 "$rc"
 check_has "run --help shows the run options" '--timeout-scale' "$out"

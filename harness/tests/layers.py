@@ -2,10 +2,16 @@
 resolve, never go up a layer (core < net < lua < report < main < tests; man/,
 the man page generator, stands with main), and never close a circle between
 files (a .c and its .h count as one unit).
-    python3 layers.py HARNESS_DIR   -> prints each problem; exit 1 if any
+With OBJECT_DIR (a build tree), the link graph too, read with nm from the object
+files of harness/: which file's symbols each file uses. The same two rules hold for
+it (a call through an extern declaration is no include), and a file of core may
+use no symbol defined outside harness/ (the executable's embedded files): core
+links on its own, into unit tests and fuzzers.
+    python3 layers.py HARNESS_DIR [OBJECT_DIR]   -> prints each problem; exit 1 if any
 """
 import os
 import re
+import subprocess
 import sys
 
 LAYERS = ["core", "net", "lua", "report", "", "tests"]   # "" = harness/main.c and its neighbours
@@ -23,7 +29,7 @@ def unit(rel):
     return os.path.splitext(rel)[0]
 
 
-def main(root):
+def main(root, objdir=None):
     problems, edges = [], {}
     files = []
     for d, _, names in os.walk(root):
@@ -49,7 +55,20 @@ def main(root):
                     LAYERS[lt] or "main"))
             if unit(target) != unit(rel):
                 edges.setdefault(unit(rel), set()).add(unit(target))
-    # circles: strongly connected components of more than one unit (Tarjan)
+    for comp in circles(edges):
+        problems.append("include circle: " + " -> ".join(comp) + " (each includes the next, and back)")
+    nobj = 0
+    if objdir:
+        nobj, link_problems = link_graph(objdir)
+        problems += link_problems
+    for p in problems:
+        print(p)
+    print("layers: %d files, %d objects, %d problems" % (len(files), nobj, len(problems)))
+    return 1 if problems else 0
+
+
+def circles(edges):
+    """Strongly connected components of more than one unit (Tarjan), each sorted."""
     index, low, stack, on, out = {}, {}, [], set(), []
 
     def visit(v):
@@ -77,13 +96,66 @@ def main(root):
     for v in sorted(edges):
         if v not in index:
             visit(v)
-    for comp in out:
-        problems.append("include circle: " + " -> ".join(comp) + " (each includes the next, and back)")
-    for p in problems:
-        print(p)
-    print("layers: %d files, %d problems" % (len(files), len(problems)))
-    return 1 if problems else 0
+    return out
+
+
+OUTSIDE = "(outside harness/) "
+
+
+def object_unit(path):
+    """.../harness/net/ws.c.o anywhere in a build tree -> "net/ws"; objects elsewhere: OUTSIDE + name."""
+    parts = path.replace(os.sep, "/").split("/harness/")
+    if len(parts) < 2:
+        return OUTSIDE + os.path.basename(path)[:-len(".c.o")]
+    return parts[-1][:-len(".c.o")]
+
+
+def nm(args, path):
+    out = subprocess.run(["nm"] + args + [path], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("layers: nm %s failed: %s" % (path, out.stderr.strip()))
+    return out.stdout.splitlines()
+
+
+def link_graph(objdir):
+    """(objects read, problems) of the symbol graph between the object files under objdir."""
+    defined, uses = {}, {}
+    for d, _, names in sorted(os.walk(objdir)):
+        for n in sorted(names):
+            if not n.endswith(".c.o"):
+                continue
+            path = os.path.join(d, n)
+            unit = object_unit(path)
+            if unit in uses:   # one source compiled into two targets: read once
+                continue
+            for line in nm(["--defined-only", "-g"], path):
+                f = line.split()
+                if len(f) >= 3:
+                    defined.setdefault(f[2], unit)
+            uses[unit] = {line.split()[-1] for line in nm(["-u"], path) if line.strip()}
+    problems, edges = [], {}
+    for unit in sorted(uses):
+        lf = None if unit.startswith(OUTSIDE) else layer_of(unit)
+        if lf is None:
+            continue
+        for sym in sorted(uses[unit]):
+            target = defined.get(sym)
+            if target is None or target == unit:
+                continue   # a library's symbol, or its own
+            if target.startswith(OUTSIDE):
+                if LAYERS[lf] == "core":
+                    problems.append("%s: uses %s, which only %s.c defines (core must link without the "
+                                    "executable's own files: unit tests and fuzzers link it alone)"
+                                    % (unit, sym, target[len(OUTSIDE):]))
+                continue
+            lt = layer_of(target)
+            if lt is not None and lt > lf:
+                problems.append("%s: uses %s of %s, a layer up (at link time)" % (unit, sym, target))
+            edges.setdefault(unit, set()).add(target)
+    for comp in circles(edges):
+        problems.append("link circle: " + " -> ".join(comp) + " (each uses a symbol of the next, and back)")
+    return len(uses), problems
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None))

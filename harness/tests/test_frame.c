@@ -1,4 +1,4 @@
-/* Unit tests for the message codec (harness/frame.c). */
+/* Unit tests for the message codec (harness/core/frame.c, validate.c, presence.c). */
 #include "core/frame.h"
 #include "check.h"
 
@@ -7,6 +7,17 @@
 
 /* Messages are written with ' for " and ` for \" so that double-encoded data
  * stays readable: {'data':'{`a`:1}'} is {"data":"{\"a\":1}"}. */
+/* A test's own buffer: no memory is the machine's failure, not a check of pushspec's. */
+static void *test_alloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) {
+        fprintf(stderr, "test_frame: out of memory allocating %zu bytes\n", n);
+        exit(2);
+    }
+    return p;
+}
+
 static void unquote(const char *tpl, char *out, size_t n)
 {
     size_t k = 0;
@@ -265,19 +276,16 @@ static void test_parse_bounds(void)
 {
     const char *s = "{\"event\":\"x\"}JUNK{{{";
     size_t n = 13;
-    char *exact = malloc(n);       /* no NUL: ASan catches any read past len */
+    char *exact = test_alloc(n);   /* no NUL: ASan catches any read past len */
     ps_msg m;
 
-    CHECK(exact != NULL);
-    if (exact) {
-        memcpy(exact, s, n);
-        CHECK_INT(ps_msg_parse(exact, n, 0, &m), PS_PARSE_OK);
-        CHECK_STR(m.event, "x");
-        ps_msg_free(&m);
-        CHECK_INT(ps_msg_parse(exact, n - 1, 0, &m), PS_PARSE_BAD_JSON);
-        ps_msg_free(&m);
-        free(exact);
-    }
+    memcpy(exact, s, n);
+    CHECK_INT(ps_msg_parse(exact, n, 0, &m), PS_PARSE_OK);
+    CHECK_STR(m.event, "x");
+    ps_msg_free(&m);
+    CHECK_INT(ps_msg_parse(exact, n - 1, 0, &m), PS_PARSE_BAD_JSON);
+    ps_msg_free(&m);
+    free(exact);
     CHECK_INT(ps_msg_parse(s, n, 0, &m), PS_PARSE_OK);
     ps_msg_free(&m);
     CHECK_INT(ps_msg_parse(s, n, n, &m), PS_PARSE_OK);       /* cap inclusive */
@@ -293,12 +301,9 @@ static void test_parse_bounds(void)
 static void test_parse_default_cap(void)
 {
     size_t n = PS_FRAME_MAX_BYTES + 1;
-    char *big = malloc(n);
+    char *big = test_alloc(n);
     ps_msg m;
 
-    CHECK(big != NULL);
-    if (big == NULL)
-        return;
     memcpy(big, "{\"event\":\"x\",\"data\":\"", 21);
     memset(big + 21, 'a', n - 21);
     memcpy(big + n - 2, "\"}", 2);
@@ -314,9 +319,15 @@ static void test_parse_default_cap(void)
 
 static void test_status_text(void)
 {
-    for (int s = PS_PARSE_OK; s <= PS_PARSE_NO_EVENT; s++)
-        CHECK(ps_parse_status_text((ps_parse_status)s) != NULL);
-    CHECK(strcmp(ps_parse_status_text(PS_PARSE_BAD_UTF8), ps_parse_status_text(PS_PARSE_BAD_JSON)));
+    /* each status has its own text, none the fallback an unknown status gets */
+    const char *unknown = ps_parse_status_text((ps_parse_status)(PS_PARSE_NO_EVENT + 1));
+    for (int s = PS_PARSE_OK; s <= PS_PARSE_NO_EVENT; s++) {
+        const char *t = ps_parse_status_text((ps_parse_status)s);
+        CHECK(t != NULL && *t && strcmp(t, unknown) != 0);
+        for (int o = PS_PARSE_OK; o < s; o++)
+            CHECK(strcmp(t, ps_parse_status_text((ps_parse_status)o)) != 0);
+    }
+    CHECK_STR(ps_parse_status_text(PS_PARSE_BAD_UTF8), "invalid UTF-8");
 }
 
 /* ------------------------------------------------------------ channels */
@@ -688,9 +699,12 @@ static void test_clause_labels(void)
     CHECK_STR(first_label("{'event':'pusher_internal:subscription_succeeded','channel':'presence-x',"
                           "'data':'{`presence`:{`ids`:[`a`],`hash`:{`a`:{}},`count`:2}}'}",
                           PS_FROM_SERVER), "PRES-1:count-matches-ids");
-    /* the rule id stays a bare id; a report without a label has none */
+    /* the rule id stays a bare id; every report names its clause (ci/check-clauses.sh audits the source) */
     CHECK_STR(rules_of("{'event':'pusher:pong','data':{}}", PS_FROM_SERVER), "FRAME-6?");
-    CHECK_STR(first_label("{'event':'pusher:subscribe','data':{'channel':5}}", PS_FROM_CLIENT), "");
+    CHECK_STR(first_label("{'event':'pusher:subscribe','data':{'channel':5}}", PS_FROM_CLIENT), "SUB-5:wire");
+    CHECK_STR(first_label("{'event':'pusher:unsubscribe','data':{}}", PS_FROM_CLIENT), "SUB-6:frame");
+    CHECK_STR(first_label("{'event':'client-x','channel':'public','data':{}}", PS_FROM_CLIENT), "CEV-8:not-public");
+    CHECK_STR(first_label("{'event':'x','channel':'private-a','data':{}}", PS_FROM_CLIENT), "CEV-8:prefix-only");
 }
 
 /* ------------------------------------------------- validate: client side */

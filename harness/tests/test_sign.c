@@ -75,19 +75,17 @@ static void vectors_channel_auth(const cJSON *root)
         const char *sid = str(v, "socket_id"), *ch = str(v, "channel");
         const char *data = str(v, "channel_data"), *want = str(v, "auth");
         const char *sts = str(v, "string_to_sign"), *shared = str(v, "shared_secret");
-        char out[256], hex[PS_HEX256_LEN + 1], msg[1024];
+        char out[256], hex[PS_HEX256_LEN + 1];
         CHECK(sid && ch && want);
         if (!sid || !ch || !want)
             continue;
-        snprintf(msg, sizeof msg, data ? "%s:%s:%s" : "%s:%s", sid, ch, data ? data : "");
-        if (sts) {
-            CHECK_STR(msg, sts);
-            ps_hmac_hex(app_secret, sts, strlen(sts), hex);
-            CHECK(strchr(want, ':') != NULL);
-            CHECK_STR(hex, strchr(want, ':') ? strchr(want, ':') + 1 : "");
-        }
         CHECK_INT(ps_sign_channel(app_key, app_secret, sid, ch, data, out, sizeof out), 0);
         CHECK_STR(out, want);
+        if (sts) {   /* what ps_sign_channel signed is the vector's string to sign, byte for byte */
+            ps_hmac_hex(app_secret, sts, strlen(sts), hex);
+            CHECK(strchr(out, ':') != NULL);
+            CHECK_STR(strchr(out, ':') ? strchr(out, ':') + 1 : "", hex);
+        }
         CHECK(ps_verify_channel(app_key, app_secret, sid, ch, data, want));
         if (shared) {
             unsigned char s[32];
@@ -106,18 +104,17 @@ static void vectors_user_auth(const cJSON *root)
     cJSON_ArrayForEach(v, arr) {
         const char *sid = str(v, "socket_id"), *ud = str(v, "user_data");
         const char *want = str(v, "auth"), *sts = str(v, "string_to_sign");
-        char out[256], hex[PS_HEX256_LEN + 1], msg[1024];
+        char out[256], hex[PS_HEX256_LEN + 1];
         CHECK(sid && ud && want);
         if (!sid || !ud || !want)
             continue;
-        snprintf(msg, sizeof msg, "%s::user::%s", sid, ud);
-        if (sts) {
-            CHECK_STR(msg, sts);
-            ps_hmac_hex(app_secret, sts, strlen(sts), hex);
-            CHECK_STR(hex, strchr(want, ':') ? strchr(want, ':') + 1 : "");
-        }
         CHECK_INT(ps_sign_user(app_key, app_secret, sid, ud, out, sizeof out), 0);
         CHECK_STR(out, want);
+        if (sts) {   /* what ps_sign_user signed is the vector's string to sign, byte for byte */
+            ps_hmac_hex(app_secret, sts, strlen(sts), hex);
+            CHECK(strchr(out, ':') != NULL);
+            CHECK_STR(strchr(out, ':') ? strchr(out, ':') + 1 : "", hex);
+        }
         CHECK(ps_verify_user(app_key, app_secret, sid, ud, want));
     }
 }

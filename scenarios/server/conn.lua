@@ -106,7 +106,7 @@ scenario {
   run = function(t)
     local cases = {
       { what = "an unknown app key", opts = { key = "unknown-" .. t:channel() } },
-      { what = "no protocol parameter", opts = { query = "client=pushspec&version=0.1.0" } },
+      { what = "no protocol parameter", opts = { protocol = false } },
       { what = "protocol=99", opts = { protocol = 99 } },
     }
     if t:profile("disabled_app") then cases[#cases + 1] = { what = "a disabled app", opts = { app = "disabled_app" } } end
@@ -147,7 +147,7 @@ scenario {
   rules = { "CONN-6" },
   run = function(t)
     local cases = {
-      { query = { client = "pushspec", version = "0.1.0" }, code = 4008, what = "no protocol parameter",
+      { protocol = false, code = 4008, what = "no protocol parameter",
         clause = "CONN-6:protocol-missing" },
       { protocol = 1, code = 4007, what = "protocol=1", clause = "CONN-6:protocol-unsupported" },
       { protocol = 99, code = 4007, what = "protocol=99", clause = "CONN-6:protocol-unsupported" },
