@@ -121,6 +121,22 @@ function api.liveness()
   return false, type(live) == "table" and tostring(live.ps_abort) or tostring(live)
 end
 
+-- Can the server still be reached at all (a WebSocket upgrade to the target
+-- completes)? Run by C after a scenario that ended failing: only a server that
+-- cannot be reached is down; one that answers badly keeps its verdicts.
+function api.reachable()
+  if P.sdk_info then return true, "" end
+  local t = Case.new { id = "reachable", rules = {} }
+  local c = t:connect()
+  local ok, why = P.poll({ within = 3000 }, nil, "no answer to the WebSocket upgrade", function()
+    local st = c:state()
+    if st == "open" then return true, true end
+    if st ~= "connecting" then return true, false, "the connection " .. c:close_text() end
+  end)
+  c:release()
+  return ok == true, why or ""
+end
+
 local function register(spec)
   if type(spec) ~= "table" then error("ps.scenario takes a table", 2) end
   local info = debug.getinfo(2, "Sl")

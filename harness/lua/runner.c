@@ -492,15 +492,16 @@ static void run_alone(ps_runner *r, ps_scenario *s)
         step(r, &s, 1);
 }
 
-/* Is the server still up? A fresh connection subscribes and gets a triggered event. */
-static int probe(ps_runner *r, char *why, size_t whylen)
+/* Is the server still up? fn "liveness": a fresh connection subscribes and gets a
+ * triggered event; "reachable": a WebSocket upgrade to it completes. */
+static int probe_fn(ps_runner *r, const char *fn, char *why, size_t whylen)
 {
     ps_scenario p = { 0 };
     ps_scenario *pp = &p;
     p.probe = 1;
-    p.id = "liveness";
+    p.id = (char *)fn;
     p.timeout_s = 12;
-    start_fn(r, &p, "liveness");
+    start_fn(r, &p, fn);
     while (p.state == PS_S_RUNNING)
         step(r, &pp, 1);
     int ok = p.probe_ok;
@@ -513,6 +514,8 @@ static int probe(ps_runner *r, char *why, size_t whylen)
     ps_transcript_free(&p.tr);
     return ok;
 }
+
+static int probe(ps_runner *r, char *why, size_t whylen) { return probe_fn(r, "liveness", why, whylen); }
 
 static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
 {
@@ -558,9 +561,9 @@ static void check_suspect(ps_runner *r)
     char why[512], cwhy[256], text[3072];
     int rc = 0;
     r->suspect = NULL;
-    if (r->down_reason || probe(r, why, sizeof(why)))
-        return;
-    ps_say("the server stopped answering after scenario %s: %s\n", s->id, why);
+    if (r->down_reason || probe_fn(r, "reachable", why, sizeof(why)))
+        return;   /* a server that answers, however badly, keeps its verdicts */
+    ps_say("the server cannot be reached after scenario %s: %s\n", s->id, why);
     if (r->env.restart_cmd && restart(r, why, sizeof(why), cwhy, sizeof(cwhy), &rc))
         return;
     snprintf(text, sizeof(text), "server down since %s, %.1500s (liveness check: %.500s; %s)", s->id,
