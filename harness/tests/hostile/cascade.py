@@ -13,6 +13,7 @@ GET /channels (occupied channels only) and GET /channels/NAME. MODE is its one d
   get-400      every GET answers 400
   close-1007   a text frame of invalid UTF-8, or invalid JSON, is closed with 1007
   crash        the process exits at a subscription to a channel whose name holds "crash"
+  http-drop    every POST to the HTTP API is closed unanswered (WebSocket connections work)
   none         no deviation
 Prints "listening" once it accepts connections.
 """
@@ -188,6 +189,8 @@ def serve_http(conn, f):
         return serve_ws(conn, f, headers)
     n = int(headers.get("content-length", "0") or 0)
     body = f.read(n) if n else b""
+    if MODE == "http-drop" and method == "POST":
+        return
     path, _, query = target.partition("?")
     if method == "GET" and MODE == "get-400":
         return answer(conn, "400 Bad Request", {"error": "GET is not supported"})
