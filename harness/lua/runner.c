@@ -427,9 +427,10 @@ static int has_profile(const ps_runner *r, const char *name)
     return 0;
 }
 
-/* A scenario needing a profile the target lacks is skipped without running. */
 static void not_run(ps_runner *r, ps_scenario *s);
 
+/* A scenario needing a profile the target lacks is skipped without running; none runs
+ * once the server is down. */
 static void start(ps_runner *r, ps_scenario *s)
 {
     if (r->down_reason) {
@@ -566,7 +567,7 @@ static void check_suspect(ps_runner *r)
     ps_say("the server cannot be reached after scenario %s: %s\n", s->id, why);
     if (r->env.restart_cmd && restart(r, why, sizeof(why), cwhy, sizeof(cwhy), &rc))
         return;
-    snprintf(text, sizeof(text), "server down since %s, %.1500s (liveness check: %.500s; %s)", s->id,
+    snprintf(text, sizeof(text), "server down since %s, %.1500s (a fresh connection: %.500s; %s)", s->id,
              ps_scenario_last_sent(s), why, r->env.restart_cmd ? "the restart command did not bring it back" :
              "no restart command in the target");
     r->down_reason = strdup(text);
