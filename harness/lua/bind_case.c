@@ -41,14 +41,17 @@ static int l_check(lua_State *L)
     return 1;
 }
 
-/* nothing(rule, what, expected): the check of rule saw nothing to judge */
+/* nothing(rule, what, expected, verbatim): the check of rule saw nothing to judge (verbatim:
+ * what is the whole reason, not "nothing observed: what") */
 static int l_nothing(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);
     const char *rule = luaL_checkstring(L, 1), *what = luaL_checkstring(L, 2);
     const char *expected = luaL_optstring(L, 3, NULL);
+    int verbatim = lua_toboolean(L, 4);   /* what is the whole reason (Case:unjudged) */
     char err[256];
-    if (ps_scenario_nothing(s, rule, what, expected, err, sizeof(err)) < 0)
+    if ((verbatim ? ps_scenario_unjudged(s, rule, what, expected, err, sizeof(err))
+                  : ps_scenario_nothing(s, rule, what, expected, err, sizeof(err))) < 0)
         return luaL_error(L, "%s", err);
     return 0;
 }

@@ -167,6 +167,13 @@ function Case:nothing(rule, what, expected)
   core.log(string.format("nothing observed: %s: %s", rule, tostring(what)))
 end
 
+-- The check of rule could not be judged for why (a whole reason, e.g. a failed
+-- positive control: ps.verify.negative): an error, as for t:nothing.
+function Case:unjudged(rule, why, expected)
+  core.nothing(rule, tostring(why), expected ~= nil and tostring(expected) or nil, true)
+  core.log(string.format("not judged: %s: %s", rule, tostring(why)))
+end
+
 -- A verifier's outcome (ps.verify): ok true or false is a check; nil is
 -- t:nothing (the verifier had nothing to judge; actual says why). Returns ok.
 function Case:judge(rule, ok, expected, actual)
@@ -325,7 +332,9 @@ function Case:publish(ev, opts, mode)
     local res = send(f)
     seen[#seen + 1] = f .. " form: " .. status_text(res)
     local ok, why = verify.trigger_answer(res)
-    if not ok and not probe then
+    -- no answer at all (unreachable, no answer in time) is no HTTP answer to judge: a server that is
+    -- down is the runner's to find (liveness probe), and http-trigger-ok judges HTTP-1 itself
+    if not ok and not probe and res.status ~= 0 then
       self:incidental("HTTP-1:set-up-trigger", "a correctly signed POST /events (the `" .. f .. "` body form) returns " ..
         "200 with a JSON object body", why .. " to the set-up trigger of " .. tostring(ev.name))
     end
@@ -415,9 +424,10 @@ function Case:_finish()
     -- CONN-10: a close the server started carries a documented code
     local i = c and (c.from or "server") == "server" and not c.closed_by_us and c:is_closed() and c.h:info()
     local ok, text = true, nil
-    if i and i.close_frame then ok, text = verify.documented_close(i.close_code) end
+    if i and i.close_frame then ok, text = verify.documented_close(i.close_code, c.ws_fault) end
     if not ok then
-      self:incidental("CONN-10:documented-code", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE,
+      self:incidental("CONN-10:documented-code", "every close code the server uses is " .. verify.DOCUMENTED_CLOSE ..
+        " (or RFC 6455's 1002/1007/1009 for the WebSocket-level fault it names)",
         "the server closed connection " .. c.slot .. " with " .. text)
     end
   end

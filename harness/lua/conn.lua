@@ -74,6 +74,8 @@ end
 -- so timers the peer runs from our last frame are measured from it.
 local function send(self, kind, bytes)
   self.sent_at = core.now()
+  -- a text frame of invalid UTF-8 is RFC 6455's 1007 fault: that close code is then documented (CONN-10)
+  if kind == "text" and not utf8.len(bytes) then self.ws_fault = "invalid-payload" end
   return self.h:send(kind, bytes)
 end
 function Conn:send(msg)

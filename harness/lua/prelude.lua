@@ -109,10 +109,29 @@ end
 
 -- Is the server still serving? Returns ok, why (run by C after destructive cases).
 function api.liveness()
+  if P.sdk_info then return true, "" end   -- the fake-server role: the server is pushspec itself
   local t = Case.new { id = "liveness", rules = {} }
   local ok, live, why = pcall(verify.alive, t)
   if ok then return live, why end
   return false, type(live) == "table" and tostring(live.ps_abort) or tostring(live)
+end
+
+-- Can the server still be reached at all (a WebSocket upgrade to the target
+-- completes)? Run by C after a scenario that ended failing: only a server whose
+-- connections fail (refused, reset) is down; one that answers badly or slowly
+-- (a busy machine) keeps its verdicts.
+function api.reachable()
+  if P.sdk_info then return true, "" end
+  local t = Case.new { id = "reachable", rules = {} }
+  local c = t:connect()
+  local ok, why = P.poll({ within = 3000 }, nil, "no answer to the WebSocket upgrade", function()
+    local st = c:state()
+    if st == "open" then return true, true end
+    if st ~= "connecting" then return true, false, "the connection " .. c:close_text() end
+  end)
+  c:release()
+  if ok == nil then return true, why end   -- slow is not gone: only a refused or reset connection is
+  return ok, why or ""
 end
 
 local function register(spec)

@@ -254,6 +254,29 @@ int ps_runner_load_embedded(ps_runner *r, const char *dir, char *err, size_t err
 /* END_SETUP: a set-up step (t:open, t:subscribers, t:publish) could not be done */
 typedef enum { END_DONE, END_ABORT, END_ERROR, END_TIMEOUT, END_SETUP } end_kind;
 
+/* A scenario that ended after the server was found down: its fails are the
+ * dead server's, not deviations (issue 20): each is the error down_reason. */
+static void down_overrule(ps_scenario *s, const char *down_reason)
+{
+    if (s->verdict != PS_V_FAIL)
+        return;
+    ps_verdict agg = PS_V_NONE;
+    for (size_t i = 0; i < s->nrules; i++) {
+        ps_check *c = &s->checks[i];
+        if (c->v == PS_V_FAIL) {
+            c->v = PS_V_ERROR;
+            free(c->actual);
+            free(c->reason);
+            c->actual = NULL;
+            c->reason = strdup(down_reason);
+        }
+        agg = ps_verdict_merge(agg, c->v);
+    }
+    s->verdict = agg == PS_V_NONE ? PS_V_ERROR : agg;
+    free(s->message);
+    s->message = strdup(down_reason);
+}
+
 static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
 {
     static const char *const unchecked[] = {
@@ -287,6 +310,10 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
     s->verdict = agg == PS_V_NONE ? PS_V_PASS : agg;
     if (msg && !s->message)
         s->message = strdup(msg);
+    if (!s->probe && r->down_reason)
+        down_overrule(s, r->down_reason);
+    else if (!s->probe && !r->suspect && (s->verdict == PS_V_FAIL || s->verdict == PS_V_ERROR))
+        r->suspect = s;   /* the run loop probes the server before it starts another scenario */
     if (!s->probe && r->observer.scenario_done)
         r->observer.scenario_done(r->observer.ctx, s);
 }
@@ -383,10 +410,16 @@ static int has_profile(const ps_runner *r, const char *name)
     return 0;
 }
 
+static void not_run(ps_runner *r, ps_scenario *s);
+
 /* A scenario needing a profile the target lacks is skipped without running (the one
- * place this is decided: kind profile-missing). */
+ * place this is decided: kind profile-missing); none runs once the server is down. */
 static void start(ps_runner *r, ps_scenario *s)
 {
+    if (r->down_reason) {
+        not_run(r, s);
+        return;
+    }
     if (!s->profile || has_profile(r, s->profile)) {
         start_fn(r, s, "run_case");
         return;
@@ -443,15 +476,16 @@ static void run_alone(ps_runner *r, ps_scenario *s)
         step(r, &s, 1);
 }
 
-/* Is the server still up? A fresh connection subscribes and gets a triggered event. */
-static int probe(ps_runner *r, char *why, size_t whylen)
+/* Is the server still up? fn "liveness": a fresh connection subscribes and gets a
+ * triggered event; "reachable": a WebSocket upgrade to it completes. */
+static int probe_fn(ps_runner *r, const char *fn, char *why, size_t whylen)
 {
     ps_scenario p = { 0 };
     ps_scenario *pp = &p;
     p.probe = 1;
-    p.id = "liveness";
+    p.id = (char *)fn;
     p.timeout_s = 12;
-    start_fn(r, &p, "liveness");
+    start_fn(r, &p, fn);
     while (p.state == PS_S_RUNNING)
         step(r, &pp, 1);
     int ok = p.probe_ok;
@@ -464,6 +498,8 @@ static int probe(ps_runner *r, char *why, size_t whylen)
     ps_transcript_free(&p.tr);
     return ok;
 }
+
+static int probe(ps_runner *r, char *why, size_t whylen) { return probe_fn(r, "liveness", why, whylen); }
 
 static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
 {
@@ -482,20 +518,56 @@ static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const c
     s->message = strdup(text);
 }
 
+/* Not started: the server is down (r->down_reason); every rule is that error. */
+static void not_run(ps_runner *r, ps_scenario *s)
+{
+    char text[3072];
+    snprintf(text, sizeof(text), "not run: %s", r->down_reason);
+    s->state = PS_S_DONE;
+    overrule(s, PS_V_ERROR, NULL, text);
+    if (r->observer.scenario_done)
+        r->observer.scenario_done(r->observer.ctx, s);
+}
+
+/* Bring a dead server back with the target's restart command; 1 when it is up again. */
+static int restart(ps_runner *r, char *why, size_t whylen, char *cwhy, size_t cwhylen, int *rc)
+{
+    ps_say("restarting the server: %s\n", r->env.restart_cmd);
+    *rc = ps_command_run(r->env.restart_cmd, (int)(PS_RESTART_MS * r->env.timeout_scale), cwhy, cwhylen);
+    return *rc == 0 && probe(r, why, whylen);
+}
+
+/* A scenario ended failing (r->suspect): if the server is gone and does not
+ * come back, the scenarios still to end or start are errors, not deviations. */
+static void check_suspect(ps_runner *r)
+{
+    ps_scenario *s = r->suspect;
+    char why[512], cwhy[256], text[3072];
+    int rc = 0;
+    r->suspect = NULL;
+    if (r->down_reason || probe_fn(r, "reachable", why, sizeof(why)))
+        return;   /* a server that answers, however badly, keeps its verdicts */
+    ps_say("the server cannot be reached after scenario %s: %s\n", s->id, why);
+    if (r->env.restart_cmd && restart(r, why, sizeof(why), cwhy, sizeof(cwhy), &rc))
+        return;
+    snprintf(text, sizeof(text), "server down since %s, %.1500s (a fresh connection: %.500s; %s)", s->id,
+             ps_scenario_last_sent(s), why, r->env.restart_cmd ? "the restart command did not bring it back" :
+             "no restart command in the target");
+    r->down_reason = strdup(text);
+}
+
 /* Destructive scenarios: alone, one after another, each followed by a liveness
  * check; a server that died is restarted when the target says how. */
 static void run_destructive(ps_runner *r, ps_scenario *s)
 {
     char why[512], text[3072];
     if (r->down_reason) {
-        snprintf(text, sizeof(text), "not run: %s", r->down_reason);
-        s->state = PS_S_DONE;
-        overrule(s, PS_V_ERROR, NULL, text);
-        if (r->observer.scenario_done)
-            r->observer.scenario_done(r->observer.ctx, s);
+        not_run(r, s);
         return;
     }
+    r->suspect = NULL;   /* probed below, whatever its verdict */
     run_alone(r, s);
+    r->suspect = NULL;
     if (probe(r, why, sizeof(why)))
         return;
     snprintf(text, sizeof(text), "the server stopped working after this input: %.2000s (liveness check: %s)",
@@ -503,10 +575,9 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     overrule(s, PS_V_FAIL, "the server survives the input and keeps serving other connections", text);
     ps_say("destructive scenario %s took the server down: %s\n", s->id, text);
     if (r->env.restart_cmd) {
-        ps_say("restarting the server: %s\n", r->env.restart_cmd);
         char cwhy[256];
-        int rc = ps_command_run(r->env.restart_cmd, (int)(PS_RESTART_MS * r->env.timeout_scale), cwhy, sizeof(cwhy));
-        if (rc == 0 && probe(r, why, sizeof(why)))
+        int rc;
+        if (restart(r, why, sizeof(why), cwhy, sizeof(cwhy), &rc))
             return;
         if (rc < 0) {
             ps_say("%s\n", cwhy);
@@ -517,8 +588,8 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
                      "(restart exit %d; %s)", s->id, rc, why);
         }
     } else {
-        snprintf(text, sizeof(text), "the server died at destructive scenario %s (no restart command in "
-                 "the target)", s->id);
+        snprintf(text, sizeof(text), "server down since %s, %.2000s (no restart command in the target)", s->id,
+                 ps_scenario_last_sent(s));
     }
     r->down_reason = strdup(text);
 }
@@ -555,6 +626,8 @@ void ps_runner_run(ps_runner *r)
             running++;
         }
         step(r, queue, next);
+        if (r->suspect)
+            check_suspect(r);
         done = running = 0;
         for (size_t i = 0; i < next; i++) {
             running += queue[i]->state == PS_S_RUNNING;

@@ -34,6 +34,7 @@ typedef struct {
     long long instr_limit;       /* per resume */
     const char *const *profiles; /* the target's profile names (NULL-ended), once it is loaded */
     char *down_reason;           /* set once the server died and stayed down */
+    ps_scenario *suspect;        /* a scenario that ended failing: is the server still up? */
 } ps_runner;
 
 int ps_runner_init(ps_runner *r, ps_catalog *cat, char *err, size_t errlen);

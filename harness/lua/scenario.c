@@ -257,6 +257,22 @@ int ps_scenario_check(ps_scenario *s, const char *name, int ok, const char *expe
 int ps_scenario_nothing(ps_scenario *s, const char *name, const char *what, const char *expected,
                         char *err, size_t errlen)
 {
+    size_t n = strlen(what) + 32;
+    char *reason = malloc(n);
+    if (!reason) {
+        snprintf(err, errlen, "out of memory recording a check");
+        return -1;
+    }
+    snprintf(reason, n, "nothing observed: %s", what);
+    int rc = ps_scenario_unjudged(s, name, reason, expected, err, errlen);
+    free(reason);
+    return rc;
+}
+
+/* The same error with its reason as given (e.g. "control failed: ..."). */
+int ps_scenario_unjudged(ps_scenario *s, const char *name, const char *reason, const char *expected,
+                         char *err, size_t errlen)
+{
     char rule[16];
     const char *label;   /* a label names the clause; a clause that judged nothing is no failure of it */
     if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
@@ -272,10 +288,7 @@ int ps_scenario_nothing(ps_scenario *s, const char *name, const char *what, cons
         return 0;   /* a failure, or an earlier "nothing observed", stays */
     c->v = PS_V_ERROR;
     free(c->reason);
-    size_t n = strlen(what) + 32;
-    c->reason = malloc(n);
-    if (c->reason)
-        snprintf(c->reason, n, "nothing observed: %s", what);
+    c->reason = strdup(reason);
     free(c->expected);
     c->expected = expected ? strdup(expected) : NULL;
     return 0;

@@ -118,6 +118,9 @@ int ps_scenario_check(ps_scenario *s, const char *rule, int ok, const char *expe
  * cannot turn into a pass; only a failing check overrides it. */
 int ps_scenario_nothing(ps_scenario *s, const char *rule, const char *what, const char *expected,
                         char *err, size_t errlen);
+/* As ps_scenario_nothing, with the error's reason as given ("control failed: ..."). */
+int ps_scenario_unjudged(ps_scenario *s, const char *rule, const char *reason, const char *expected,
+                         char *err, size_t errlen);
 /* An incidental finding: a deviation from rule seen while the scenario did
  * something else (a wire check on a received frame, a set-up step). It fails
  * rule whether or not the scenario declares it; it never makes a rule pass.

@@ -4,8 +4,13 @@
 -- seen (the Actual of a check); ok is nil when what it needed to see never
 -- happened (t:judge records that as the error "nothing observed: text", never
 -- a pass). The await_/usable helpers gather that from a connection first. Clauses read off scenarios/RULES.md:
---   documented close codes  CONN-10 and the Facts: 1000, 1001 and 4000-4399
---   a refusal               AUTH-*, SUB-3, SIGNIN-2/3, CONN-4..9: pusher:error,
+--   documented close codes  CONN-10 and the Facts: 1000, 1001 and 4000-4399; and
+--                           RFC 6455's 1002/1007/1009 for the WebSocket-level fault each names
+--   refused (lenient)       AUTH-2..5/7/8, SUB-3, SIGNIN-3: any recognizable refusal
+--                           (V.refused); its form is judged once, by the rule that defines it
+--   positive controls       V.control / V.negative: a negative check is judged only when the
+--                           same thing in its correct form was accepted in the same scenario
+--   a refusal (its form)    AUTH-1, SIGNIN-2, CONN-4..9: pusher:error,
 --                           pusher:subscription_error, or a close with a code in
 --                           the Pusher ranges 4000-4399; a close with another
 --                           code (1011 internal error, 1006) or without a close
@@ -28,10 +33,27 @@ end
 -- What an Expected text says the documented close codes are.
 V.DOCUMENTED_CLOSE = "1000, 1001 or 4000-4399"
 
--- CONN-10, FRAME-4: is code a close code the protocol documents?
-function V.documented_close(code)
-  local ok = math.type(code) == "integer" and (code == 1000 or code == 1001 or (code >= 4000 and code <= 4399))
-  return ok, "close code " .. tostring(code) .. (ok and "" or " (documented: " .. V.DOCUMENTED_CLOSE .. ")")
+-- RFC 6455 section 7.4.1's codes for the WebSocket-level faults CONN-10 and
+-- FRAME-4 name: a fault (what the connection sent) allows its code, no other.
+V.WS_FAULT_CODE = { protocol = 1002, ["invalid-payload"] = 1007, ["too-big"] = 1009 }
+local FAULT_TEXT = { protocol = "a WebSocket protocol error", ["invalid-payload"] = "invalid UTF-8",
+  ["too-big"] = "an oversized frame" }
+
+-- CONN-10, FRAME-4: is code a close code the protocol documents? fault (optional):
+-- the WebSocket-level fault the connection committed ("protocol", "invalid-payload",
+-- "too-big"), whose RFC 6455 code (1002, 1007, 1009) is then documented too.
+function V.documented_close(code, fault)
+  local rfc = fault and V.WS_FAULT_CODE[fault]
+  local ok = math.type(code) == "integer" and (code == 1000 or code == 1001 or (code >= 4000 and code <= 4399) or
+    code == rfc)
+  local allowed = V.DOCUMENTED_CLOSE .. (rfc and (", or " .. rfc .. " after " .. FAULT_TEXT[fault]) or "")
+  local why = ""
+  if not ok and math.type(code) == "integer" then
+    for f, c in pairs(V.WS_FAULT_CODE) do
+      if c == code then why = "; " .. c .. " is RFC 6455's code for " .. FAULT_TEXT[f] .. ", which this connection did not send" end
+    end
+  end
+  return ok, "close code " .. tostring(code) .. (ok and "" or " (documented: " .. allowed .. why .. ")")
 end
 
 -- The Facts' close-code ranges: what a client does after a close with code.
@@ -124,6 +146,110 @@ function V.refusal(answer, closed, opts)
     return false, seen .. " (the connection stayed open after the refusal)"
   end
   return true, seen
+end
+
+-- Is an event name a recognizable refusal? pusher:error, pusher:subscription_error,
+-- or any other event whose name says error, failure or denial (an undocumented
+-- form: AUTH-1 and FRAME-* judge the form, not the rules asking "is it refused").
+local function refusal_event(ev)
+  if type(ev) ~= "string" then return false end
+  if ev == "pusher:error" or ev == SUB_ERROR then return true end
+  local l = ev:lower()
+  for _, word in ipairs { "error", "fail", "denied", "refus", "reject", "forbidden", "unauthori" } do
+    if l:find(word, 1, true) then return true end
+  end
+  return false
+end
+V.refusal_event = refusal_event
+
+-- Was it refused at all (the lenient reading, for rules that ask only whether
+-- something is refused)? answer: the first answer (nil: none), closed: as for
+-- V.refusal. Refused: an error event of any name or code (refusal_event), a
+-- close with any code or none, and for a subscription (opts.channel) no
+-- subscription_succeeded within the window. Not refused: an accepting answer
+-- (subscription_succeeded for the channel, opts.accept events), or silence on
+-- anything else. Nothing observed (nil): as for V.refusal (unsent frames, a
+-- drop that a control connection shared).
+function V.refused(answer, closed, opts)
+  opts = opts or {}
+  local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
+    ((closed or not answer) and close_seen(closed) or "")
+  if not answer and closed and (closed.unsent or 0) > 0 then
+    return nil, string.format("the connection ended (%s) before the %d frame(s) pushspec sent on it " ..
+      "reached the server, so it had nothing to refuse", close_seen(closed), closed.unsent)
+  end
+  if not answer and closed and closed.control == "dropped" then
+    return nil, seen .. ", and so was a fresh connection that only sent pusher:ping: the server drops " ..
+      "connections whatever is sent on them, so this drop refused nothing"
+  end
+  local ev = answer and answer.event
+  if ev and (member(opts.accept or {}, ev) or (ev == SUCCEEDED and (opts.channel == nil or answer.channel == opts.channel))) then
+    return false, seen .. " (accepted)"
+  end
+  if ev and refusal_event(ev) then return true, seen end
+  if closed then return true, seen .. " (the connection was closed)" end
+  if opts.channel then return true, "no subscription_succeeded for " .. opts.channel .. " (" .. seen .. ")" end
+  return false, seen .. " (no refusal)"
+end
+
+-- Wait for c's answer to something just sent and judge it with V.refused.
+-- opts.channel: a subscription to it (its succeeded accepts; no succeeded in the
+-- window refuses); opts.accept: event names that mean accepted; opts.within: ms
+-- (default 3000); opts.settle: ms to wait then for a close (default 0).
+-- Returns ok (nil: nothing observed), seen, answer, closed.
+function V.await_refused(c, opts)
+  opts = opts or {}
+  local accept = opts.accept or {}
+  local answer, why = c:expect(function(m)
+    if member(accept, m.event) then return true end
+    if m.event == SUCCEEDED then return opts.channel == nil or m.channel == opts.channel end
+    if m.event == SUB_ERROR then return m.channel == nil or m.channel == opts.channel end
+    return refusal_event(m.event) and (m.channel == nil or m.channel == opts.channel)
+  end, { within = opts.within or 3000, what = "an answer (accepted or refused)" })
+  local closed
+  if (not answer or refusal_event(answer.event)) and (c:is_closed() or (opts.settle or 0) > 0) then
+    closed = c:expect_close { within = math.max(opts.settle or 0, 1) }
+  end
+  if not answer and closed and not closed.code and not closed.failed and (closed.unsent or 0) == 0 and
+      (closed.sent or 0) > 0 and c.case and opts.control ~= false then
+    closed.control = V.drop_control(c, opts.within or 3000)
+  end
+  local ok, seen = V.refused(answer, closed, opts)
+  if not answer and why and not opts.channel then seen = seen .. ": " .. why end
+  return ok, seen, answer, closed
+end
+
+-- ---------------------------------------------------------------- positive controls
+
+-- A positive control (issue 20): the request, subscription or frame a negative
+-- check ("this must be refused") alters, sent in its correct form in the same
+-- scenario. rule: the clause that says the correct form is accepted (e.g.
+-- AUTH-6:private-accepted); ok: whether it was; actual: what was seen. It is not
+-- a check (the control's own scenario judges that rule); it is logged, and
+-- returned for V.negative.
+function V.control(t, rule, ok, expected, actual)
+  local ctl = { rule = rule, ok = ok and true or false, expected = expected,
+    actual = actual ~= nil and show(actual) or "nothing" }
+  t:log(string.format("control %s: %s (expected %s; actual %s)", rule, ctl.ok and "passed" or "FAILED",
+    tostring(expected), ctl.actual))
+  return ctl
+end
+
+-- The control's outcome as a text for an error: "control failed: RULE: ACTUAL".
+function V.control_failure(ctl)
+  return "control failed: " .. ctl.rule .. " (" .. tostring(ctl.expected) .. "): " .. ctl.actual
+end
+
+-- A negative check behind its control: when ctl passed, t:judge(rule, ok, ...);
+-- when it failed (or there is none: ctl false), the rule is the error
+-- "control failed: ..." (Case:unjudged), never a fail: a server that refuses the
+-- correct form too tells nothing about the altered one. Returns ok, or nil.
+function V.negative(t, ctl, rule, ok, expected, actual)
+  if not (ctl and ctl.ok) then
+    t:unjudged(rule, ctl and V.control_failure(ctl) or "control failed: no control was run", expected)
+    return nil
+  end
+  return t:judge(rule, ok, expected, actual)
 end
 
 -- SUB-1: is m the subscription_succeeded for channel?

@@ -34,6 +34,17 @@ end
 for _, code in ipairs { 999, 1002, 1003, 1006, 1007, 1008, 1009, 1011, 3000, 3999, 4400, 4999 } do
   expect("documented_close " .. code, false, V.documented_close(code))
 end
+-- RFC 6455's codes for the WebSocket-level fault each names, and for no other (CONN-10, FRAME-4)
+expect("documented_close 1007 after invalid UTF-8", true, V.documented_close(1007, "invalid-payload"))
+expect("documented_close 1009 after an oversized frame", true, V.documented_close(1009, "too-big"))
+expect("documented_close 1002 after a protocol error", true, V.documented_close(1002, "protocol"))
+expect("documented_close 1007 after an oversized frame", false, V.documented_close(1007, "too-big"))
+expect("documented_close 1009 after invalid UTF-8", false, V.documented_close(1009, "invalid-payload"))
+expect("documented_close 1002 after invalid UTF-8", false, V.documented_close(1002, "invalid-payload"))
+expect("documented_close 1011 after invalid UTF-8", false, V.documented_close(1011, "invalid-payload"))
+expect("documented_close 4001 after invalid UTF-8", true, V.documented_close(4001, "invalid-payload"))
+local _, why1007 = V.documented_close(1007)
+expect("documented_close 1007 without the fault says why", true, why1007:find("did not send", 1, true) ~= nil, why1007)
 expect("documented_close nil", false, V.documented_close(nil))
 expect("documented_close 4000.5", false, V.documented_close(4000.5))
 
@@ -240,6 +251,48 @@ expect("alive: released when dead too", true, dt.released == 1, dt.released)
 expect("alive: subscribe refused", false, V.alive(target { no_sub = true }))
 expect("alive: trigger 500", false, V.alive(target { status = 500 }))
 expect("alive: event not delivered", false, V.alive(target { undelivered = true }))
+
+-- refused (lenient): any recognizable refusal; the form is another rule's (issue 20)
+expect("refused pusher:error any code", true, V.refused(msg("pusher:error", { payload = { code = 4999 } }), nil))
+expect("refused an undocumented error event", true, V.refused(msg("pusher:auth_error"), nil, { channel = "c" }))
+expect("refused close 1011", true, V.refused(nil, close(1011)))
+expect("refused close without a code", true, V.refused(nil, close(nil)))
+expect("refused silence on a subscription", true, V.refused(nil, nil, { channel = "c" }))
+expect("refused silence otherwise", false, V.refused(nil, nil))
+expect("refused subscription_succeeded", false,
+  V.refused(msg("pusher_internal:subscription_succeeded", { channel = "c" }), nil, { channel = "c" }))
+expect("refused accept event", false, V.refused(msg("pusher:signin_success"), nil, { accept = { "pusher:signin_success" } }))
+expect_nothing("refused unsent", "reached the server", V.refused(nil, with(close(nil), { unsent = 2 })))
+expect("await_refused undocumented event", true,
+  V.await_refused(fake { msg("pusher:auth_failed", { channel = "c" }) }, { channel = "c" }))
+expect("await_refused 1011", true, V.await_refused(fake({}, close(1011)), { channel = "c" }))
+expect("await_refused succeeded", false,
+  V.await_refused(fake { msg("pusher_internal:subscription_succeeded", { channel = "c" }) }, { channel = "c" }))
+expect("await_refused another channel's success is no answer", true,
+  V.await_refused(fake { msg("pusher_internal:subscription_succeeded", { channel = "d" }) }, { channel = "c" }))
+
+-- positive controls: a negative check is judged only behind a control that passed
+local function recorder()
+  local r = { checks = {}, errs = {}, logs = {} }
+  function r:log(text) self.logs[#self.logs + 1] = text end
+  function r:judge(rule, ok, _, actual) self.checks[#self.checks + 1] = { rule, ok, actual } return ok end
+  function r:unjudged(rule, why) self.errs[#self.errs + 1] = { rule, why } end
+  return r
+end
+local rt = recorder()
+local good = V.control(rt, "HTTP-1:status-200", true, "2xx", "200 {}")
+V.negative(rt, good, "HTTP-2:tampered-signature", false, "401", "200 {}")
+expect("negative behind a passed control is judged", true, #rt.checks == 1 and rt.checks[1][2] == false and #rt.errs == 0)
+local bad_ctl = V.control(rt, "HTTP-9:list", false, "200", "400 Bad Request")
+V.negative(rt, bad_ctl, "HTTP-2:get-request", false, "401", "400 Bad Request")
+expect("negative behind a failed control is not judged", true, #rt.checks == 1, #rt.checks)
+local u = rt.errs[1] or {}
+expect("negative behind a failed control: an error naming the control's rule and Actual", true,
+  u[1] == "HTTP-2:get-request" and tostring(u[2]):find("^control failed: HTTP%-9:list") ~= nil and
+  tostring(u[2]):find("400 Bad Request", 1, true) ~= nil, u[2])
+V.negative(rt, nil, "HTTP-2:wrong-secret", true, "401", "401")
+expect("negative without a control is not judged", true, #rt.checks == 1 and #rt.errs == 2)
+expect("controls are logged", true, #rt.logs == 2 and rt.logs[2]:find("FAILED", 1, true) ~= nil, rt.logs[2])
 
 -- match.lua's arrived: what came instead of an awaited message, bounded
 local M = assert(loadfile(dir .. "/match.lua"))({ core = {} })

@@ -1,25 +1,51 @@
 -- AUTH: channel authorization (RULES.md "AUTH — channel authorization").
 local scenario = ps.scenario
 
--- Subscribe with the given options and check the server refused it, as
--- ps.verify.refusal defines it: subscription_error, pusher:error or a close
--- 4000-4399, and never subscription_succeeded.
+-- The positive control of a refusal check (ps.verify.control): on the same
+-- connection, a correctly signed subscription to a fresh channel of the same
+-- kind succeeds. AUTH-6 says it must; if it does not, the refusal tells nothing.
+local function control(t, c, prefix)
+  local ch = t:channel(prefix)
+  local presence = prefix:match("^presence") ~= nil
+  c:subscribe(ch)
+  local m, why = c:subscribed(ch)
+  return ps.verify.control(t, presence and "AUTH-6:presence-accepted" or "AUTH-6:private-accepted", m ~= nil,
+    "subscription_succeeded for " .. ch .. " (correctly signed, on the same connection)", m or why)
+end
+
+-- Subscribe with the given options and check the server refused it, in any
+-- recognizable form (ps.verify.refused: an error event, a close, no
+-- subscription_succeeded): these rules ask whether it is refused; AUTH-1 judges
+-- the form (auth-missing), CONN-10 the close code. The control (a correctly
+-- signed subscription of the same kind on c, first) must have succeeded.
 local function check_refused(t, rule, what, c, ch, opts)
+  local ctl = control(t, c, ch:match("^(.-)auth%-"))   -- t:channel(prefix): the prefix, then the scenario id auth-...
   c:subscribe(ch, opts)
-  local refused, seen = ps.verify.await_refusal(c, { channel = ch })
-  t:judge(rule, refused, what .. " is refused (subscription_error, pusher:error or a close 4000-4399)", seen)
+  local refused, seen = ps.verify.await_refused(c, { channel = ch })
+  ps.verify.negative(t, ctl, rule, refused, what .. " is refused (no subscription_succeeded)", seen)
 end
 
 local ZERO_SIG = string.rep("0", 64)
 
+-- AUTH-1 defines the form of a refused subscription (scenarios/CLAUSES.md, "Who
+-- judges a refusal's form"): subscription_error, pusher:error or a close 4000-4399.
 scenario {
   id = "auth-missing",
   title = "Private and presence subscriptions without auth are refused",
   rules = { "AUTH-1" },
   run = function(t)
-    check_refused(t, "AUTH-1:private-no-auth", "private- without auth", t:open(), t:channel("private-"), { auth = false })
-    check_refused(t, "AUTH-1:presence-no-auth", "presence- without auth", t:open(), t:channel("presence-"),
-      { auth = false, channel_data = '{"user_id":"u1"}' })
+    for _, case in ipairs {
+      { "private-", "AUTH-1:private-no-auth", {} },
+      { "presence-", "AUTH-1:presence-no-auth", { channel_data = '{"user_id":"u1"}' } },
+    } do
+      local c = t:open()
+      local ctl = control(t, c, case[1])
+      local ch = t:channel(case[1])
+      c:subscribe(ch, { auth = false, channel_data = case[3].channel_data })
+      local refused, seen = ps.verify.await_refusal(c, { channel = ch })
+      ps.verify.negative(t, ctl, case[2], refused, case[1] .. " without auth is refused (subscription_error, " ..
+        "pusher:error or a close 4000-4399)", seen)
+    end
   end,
 }
 

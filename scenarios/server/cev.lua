@@ -18,20 +18,26 @@ local function client_event(c, ch, name, data)
   c:send { event = name, channel = ch, data = data }
 end
 
--- Positive control for a "not delivered" check: an HTTP-triggered event on ch
--- reaches the witness, so a silent witness was really listening. clause: the
--- "RULE-ID:label" whose silence it backs; forbidden: the event names that must
--- not have reached the witness before the control either (a relay slower than
--- the silence window is still a relay).
-local function control(t, clause, witness, ch, app, forbidden)
+-- Positive control for a "not delivered" check (ps.verify.control): an
+-- HTTP-triggered event on ch reaches the witness (EVT-1), so a silent witness
+-- was really listening. forbidden: the event names that must not have reached
+-- the witness before the control either (a relay slower than the silence window
+-- is still a relay): returns the control and those late events, by name.
+local function control(t, witness, ch, app, forbidden)
   t:publish({ channel = ch, name = "control", data = "still here" }, { app = app })
   local m, why = witness:expect { event = "control", channel = ch }
-  t:require(clause, m, "the witness gets the control event triggered after the client event", why)
+  local ctl = ps.verify.control(t, "EVT-1:name", m ~= nil, "the witness gets an event triggered on " .. ch ..
+    " after the client event", m or why)
+  local late = {}
   for _, name in ipairs(forbidden or {}) do
-    local late
-    for _, x in ipairs(witness.inbox) do if x.event == name then late = x end end
-    t:check(clause, late == nil, "no " .. name .. " before the control event either", late or "none")
+    for _, x in ipairs(witness.inbox) do if x.event == name then late[name] = x end end
   end
+  return ctl, late
+end
+
+-- A "not delivered" check behind its control: silent until the control event arrived.
+local function not_delivered(t, ctl, late, clause, quiet, leaked, expected)
+  ps.verify.negative(t, ctl, clause, quiet and not late, expected .. " (nor before the control event)", leaked or late)
 end
 
 -- A pusher:error answer on c, or nil and why.
@@ -105,8 +111,8 @@ scenario {
     local err, why = error_answer(c[1])
     t:check("CEV-2:error", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-shout" })
-    t:check("CEV-2:not-delivered", quiet, "the other subscriber of " .. ch .. " does not get client-shout", leaked)
-    control(t, "CEV-2:not-delivered", c[2], ch, nil, { "client-shout" })
+    local ctl, late = control(t, c[2], ch, nil, { "client-shout" })
+    not_delivered(t, ctl, late["client-shout"], "CEV-2:not-delivered", quiet, leaked, "the other subscriber of " .. ch .. " does not get client-shout")
   end,
 }
 
@@ -117,20 +123,23 @@ scenario {
   run = function(t)
     local ch = t:channel("private-")
     local c = members(t, "CEV-3", ch, 2)
+    local seen = {}
     for _, name in ipairs { "greeting", "my-client-greeting" } do
       client_event(c[1], ch, name, { text = "no prefix" })
       local quiet, leaked = c[2]:expect_silence(1000, { event = name })
-      t:check("CEV-3:not-delivered", quiet, "the other subscriber does not get '" .. name .. "' sent by a client", leaked)
+      seen[#seen + 1] = { name, quiet, leaked }
     end
-    -- positive control: the same sender's client- event does arrive
+    -- positive control: the same sender's client- event does arrive (CEV-1)
     client_event(c[1], ch, "client-greeting", { text = "prefixed" })
     local m, why = c[2]:expect { event = "client-greeting", channel = ch }
-    for _, x in ipairs(c[2].inbox) do   -- a relay slower than the silence window is still a relay
-      if x.event == "greeting" or x.event == "my-client-greeting" then
-        t:check("CEV-3:not-delivered", false, "no '" .. x.event .. "' before the later client-greeting either", x)
-      end
+    local ctl = ps.verify.control(t, "CEV-1:reaches-others", m ~= nil, "the other subscriber gets a later client-greeting " ..
+      "from the same sender", m or why)
+    for _, x in ipairs(seen) do
+      local late   -- a relay slower than the silence window is still a relay
+      for _, y in ipairs(c[2].inbox) do if y.event == x[1] then late = y end end
+      not_delivered(t, ctl, late, "CEV-3:not-delivered", x[2], x[3], "the other subscriber does not get '" .. x[1] ..
+        "' sent by a client")
     end
-    t:check("CEV-3:not-delivered", m ~= nil, "(control) the other subscriber gets a later client-greeting from the same sender", m or why)
   end,
 }
 
@@ -143,16 +152,17 @@ scenario {
     local witness = members(t, "CEV-4", ch, 1)[1]
     local stranger = t:open()
     client_event(stranger, ch, "client-intrude", { from = "never subscribed" })
-    local quiet, leaked = witness:expect_silence(1000, { event = "client-intrude" })
-    t:check("CEV-4:never-subscribed", quiet, "the subscriber does not get client-intrude from a connection never subscribed", leaked)
+    local quiet1, leaked1 = witness:expect_silence(1000, { event = "client-intrude" })
     local leaver = members(t, "CEV-4", ch, 1)[1]
     leaver:unsubscribe(ch)
     t:sleep(300)
     client_event(leaver, ch, "client-after-leaving", { from = "unsubscribed" })
-    quiet, leaked = witness:expect_silence(1000, { event = "client-after-leaving" })
-    t:check("CEV-4:after-unsubscribe", quiet, "the subscriber does not get client-after-leaving from a connection that unsubscribed",
-      leaked)
-    control(t, "CEV-4:after-unsubscribe", witness, ch, nil, { "client-intrude", "client-after-leaving" })
+    local quiet2, leaked2 = witness:expect_silence(1000, { event = "client-after-leaving" })
+    local ctl, late = control(t, witness, ch, nil, { "client-intrude", "client-after-leaving" })
+    not_delivered(t, ctl, late["client-intrude"], "CEV-4:never-subscribed", quiet1, leaked1,
+      "the subscriber does not get client-intrude from a connection never subscribed")
+    not_delivered(t, ctl, late["client-after-leaving"], "CEV-4:after-unsubscribe", quiet2, leaked2,
+      "the subscriber does not get client-after-leaving from a connection that unsubscribed")
   end,
 }
 
@@ -188,9 +198,9 @@ scenario {
     local c = members(t, "CEV-7", ch, 2, app)
     client_event(c[1], ch, "client-muted", { text = "off" })
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-muted" })
-    t:check("CEV-7:not-delivered", quiet, "the other subscriber does not get client-muted", leaked)
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
     if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
-    control(t, "CEV-7:not-delivered", c[2], ch, app, { "client-muted" })
+    local ctl, late = control(t, c[2], ch, app, { "client-muted" })
+    not_delivered(t, ctl, late["client-muted"], "CEV-7:not-delivered", quiet, leaked, "the other subscriber does not get client-muted")
   end,
 }

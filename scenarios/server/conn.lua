@@ -47,14 +47,25 @@ local function refused_with(c, code, opts)
     http_error = opts.http_error, must_close = opts.must_close })
 end
 
+-- The positive control of a refused handshake (ps.verify.control): the same
+-- connection with the right key, path and protocol gets connection_established.
+local function control(t, opts)
+  local c = t:connect(opts)
+  local m, why = c:established()
+  c:release()
+  return ps.verify.control(t, "CONN-1:established-first", m ~= nil, "pusher:connection_established for a correct handshake",
+    m or why)
+end
+
 scenario {
   id = "conn-unknown-app",
   title = "An unknown app key is refused with 4001",
   rules = { "CONN-4", "CONN-10" },
   run = function(t)
+    local ctl = control(t)
     local c = t:connect { key = "no-such-key-" .. t:channel() }
     local ok, seen, err, closed = refused_with(c, 4001, { within = 3000, settle = 5000 })
-    t:judge("CONN-4:code-4001", ok, "close 4001, or pusher:error 4001", seen)
+    ps.verify.negative(t, ctl, "CONN-4:code-4001", ok, "close 4001, or pusher:error 4001", seen)
     local still = c:is_closed() and "closed: " .. c:close_text() or "still open 5 s after the refusal"
     t:check("CONN-4:closed", c:is_closed(), "the connection closed after the 4001 refusal", (err and (err.raw .. "; ") or "") .. still)
     -- a close frame without a status code (false here) does not carry the error's code either
@@ -75,10 +86,11 @@ scenario {
   title = "A path other than /app/KEY is refused",
   rules = { "CONN-5" },
   run = function(t)
+    local ctl = control(t)
     for _, path in ipairs { "/foo", "/apps/" .. t.app.key, "/app" } do
       local c = t:connect { path = path }
       local ok, seen = refused_with(c, 4005, { within = 3000, settle = 5000, http_error = true })
-      t:judge("CONN-5:refused", ok, "4005 or an HTTP error on the upgrade for " .. path, seen)
+      ps.verify.negative(t, ctl, "CONN-5:refused", ok, "4005 or an HTTP error on the upgrade for " .. path, seen)
       c:close()
     end
   end,
@@ -154,10 +166,11 @@ scenario {
       { query = { protocol = 7, client = "pushspec", version = "not.a.version!" }, code = 4006,
         what = "version=not.a.version!", clause = "CONN-6:version-malformed" },
     }
+    local ctl = control(t)
     for _, case in ipairs(cases) do
       local c = t:connect(case)
       local ok, seen = refused_with(c, case.code)
-      t:judge(case.clause, ok, string.format("%d for %s", case.code, case.what), seen)
+      ps.verify.negative(t, ctl, case.clause, ok, string.format("%d for %s", case.code, case.what), seen)
       c:close()
     end
   end,
@@ -176,8 +189,9 @@ for _, case in ipairs {
     rules = { case.rule },
     profile = case.profile,
     run = function(t)
+      local ctl = control(t)   -- the main app: the profile's app refuses every connection
       local ok, seen = refused_with(t:connect { app = case.profile }, case.code)
-      t:judge(case.label, ok, string.format("pusher:error %d or close %d", case.code, case.code), seen)
+      ps.verify.negative(t, ctl, case.label, ok, string.format("pusher:error %d or close %d", case.code, case.code), seen)
     end,
   }
 end

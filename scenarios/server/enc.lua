@@ -50,15 +50,16 @@ scenario {
     local shared = ps.shared_secret(ch, MASTER_B64)
     c[1]:send { event = "client-sealed", channel = ch, data = ps.json.decode(ps.encrypt(shared, '"from a client"')) }
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-sealed" })
-    t:check("ENC-2:not-delivered", quiet, "the other subscriber of " .. ch .. " does not get client-sealed", leaked)
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
     local code = c[1]:is_closed() and c[1]:info().close_code
-    t:check("ENC-2:refused", err ~= nil or (code and code >= 4000 and code <= 4399),
-      "the sender gets a pusher:error (or a close 4000-4399)",
-      err or (c[1]:is_closed() and c[1]:close_text()) or "no pusher:error, the connection still open")
-    -- positive control: the other subscriber was listening
+    -- positive control (ps.verify.control): the other subscriber was listening
     t:publish { channel = ch, name = "control", data = ps.encrypt(shared, '"control"') }
     local m, why = c[2]:expect { event = "control", channel = ch }
-    t:require("ENC-2", m, "the other subscriber gets the control event triggered afterwards", why)
+    local ctl = ps.verify.control(t, "EVT-1:name", m ~= nil, "the other subscriber gets an event triggered afterwards", m or why)
+    ps.verify.negative(t, ctl, "ENC-2:not-delivered", quiet, "the other subscriber of " .. ch .. " does not get client-sealed",
+      leaked)
+    ps.verify.negative(t, ctl, "ENC-2:refused", err ~= nil or (code and code >= 4000 and code <= 4399),
+      "the sender gets a pusher:error (or a close 4000-4399)",
+      err or (c[1]:is_closed() and c[1]:close_text()) or "no pusher:error, the connection still open")
   end,
 }

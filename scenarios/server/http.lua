@@ -9,6 +9,35 @@ local function status_text(res)
   return res.status == 0 and res.error or (res.status .. " " .. res.body)
 end
 
+-- Positive controls (ps.verify.control): before a check that a request is
+-- refused, the same request correctly signed must be accepted in the scenario,
+-- else the refusal proves nothing (a server that refuses every request) and
+-- the negative check is an error naming the control's rule.
+local function post_control(t)
+  local res = t:api("POST", "/events", { body = event_body(t) })
+  return ps.verify.control(t, "HTTP-1:status-200", res.status >= 200 and res.status < 300,
+    "a correctly signed POST /events is accepted (2xx)", status_text(res))
+end
+local function get_control(t, path, query)
+  local res = t:api("GET", path or "/channels", { query = query })
+  return ps.verify.control(t, "HTTP-9:list", res.status == 200,
+    "a correctly signed GET " .. (path or "/channels") .. " answers 200", status_text(res))
+end
+local negative = ps.verify.negative
+
+-- Another app's key from the target's profiles (in name order), or a made-up one.
+local function other_app_key(t)
+  local names = {}
+  for name in pairs(t.target.profiles) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local p = t.target.profiles[name]
+    local app = p.app or p
+    if type(app) == "table" and app.key and app.key ~= t.app.key then return app.key end
+  end
+  return "some-other-app-key"
+end
+
 scenario {
   id = "http-trigger-ok",
   title = "A correctly signed POST /events returns 200 with a JSON object",
@@ -57,24 +86,32 @@ scenario {
   title = "A wrong signature returns 401",
   rules = { "HTTP-2" },
   run = function(t)
+    local ctl = post_control(t)
     local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
       return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
     end })
-    t:check("HTTP-2:tampered-signature", res.status == 401, "HTTP 401 for an auth_signature replaced by abab...",
+    negative(t, ctl, "HTTP-2:tampered-signature", res.status == 401, "HTTP 401 for an auth_signature replaced by abab...",
       status_text(res))
     local other = t:api("POST", "/events", { body = event_body(t), app = {
       id = t.app.id, key = t.app.key, secret = t.app.secret .. "-wrong" } })
-    t:check("HTTP-2:wrong-secret", other.status == 401, "HTTP 401 for a request signed with another secret",
+    negative(t, ctl, "HTTP-2:wrong-secret", other.status == 401, "HTTP 401 for a request signed with another secret",
       status_text(other))
     local changed = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
       return (q:gsub("auth_timestamp=(%d+)", function(ts) return "auth_timestamp=" .. (tonumber(ts) + 1) end))
     end })
-    t:check("HTTP-2:param-changed", changed.status == 401, "HTTP 401 for auth_timestamp changed by 1 after signing",
+    negative(t, ctl, "HTTP-2:param-changed", changed.status == 401, "HTTP 401 for auth_timestamp changed by 1 after signing",
       status_text(changed))
+    -- auth_key is the app's key (Facts): another key, signed with the app's secret, is a wrong signature
+    for _, key in ipairs { "no-such-key-" .. t:channel(""), other_app_key(t) } do
+      local res2 = t:api("POST", "/events", { body = event_body(t), app = { id = t.app.id, key = key, secret = t.app.secret } })
+      negative(t, ctl, "HTTP-2:other-auth-key", res2.status == 401,
+        "HTTP 401 for auth_key=" .. key .. " (not the app's key), signed with the app's secret", status_text(res2))
+    end
+    local gctl = get_control(t)
     local get = t:api("GET", "/channels", { tamper = function(q)
       return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
     end })
-    t:check("HTTP-2:get-request", get.status == 401, "HTTP 401 for GET /channels with a wrong signature",
+    negative(t, gctl, "HTTP-2:get-request", get.status == 401, "HTTP 401 for GET /channels with a wrong signature",
       status_text(get))
   end,
 }
@@ -84,19 +121,20 @@ scenario {
   title = "Missing auth parameters return 401 (or 400)",
   rules = { "HTTP-3" },
   run = function(t)
+    local ctl = post_control(t)
     local none = t:api("POST", "/events", { body = event_body(t), sign = false })
-    t:check("HTTP-3:none", none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
+    negative(t, ctl, "HTTP-3:none", none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
       status_text(none))
     for _, k in ipairs { { "auth_signature", "HTTP-3:no-auth-signature" }, { "auth_key", "HTTP-3:no-auth-key" },
       { "auth_timestamp", "HTTP-3:no-auth-timestamp" }, { "auth_version", "HTTP-3:no-auth-version" } } do
       local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
         return (q:gsub(k[1] .. "=[^&]*&?", ""):gsub("&$", ""))
       end })
-      t:check(k[2], res.status == 401 or res.status == 400, "401 or 400 without " .. k[1], status_text(res))
+      negative(t, ctl, k[2], res.status == 401 or res.status == 400, "401 or 400 without " .. k[1], status_text(res))
     end
     -- signed over every other parameter: only body_md5 is missing
     local nomd5 = t:api("POST", "/events", { body = event_body(t), sign_body = "" })
-    t:check("HTTP-3:no-body-md5", nomd5.status == 401 or nomd5.status == 400,
+    negative(t, ctl, "HTTP-3:no-body-md5", nomd5.status == 401 or nomd5.status == 400,
       "401 or 400 for a body sent without body_md5 (the rest correctly signed)", status_text(nomd5))
   end,
 }
@@ -106,9 +144,10 @@ scenario {
   title = "auth_timestamp more than 600 s off returns 401",
   rules = { "HTTP-4" },
   run = function(t)
+    local ctl = post_control(t)
     for _, skew in ipairs { -1000, 1000 } do
       local res = t:api("POST", "/events", { body = event_body(t), timestamp = ps.wall() + skew })
-      t:check(skew < 0 and "HTTP-4:past" or "HTTP-4:future", res.status == 401,
+      negative(t, ctl, skew < 0 and "HTTP-4:past" or "HTTP-4:future", res.status == 401,
         string.format("HTTP 401 for a timestamp %+d s off", skew), status_text(res))
     end
   end,
@@ -122,13 +161,18 @@ scenario {
     local sent = event_body(t)
     local signed = event_body(t)
     signed.name = "another-name"
+    local ctl = post_control(t)
     local res = t:api("POST", "/events", { body = sent, sign_body = signed })
-    t:check("HTTP-5:events", res.status == 401 or res.status == 400,
+    negative(t, ctl, "HTTP-5:events", res.status == 401 or res.status == 400,
       "401 or 400 when body_md5 (correctly signed) is the MD5 of another body", status_text(res))
     local ch = t:channel("pub-")
+    -- the batch endpoint is HTTP-8's: a server without one errs this check, naming HTTP-8
+    local good = t:api("POST", "/batch_events", { body = { batch = { { channel = ch, name = "b", data = "0" } } } })
+    local bctl = ps.verify.control(t, "HTTP-8:ten-ok", good.status >= 200 and good.status < 300,
+      "a correctly signed POST /batch_events is accepted (2xx)", status_text(good))
     local batch = t:api("POST", "/batch_events", { body = { batch = { { channel = ch, name = "b", data = "1" } } },
       sign_body = { batch = { { channel = ch, name = "b", data = "2" } } } })
-    t:check("HTTP-5:batch", batch.status == 401 or batch.status == 400,
+    negative(t, bctl, "HTTP-5:batch", batch.status == 401 or batch.status == 400,
       "401 or 400 when the body_md5 of POST /batch_events is the MD5 of another batch", status_text(batch))
   end,
 }
@@ -138,9 +182,10 @@ scenario {
   title = "A malformed JSON body returns 400",
   rules = { "HTTP-6" },
   run = function(t)
+    local ctl = post_control(t)
     for _, body in ipairs { '{"name":"x","channels":["a"],"data":"{}"', "not json", "[1,2" } do
       local res = t:api("POST", "/events", { body = body })
-      t:check("HTTP-6:events", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
+      negative(t, ctl, "HTTP-6:events", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
     end
   end,
 }
@@ -167,9 +212,10 @@ scenario {
     cases[#cases + 1] = { "HTTP-7:data-too-large",
       { name = "x", channels = ps.json.array { t:channel("pub-") }, data = string.rep("d", limit + 1) }, 413,
       string.format("data of %d bytes (limit %d)", limit + 1, limit) }
+    local ctl = post_control(t)
     for _, case in ipairs(cases) do
       local res = t:api("POST", "/events", { body = case[2] })
-      t:check(case[1], res.status == case[3], string.format("HTTP %d for %s", case[3], case[4]), status_text(res))
+      negative(t, ctl, case[1], res.status == case[3], string.format("HTTP %d for %s", case[3], case[4]), status_text(res))
     end
   end,
 }
@@ -204,7 +250,7 @@ end
 
 scenario {
   id = "http-channels-list",
-  title = "GET /channels honours filter_by_prefix and info=user_count",
+  title = "GET /channels lists the occupied channels and no other, honours filter_by_prefix and info=user_count",
   rules = { "HTTP-9" },
   run = function(t)
     local pres, pub = t:channel("presence-"), t:channel("pub-")
@@ -212,10 +258,28 @@ scenario {
     local c = t:open()
     c:subscribe(pub)
     t:joined(c, pub, "the connection")
-    local all = t:api("GET", "/channels")
-    local chans = all.json and all.json.channels
-    t:check("HTTP-9:list", all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil,
-      "200 with channels listing " .. pres .. " and " .. pub, status_text(all))
+    -- never occupied: an event was triggered on it, nobody subscribed
+    local never = t:channel("pub-")
+    t:publish({ channel = never, name = "nobody-listens", data = "1" }, nil, "check")
+    -- occupied, then vacated: subscribed, then the connection closed
+    local vacated = t:channel("pub-")
+    local v = t:open()
+    v:subscribe(vacated)
+    t:joined(v, vacated, "the connection that leaves")
+    v:close()
+    local all, chans
+    for _ = 1, 10 do   -- the server learns of the close a little later
+      all = t:api("GET", "/channels")
+      chans = all.json and all.json.channels
+      if type(chans) ~= "table" or chans[vacated] == nil then break end
+      t:sleep(300)
+    end
+    local listed = all.status == 200 and type(chans) == "table" and chans[pres] ~= nil and chans[pub] ~= nil
+    t:check("HTTP-9:list", listed, "200 with channels listing " .. pres .. " and " .. pub, status_text(all))
+    -- judged only when the occupied ones are listed (the positive control)
+    local ctl = ps.verify.control(t, "HTTP-9:list", listed, "the occupied channels listed", status_text(all))
+    negative(t, ctl, "HTTP-9:only-occupied", type(chans) == "table" and chans[never] == nil and chans[vacated] == nil,
+      "neither " .. never .. " (never subscribed) nor " .. vacated .. " (vacated 3 s before) listed", status_text(all))
     local prefixed = t:api("GET", "/channels", { query = { filter_by_prefix = "presence-" } })
     chans = prefixed.json and prefixed.json.channels
     t:check("HTTP-9:filter", prefixed.status == 200 and type(chans) == "table" and chans[pub] == nil and
@@ -226,11 +290,13 @@ scenario {
     t:check("HTTP-9:user-count", filtered.status == 200 and type(chans) == "table" and chans[pub] == nil and
       type(chans[pres]) == "table" and chans[pres].user_count == 2,
       "only presence- channels, " .. pres .. " with user_count 2", status_text(filtered))
+    local uctl = ps.verify.control(t, "HTTP-9:user-count", filtered.status == 200,
+      "GET /channels?filter_by_prefix=presence-&info=user_count answers 200", status_text(filtered))
     local bad = t:api("GET", "/channels", { query = { filter_by_prefix = "pub-", info = "user_count" } })
-    t:check("HTTP-9:user-count-non-presence", bad.status == 400,
+    negative(t, uctl, "HTTP-9:user-count-non-presence", bad.status == 400,
       "400 for info=user_count with filter_by_prefix=pub-", status_text(bad))
     local unfiltered = t:api("GET", "/channels", { query = { info = "user_count" } })
-    t:check("HTTP-9:user-count-unfiltered", unfiltered.status == 400,
+    negative(t, uctl, "HTTP-9:user-count-unfiltered", unfiltered.status == 400,
       "400 for info=user_count without filter_by_prefix=presence-", status_text(unfiltered))
   end,
 }
@@ -282,8 +348,10 @@ scenario {
       "200 with users alice, bob", status_text(res))
     t:check("HTTP-11:users-once", #ids == 2, "alice (on two connections) and bob listed once each: 2 entries",
       status_text(res))
+    local uctl = ps.verify.control(t, "HTTP-11:users", res.status == 200, "GET /channels/" .. pres .. "/users answers 200",
+      status_text(res))
     local bad = t:api("GET", "/channels/" .. t:channel("pub-") .. "/users")
-    t:check("HTTP-11:non-presence", bad.status == 400, "400 for a public channel", status_text(bad))
+    negative(t, uctl, "HTTP-11:non-presence", bad.status == 400, "400 for a public channel", status_text(bad))
   end,
 }
 
@@ -302,10 +370,12 @@ scenario {
   title = "An unknown app id returns 4xx",
   rules = { "HTTP-13" },
   run = function(t)
+    local ctl = post_control(t)
     local res = t:api("POST", "/apps/no-such-app-" .. t:channel("") .. "/events", { body = event_body(t) })
-    t:check("HTTP-13:post", res.status >= 400 and res.status < 500, "HTTP 4xx for POST /events", status_text(res))
+    negative(t, ctl, "HTTP-13:post", res.status >= 400 and res.status < 500, "HTTP 4xx for POST /events", status_text(res))
+    local gctl = get_control(t)
     local get = t:api("GET", "/apps/no-such-app-" .. t:channel("") .. "/channels")
-    t:check("HTTP-13:get", get.status >= 400 and get.status < 500, "HTTP 4xx for GET /channels", status_text(get))
+    negative(t, gctl, "HTTP-13:get", get.status >= 400 and get.status < 500, "HTTP 4xx for GET /channels", status_text(get))
   end,
 }
 

@@ -52,6 +52,26 @@ local function refused(c)
   return ok, seen, closed
 end
 
+-- The positive control of a refusal check (ps.verify.control): a correctly
+-- signed pusher:signin on a fresh connection gets signin_success (SIGNIN-1).
+local function control(t)
+  local c = open(t)
+  local user_data = ps.json.encode { id = t:channel("") }
+  send_signin(t, c, user_data)
+  local m, why = answer(c)
+  local ctl = ps.verify.control(t, "SIGNIN-1:success", m and m.event == SUCCESS,
+    "pusher:signin_success for a correctly signed " .. user_data, m or why)
+  c:release()
+  return ctl
+end
+
+-- SIGNIN-3 asks only whether it is refused: any recognizable refusal
+-- (ps.verify.refused); SIGNIN-2 judges the form of a refused signin.
+local function refused_any(c)
+  local ok, seen = ps.verify.await_refused(c, { accept = { SUCCESS }, settle = 1000 })
+  return ok, seen
+end
+
 -- SIGNIN-2: a close after a refused signin carries 4009.
 local function close_4009(t, what, closed)
   t:check("SIGNIN-2:close-4009", not closed or closed.code == 4009,
@@ -84,29 +104,30 @@ scenario {
   title = "A pusher:signin with a bad signature is refused",
   rules = { "SIGNIN-2" },
   run = function(t)
+    local ctl = control(t)
     local id = t:channel("")
     local user_data = ps.json.encode { id = id }
     local c1 = open(t)
     send_signin(t, c1, user_data, users_key(t) .. ":" .. ZERO_SIG)
     local ok, seen, closed = refused(c1)
-    t:judge("SIGNIN-2:zero-signature", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)",
+    ps.verify.negative(t, ctl, "SIGNIN-2:zero-signature", ok, "an all-zero signature is refused (pusher:error, possibly close 4009)",
       seen)
     close_4009(t, "an all-zero signature", closed)
     local c2, other = open(t), open(t)
     send_signin(t, c2, user_data, t:sign_user(other.socket_id, user_data, users_app(t)))
     ok, seen, closed = refused(c2)
-    t:judge("SIGNIN-2:other-socket", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
+    ps.verify.negative(t, ctl, "SIGNIN-2:other-socket", ok, "a signature made for socket " .. other.socket_id .. " is refused", seen)
     close_4009(t, "a signature for another socket", closed)
     local c3 = open(t)
     send_signin(t, c3, ps.json.encode { id = id .. "-admin" }, t:sign_user(c3.socket_id, user_data, users_app(t)))
     ok, seen, closed = refused(c3)
-    t:judge("SIGNIN-2:changed-user-data", ok, "user_data changed after signing is refused", seen)
+    ps.verify.negative(t, ctl, "SIGNIN-2:changed-user-data", ok, "user_data changed after signing is refused", seen)
     close_4009(t, "changed user_data", closed)
     local c4 = open(t)
     local key = users_key(t)
     send_signin(t, c4, user_data, t:sign_user(c4.socket_id, user_data, { id = "x", key = key, secret = key .. "-wrong" }))
     ok, seen, closed = refused(c4)
-    t:judge("SIGNIN-2:other-secret", ok, "a signature made with another secret is refused", seen)
+    ps.verify.negative(t, ctl, "SIGNIN-2:other-secret", ok, "a signature made with another secret is refused", seen)
     close_4009(t, "a signature made with another secret", closed)
   end,
 }
@@ -116,13 +137,14 @@ scenario {
   title = "A pusher:signin whose user_data has no id is refused",
   rules = { "SIGNIN-3" },
   run = function(t)
+    local ctl = control(t)
     for _, k in ipairs { { "SIGNIN-3:no-id", '{"name":"nobody"}' },
       { "SIGNIN-3:user-id-not-id", '{"user_id":"' .. t:channel("") .. '"}' },
       { "SIGNIN-3:not-object", '["' .. t:channel("") .. '"]' } } do
       local c = open(t)
       send_signin(t, c, k[2])
-      local ok, seen = refused(c)
-      t:judge(k[1], ok, "correctly signed user_data " .. k[2] .. " is refused", seen)
+      local ok, seen = refused_any(c)
+      ps.verify.negative(t, ctl, k[1], ok, "correctly signed user_data " .. k[2] .. " is refused", seen)
     end
   end,
 }
@@ -195,8 +217,14 @@ scenario {
     sign_in(t, "SIGNIN-6", b, id)
     sign_in(t, "SIGNIN-6", bystander, id .. "-other")
     local res = t:api("POST", "/users/" .. id .. "/terminate_connections", { body = {}, app = users_app(t) })
-    t:require("SIGNIN-6", res.status == 200, "terminate_connections for " .. id .. " is accepted (HTTP 200)",
-      res.status .. " " .. res.body)
+    -- the endpoint is HTTP-12's (which judges its status): without it SIGNIN-6 has nothing to judge
+    local ctl = ps.verify.control(t, "HTTP-12:status-200", res.status >= 200 and res.status < 300,
+      "POST /users/" .. id .. "/terminate_connections is accepted (2xx)",
+      res.status == 0 and res.error or (res.status .. " " .. res.body))
+    if not ctl.ok then
+      t:unjudged("SIGNIN-6:all-closed", ps.verify.control_failure(ctl), "the user's connections are closed")
+      return
+    end
     for n, c in ipairs { a, b } do
       local closed, why = c:expect_close { within = 3000 }
       t:check("SIGNIN-6:all-closed", closed ~= nil, "connection " .. n .. " of user " .. id .. " is closed",
