@@ -178,14 +178,16 @@ function G:event_name()
 end
 
 function G:data(big_ok)
-  local f = self:weighted { { "text", 25 }, { "json", 25 }, { "spaces", 10 }, { "unicode", 8 }, { "empty", 4 },
+  local f = self:weighted { { "text", 25 }, { "json", 20 }, { "spaces", 10 }, { "unicode", 8 }, { "empty", 4 },
     { "object", 15 }, { "max", big_ok and 2 or 0 }, { "over", big_ok and 2 or 0 } }
   if f == "text" then return "hello " .. self:int(99) end
   if f == "json" then return '{"n":' .. self:int(99) .. ',"s":"x"}' end
   if f == "spaces" then return ' { "a" : [ 1, 2 ] , "b" : null } ' end
   if f == "unicode" then return "Zoë ☃ \\u00e9 \"quoted\"" end
   if f == "empty" then return "" end
-  if f == "object" then return { n = self:int(99), list = { 1, "two" }, nested = { ok = true } } end
+  if f == "object" then   -- trigger data is a string (HSDK-2): an object goes as its JSON text
+    return '{"n":' .. self:int(99) .. ',"list":[1,"two"],"nested":{"ok":true}}'
+  end
   if f == "max" then return string.rep("d", self.max_payload) end
   return string.rep("d", self.max_payload + 1)
 end
@@ -324,6 +326,10 @@ function make.trigger(g, model)
   local open = open_conns(model)
   if #open > 0 and g:chance(25) then op.exclude = g:pick(open) end
   op.sign = g:sign(true)
+  -- wrong values of the request itself: a body that is not JSON, an app id that does not exist
+  local wrong = g:weighted { { false, 96 }, { "body", 2 }, { "app", 2 } }
+  if wrong == "body" then op.body = g:pick { "truncated-object", "not-json", "truncated-array" } end
+  if wrong == "app" then op.app = "unknown" end
   return op
 end
 
@@ -334,7 +340,8 @@ function make.get_channels(g, model)
     { "presence-cache-" .. P, 4 }, { P, 8 }, { "", 3 }, { "presence", 2 }, { "nomatch-", 3 } } or nil
   local info = g:weighted { { false, 50 }, { "user_count", 25 }, { "subscription_count", 10 },
     { "user_count,subscription_count", 7 }, { "", 4 }, { "bogus", 4 } } or nil
-  return { op = "get_channels", query = { filter_by_prefix = prefix, info = info }, sign = g:sign(false) }
+  return { op = "get_channels", query = { filter_by_prefix = prefix, info = info }, sign = g:sign(false),
+    app = g:chance(2) and "unknown" or nil }
 end
 
 function make.get_channel(g, model)
@@ -362,7 +369,7 @@ function make.signin(g, model)
 end
 
 function make.terminate_user(g, model)
-  return { op = "terminate_user", user = g:user(), sign = g:sign(true) }
+  return { op = "terminate_user", user = g:user(), sign = g:sign(false) }   -- its POST has no body to sign
 end
 
 function make.wait(g, model)

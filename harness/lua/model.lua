@@ -185,6 +185,22 @@ end
 
 local function add(list, item) list[#list + 1] = item; return item end
 
+-- Is a user of this presence channel on more than one of its connections?
+function M.multi_connection(ch)
+  for _, mem in pairs(ch.members) do if mem.n > 1 then return true end end
+  return false
+end
+
+-- Connections that unsubscribed from name (and did not come back) get none of its events (SUB-2).
+local function unsubscribed_silent(m, pred, name, pattern)
+  for _, conn in ipairs(sorted_keys(m.conns)) do
+    local c = m.conns[conn]
+    if c.open and c.had[name] and not c.subs[name] then
+      add(pred.silent, { conn = conn, pattern = copy(pattern), clause = "SUB-2:no-events-after" })
+    end
+  end
+end
+
 -- Add conn to channel (after a success): member_added to the others for the user's first
 -- connection (PRES-2, PRES-3), channel_occupied on the first subscriber (HOOK-1).
 local function join(m, pred, conn, name, user)
@@ -225,6 +241,7 @@ local function join(m, pred, conn, name, user)
         end
       end
       add(pred.webhooks, { name = "member_added", channel = name, user_id = user.id, clause = "HOOK-2:added" })
+      unsubscribed_silent(m, pred, name, { event = MEMBER_ADDED, channel = name })
     end
     add(pred.silent, { conn = conn, pattern = { event = MEMBER_ADDED, channel = name, data = { user_id = user.id } },
       clause = "PRES-2:none-for-self" })
@@ -376,10 +393,17 @@ function ops.subscribe(m, op, pred)
   join(m, pred, conn, name, user)
   if user then
     local ch = m.channels[name]
+    -- with a user on several connections a wrong list is the per-user count's fault (PRES-3)
+    local listing = M.multi_connection(ch) and "PRES-3:counted-once" or "PRES-1:lists-members"
     f.members = sorted_keys(ch.members)
-    f.members_clause = "PRES-1:lists-members"
+    f.members_clause = listing
     f.fields = { data = { presence = { count = ch.users } } }
-    f.fields_clause = "PRES-1:count-matches-ids"
+    f.fields_clause = listing
+    if user.info ~= nil then   -- the same message, another check: its own entry in hash
+      add(pred.frames, { conn = conn, pattern = { event = SUCCEEDED, channel = name }, clause = clause,
+        fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
+        fields_clause = "PRES-1:includes-subscriber" })
+    end
   end
   if is_cache(kind) then
     local last = m.cache[name]
@@ -458,6 +482,7 @@ function ops.client_event(m, op, pred, ctx)
     end
   end
   add(pred.silent, { conn = conn, pattern = { event = event, channel = name }, clause = "CEV-1:not-sender" })
+  unsubscribed_silent(m, pred, name, { event = event, channel = name })
   add(pred.webhooks, { name = "client_event", channel = name, event = event, socket_id = c.socket_id,
     user_id = uid ~= true and uid or nil, clause = "HOOK-3:event" })
   if is_cache(kind) then m.cache[name] = { unknown = true } end
@@ -484,7 +509,16 @@ M.SIGN_FORMS = sorted_keys(SIGN)
 table.insert(M.SIGN_FORMS, 1, "valid")
 
 -- Apply the signing form: returns true when the request is refused for it (pred.http set).
+-- An unknown app id (op.app = "unknown") is refused first: 4xx (HTTP-13).
 local function refused_by_signing(op, pred, has_body)
+  if op.app == "unknown" then
+    pred.http = { status = "4xx", clause = has_body and "HTTP-13:post" or "HTTP-13:get" }
+    return true
+  elseif op.app ~= nil then
+    add(pred.open, "app form '" .. tostring(op.app) .. "'")
+    pred.http = {}
+    return true
+  end
   local s = op.sign or "valid"
   if s == "valid" then return false end
   local r = SIGN[s]
@@ -553,8 +587,12 @@ function ops.trigger(m, op, pred)
       end
     end
   end
+  -- a body that is not the JSON object it should be (op.body names the form): 400 (HTTP-6)
+  if op.body ~= nil then
+    bad = { batch and { "4xx", "FRAME-4:http-body-4xx" } or { 400, "HTTP-6:events" } }
+  end
   if refused_by_signing(op, pred, true) then
-    if pred.http.status and #bad > 0 then pred.http.status = "4xx"; pred.http.one_of = nil end
+    if pred.http.status and #bad > 0 and op.app == nil then pred.http.status = "4xx"; pred.http.one_of = nil end
     if pred.http.clause then nothing_delivered(pred.http.clause) end
     return
   end
@@ -562,7 +600,7 @@ function ops.trigger(m, op, pred)
     local status = bad[1][1]
     for _, b in ipairs(bad) do if b[1] ~= status then status = "4xx" end end
     pred.http = { status = status, clause = bad[1][2] }
-    if status == "4xx" then pred.http.one_of = { 400, 413 } end
+    if status == "4xx" and op.body == nil then pred.http.one_of = { 400, 413 } end
     nothing_delivered(bad[1][2])
     return
   end
@@ -620,13 +658,7 @@ function ops.trigger(m, op, pred)
           end
         end
       end
-      -- unsubscribed connections that had the channel get nothing (SUB-2)
-      for _, conn in ipairs(sorted_keys(m.conns)) do
-        local c = m.conns[conn]
-        if c.open and c.had[e.channel] and not c.subs[e.channel] then
-          add(pred.silent, { conn = conn, pattern = { event = e.event, channel = e.channel }, clause = "SUB-2:no-events-after" })
-        end
-      end
+      unsubscribed_silent(m, pred, e.channel, { event = e.event, channel = e.channel })
       if is_cache(kind) then m.cache[e.channel] = { event = e.event, data = e.data } end
     end
   end
@@ -729,7 +761,8 @@ function ops.get_users(m, op, pred)
   local ids = m:members(name)
   local list = {}
   for _, id in ipairs(ids) do list[#list + 1] = { id = id } end
-  pred.http = { status = 200, clause = "HTTP-11:users", users = ids, users_clause = "HTTP-11:users-once",
+  pred.http = { status = 200, clause = "HTTP-11:users", users = ids,
+    users_clause = M.multi_connection(m.channels[name] or { members = {} }) and "HTTP-11:users-once" or "HTTP-11:users",
     body = { users = list }, body_match = "users" }
 end
 
@@ -764,7 +797,10 @@ function ops.signin(m, op, pred)
 end
 
 function ops.terminate_user(m, op, pred)
-  if refused_by_signing(op, pred, true) then return end
+  if refused_by_signing(op, pred, false) then
+    if op.app == "unknown" then pred.http.clause = "HTTP-13:post" end
+    return
+  end
   local uid = tostring(op.user)
   pred.http = { status = 200, clause = "HTTP-12:status-200" }
   local conns = sorted_keys(m.signed_in[uid] or {})

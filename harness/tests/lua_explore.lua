@@ -101,7 +101,11 @@ m = M.new { prefix = "T-" }
 local PA = "presence-T-a"
 for c = 1, 3 do run { op = "connect", conn = c } end
 local p = run { op = "subscribe", conn = 1, channel = PA, auth = "valid", user = { id = "u1", info = { name = "one" } } }
-eq("first presence subscriber succeeds", 1, #frames_for(p, 1, SUCC, PA))
+eq("first presence subscriber succeeds (and its hash entry is a second check)", 2, #frames_for(p, 1, SUCC, PA))
+eq("... the subscriber's own user_info in hash (PRES-1:includes-subscriber)",
+  { "PRES-1:includes-subscriber", { name = "one" } },
+  { frames_for(p, 1, SUCC, PA)[2].fields_clause, frames_for(p, 1, SUCC, PA)[2].fields.data.presence.hash.u1 })
+eq("... listing judged by PRES-1:lists-members", "PRES-1:lists-members", frames_for(p, 1, SUCC, PA)[1].members_clause)
 eq("its presence ids are itself", { "u1" }, frames_for(p, 1, SUCC, PA)[1].members)
 eq("channel_occupied once on the first subscriber", 1, #hooks(p, "channel_occupied", PA))
 eq("member_added webhook for the first user", 1, #hooks(p, "member_added", PA))
@@ -113,6 +117,8 @@ eq("... it is predicted silent (PRES-3:added-once)", "PRES-3:added-once", (silen
 eq("... no member_added webhook", 0, #hooks(p, "member_added", PA))
 eq("... no second channel_occupied", 0, #hooks(p, "channel_occupied", PA))
 eq("... presence count still 1", 1, frames_for(p, 2, SUCC, PA)[1].fields.data.presence.count)
+eq("... a wrong count or list now blames PRES-3:counted-once", { "PRES-3:counted-once", "PRES-3:counted-once" },
+  { frames_for(p, 2, SUCC, PA)[1].fields_clause, frames_for(p, 2, SUCC, PA)[1].members_clause })
 
 p = run { op = "subscribe", conn = 3, channel = PA, auth = "valid", user = { id = "u2" } }
 eq("a new user: member_added to both connections of u1", 2, #frames_for(p, 1, ADDED, PA) + #frames_for(p, 2, ADDED, PA))
@@ -125,7 +131,7 @@ eq("GET channel: user_count per user (2 users on 3 connections)", 2, field(p, "u
 eq("GET channel: subscription_count per connection", 3, field(p, "subscription_count").value)
 eq("GET channel: occupied", true, field(p, "occupied").value)
 p = run { op = "get_users", channel = PA }
-eq("GET users: each user once", { "u1", "u2" }, p.http.users)
+eq("GET users: each user once (HTTP-11:users-once)", { { "u1", "u2" }, "HTTP-11:users-once" }, { p.http.users, p.http.users_clause })
 eq("GET users: status 200", 200, p.http.status)
 
 p = run { op = "close", conn = 1 }
@@ -289,6 +295,9 @@ eq("sender not subscribed: not delivered (CEV-4:never-subscribed)", "CEV-4:never
 run { op = "unsubscribe", conn = 1, channel = "private-T-c" }
 p = run { op = "client_event", conn = 1, channel = "private-T-c", event = "client-x", data = "s" }
 eq("sender unsubscribed: CEV-4:after-unsubscribe", "CEV-4:after-unsubscribe", (silent_for(p, 2, "client-x")[1] or {}).clause)
+p = run { op = "client_event", conn = 2, channel = "private-T-c", event = "client-y", data = "s" }
+eq("a receiver that unsubscribed gets no client event (SUB-2:no-events-after)", "SUB-2:no-events-after",
+  (silent_for(p, 1, "client-y")[1] or {}).clause)
 
 -- ------------------------------------------------------------------ triggers
 
@@ -336,6 +345,14 @@ p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", 
 eq("stale timestamp: 401 (HTTP-4:past), nothing delivered", { 401, "HTTP-4:past", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, sign = "body-md5-mismatch" }
 eq("batch with another body's md5: HTTP-5:batch", "HTTP-5:batch", p.http.clause)
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", body = "not-json" }
+eq("a body that is not JSON: 400 (HTTP-6:events), nothing delivered", { 400, "HTTP-6:events", 0 }, { p.http.status, p.http.clause, #p.frames })
+p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, body = "truncated-array" }
+eq("a batch body that is not JSON: 4xx (FRAME-4:http-body-4xx)", { "4xx", "FRAME-4:http-body-4xx", nil }, { p.http.status, p.http.clause, p.http.one_of })
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", app = "unknown" }
+eq("an unknown app id: 4xx (HTTP-13:post), nothing delivered", { "4xx", "HTTP-13:post", 0 }, { p.http.status, p.http.clause, #p.frames })
+p = run { op = "get_channels", query = {}, app = "unknown" }
+eq("GET with an unknown app id: 4xx (HTTP-13:get)", { "4xx", "HTTP-13:get" }, { p.http.status, p.http.clause })
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", info = "subscription_count,user_count" }
 eq("info=subscription_count: the count (HTTP-14)", 3, field(p, "channels.T-t.subscription_count").value)
 eq("info=user_count on a public channel: nothing predicted", nil, field(p, "channels.T-t.user_count"))
@@ -469,13 +486,15 @@ for seed = 1, 3 do
         if #tostring(e.event) == 200 then see("event 200") end
         if #tostring(e.event) == 201 then see("event 201") end
         if e.event == "" then see("event empty") end
-        if type(e.data) == "table" then see("data object") end
+        if type(e.data) == "string" and e.data:find('"nested"', 1, true) then see("data object") end
         if e.data == "" then see("data empty") end
         if type(e.data) == "string" and #e.data == 10240 then see("data max") end
         if type(e.data) == "string" and #e.data == 10241 then see("data over") end
         if e.channel:sub(1, 1) == "#" then see("server-to-user") end
       end
       see("exclude " .. tostring(op.exclude ~= nil))
+      if op.body then see("body " .. op.body) end
+      if op.app then see("trigger app " .. op.app) end
       see("trigger-info " .. tostring(op.info))
     elseif op.op == "get_channels" then
       see("prefix " .. tostring(op.query.filter_by_prefix))
@@ -504,7 +523,8 @@ for _, k in ipairs { "name valid", "name too-long", "name bad-characters", "name
   "prefix nil", "prefix presence-", "prefix presence-G-", "prefix private-", "prefix G-", "prefix ", "prefix presence",
   "prefix nomatch-", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
   "channels-info subscription_count", "channels-info ", "channels-info bogus", "channel-info nil", "channel-info cache",
-  "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string" } do
+  "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string",
+  "body truncated-object", "body not-json", "body truncated-array", "trigger app unknown" } do
   want[#want + 1] = k
 end
 local missing = {}
