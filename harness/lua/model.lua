@@ -1,6 +1,6 @@
 -- model.lua: the reference model of a Pusher server, written from scenarios/RULES.md
 -- (its Facts and rules, clause by clause), the one source of expectations for
--- `pushspec explore` (issue 18; interface: /work/prompts/explore-contract.md).
+-- `pushspec explore` (issue 18; documented in scenarios/API.md, section model.lua).
 -- Pure: no I/O, no `ps`, no clock (the driver passes ctx.now). Role-independent: it
 -- says what a server must do, so it can judge a server or play one.
 --
