@@ -337,7 +337,11 @@ function make.get_channels(g, model)
   local P = g.prefix
   local prefix = g:weighted { { false, 20 }, { "presence-", 10 }, { "presence-" .. P, 14 }, { "private-", 6 },
     { "private-" .. P, 6 }, { "private-encrypted-", 4 }, { "cache-", 3 }, { "private-cache-", 3 },
-    { "presence-cache-" .. P, 4 }, { P, 8 }, { "", 3 }, { "presence", 2 }, { "nomatch-", 3 } } or nil
+    { "presence-cache-" .. P, 4 }, { P, 8 }, { "", 3 }, { "presence", 2 }, { "nomatch-", 3 },
+    { "chars", 4 } } or nil
+  if prefix == "chars" then   -- the prefix of a name with every allowed character (signed unescaped)
+    prefix = g:pick { "presence-", "private-", "" } .. P .. "x" .. G.NAME_CHARS:sub(1, g:int(#G.NAME_CHARS))
+  end
   local info = g:weighted { { false, 50 }, { "user_count", 25 }, { "subscription_count", 10 },
     { "user_count,subscription_count", 7 }, { "", 4 }, { "bogus", 4 } } or nil
   return { op = "get_channels", query = { filter_by_prefix = prefix, info = info }, sign = g:sign(false),

@@ -913,13 +913,21 @@ end
 -- connected. Returns a new list (ops themselves are shared unless changed).
 function M.repair(ops_list)
   local open, seen, out = {}, {}, {}
+  local user_of = {}   -- conn -> the user it signed in as (terminate_user closes those, as apply does)
   for _, op in ipairs(ops_list) do
     local keep = true
     if op.op == "connect" then
       if open[op.conn] then keep = false else open[op.conn] = true; seen[op.conn] = true end
     elseif NEEDS_CONN[op.op] then
       keep = open[op.conn] == true
-      if keep and op.op == "close" then open[op.conn] = nil end
+      if keep and op.op == "close" then open[op.conn] = nil; user_of[op.conn] = nil end
+      if keep and op.op == "signin" and (op.auth or "valid") == "valid" and not user_of[op.conn] and op.user then
+        user_of[op.conn] = tostring(op.user.id)
+      end
+    elseif op.op == "terminate_user" and (op.sign or "valid") == "valid" and op.app == nil then
+      for conn, uid in pairs(user_of) do
+        if uid == tostring(op.user) then open[conn] = nil; user_of[conn] = nil end
+      end
     end
     if keep and op.op == "trigger" and op.exclude and not seen[op.exclude] then
       op = copy(op); op.exclude = nil
@@ -949,6 +957,29 @@ function M.deps(ops_list, i)
   return {}
 end
 
+-- Does op touch a connection, channel or user of the ops found (for the shrinker)?
+local function touches(op, fn)
+  if op.conn ~= nil then fn("c", op.conn) end
+  if op.exclude ~= nil then fn("c", op.exclude) end
+  if op.channel ~= nil then fn("ch", op.channel) end
+  for _, n in ipairs(op.channels or {}) do fn("ch", n) end
+  for _, e in ipairs(op.batch or {}) do fn("ch", e.channel) end
+  if type(op.user) == "table" and op.user.id ~= nil then fn("u", tostring(op.user.id)) end
+  if type(op.user) == "string" then fn("u", op.user) end
+  if op.op == "get_channels" then fn("all", true) end
+end
+function M.related(op, found)
+  local set = {}
+  for _, f in ipairs(found) do touches(f, function(k, v) set[k .. " " .. tostring(v)] = true end) end
+  local hit = false
+  touches(op, function(k, v)
+    if set[k .. " " .. tostring(v)] then hit = true end
+    -- a listing of every channel is touched by anything on a channel, and a channel by it
+    if (k == "ch" and set["all true"]) or (k == "all" and next(set)) then hit = true end
+  end)
+  return hit
+end
+
 -- Simpler candidates of a sequence: fewer channels or batch events, short data and event
 -- names, optional fields left out, then a long channel name replaced everywhere by a short one
 -- of its kind (prefix kept, so sequences stay apart).
@@ -964,11 +995,19 @@ function M.simplify(ops_list, prefix)
     out[#out + 1] = seq
   end
   for i, op in ipairs(ops_list) do
-    if op.channels and #op.channels > 1 then
-      with(i, function(o) local h = {}; for c = 1, (#o.channels + 1) // 2 do h[c] = o.channels[c] end; o.channels = h end)
-    end
-    if op.batch and #op.batch > 1 then
-      with(i, function(o) local h = {}; for c = 1, (#o.batch + 1) // 2 do h[c] = o.batch[c] end; o.batch = h end)
+    -- a list: its first half, its second half, or (short) without one item
+    for _, key in ipairs { "channels", "batch" } do
+      local list = op[key]
+      if list and #list > 1 then
+        local half = (#list + 1) // 2
+        with(i, function(o) local h = {}; for c = 1, half do h[#h + 1] = o[key][c] end; o[key] = h end)
+        with(i, function(o) local h = {}; for c = half + 1, #list do h[#h + 1] = o[key][c] end; o[key] = h end)
+        if #list > 2 and #list <= 4 then
+          for drop = 1, #list do
+            with(i, function(o) local h = {}; for c = 1, #list do if c ~= drop then h[#h + 1] = o[key][c] end end; o[key] = h end)
+          end
+        end
+      end
     end
   end
   for i, op in ipairs(ops_list) do

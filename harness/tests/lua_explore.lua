@@ -209,6 +209,10 @@ for _, c in ipairs(cases) do
   eq("GET /channels filter_by_prefix=" .. tostring(c[1]) .. ": exact set", c[2], names)
   eq("GET /channels filter_by_prefix=" .. tostring(c[1]) .. ": 200", 200, status)
 end
+run { op = "subscribe", conn = 2, channel = "private-T-x" .. G.NAME_CHARS, auth = "valid" }
+local _, chars_names = listed { filter_by_prefix = "private-T-x" .. G.NAME_CHARS:sub(1, 60) }
+eq("a prefix with every allowed character lists that channel", { "private-T-x" .. G.NAME_CHARS }, chars_names)
+run { op = "unsubscribe", conn = 2, channel = "private-T-x" .. G.NAME_CHARS }
 local status, names, pr = listed { filter_by_prefix = "presence-", info = "user_count" }
 eq("info=user_count with presence-: 200", 200, status)
 eq("... user_count per user (u1 on two connections)", 1, pr.http.channels["presence-T-a"].user_count)
@@ -436,6 +440,9 @@ dropped = M.repair { seq[1], seq[3], seq[4] }
 eq("repair: exclude of a never connected conn goes", { 3, nil }, { #dropped, dropped[3].exclude })
 eq("repair leaves the ops given unchanged", 2, seq[4].exclude)
 eq("deps: the connect of the op's conn", { 1 }, M.deps(seq, 3))
+local term = M.repair { { op = "connect", conn = 1 }, { op = "signin", conn = 1, user = { id = "u1" }, auth = "valid" },
+  { op = "terminate_user", user = "u1" }, { op = "connect", conn = 1 }, { op = "subscribe", conn = 1, channel = "T-a" } }
+eq("repair: terminate_user closes the user's connections (a connect after it is kept)", 5, #term)
 expect("valid_sequence", M.valid_sequence { seq[1], seq[3] } and not M.valid_sequence { seq[3] })
 
 -- ------------------------------------------------------------------ generator
@@ -453,7 +460,9 @@ local function gen_seq(seed, n, opts)
   end
   return out, g
 end
+local t0 = os.clock()
 local a = gen_seq(42, 1500)
+print(string.format("model + generator: %.0f ops per CPU second", 1500 / math.max(os.clock() - t0, 1e-6)))
 local b = gen_seq(42, 1500)
 local c = gen_seq(43, 1500)
 expect("same seed: same sequence", S.key(a) == S.key(b))
@@ -497,7 +506,8 @@ for seed = 1, 3 do
       if op.app then see("trigger app " .. op.app) end
       see("trigger-info " .. tostring(op.info))
     elseif op.op == "get_channels" then
-      see("prefix " .. tostring(op.query.filter_by_prefix))
+      local fp = op.query.filter_by_prefix
+      see("prefix " .. ((fp and fp:find("x" .. G.NAME_CHARS:sub(1, 5), 1, true)) and "chars" or tostring(fp)))
       see("channels-info " .. tostring(op.query.info))
     elseif op.op == "get_channel" then
       see("channel-info " .. tostring(op.query.info))
@@ -521,7 +531,7 @@ for _, k in ipairs { "name valid", "name too-long", "name bad-characters", "name
   "data empty", "data max", "data over", "server-to-user", "exclude true", "exclude false", "trigger-info nil",
   "trigger-info user_count", "trigger-info subscription_count", "trigger-info subscription_count,user_count",
   "prefix nil", "prefix presence-", "prefix presence-G-", "prefix private-", "prefix G-", "prefix ", "prefix presence",
-  "prefix nomatch-", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
+  "prefix nomatch-", "prefix chars", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
   "channels-info subscription_count", "channels-info ", "channels-info bogus", "channel-info nil", "channel-info cache",
   "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string",
   "body truncated-object", "body not-json", "body truncated-array", "trigger app unknown" } do
@@ -597,7 +607,8 @@ local function shrink_case(name, pred, want_ops, sorted)
   if not found then return end
   local replays = 0
   local small, stats = S.minimize(found, function(x) replays = replays + 1; return pred(x) end,
-    { max_replays = 60, repair = M.repair, deps = M.deps, simplify = function(x) return M.simplify(x, "G-") end })
+    { max_replays = 60, repair = M.repair, deps = M.deps, related = M.related, log = os.getenv("SHRINK_DEBUG") and print,
+      simplify = function(x) return M.simplify(x, "G-") end })
   if os.getenv("SHRINK_DEBUG") then for _, op in ipairs(small) do print("  " .. S.key(op)) end end
   print(string.format("shrink %s: 1000 ops -> %d ops in %d replays (%d candidates seen before)",
     name, #small, stats.replays, stats.cached))
@@ -622,6 +633,28 @@ if small then
     { 1, "x", nil, nil }, { #(t.channels or t.batch or {}), t.data or (t.batch and t.batch[1].data), t.exclude, t.info })
 end
 shrink_case("per-connection", counts_per_connection, { "connect", "connect", "subscribe", "subscribe", "get_channel" }, true)
+
+-- the same over more seeds: every shrink within the budget, every result minimal
+local function shrink_many(name, pred, size, seeds)
+  local worst, total, n, bad_size = 0, 0, 0, {}
+  for seed = 41, 200 do
+    if n >= seeds then break end
+    local ops = gen_seq(seed, 1000)
+    if pred(ops) then
+      n = n + 1
+      local small, st = S.minimize(ops, pred, { max_replays = 60, repair = M.repair, deps = M.deps, related = M.related,
+        simplify = function(x) return M.simplify(x, "G-") end })
+      worst, total = math.max(worst, st.replays), total + st.replays
+      if #small ~= size then bad_size[#bad_size + 1] = string.format("seed %d: %d ops", seed, #small) end
+    end
+  end
+  print(string.format("shrink %s over %d more seeds: replays at most %d, mean %.1f", name, n, worst, total / math.max(n, 1)))
+  expect(name .. ": more seeds found", n == seeds, n)
+  expect(name .. ": every shrink within 60 replays", worst <= 60, worst)
+  eq(name .. ": every shrink minimal (" .. size .. " ops)", {}, bad_size)
+end
+shrink_many("resubscribe", resubscribed_gets_event, 5, 6)
+shrink_many("per-connection", counts_per_connection, 5, 6)
 
 -- a planted failure at one op: the op and its connect
 local long = gen_seq(9, 1000)
