@@ -770,6 +770,7 @@ local SIGNIN_REFUSAL = {
   ["bad-signature"] = "SIGNIN-2:zero-signature", ["zero-signature"] = "SIGNIN-2:zero-signature",
   ["other-socket"] = "SIGNIN-2:other-socket", ["changed-user-data"] = "SIGNIN-2:changed-user-data",
   ["wrong-key"] = "SIGNIN-2:other-secret", ["other-secret"] = "SIGNIN-2:other-secret",
+  malformed = "SIGNIN-2:zero-signature",   -- not KEY:HEX at all: a bad signature
   ["no-id"] = "SIGNIN-3:no-id", ["user-id-not-id"] = "SIGNIN-3:user-id-not-id", ["not-object"] = "SIGNIN-3:not-object",
 }
 M.SIGNIN_FORMS = sorted_keys(SIGNIN_REFUSAL)

@@ -450,6 +450,7 @@ expect("valid_sequence", M.valid_sequence { seq[1], seq[3] } and not M.valid_seq
 local function gen_seq(seed, n, opts)
   opts = opts or {}
   opts.seed, opts.prefix = seed, opts.prefix or "G-"
+  if opts.forms == nil then opts.forms = G.ALL_FORMS end
   local g = G.new(opts)
   local mm = M.new { prefix = opts.prefix }
   local out = {}
@@ -540,6 +541,29 @@ end
 local missing = {}
 for _, k in ipairs(want) do if not seen[k] then missing[#missing + 1] = k end end
 eq("the generator covers every op and value form", {}, missing)
+
+-- by default only the contract's wrong forms (a driver that has no other)
+local forms_seen, stray = {}, {}
+local allowed = {}
+for kind, list in pairs(G.CONTRACT_FORMS) do for _, f in ipairs(list) do allowed[kind .. " " .. f] = true end end
+for _, op in ipairs((gen_seq(8, 3000, { forms = false }))) do
+  local function chk(kind, f)
+    if f and f ~= "valid" then
+      forms_seen[kind .. " " .. f] = true
+      if not allowed[kind .. " " .. f] then stray[#stray + 1] = kind .. " " .. f end
+    end
+  end
+  if op.op == "subscribe" and op.auth ~= "none" then chk("auth", op.auth) end
+  if op.op == "signin" then chk("signin", op.auth) end
+  chk("sign", op.sign)
+  if op.body then chk("request", "body") end
+  if op.app then chk("request", "app") end
+end
+eq("default forms: only the contract's", {}, stray)
+local unseen = {}
+for k in pairs(allowed) do if not forms_seen[k] and k ~= "auth none" then unseen[#unseen + 1] = k end end
+table.sort(unseen)
+eq("default forms: each of them made", {}, unseen)
 
 -- families and weights
 local only = gen_seq(5, 800, { families = { signin = false, client_events = false, wait = false } })
