@@ -399,7 +399,9 @@ function ops.subscribe(m, op, pred)
     f.members_clause = listing
     f.fields = { data = { presence = { count = ch.users } } }
     f.fields_clause = listing
-    if user.info ~= nil then   -- the same message, another check: its own entry in hash
+    -- the same message, another check: its own entry in hash (unless the user is present on
+    -- another connection with other user_info: which one shows is open)
+    if user.info ~= nil and M.same(ch.members[user.id].info, user.info) then
       add(pred.frames, { conn = conn, pattern = { event = SUCCEEDED, channel = name }, clause = clause,
         fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
         fields_clause = "PRES-1:includes-subscriber" })
@@ -575,6 +577,9 @@ function ops.trigger(m, op, pred)
       end
     end
     if type(e.event) ~= "string" or #e.event > M.MAX_EVENT then bad[#bad + 1] = { 400, "HTTP-7:event-name-over-200" } end
+    if e.event == "" then
+      add(pred.open, "an empty event name (the Facts give only a maximum length)"); pred.http = {}; return
+    end
     if data_len(e.data) > m.max_payload then bad[#bad + 1] = { 413, "HTTP-7:data-too-large" } end
   end
   local function nothing_delivered(clause)
@@ -612,11 +617,15 @@ function ops.trigger(m, op, pred)
     for w in tostring(op.info):gmatch("[^,]+") do want[w] = true end
     for _, e in ipairs(events) do
       local ch = m.channels[e.channel]
-      if want.subscription_count then
+      if not (ch and ch.count > 0) then
+        add(pred.open, "trigger info for a channel without subscribers (RULES.md does not say whether it is listed)")
+        ch = nil
+      end
+      if ch and want.subscription_count then
         add(pred.http.fields, { path = "channels." .. e.channel .. ".subscription_count", value = ch and ch.count or 0,
           clause = "HTTP-14:subscription-count" })
       end
-      if want.user_count and is_presence(M.kind(e.channel)) then
+      if ch and want.user_count and is_presence(M.kind(e.channel)) then
         add(pred.http.fields, { path = "channels." .. e.channel .. ".user_count", value = ch and ch.users or 0,
           clause = "HTTP-14:user-count" })
       end

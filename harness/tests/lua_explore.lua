@@ -120,6 +120,10 @@ eq("... presence count still 1", 1, frames_for(p, 2, SUCC, PA)[1].fields.data.pr
 eq("... a wrong count or list now blames PRES-3:counted-once", { "PRES-3:counted-once", "PRES-3:counted-once" },
   { frames_for(p, 2, SUCC, PA)[1].fields_clause, frames_for(p, 2, SUCC, PA)[1].members_clause })
 
+run { op = "connect", conn = 9 }
+p = run { op = "subscribe", conn = 9, channel = PA, auth = "valid", user = { id = "u1", info = { name = "other" } } }
+eq("u1 again with other user_info: no hash check, an open note", { 1, 1 }, { #frames_for(p, 9, SUCC, PA), #p.open })
+run { op = "close", conn = 9 }
 p = run { op = "subscribe", conn = 3, channel = PA, auth = "valid", user = { id = "u2" } }
 eq("a new user: member_added to both connections of u1", 2, #frames_for(p, 1, ADDED, PA) + #frames_for(p, 2, ADDED, PA))
 eq("member_added once_clause", "PRES-3:added-once", frames_for(p, 1, ADDED, PA)[1].once_clause)
@@ -360,6 +364,10 @@ eq("GET with an unknown app id: 4xx (HTTP-13:get)", { "4xx", "HTTP-13:get" }, { 
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", info = "subscription_count,user_count" }
 eq("info=subscription_count: the count (HTTP-14)", 3, field(p, "channels.T-t.subscription_count").value)
 eq("info=user_count on a public channel: nothing predicted", nil, field(p, "channels.T-t.user_count"))
+p = run { op = "trigger", form = "channels", channels = { "T-none" }, event = "e", data = "x", info = "subscription_count" }
+eq("info for a channel without subscribers: no opinion", { nil, 1 }, { field(p, "channels.T-none.subscription_count"), #p.open })
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "", data = "x" }
+eq("an empty event name: no opinion", { nil, 1 }, { p.http.status, #p.open })
 
 -- ------------------------------------------------------------------ cache channels and webhooks
 
