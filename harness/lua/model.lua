@@ -8,6 +8,7 @@
 --   frame item   {conn, pattern, clause}        a message matching pattern arrives on conn
 --                once_clause                     ... exactly once (a second one fails this clause)
 --                fields, fields_clause           the message found matches these fields (decoded)
+--                checks = {{fields, clause}}     more field checks of that same message, each its clause
 --                members, members_clause         presence: its presence ids are exactly this set
 --                refusal = true (pattern nil)    the op on `channel` is refused (ps.verify.refusal:
 --                                                pusher:error, subscription_error or a 4000-4399 close)
@@ -400,11 +401,11 @@ function ops.subscribe(m, op, pred)
     f.fields = { data = { presence = { count = ch.users } } }
     f.fields_clause = listing
     -- the same message, another check: its own entry in hash (unless the user is present on
-    -- another connection with other user_info: which one shows is open)
+    -- another connection with other user_info: which one shows is open). One item per message:
+    -- a driver takes the message it matches.
     if user.info ~= nil and M.same(ch.members[user.id].info, user.info) then
-      add(pred.frames, { conn = conn, pattern = { event = SUCCEEDED, channel = name }, clause = clause,
-        fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
-        fields_clause = "PRES-1:includes-subscriber" })
+      f.checks = { { fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
+        clause = "PRES-1:includes-subscriber" } }
     end
   end
   if is_cache(kind) then
