@@ -645,6 +645,7 @@ function ops.trigger(m, op, pred)
           local mine = m.signed_in[uid] and m.signed_in[uid][conn]
           local item = { conn = conn, pattern = { event = e.event, channel = e.channel },
             clause = mine and "EVT-5:user-gets-it" or "EVT-5:others-not" }
+          if mine and exclude and op.exclude == conn then item.clause, mine = "EVT-3:excluded", false end
           add(mine and pred.frames or pred.silent, item)
         end
       end
@@ -885,6 +886,18 @@ function M:adopt(kind, observed)
     return true
   end
   return false
+end
+
+-- The presence object a server sends in subscription_succeeded of a presence channel (for a
+-- driver that plays the server): ids sorted, hash of user_info ({} for a member without one).
+function M:presence_data(name)
+  local ch = self.channels[name]
+  local ids, hash = {}, {}
+  for _, id in ipairs(ch and sorted_keys(ch.members) or {}) do
+    ids[#ids + 1] = id
+    hash[id] = copy(ch.members[id].info) or {}
+  end
+  return { ids = ids, hash = hash, count = #ids }
 end
 
 -- A JSON-able summary of the state.

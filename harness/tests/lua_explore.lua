@@ -420,6 +420,11 @@ run { op = "subscribe", conn = 3, channel = "presence-T-s", auth = "valid", user
 p = run { op = "trigger", form = "channel", channels = { "#server-to-user-u1" }, event = "e", data = "x" }
 eq("server-to-user: both connections of u1 (EVT-5:user-gets-it)", 2, #frames_for(p, 1, "e") + #frames_for(p, 2, "e"))
 eq("... not conn 3 (EVT-5:others-not)", "EVT-5:others-not", (silent_for(p, 3, "e")[1] or {}).clause)
+p = run { op = "trigger", form = "channel", channels = { "#server-to-user-u1" }, event = "e", data = "x", exclude = 2 }
+eq("server-to-user with socket_id: that connection excluded (EVT-3:excluded)", { 1, "EVT-3:excluded" },
+  { #frames_for(p, 1, "e"), (silent_for(p, 2, "e")[1] or {}).clause })
+eq("presence_data: what a server sends", { ids = { "u1", "u3" }, hash = { u1 = {}, u3 = {} }, count = 2 },
+  m:presence_data("presence-T-s"))
 p = run { op = "terminate_user", user = "u1" }
 eq("terminate: 200 (HTTP-12)", 200, p.http.status)
 eq("... both connections closed (SIGNIN-6:all-closed)", 2, #frames_for(p, 1) + #frames_for(p, 2))
