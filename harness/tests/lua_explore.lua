@@ -3,9 +3,13 @@
 -- Run by ctest as  lua5.4 harness/tests/lua_explore.lua harness/lua scenarios/CLAUSES.md
 local dir = arg[1] or "harness/lua"
 local clauses_path = arg[2] or (dir .. "/../../scenarios/CLAUSES.md")
-local M = assert(loadfile(dir .. "/model.lua"))({})
-local G = assert(loadfile(dir .. "/explore_gen.lua"))({})
-local S = assert(loadfile(dir .. "/shrink.lua"))({})
+-- the prelude's P, as far as these modules use it: P.require loads a module once
+local P, loaded = {}, {}
+function P.require(name)
+  if loaded[name] == nil then loaded[name] = assert(loadfile(dir .. "/" .. name .. ".lua"))(P) end
+  return loaded[name]
+end
+local M, G, S = P.require "model", P.require "explore_gen", P.require "shrink"
 
 local failures, count = 0, 0
 local function expect(name, ok, detail)
