@@ -862,11 +862,13 @@ function M:adopt(kind, observed)
     return true
   elseif kind == "refused" or kind == "unsubscribed" then
     if not self:is_open(observed.conn) then return false end
-    leave(self, scratch, observed.conn, observed.channel, "unsubscribe")
+    leave(self, scratch, observed.conn, observed.channel, "unsubscribe")   -- nothing when not held
     return true
   elseif kind == "subscribed" then
+    -- also a name the Facts forbid, when the server took it: the model follows the server
     local c = self.conns[observed.conn]
-    if not (c and c.open) or c.subs[observed.channel] or M.name_problem(observed.channel) then return false end
+    if not (c and c.open) or type(observed.channel) ~= "string" then return false end
+    if c.subs[observed.channel] then return true end   -- held already: nothing to take on
     local presence = is_presence(M.kind(observed.channel))
     if presence and not (observed.user and observed.user.id ~= nil) then return false end
     join(self, scratch, observed.conn, observed.channel,

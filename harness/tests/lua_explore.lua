@@ -445,6 +445,11 @@ eq("learn: socket_id", "1.2", m:socket_id(1))
 run { op = "subscribe", conn = 1, channel = "private-T-q", auth = "valid" }
 expect("adopt refused: the subscription goes", m:adopt("refused", { conn = 1, channel = "private-T-q" }) and m:subscription_count("private-T-q") == 0)
 expect("adopt subscribed: taken on", m:adopt("subscribed", { conn = 1, channel = "private-T-q" }) and m:subscription_count("private-T-q") == 1)
+expect("adopt subscribed for a channel held already: nothing to do", m:adopt("subscribed", { conn = 1, channel = "private-T-q" }) == true
+  and m:subscription_count("private-T-q") == 1)
+expect("adopt subscribed for a name the Facts forbid (the server took it)",
+  m:adopt("subscribed", { conn = 1, channel = "T-" .. string.rep("x", 170) }) and m:subscription_count("T-" .. string.rep("x", 170)) == 1)
+expect("adopt refused for a channel not held: nothing to do", m:adopt("refused", { conn = 1, channel = "T-never" }) == true)
 expect("adopt subscribed presence without a user: cannot", m:adopt("subscribed", { conn = 1, channel = "presence-T-q" }) == false)
 expect("adopt an unknown kind: cannot", m:adopt("members", {}) == false)
 expect("adopt closed", m:adopt("closed", { conn = 1 }) and not m:is_open(1))
