@@ -369,10 +369,7 @@ function ops.subscribe(m, op, pred)
   end
   local auth = op.auth or "none"
   if kind == "public" or kind == "cache" then
-    if auth ~= "none" then
-      add(pred.open, "an auth field on a " .. kind .. " channel (RULES.md is silent)")
-      return
-    end
+    -- SUB-1 is unconditional: an auth field (of any form) does not make a public channel private
   elseif auth ~= "valid" then
     local clause = refusal_clause(auth, kind)
     if not clause then
@@ -852,40 +849,42 @@ end
 -- kind: "closed" {conn}: the server closed conn; "refused" {conn, channel}: a subscribe the model
 -- took as a success was refused; "subscribed" {conn, channel, user?}: one it took as refused succeeded;
 -- "cache" {channel, event?, data?}: the cached event is that (nil event: none) or unknown ({unknown=true}).
--- Returns false when it cannot (the sequence ends).
+-- Returns true and what taking it on implies (a prediction: the webhooks, member events of the
+-- transition, e.g. channel_occupied after a subscribe the server accepted), or false when it
+-- cannot (the sequence ends).
 function M:adopt(kind, observed)
   observed = observed or {}
   local scratch = new_prediction()
   if kind == "closed" then
     if not self:is_open(observed.conn) then return false end
     close_conn(self, scratch, observed.conn)
-    return true
+    return true, scratch
   elseif kind == "refused" or kind == "unsubscribed" then
     if not self:is_open(observed.conn) then return false end
     leave(self, scratch, observed.conn, observed.channel, "unsubscribe")   -- nothing when not held
-    return true
+    return true, scratch
   elseif kind == "subscribed" then
     -- also a name the Facts forbid, when the server took it: the model follows the server
     local c = self.conns[observed.conn]
     if not (c and c.open) or type(observed.channel) ~= "string" then return false end
-    if c.subs[observed.channel] then return true end   -- held already: nothing to take on
+    if c.subs[observed.channel] then return true, scratch end   -- held already: nothing to take on
     local presence = is_presence(M.kind(observed.channel))
     if presence and not (observed.user and observed.user.id ~= nil) then return false end
     join(self, scratch, observed.conn, observed.channel,
       presence and { id = tostring(observed.user.id), info = observed.user.info } or nil)
-    return true
+    return true, scratch
   elseif kind == "cache" then
     if observed.unknown then self.cache[observed.channel] = { unknown = true }
     elseif observed.event then self.cache[observed.channel] = { event = observed.event, data = observed.data }
     else self.cache[observed.channel] = nil end
-    return true
+    return true, scratch
   elseif kind == "signed_out" then
     local c = self.conns[observed.conn]
     if not c or not c.user then return false end
     local set = self.signed_in[c.user]
     if set then set[observed.conn] = nil; if next(set) == nil then self.signed_in[c.user] = nil end end
     c.user = nil
-    return true
+    return true, scratch
   end
   return false
 end

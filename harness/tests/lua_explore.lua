@@ -289,8 +289,8 @@ p = run { op = "subscribe", conn = 1, channel = "T-" .. string.rep("x", 162), au
 eq("a 164-character name is accepted", "SUB-1:succeeded", (frames_for(p, 1, SUCC)[1] or {}).clause)
 p = run { op = "subscribe", conn = 1, channel = "private-T-" .. "AZaz09_-=@,.;", auth = "valid" }
 eq("every allowed character: accepted (AUTH-6:private-accepted)", "AUTH-6:private-accepted", (frames_for(p, 1, SUCC)[1] or {}).clause)
-p = run { op = "subscribe", conn = 1, channel = "T-pub", auth = "valid" }
-eq("auth on a public channel: no opinion", { 0, 1 }, { #p.frames, #p.open })
+p = run { op = "subscribe", conn = 1, channel = "T-pub", auth = "bad-signature" }
+eq("an auth field on a public channel: still SUB-1:succeeded", "SUB-1:succeeded", (frames_for(p, 1, SUCC)[1] or {}).clause)
 p = run { op = "subscribe", conn = 1, channel = "private-T-" .. "AZaz09_-=@,.;", auth = "valid" }
 eq("a second subscribe to a held channel: no opinion", { 0, 1 }, { #p.frames, #p.open })
 
@@ -443,7 +443,9 @@ run { op = "connect", conn = 1 }
 m:learn(1, { socket_id = "1.2" })
 eq("learn: socket_id", "1.2", m:socket_id(1))
 run { op = "subscribe", conn = 1, channel = "private-T-q", auth = "valid" }
-expect("adopt refused: the subscription goes", m:adopt("refused", { conn = 1, channel = "private-T-q" }) and m:subscription_count("private-T-q") == 0)
+local aok, apred = m:adopt("refused", { conn = 1, channel = "private-T-q" })
+expect("adopt refused: the subscription goes", aok and m:subscription_count("private-T-q") == 0)
+eq("... and says what that implies (channel_vacated)", 1, #hooks(apred, "channel_vacated"))
 expect("adopt subscribed: taken on", m:adopt("subscribed", { conn = 1, channel = "private-T-q" }) and m:subscription_count("private-T-q") == 1)
 expect("adopt subscribed for a channel held already: nothing to do", m:adopt("subscribed", { conn = 1, channel = "private-T-q" }) == true
   and m:subscription_count("private-T-q") == 1)
