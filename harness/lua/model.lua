@@ -471,6 +471,7 @@ function ops.client_event(m, op, pred, ctx)
   end
   if over_rate(m, c, ctx and ctx.now) then
     add(pred.open, "client events over the app's rate (CEV-6 is a SHOULD with a profile)")
+    if is_cache(kind) then m.cache[name] = { unknown = true } end   -- delivered or not: unknown
     return
   end
   local uid = ch.subs[conn]
@@ -548,6 +549,17 @@ local function trigger_events(op)
 end
 M.trigger_events = trigger_events
 
+
+-- A trigger the model has no opinion on may still have been published: the cached event of
+-- its cache channels is unknown from then on.
+local function trigger_open(m, pred, events, why)
+  add(pred.open, why)
+  pred.http = {}
+  for _, e in ipairs(events) do
+    if type(e.channel) == "string" and is_cache(M.kind(e.channel)) then m.cache[e.channel] = { unknown = true } end
+  end
+end
+
 local function sealed(data)
   return type(data) == "string" and data:find('"nonce"', 1, true) and data:find('"ciphertext"', 1, true)
 end
@@ -559,15 +571,19 @@ function ops.trigger(m, op, pred)
   local bad = {}
   if batch then
     if #events > M.MAX_BATCH then bad[#bad + 1] = { 400, "HTTP-8:eleven-400" } end
-    if #events == 0 then add(pred.open, "an empty batch (RULES.md is silent)"); pred.http = {}; return end
+    if #events == 0 then return trigger_open(m, pred, events, "an empty batch (RULES.md is silent)") end
   else
-    if #events == 0 then add(pred.open, "a trigger to no channel (RULES.md is silent)"); pred.http = {}; return end
+    if #events == 0 then return trigger_open(m, pred, events, "a trigger to no channel (RULES.md is silent)") end
     if #events > M.MAX_TRIGGER_CHANNELS then bad[#bad + 1] = { 400, "HTTP-7:channels-over-100" } end
     if op.form == "channel" and #events > 1 then
-      add(pred.open, "the channel form with several channels"); pred.http = {}; return
+      return trigger_open(m, pred, events, "the channel form with several channels")
     end
   end
   for _, e in ipairs(events) do
+    if M.kind(e.channel) == "encrypted" and not sealed(e.data) and op.body == nil then
+      -- a server may refuse what is not {nonce, ciphertext} there, or relay it: RULES.md is silent
+      return trigger_open(m, pred, events, "data that is not {nonce, ciphertext} on an encrypted channel (RULES.md is silent)")
+    end
     if M.kind(e.channel) ~= "user" then
       local problem = M.name_problem(e.channel)
       if problem then
@@ -576,7 +592,7 @@ function ops.trigger(m, op, pred)
     end
     if type(e.event) ~= "string" or #e.event > M.MAX_EVENT then bad[#bad + 1] = { 400, "HTTP-7:event-name-over-200" } end
     if e.event == "" then
-      add(pred.open, "an empty event name (the Facts give only a maximum length)"); pred.http = {}; return
+      return trigger_open(m, pred, events, "an empty event name (the Facts give only a maximum length)")
     end
     if data_len(e.data) > m.max_payload then bad[#bad + 1] = { 413, "HTTP-7:data-too-large" } end
   end
@@ -656,14 +672,8 @@ function ops.trigger(m, op, pred)
         else
           local f = add(pred.frames, { conn = conn, pattern = { event = e.event, channel = e.channel }, clause = arrive,
             once_clause = "SUB-4:exactly-once", seq = i })
-          if kind ~= "encrypted" then
-            f.fields = { data = e.data }; f.fields_clause = "EVT-1:data-identical"
-          elseif sealed(e.data) then
-            f.fields = { data = e.data }; f.fields_clause = "ENC-1:data-unchanged"
-          else
-            f.clause = arrive
-            add(pred.open, "data that is not {nonce, ciphertext} on an encrypted channel (RULES.md is silent)")
-          end
+          f.fields = { data = e.data }
+          f.fields_clause = kind == "encrypted" and "ENC-1:data-unchanged" or "EVT-1:data-identical"
         end
       end
       unsubscribed_silent(m, pred, e.channel, { event = e.event, channel = e.channel })

@@ -389,6 +389,22 @@ eq("info for a channel without subscribers: no opinion", { nil, 1 }, { field(p, 
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "", data = "x" }
 eq("an empty event name: no opinion", { nil, 1 }, { p.http.status, #p.open })
 
+m = M.new { prefix = "T-" }
+run { op = "connect", conn = 1 }
+run { op = "subscribe", conn = 1, channel = "private-encrypted-T-e", auth = "valid" }
+run { op = "subscribe", conn = 1, channel = "cache-T-e", auth = "none" }
+p = run { op = "trigger", form = "channels", channels = { "private-encrypted-T-e", "cache-T-e" }, event = "e", data = "plain" }
+eq("plain data on an encrypted channel: no opinion on the whole trigger", { nil, 0, 1 }, { p.http.status, #p.frames, #p.open })
+p = run { op = "subscribe", conn = 1, channel = "cache-T-e", auth = "none" }
+p = run { op = "unsubscribe", conn = 1, channel = "cache-T-e" }
+run { op = "connect", conn = 2 }
+p = run { op = "subscribe", conn = 2, channel = "cache-T-e", auth = "none" }
+eq("... and the cached event of its cache channel is unknown", { 0, true }, { #frames_for(p, 2, "pusher:cache_miss"), #p.open > 0 })
+local sealed_data = '{"nonce":"AAAA","ciphertext":"BBBB"}'
+p = run { op = "trigger", form = "channels", channels = { "private-encrypted-T-e" }, event = "e", data = sealed_data }
+eq("sealed data on an encrypted channel: relayed unchanged (ENC-1:data-unchanged)", { 200, "ENC-1:data-unchanged", sealed_data },
+  { p.http.status, (frames_for(p, 1, "e")[1] or {}).fields_clause, ((frames_for(p, 1, "e")[1] or {}).fields or {}).data })
+
 -- ------------------------------------------------------------------ cache channels and webhooks
 
 m = M.new { prefix = "T-" }
@@ -541,6 +557,7 @@ for seed = 1, 3 do
         if type(e.data) == "string" and #e.data == 10240 then see("data max") end
         if type(e.data) == "string" and #e.data == 10241 then see("data over") end
         if e.channel:sub(1, 1) == "#" then see("server-to-user") end
+        if M.kind(e.channel) == "encrypted" and type(e.data) == "string" and e.data:find('"ciphertext"', 1, true) then see("data sealed") end
       end
       see("exclude " .. tostring(op.exclude ~= nil))
       if op.body then see("body " .. op.body) end
@@ -575,7 +592,7 @@ for _, k in ipairs { "name valid", "name too-long", "name bad-characters", "name
   "prefix nomatch-", "prefix chars", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
   "channels-info subscription_count", "channels-info ", "channels-info bogus", "channel-info nil", "channel-info cache",
   "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string",
-  "body truncated-object", "body not-json", "body truncated-array", "trigger app unknown" } do
+  "data sealed", "body truncated-object", "body not-json", "body truncated-array", "trigger app unknown" } do
   want[#want + 1] = k
 end
 local missing = {}
