@@ -39,8 +39,8 @@ function G.check_weights(w)
     if type(v) ~= "number" or v < 0 or v ~= v or v == math.huge then
       return "weight of " .. k .. " must be a number >= 0"
     end
-    total = total + v
   end
+  for _, n in ipairs(G.OPS) do total = total + (w[n] or G.DEFAULT_WEIGHTS[n]) end   -- ops not named keep theirs
   if total <= 0 then return "every weight is 0: nothing to generate" end
   return nil
 end
