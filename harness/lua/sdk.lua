@@ -124,6 +124,15 @@ function Case:need(name)
   if not ok then self:skip_capability(why) end
 end
 
+-- How long to wait (ms, scaled later like every window) for the SDK's next
+-- connection after a connection ended: at least floor_ms (the rule's own window,
+-- or a set-up wait), and never less than the reconnect delay the adapter's hello
+-- declares (PROTOCOL.md section 2.2) plus a margin for a busy machine.
+local RECONNECT_MARGIN = 2000
+function Case:reconnect_within(floor_ms)
+  return math.max(floor_ms or 0, caps.setting("reconnect_delay_ms") + RECONNECT_MARGIN)
+end
+
 -- Every rule not judged yet is skipped (kind capability-missing), and the scenario stops.
 function Case:skip_capability(reason)
   for _, r in ipairs(self.spec.rules) do core.skip(r, reason, "capability-missing") end

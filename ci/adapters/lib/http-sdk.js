@@ -59,6 +59,7 @@ function create(Pusher) {
 // pusher-http-edge 0.4.0 have triggerBatch, trigger's params.info, get/post, sendToUser,
 // terminateUserConnections, authenticateUser, encryptionMasterKeyBase64 and webhook().
 const CAPABILITIES = ['batch_trigger', 'trigger_info', 'channel_list', 'channel_info', 'channel_users', 'send_to_user',
-  'terminate_user_connections', 'generic_get', 'generic_post', 'user_signin', 'encrypted_channels', 'webhooks'];
+  'terminate_user_connections', 'generic_get', 'generic_post', 'user_signin', 'encrypted_channels', 'webhooks',
+  'typed_user_info'];
 
 module.exports = { create, extra, CAPABILITIES };
