@@ -15,6 +15,7 @@ M.known = {
     encrypted_channels = "private-encrypted- channels",
     cache_channels = "cache channels",
     connection_state = "connection state getter (state)",
+    reconnect = "reconnect call on an existing client (reconnect)",
   },
   http = {
     batch_trigger = "batch trigger (trigger_batch)",
@@ -36,7 +37,7 @@ M.known = {
 -- The command a runtime {"unsupported":true} reply names -> its capability.
 local by_command = {
   client = { trigger = "client_events", members = "presence_members", signin = "user_signin",
-    state = "connection_state" },
+    state = "connection_state", reconnect = "reconnect" },
   http = { trigger_batch = "batch_trigger", channels = "channel_list", channel = "channel_info",
     users = "channel_users", send_to_user = "send_to_user", terminate_user_connections =
     "terminate_user_connections", get = "generic_get", post = "generic_post", authenticate_user = "user_signin",

@@ -25,7 +25,8 @@ run(async () => {
     const hello = await a.waitFor(() => true, 15000, 'hello');
     check('first line is hello', hello.type === 'hello' && /^pusher-js( \(browser\))?$/.test(hello.sdk) && hello.version === '8.6.0' && hello.kind === 'client', hello);
     check('hello declares every client capability (PROTOCOL.md 2.1)', JSON.stringify(hello.capabilities) === JSON.stringify(
-      ['client_events', 'presence_members', 'user_signin', 'encrypted_channels', 'cache_channels', 'connection_state']), hello.capabilities);
+      ['client_events', 'presence_members', 'user_signin', 'encrypted_channels', 'cache_channels', 'connection_state', 'reconnect']),
+      hello.capabilities);
     a.raw('this is not json {');
     const bad = await a.waitFor((m) => m.re === null, 2000, 'reply to garbage');
     check('garbage line -> {"re":null,"ok":false,"error":...}', bad.ok === false && typeof bad.error === 'string', bad);
@@ -39,6 +40,9 @@ run(async () => {
     check('A: first state report is initialized -> connecting', a.reports((m) => m.type === 'state')[0].previous === 'initialized');
     await subscribed(a, PUB);
     await subscribed(a, PRIV);
+    // PROTOCOL.md 13, answer 6: a call the SDK silently ignores is ok, null
+    const noop = await a.cmd('unsubscribe', { channel: 'never-subscribed' });
+    check('unsubscribe of a channel never subscribed (pusher-js does nothing) -> ok, null', noop.ok === true && noop.result === null, noop);
     const authReq = auth.seen.find((s) => s.form.channel_name === PRIV);
     check('ajax auth transport POSTed socket_id + channel_name form to the endpoint',
       authReq && authReq.method === 'POST' && authReq.form.socket_id === sidA && /x-www-form-urlencoded/.test(authReq.type), authReq);
