@@ -45,6 +45,7 @@ typedef struct {
     int rules, as_json, clauses;   /* list */
     const char *write_expect;      /* run */
     int force;
+    int merge;                     /* --merge: --write-expect merges into an existing FILE */
 } opts;
 
 static int die_usage(const char *fmt, const char *arg)
@@ -117,6 +118,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--rules")) o->rules = 1;
         else if (!strcmp(a, "--clauses") && listing) o->clauses = o->rules = 1;
         else if (!strcmp(a, "--force") && !listing) o->force = 1;
+        else if (!strcmp(a, "--merge") && !listing) o->merge = 1;
         else if (!strcmp(a, "--json") ) o->as_json = 1;
         else
             return die_usage("unknown option '%s'", a);
@@ -281,7 +283,7 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (files[i] && ps_out_prepare(files[i], i == 2 ? PS_OUT_FILE_OR_STDOUT : PS_OUT_FILE, err, errlen) < 0)
             return -1;
-    if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, err, errlen) < 0)
+    if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, o->merge, err, errlen) < 0)
         return -1;
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
@@ -317,6 +319,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    if (o.merge && !o.write_expect)
+        return die_usage("%s", "--merge goes with --write-expect FILE (merge this run into the baseline it names)");
     if (o.force && !o.write_expect)
         return die_usage("%s", "--force goes with --write-expect FILE (overwrite the baseline it names)");
     if (o.sdk && (o.target || o.url))
@@ -371,7 +375,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
     else
         ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
-    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
+    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect, o.merge };
     stop_ctx sc = { &r, &base, &ti, &fo };
     ps_stop_on(stop_now, &sc);
     if (ps_stop_requested())

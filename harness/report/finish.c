@@ -90,7 +90,7 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
                o->write_expect);
     } else if (o->write_expect) {
         size_t lines;
-        if (ps_expect_write(o->write_expect, r, &res, ti, &lines, err, sizeof(err)) < 0) {
+        if (ps_expect_write(o->write_expect, r, &res, ti, o->merge_expect, &lines, err, sizeof(err)) < 0) {
             ps_say("pushspec: %s\n", err);
             rc = 2;
         } else {

@@ -114,7 +114,7 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             e->used = 1;
             rr->expect_reason = e->reason;
             if (rr->v == PS_V_PASS)
-                rr->x = PS_X_XPASS;
+                rr->x = e->sometimes ? rr->x : PS_X_XPASS;   /* an intermittent failure may pass */
             else if (rr->v != PS_V_SKIP)
                 rr->x = e->nlabels && rr->v == PS_V_FAIL && unlisted_failures(run, rr, e) ? PS_X_PLAIN : PS_X_XFAIL;
         }

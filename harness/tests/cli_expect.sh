@@ -154,4 +154,59 @@ check_eq "a passing run with --write-expect: exit status" 0 "$?"
 check_has "a passing run: the baseline says nothing failed" "no rule failed" "$(cat "$tmp/none.expect")"
 "$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/ok" --expect "$tmp/none.expect" >/dev/null 2>&1
 check_eq "the empty baseline loads" 0 "$?"
+# Baselines that hold: a deviant peer fails CONN-6:protocol-old and CONN-7:quota only every other run
+# (it flips a state file per probe), and its scenario reports an incidental PRES-1:has-ids every run.
+mkdir -p "$tmp/flip" "$tmp/flipstate"
+cat >"$tmp/flip/peer.py" <<'EOF2'
+import json, os, sys
+state = sys.argv[1]
+print(json.dumps({"type": "hello", "sdk": "flip", "version": "1", "kind": "client", "capabilities": []}), flush=True)
+for line in sys.stdin:
+    m = json.loads(line)
+    f = os.path.join(state, str(m.get("name")))
+    if os.path.exists(f): os.remove(f); r = "pass"
+    else: open(f, "w").close(); r = "fail"
+    print(json.dumps({"re": m.get("id"), "ok": True, "result": r}), flush=True)
+EOF2
+mkdir -p "$tmp/flipsc"
+cat >"$tmp/flipsc/f.lua" <<'EOF2'
+local function flips(t, name) return t:sdk():call("probe", { name = name }) == "fail" end
+ps.scenario { id = "flip-one", title = "a firm failing check and one failing every other run", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "close 4008", "accepted")
+    t:check("CONN-6:protocol-old", not flips(t, "one"), "close 4007", "accepted this time")
+    t:incidental("PRES-1:has-ids", "ids of strings", "ids [null]")
+  end }
+ps.scenario { id = "flip-only", title = "a rule failing every other run", rules = { "CONN-7" },
+  run = function(t) t:check("CONN-7:quota", not flips(t, "only"), "4004", "4100 this time") end }
+EOF2
+flip() { local name=$1; shift; run_result "$name" "$ps" run --sdk "python3 $tmp/flip/peer.py $tmp/flipstate" --scenarios "$tmp/flipsc" --strict "$@"; }
+flip f1 --write-expect "$tmp/flip.expect"
+check_eq "flip run 1 (the flaky checks fail): exit status" 1 "$rc"
+check_has "an incidental finding's label is written" "^PRES-1:has-ids +ids \[null\]" "$(cat "$tmp/flip.expect")"
+check_has "run 1's flaky check is written, firm" "^CONN-7:quota +" "$(cat "$tmp/flip.expect")"
+flip f2 --expect "$tmp/flip.expect" --write-expect "$tmp/flip.expect" --merge
+check_eq "flip run 2 against run 1's baseline: the flaky rule passes, an unexpected pass (exit 1)" 1 "$rc"
+check_eq "flip run 2: CONN-7 passed" pass "$(v f2 rules.CONN-7.verdict)"
+check_eq "the incidental PRES-1 is expected in run 2" expected-fail "$(v f2 rules.PRES-1.expectation)"
+body=$(grep -v '^#' "$tmp/flip.expect" | grep -v '^$' | awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')
+check_eq "--merge: firm where both runs failed, ? where one did" \
+    "CONN-6:protocol-old? CONN-6:version-malformed CONN-7:quota? PRES-1:has-ids" "$body"
+check_has "--merge: the header says so" "^# Baseline written by pushspec .* --write-expect --merge" "$(cat "$tmp/flip.expect")"
+flip f3 --expect "$tmp/flip.expect"
+check_eq "run 3 (flaky checks fail) passes the merged baseline" 0 "$rc"
+flip f4 --expect "$tmp/flip.expect"
+check_eq "run 4 (flaky checks pass) passes the merged baseline" 0 "$rc"
+check_eq "run 4: the rule failing only sometimes passed, and that is no unexpected pass" "pass " \
+    "$(v f4 rules.CONN-7.verdict) $(v f4 rules.CONN-7.expectation | sed 's/<not in the result>//')"
+flip f5 --write-expect "$tmp/flip.expect" --merge --filter flip-only
+check_has "--merge of a run that did not select a rule keeps its lines as they were" \
+    "^CONN-6:version-malformed " "$(cat "$tmp/flip.expect")"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --merge 2>&1)
+check_eq "--merge without --write-expect: exit status" 2 "$?"
+check_has "--merge without --write-expect: says so" "--merge goes with --write-expect" "$out"
+printf 'CONN-6:version-malformed\n' >"$tmp/broken.expect"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --write-expect "$tmp/broken.expect" --merge 2>&1)
+check_eq "--merge into a file that is no baseline: exit status" 2 "$?"
+check_has "--merge into a file that is no baseline: names the line" "broken.expect:1 is not a baseline line" "$out"
 finish cli_expect
