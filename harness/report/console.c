@@ -1,5 +1,6 @@
 #include "report/console.h"
 #include "report/rule_checks.h"
+#include "report/clause_text.h"
 #include "net/loop.h"
 #include "net/say.h"
 #include "net/limits.h"
@@ -112,6 +113,11 @@ static void print_failing_checks(const ps_runner *r, const ps_rule_result *rr)
         ps_say_to(stdout, "    failing checks: %s%s%d without a label\n", list, rc.n ? ", and " : "", rc.unlabelled);
     else
         ps_say_to(stdout, "    failing checks: %s\n", list);
+    for (size_t i = 0; i < rc.n; i++) {   /* each with what it judges */
+        char text[1024];
+        ps_say_to(stdout, "      %s: %s\n", rc.c[i].label,
+                  ps_clause_text(r->env.catalog, rr->rule, rc.c[i].label, NULL, text, sizeof(text)));
+    }
     ps_rule_checks_free(&rc);
 }
 

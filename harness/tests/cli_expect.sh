@@ -142,6 +142,28 @@ check_has "Markdown: the unlisted checks in the row" '`CONN-6`.* — not in the 
     "$(cat "$tmp/rep.md")"
 check_has "Markdown: the failing checks of a rule without a per-check baseline" \
     '`CONN-7`.* — failing checks: quota and 1 check without a label' "$(cat "$tmp/rep.md")"
+# Every label with its clause text, in every format; the headline is the first unlisted failing check.
+clause='no protocol parameter is refused with 4008'
+check_has "console: a failing check's clause text" "^      protocol-missing: $clause$" "$(cat "$tmp/rep.out")"
+check_eq "JSON: the clause text of each failing check" "protocol-missing|$clause|true" \
+    "$(v rep rules.CONN-6.clauses.1.label)|$(v rep rules.CONN-6.clauses.1.text)|$(v rep rules.CONN-6.clauses.1.defined)"
+check_has "HTML: the clauses" "<dt>Clauses</dt><dd><pre>version-malformed: .*protocol-missing: $clause" \
+    "$(tr '\n' ' ' <"$tmp/html/index.html")"
+check_has "JUnit: the clauses" "protocol-missing: $clause" "$(sed -n '/^Clauses:/,/^[A-Z]/p' "$tmp/rep.xml")"
+check_has "Markdown: the clauses" '`CONN-6`.* — clauses: .*protocol-missing: '"$clause" "$(cat "$tmp/rep.md")"
+check_eq "the headline Expected/Actual: the first failing check the baseline does not list" "4007|new" \
+    "$(v rep rules.CONN-6.expected)|$(v rep rules.CONN-6.actual)"
+mkdir -p "$tmp/wire"
+printf '%s\n' 'ps.scenario { id = "we-wire", title = "a label without a clause", rules = { "CONN-7" },' \
+    '  run = function(t) t:check("CONN-7:wire", false, "a frame as the codec wants", "a bad frame") end }' >"$tmp/wire/w.lua"
+"$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/wire" --json "$tmp/wire.json" --junit "$tmp/wire.xml" \
+    --markdown "$tmp/wire.md" --html "$tmp/wire-html" >"$tmp/wire.out" 2>&1
+flatten "$tmp/wire.json" >"$tmp/wire.flat"
+check_eq "JSON: a label without a clause says so" false "$(v wire rules.CONN-7.clauses.0.defined)"
+for f in wire.out wire.xml wire.md wire-html/index.html; do
+    check_has "$f: a label without a clause shows the rule's text and says it has no clause" \
+        "wire: no clause CONN-7:wire in CLAUSES.md; the rule: " "$(cat "$tmp/$f")"
+done
 "$ps" report "$tmp/rep.json" --markdown "$tmp/rep2.md" >/dev/null 2>&1
 check_eq "pushspec report makes the same Markdown from the result" "$(cat "$tmp/rep.md")" "$(cat "$tmp/rep2.md")"
 
