@@ -75,7 +75,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--listen")) str = &o->listen;
         else if (!strcmp(a, "--html")) str = &o->html;
         else if (!strcmp(a, "--seconds") && o->fuzz) str = &o->seconds;
-        else if (!strcmp(a, "--seed") && o->fuzz) str = &o->seed;
+        else if (!strcmp(a, "--seed") && !listing) str = &o->seed;
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
         else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
@@ -319,6 +319,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    if (o.seed && !fuzz && !o.sdk)
+        return die_usage("%s", "--seed goes with pushspec fuzz, or with --sdk (the seed of the fake server's forms)");
     if (o.merge && !o.write_expect)
         return die_usage("%s", "--merge goes with --write-expect FILE (merge this run into the baseline it names)");
     if (o.force && !o.write_expect)
@@ -345,7 +347,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         goto fail;
     }
     ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed };
-    if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, &ti, err, sizeof(err)) < 0
+    if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, o.seed, &ti, err, sizeof(err)) < 0
               : ps_target_load(&r, &ta, &ti, err, sizeof(err)) < 0)
         goto fail;
     ps_redact_set_secret(ti.secret);   /* from here on no output shows it */
@@ -372,7 +374,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), o.quiet, ti.secret);
     r.observer = ps_console_observer(&r);
     if (o.sdk)
-        ps_say("pushspec %s: %s through '%s' (fake server on %s)\n", PUSHSPEC_VERSION, ti.name, o.sdk, ti.url);
+        ps_say("pushspec %s: %s through '%s' (fake server on %s, forms seed %s: --seed %s repeats them)\n",
+               PUSHSPEC_VERSION, ti.name, o.sdk, ti.url, ti.seed, ti.seed);
     else
         ps_say("pushspec %s: %s (%s)\n", PUSHSPEC_VERSION, ti.name, ti.url);
     ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect, o.merge };

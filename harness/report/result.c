@@ -398,6 +398,8 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     add_redacted(tg, "http_url", t->http_url, t->secret);
     if (t->adapter)
         add_redacted(tg, "adapter", t->adapter, t->secret);
+    if (t->seed)   /* the fake server's forms: pushspec run --sdk ... --seed N repeats them */
+        cJSON_AddStringToObject(tg, "seed", t->seed);
     add_redacted(tg, "app_id", t->app_id, t->secret);
     add_redacted(tg, "key", t->key, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
