@@ -38,6 +38,14 @@ sdk slow0 "$mini slow-reconnect" --filter connc-malformed-frames
 check_eq "control, the same client undeclared: CONNC-3 fails" fail "$(v slow0 rules.CONNC-3.verdict)"
 check_has "control: on the invalid-JSON clause" "invalid-json" "$(v slow0 rules.CONNC-3.failed_checks.0)"
 
+# The setting is checked at start-up: a value that is no integer 0..120000 stops the run (status 2).
+for bad in true -1 1.5 999999; do
+    out=$(timeout 60 "$ps" run --sdk "node $src/harness/tests/adapters/wrap.js --hello-set reconnect_delay_ms=$bad -- $mini sync-auth" \
+        --filter connc-url 2>&1)
+    check_eq "reconnect_delay_ms $bad: exit status" 2 "$?"
+    check_has "reconnect_delay_ms $bad: names the setting and what is needed" "declares reconnect_delay_ms .*an integer 0\.\.120000" "$out"
+done
+
 # 2. SUB-7: the auth endpoint's 403 surfaced as the subscribe call's ok:false.
 sdk sync "$mini sync-auth" --filter sub-error-surfaced-no-events
 check_eq "ok:false refusal: SUB-7" pass "$(v sync rules.SUB-7.verdict)"
