@@ -54,7 +54,7 @@ scenario {
   run = function(t)
     local sdk = t:http_sdk()
     local pres = t:channel("presence-")
-    local answer = ps.json.encode { channels = { [pres] = { user_count = 2 } } }
+    local answer = t:json { channels = { [pres] = { user_count = 2 } } }
     local req = query(t, sdk, "channels", { prefix = "presence-", info = "user_count" }, answer)
     is(t, req, "GET", "/channels")
     params_are(t, req, { filter_by_prefix = "presence-", info = "user_count" })
@@ -121,10 +121,11 @@ scenario {
   run = function(t)
     local sdk = t:http_sdk()
     -- a JSON answer, as the API sends: an SDK whose get parses JSON (HSDK-4 asks it to) can return it
-    local answer = ps.json.encode { channels = { [t:channel("private-")] = {} } }
-    local req = query(t, sdk, "get", { path = "/channels", params = { filter_by_prefix = "private-" } }, answer)
+    local answer = t:json { channels = { [t:channel("presence-")] = { user_count = 1 } } }
+    local req = query(t, sdk, "get", { path = "/channels", params = { filter_by_prefix = "presence-", info = "user_count" } },
+      answer)
     is(t, req, "GET", "/channels")
-    params_are(t, req, { filter_by_prefix = "private-" })
+    params_are(t, req, { filter_by_prefix = "presence-", info = "user_count" })
     t:check_api_signed("HSDK-1")
   end,
 }
