@@ -85,7 +85,7 @@ scenario {
     sdk:call("subscribe", { channel = refused })
     t:require("SUB-7", subscribe_frame(c, refused), "a pusher:subscribe for " .. refused)
     c:send { event = "pusher:subscription_error", channel = refused,
-      data = ps.json.encode { type = "LimitReached", error = "refused by pushspec", status = 403 } }
+      data = t:json { type = "LimitReached", error = "refused by pushspec", status = 403 } }
     local r, why = sdk:expect({ type = "subscription_error", channel = refused }, { within = 3000 })
     t:check("SUB-7:surfaced-server", r, "the application is told that " .. refused .. " failed (server subscription_error)", why)
 
@@ -104,7 +104,7 @@ scenario {
     t:check("SUB-7:auth-refused-not-sent", sent == nil, "no pusher:subscribe for " .. denied .. " after its auth was refused", sent)
 
     for _, ch in ipairs { refused, denied } do
-      c:send { event = "after-refusal", channel = ch, data = ps.json.encode { n = 1 } }
+      c:send { event = "after-refusal", channel = ch, data = t:json { n = 1 } }
     end
     -- a marker on a channel that works: once it arrives, earlier frames were handled
     local ok_ch = t:channel("")
