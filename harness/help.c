@@ -102,6 +102,8 @@ const char ps_help_run[] =
 "                       start from the Actual (redacted, one line, at most 200 bytes);\n"
 "                       '# SECTION' headings. Not written when the run is interrupted\n"
 "  --force              let --write-expect overwrite an existing FILE\n"
+"  --repeat N           with --write-expect: the run made N times, the later ones merged\n"
+"                       (--merge); the reports and the exit status are the last run's\n"
 "  --seed N             with --sdk: the seed that draws the fake server's forms (member\n"
 "                       order, spacing, header case); the console and the result show it\n"
 "  --merge              --write-expect merges this run into an existing FILE: a check that\n"

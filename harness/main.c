@@ -2,6 +2,7 @@
  * scenarios, runs them, prints and writes the results. */
 #include "help.h"
 #include "init.h"
+#include "repeat.h"
 #include "scenarios_cmd.h"
 #include "clauses_cmd.h"
 #include "core/rules.h"
@@ -430,6 +431,9 @@ int main(int argc, char **argv)
                   : !strcmp(argv[1], "scenarios") ? ps_help_scenarios : ps_help_main, stdout);
             return 0;
         }
+    int repeated = ps_repeat_main(argc, argv);   /* --repeat N: this binary run N times */
+    if (repeated >= 0)
+        return repeated;
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 2, argv + 2, 0);
     if (!strcmp(argv[1], "fuzz"))

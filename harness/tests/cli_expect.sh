@@ -224,6 +224,20 @@ check_eq "run 4: the rule failing only sometimes passed, and that is no unexpect
 flip f5 --write-expect "$tmp/flip.expect" --merge --filter flip-only
 check_has "--merge of a run that did not select a rule keeps its lines as they were" \
     "^CONN-6:version-malformed " "$(cat "$tmp/flip.expect")"
+# --repeat 2: the same two runs in one command give the same baseline.
+rm -f "$tmp/flipstate"/*
+flip r1 --write-expect "$tmp/rep.expect" --repeat 2
+check_eq "--repeat 2: the last run's exit status (it fails)" 1 "$rc"
+check_has "--repeat 2: says which run is which" "run 2 of 2" "$(cat "$tmp/r1.err")"
+check_eq "--repeat 2: the same baseline as two runs merged" "$(grep -v '^#' "$tmp/flip.expect" | grep -v '^$' | awk '{ print $1 }' | sort)" \
+    "$(grep -v '^#' "$tmp/rep.expect" | grep -v '^$' | awk '{ print $1 }' | sort)"
+flip r2 --expect "$tmp/rep.expect"
+check_eq "the --repeat baseline holds on the next run" 0 "$rc"
+flip r3 --expect "$tmp/rep.expect"
+check_eq "and on the one after" 0 "$rc"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --repeat 2 2>&1)
+check_eq "--repeat without --write-expect: exit status" 2 "$?"
+check_has "--repeat without --write-expect: says so" "--repeat N .* goes with pushspec run ... --write-expect FILE" "$out"
 out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --merge 2>&1)
 check_eq "--merge without --write-expect: exit status" 2 "$?"
 check_has "--merge without --write-expect: says so" "--merge goes with --write-expect" "$out"
