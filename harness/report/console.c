@@ -147,7 +147,7 @@ static void print_failure(const ps_runner *r, const ps_rule_result *rr, int stri
         print_redacted("Expected:", expected);
     if (actual)
         print_redacted("Actual:", actual);
-    if (rr->check && rr->check->reason)
+    if (!rr->unlisted_check && rr->check && rr->check->reason)   /* the headline's own check only */
         print_redacted("Reason:", rr->check->reason);
     if (rr->where && rr->where->err_source)
         ps_say_to(stdout, "    at        %s\n", rr->where->err_source);
