@@ -48,6 +48,18 @@ ext = re.search(r'<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["\']?(https?:)
 assert not ext, f"HTML loads an external resource: {ext.group(0)[:80]}"
 absent = [rid for rid in rules if rid not in html]
 assert not absent, f"HTML lacks rules {absent[:5]}"
+# Every failing check label comes with its clause text (or the rule's, said so), in the JSON and in
+# each report that shows the rule's checks (JUnit and HTML for every failing rule, Markdown for counted ones)
+import html as H
+junit_text = H.unescape(open(prefix + ".junit.xml", encoding="utf-8").read())
+html_text = H.unescape(html)
+for rid, r in rules.items():
+    texts = {c["label"]: c["text"] for c in r.get("clauses", [])}
+    for label in r.get("failed_checks", []):
+        assert texts.get(label), f"{rid}:{label} fails without its clause text in the JSON result"
+        line = f"{label}: {texts[label]}"
+        assert line in html_text, f"HTML lacks {rid}'s clause line '{line[:80]}'"
+        assert line in junit_text, f"JUnit lacks {rid}'s clause line '{line[:80]}'"
 print(f"check-reports: {prefix}: {len(rules)} rules agree across JSON, JUnit, Markdown and HTML")
 EOF
 

@@ -2,6 +2,7 @@
  * scenarios, runs them, prints and writes the results. */
 #include "help.h"
 #include "init.h"
+#include "repeat.h"
 #include "scenarios_cmd.h"
 #include "clauses_cmd.h"
 #include "core/clauses.h"
@@ -47,6 +48,7 @@ typedef struct {
     int rules, as_json, clauses;   /* list */
     const char *write_expect;      /* run */
     int force;
+    int merge;                     /* --merge: --write-expect merges into an existing FILE */
 } opts;
 
 static int die_usage(const char *fmt, const char *arg)
@@ -76,7 +78,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--listen")) str = &o->listen;
         else if (!strcmp(a, "--html")) str = &o->html;
         else if (!strcmp(a, "--seconds") && o->fuzz) str = &o->seconds;
-        else if (!strcmp(a, "--seed") && o->fuzz) str = &o->seed;
+        else if (!strcmp(a, "--seed") && !listing) str = &o->seed;
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
         else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
@@ -119,6 +121,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--rules")) o->rules = 1;
         else if (!strcmp(a, "--clauses") && listing) o->clauses = o->rules = 1;
         else if (!strcmp(a, "--force") && !listing) o->force = 1;
+        else if (!strcmp(a, "--merge") && !listing) o->merge = 1;
         else if (!strcmp(a, "--json") ) o->as_json = 1;
         else
             return die_usage("unknown option '%s'", a);
@@ -279,7 +282,7 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (files[i] && ps_out_prepare(files[i], i == 2 ? PS_OUT_FILE_OR_STDOUT : PS_OUT_FILE, err, errlen) < 0)
             return -1;
-    if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, err, errlen) < 0)
+    if (o->write_expect && ps_expect_write_prepare(o->write_expect, o->force, o->merge, err, errlen) < 0)
         return -1;
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
@@ -298,6 +301,10 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+    if (o.seed && !fuzz && !o.sdk)
+        return die_usage("%s", "--seed goes with pushspec fuzz, or with --sdk (the seed of the fake server's forms)");
+    if (o.merge && !o.write_expect)
+        return die_usage("%s", "--merge goes with --write-expect FILE (merge this run into the baseline it names)");
     if (o.force && !o.write_expect)
         return die_usage("%s", "--force goes with --write-expect FILE (overwrite the baseline it names)");
     if (o.sdk && (o.target || o.url))
@@ -322,7 +329,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         goto fail;
     }
     ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed };
-    if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, &ti, err, sizeof(err)) < 0
+    if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, o.seed, &ti, err, sizeof(err)) < 0
               : ps_target_load(&r, &ta, &ti, err, sizeof(err)) < 0)
         goto fail;
     ps_redact_set_secret(ti.secret);   /* from here on no output shows it */
@@ -352,7 +359,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
     char line[600];
     ps_header_of_target(&head, &ti);
     ps_say("%s\n", ps_header_line(&head, line, sizeof(line)));
-    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect };
+    ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect, o.merge };
     if (ps_stop_requested())
         goto stopped;
     ps_runner_run(&r);   /* returns early on a stop (a signal, or a Lua panic that unwound to it) */
@@ -410,6 +417,9 @@ int main(int argc, char **argv)
             fputs(ps_help_text(argv[1]) ? ps_help_text(argv[1]) : ps_help_main, stdout);
             return 0;
         }
+    int repeated = ps_repeat_main(argc, argv);   /* --repeat N: this binary run N times */
+    if (repeated >= 0)
+        return repeated;
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 2, argv + 2, 0);
     if (!strcmp(argv[1], "fuzz"))

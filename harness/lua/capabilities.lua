@@ -19,6 +19,7 @@ M.list = {
     { "encrypted_channels", "private-encrypted- channels" },
     { "cache_channels", "cache channels" },
     { "connection_state", "connection state getter (state)", "state" },
+    { "reconnect", "reconnect call on an existing client (reconnect)", "reconnect" },
   },
   http = {
     { "batch_trigger", "batch trigger (trigger_batch)", "trigger_batch" },
@@ -33,6 +34,7 @@ M.list = {
     { "user_signin", "user authentication (authenticate_user)", "authenticate_user" },
     { "encrypted_channels", "private-encrypted- channels (encrypted trigger, shared_secret)" },
     { "webhooks", "webhook validation (validate_webhook)", "validate_webhook" },
+    { "typed_user_info", "user_info values other than strings (booleans, numbers, nested objects)" },
   },
 }
 
@@ -78,6 +80,36 @@ function M.parse(hello, kind, cmd)
     set[name] = true
   end
   return set
+end
+
+-- The hello's settings (PROTOCOL.md section 2.2): numbers the SDK's own behaviour
+-- fixes, which set the timing windows of the scenarios that wait on it. Absent:
+-- the harness's default. Raises a message naming the adapter and the bad member.
+M.SETTINGS = {
+  -- ms the SDK waits before it reconnects after dropping a connection itself
+  reconnect_delay_ms = { default = 3000, max = 120000 },
+}
+function M.settings(hello_line, cmd)
+  local hello = core.json_decode(hello_line or "")
+  local out = {}
+  for name, s in pairs(M.SETTINGS) do
+    local v = type(hello) == "table" and hello[name] or nil
+    if v ~= nil and v ~= core.null then
+      if type(v) ~= "number" or v < 0 or v > s.max or v % 1 ~= 0 then
+        error("the adapter '" .. cmd .. "' declares " .. name .. " " .. P.show(v, 60) .. ": an integer 0.." ..
+          s.max .. " is needed (see ci/adapters/PROTOCOL.md section 2.2)", 0)
+      end
+      out[name] = v
+    end
+  end
+  return out
+end
+
+-- A setting of the SDK under test: the declared value, else the default.
+function M.setting(name)
+  local info = P.sdk_info
+  local v = info and info.settings and info.settings[name]
+  return v or M.SETTINGS[name].default
 end
 
 -- Has the SDK under test this feature? true, or false and the skip reason.

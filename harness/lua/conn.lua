@@ -80,6 +80,10 @@ local function send(self, kind, bytes)
 end
 function Conn:send(msg)
   if type(msg) == "string" then return send(self, "text", msg) end
+  if self.from == "client" and P.sdk_info then   -- the fake server: a form drawn by seed (forms.lua)
+    return send(self, "text", P.require("forms").frame(self.case:forms(),
+      { event = msg.event, channel = msg.channel, data = msg.data }))
+  end
   local data, as_string = nil, false
   if type(msg.data) == "table" then data = core.json_encode(msg.data)
   elseif msg.data ~= nil then data, as_string = tostring(msg.data), true end
@@ -230,7 +234,7 @@ function Conn:establish(opts)
   socket_seq = socket_seq + 1
   self.socket_id = opts.socket_id or string.format("%d.%d", 1000 + socket_seq, math.random(100000, 999999))
   self:send { event = "pusher:connection_established",
-    data = core.json_encode { socket_id = self.socket_id, activity_timeout = opts.activity_timeout or 120 } }
+    data = self.case:json { socket_id = self.socket_id, activity_timeout = opts.activity_timeout or 120 } }
   return self.socket_id
 end
 
@@ -238,7 +242,7 @@ end
 -- table (sent double-encoded, default {}), e.g. {presence = {ids=, hash=, count=}}.
 function Conn:grant(channel, data)
   self:send { event = "pusher_internal:subscription_succeeded", channel = channel,
-    data = core.json_encode(data or {}) }
+    data = self.case:json(data or {}) }
 end
 
 return { Conn = Conn, parse_frame = parse_frame, keep_violations = keep_violations }

@@ -124,6 +124,26 @@ function Case:need(name)
   if not ok then self:skip_capability(why) end
 end
 
+-- How long to wait (ms, scaled later like every window) for the SDK's next
+-- connection after a connection ended: at least floor_ms (the rule's own window,
+-- or a set-up wait), and never less than the reconnect delay the adapter's hello
+-- declares (PROTOCOL.md section 2.2) plus a margin for a busy machine.
+local RECONNECT_MARGIN = 2000
+function Case:reconnect_within(floor_ms)
+  return math.max(floor_ms or 0, caps.setting("reconnect_delay_ms") + RECONNECT_MARGIN)
+end
+
+-- The fake server's forms (forms.lua): this scenario's generator, drawn from the
+-- run's seed and the scenario's id; t:json(v) is v's JSON text in a drawn form.
+function Case:forms()
+  self._forms = self._forms or P.require("forms").new(P.sdk_info and P.sdk_info.seed or 0, self.spec.id)
+  return self._forms
+end
+function Case:json(v)
+  if not P.sdk_info then return core.json_encode(v) end
+  return P.require("forms").encode(self:forms(), v)
+end
+
 -- Every rule not judged yet is skipped (kind capability-missing), and the scenario stops.
 function Case:skip_capability(reason)
   for _, r in ipairs(self.spec.rules) do core.skip(r, reason, core.SKIP_CAPABILITY) end
@@ -207,7 +227,7 @@ local function new_req(h)
 end
 
 function Req:respond(status, body, ctype)
-  if type(body) == "table" then body = core.json_encode(body) end
+  if type(body) == "table" then body = self.case:json(body) end
   return self.h:respond(status, body or "", ctype or "application/json")
 end
 
@@ -241,6 +261,7 @@ function Case:_service()
   local list = core.requests(self._served + 1)
   for i, h in ipairs(list) do
     local req = new_req(h)
+    req.case = self
     self._served = self._served + 1
     if not req.path:match("^/auth/") then   -- every API request, answered or not (t:api_requests)
       -- outside /apps/ID/ (matched by its auth_key): the scenario's path checks show req.path
@@ -344,9 +365,20 @@ end
 
 -- A webhook as the Pusher server sends it to this scenario's app: headers and
 -- raw body (a table is sent as JSON). opts.key / opts.secret sign as another app.
+-- Header tables: names looked up and replaced whatever their case (the drawn spelling is kept).
+local function header_key(t, name)
+  for k in pairs(t) do if type(k) == "string" and type(name) == "string" and k:lower() == name:lower() then return k end end
+end
+local HEADERS = {
+  __index = function(t, name) local k = header_key(t, name) return k and rawget(t, k) end,
+  __newindex = function(t, name, v) rawset(t, header_key(t, name) or name, v) end,
+}
+
 function Case:signed_webhook(body, opts)
   opts = opts or {}
-  if type(body) == "table" then body = core.json_encode(body) end
-  return { ["X-Pusher-Key"] = opts.key or self.app.key, ["Content-Type"] = "application/json",
-    ["X-Pusher-Signature"] = core.webhook_sign(opts.secret or self.app.secret, body) }, body
+  if type(body) == "table" then body = self:json(body) end
+  local F, g = P.require("forms"), self:forms()
+  local h = { [F.header(g, "X-Pusher-Key")] = opts.key or self.app.key, [F.header(g, "Content-Type")] = "application/json",
+    [F.header(g, "X-Pusher-Signature")] = core.webhook_sign(opts.secret or self.app.secret, body) }
+  return setmetatable(h, HEADERS), body
 end

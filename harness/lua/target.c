@@ -10,6 +10,8 @@
 
 #include <lauxlib.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,9 +165,19 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
     return 0;
 }
 
-int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
-                  char *err, size_t errlen)
+int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, const char *seed,
+                  ps_target_info *ti, char *err, size_t errlen)
 {
+    if (seed && (!*seed || strspn(seed, "0123456789") != strlen(seed) || strlen(seed) > 18)) {
+        snprintf(err, errlen, "--seed %s: a number of at most 18 digits is needed", seed);
+        return -1;
+    }
+    if (seed)
+        snprintf(ti->seed_buf, sizeof(ti->seed_buf), "%s", seed);
+    else   /* a new one each run: the result shows it, and --seed repeats it */
+        snprintf(ti->seed_buf, sizeof(ti->seed_buf), "%lu", ((unsigned long)time(NULL) * 2654435761UL ^
+                 (unsigned long)getpid()) % 1000000000UL);
+    ti->seed = ti->seed_buf;
     char host[256] = "127.0.0.1", kind[16] = "";
     cJSON *hello = NULL;
     int port = 0, bound = 0;
@@ -188,6 +200,7 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
     ps_bind_set_str(L, "name", ti->name_buf);
     ps_bind_set_str(L, "host", host);
     ps_bind_set_int(L, "port", bound);
+    ps_bind_set_str(L, "seed", ti->seed);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         snprintf(err, errlen, "%s", lua_tostring(L, -1));
         lua_settop(L, top);

@@ -18,6 +18,8 @@ typedef struct {
     const char *webhooks_listen;   /* HOST:PORT or NULL */
     const char **profiles;         /* the target's profile names, NULL-ended (owned) */
     char url_buf[300], http_url_buf[300], name_buf[128];
+    const char *seed;              /* fake-server role: the seed of its forms (forms.lua), or NULL */
+    char seed_buf[24];
 } ps_target_info;
 
 typedef struct {
@@ -30,9 +32,10 @@ typedef struct {
  * runner's restart command and profiles. 0, or -1 with err. */
 int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, char *err, size_t errlen);
 /* The SDK under test: listen (HOST:PORT or NULL) for it, check its adapter's
- * hello, hand both to the prelude. 0, or -1 with err. */
-int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, ps_target_info *ti,
-                  char *err, size_t errlen);
+ * hello, hand both to the prelude with the seed of the fake server's forms (a decimal
+ * string, or NULL: one drawn from the clock). 0, or -1 with err. */
+int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, const char *seed,
+                  ps_target_info *ti, char *err, size_t errlen);
 /* Receive webhooks when the target asks and a selected scenario needs them. */
 int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen);
 void ps_target_free(ps_target_info *ti);

@@ -107,6 +107,8 @@ end
 -- The SDK roles: pushspec is the server; the target is its fake server.
 function M.set_sdk(info)
   info.capabilities = P.require("capabilities").parse(info.hello, info.kind, info.cmd)
+  info.settings = P.require("capabilities").settings(info.hello, info.cmd)
+  info.seed = tonumber(info.seed) or 0   -- the fake server's forms (forms.lua)
   P.sdk_info = info
   P.target = { name = info.name, url = "ws://" .. info.host .. ":" .. info.port,
     http_url = "http://" .. info.host .. ":" .. info.port, profiles = {}, limits = {}, sdk = info,

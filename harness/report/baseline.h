@@ -15,6 +15,8 @@ typedef struct {
     char *reason;
     int line;
     int used;
+    int sometimes;      /* every line of the rule ends its name with '?': it fails in some runs only, and
+                         * a run where the rule passes is no unexpected pass */
 } ps_expect_entry;
 
 typedef struct {
@@ -23,7 +25,8 @@ typedef struct {
 } ps_baseline;
 
 /* Lines "RULE-ID  reason" or "RULE-ID:label,label  reason" (a rule may have several labelled lines, one
- * per failing check); '#' starts a comment. 0, or -1 with err. */
+ * per failing check), the name ending with '?' for a failure seen in some runs only ("RULE-ID:label?");
+ * '#' starts a comment. 0, or -1 with err. */
 int ps_baseline_load(const char *path, const ps_catalog *cat, ps_baseline *b, char *err, size_t errlen);
 void ps_baseline_free(ps_baseline *b);
 /* The entry of rule id, or NULL. */

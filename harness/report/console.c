@@ -1,5 +1,6 @@
 #include "report/console.h"
 #include "report/rule_checks.h"
+#include "report/clause_text.h"
 #include "net/loop.h"
 #include "net/say.h"
 #include "net/limits.h"
@@ -111,6 +112,11 @@ static void print_failing_checks(const ps_runner *r, const ps_rule_result *rr)
         ps_say_to(stdout, "    failing checks: %s%s%d without a label\n", list, rc.n ? ", and " : "", rc.unlabelled);
     else
         ps_say_to(stdout, "    failing checks: %s\n", list);
+    for (size_t i = 0; i < rc.n; i++) {   /* each with what it judges */
+        char text[1024];
+        ps_say_to(stdout, "      %s: %s\n", rc.c[i].label,
+                  ps_clause_text(r->env.catalog, rr->rule, rc.c[i].label, NULL, text, sizeof(text)));
+    }
     ps_rule_checks_free(&rc);
 }
 
@@ -140,7 +146,7 @@ static void print_failure(const ps_runner *r, const ps_rule_result *rr, int stri
         print_redacted("Expected:", expected);
     if (actual)
         print_redacted("Actual:", actual);
-    if (rr->check && rr->check->reason)
+    if (!rr->unlisted_check && rr->check && rr->check->reason)   /* the headline's own check only */
         print_redacted("Reason:", rr->check->reason);
     if (rr->where && rr->where->err_source)
         ps_say_to(stdout, "    at        %s\n", rr->where->err_source);

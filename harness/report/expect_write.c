@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include "report/expect_write.h"
+#include "report/expect_merge.h"
 #include "report/header.h"
 #include "report/outpath.h"
 #include "report/report.h"
@@ -10,12 +11,20 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-int ps_expect_write_prepare(const char *path, int force, char *err, size_t errlen)
+int ps_expect_write_prepare(const char *path, int force, int merge, char *err, size_t errlen)
 {
     struct stat st;
     if (ps_out_prepare(path, PS_OUT_FILE, err, errlen) < 0)
         return -1;
+    if (merge) {   /* read before the run: a baseline that cannot be merged stops it now */
+        ps_xlines old;
+        if (ps_xlines_read(path, &old, err, errlen) < 0)
+            return -1;
+        ps_xlines_free(&old);
+        return 0;
+    }
     if (!force && lstat(path, &st) == 0) {
         snprintf(err, errlen, "--write-expect %s: the file exists; give --force to overwrite it, or another name",
                  path);
@@ -65,31 +74,58 @@ static const char *label_reason(const ps_failed_check *fc, char *out, size_t out
     return out;
 }
 
-/* One rule's lines; the count written, or -1. */
-static int write_rule(FILE *f, const ps_runner *run, const ps_rule_result *rr)
+/* One rule's lines of this run into x (none when it did not fail, err or time out); 0 or -1. */
+static int rule_lines(const ps_runner *run, const ps_rule_result *rr, ps_xlines *x)
 {
     char reason[PS_EXPECT_REASON_MAX + 8];
+    if (rr->v != PS_V_FAIL && rr->v != PS_V_ERROR && rr->v != PS_V_TIMEOUT)
+        return 0;
     ps_rule_checks rc;
     if (ps_rule_checks_collect(run, rr->rule->id, &rc) < 0)
         return -1;
-    int n = 0;
-    if (rc.n == 0 || rc.unlabelled || rc.broken || rr->v != PS_V_FAIL) {
-        fprintf(f, "%-10s %s\n", rr->rule->id, bare_reason(rr, reason, sizeof(reason)));
-        n = 1;
-    } else {
-        for (size_t i = 0; i < rc.n; i++, n++) {
-            char name[80];
-            snprintf(name, sizeof(name), "%s:%s", rr->rule->id, rc.c[i].label);
-            fprintf(f, "%-10s %s\n", name, label_reason(&rc.c[i], reason, sizeof(reason)));
-        }
-    }
+    int bad = 0;
+    if (rc.n == 0 || rc.unlabelled || rc.broken || rr->v != PS_V_FAIL)
+        bad = ps_xlines_add(x, rr->rule->id, NULL, 0, bare_reason(rr, reason, sizeof(reason)));
+    else
+        for (size_t i = 0; i < rc.n && !bad; i++)
+            bad = ps_xlines_add(x, rr->rule->id, rc.c[i].label, 0, label_reason(&rc.c[i], reason, sizeof(reason)));
     ps_rule_checks_free(&rc);
+    return bad;
+}
+
+/* One rule's lines, merged with the earlier baseline's when there is one; the count written, or -1. */
+static int write_rule(FILE *f, const ps_runner *run, const ps_rule_result *rr, const ps_xlines *old,
+                      const char **section)
+{
+    ps_xlines now = { 0 }, merged = { 0 };
+    const ps_xlines *out = &now;
+    int rc = rule_lines(run, rr, &now);
+    if (!rc && old) {
+        rc = ps_xlines_merge(rr->rule->id, &now, old, rr->v != PS_V_SKIP && rr->v != PS_V_NONE, &merged);
+        out = &merged;
+    }
+    if (!rc && out->n && (!*section || strcmp(*section, rr->rule->section)))
+        fprintf(f, "\n# %s\n", *section = rr->rule->section);
+    for (size_t i = 0; !rc && i < out->n; i++) {
+        const ps_xline *l = &out->l[i];
+        char name[96];
+        snprintf(name, sizeof(name), "%s%s%s%s", l->rule, l->label ? ":" : "", l->label ? l->label : "",
+                 l->sometimes ? "?" : "");
+        fprintf(f, "%-10s %s\n", name, l->reason);
+    }
+    int n = rc ? -1 : (int)out->n;
+    ps_xlines_free(&now);
+    ps_xlines_free(&merged);
     return n;
 }
 
 int ps_expect_write(const char *path, const ps_runner *run, const ps_results *res, const ps_target_info *ti,
-                    size_t *lines, char *err, size_t errlen)
+                    int merge, size_t *lines, char *err, size_t errlen)
 {
+    ps_xlines old;
+    int had = merge && access(path, F_OK) == 0;   /* no file yet: nothing to merge, this run alone */
+    if (had && ps_xlines_read(path, &old, err, errlen) < 0)
+        return -1;
     char *text = NULL;
     size_t textlen = 0;
     FILE *f = open_memstream(&text, &textlen);   /* whole before it is written: never half a baseline */
@@ -103,25 +139,23 @@ int ps_expect_write(const char *path, const ps_runner *run, const ps_results *re
     char *head = ps_redact(ps_header_line(&h, line, sizeof(line)), NULL);
     time_t now = time(NULL);
     strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    fprintf(f, "# Baseline written by --write-expect on %s, from a run of %s.\n"
+    fprintf(f, "# Baseline written by --write-expect%s on %s, from %s of %s.\n"
                "# Every rule that failed, erred or timed out; each reason starts from what the run saw (the\n"
                "# Actual): rewrite it to say what the implementation does. pushspec run --expect THIS-FILE:\n"
-               "# these must fail; anything else failing, or one of these passing, fails the run.\n",
-            when, head ? head : "");
+               "# these must fail; anything else failing, or one of these passing, fails the run. A name\n"
+               "# ending in ? failed in some runs only: it may pass.\n",
+            had ? " --merge" : "", when, had ? "this run and the earlier ones" : "a run", head ? head : "");
     free(head);
     const char *section = NULL;
     int ok = 1;
     *lines = 0;
     for (size_t i = 0; i < res->n && ok; i++) {
-        const ps_rule_result *rr = &res->r[i];
-        if (rr->v != PS_V_FAIL && rr->v != PS_V_ERROR && rr->v != PS_V_TIMEOUT)
-            continue;
-        if (!section || strcmp(section, rr->rule->section))
-            fprintf(f, "\n# %s\n", section = rr->rule->section);
-        int n = write_rule(f, run, rr);
+        int n = write_rule(f, run, &res->r[i], had ? &old : NULL, &section);
         ok = n >= 0;
         *lines += ok ? (size_t)n : 0;
     }
+    if (had)
+        ps_xlines_free(&old);
     if (!*lines)
         fputs("\n# (no rule failed in this run)\n", f);
     ok &= fclose(f) == 0 && text;

@@ -2,6 +2,7 @@
 #include "report/finish.h"
 #include "report/console.h"
 #include "report/expect_write.h"
+#include "report/clause_text.h"
 #include "report/report.h"
 #include "net/loop.h"
 #include "net/say.h"
@@ -59,9 +60,12 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
         for (size_t j = 0; j < res.n && !rr; j++)
             rr = strcmp(res.r[j].rule->id, e->rule) == 0 ? &res.r[j] : NULL;
         for (size_t k = 0; e->used && rr && rr->v == PS_V_FAIL && k < e->nlabels; k++)
-            if (!e->label_failed[k])
-                ps_say_to(stdout, "note: %s:%d names %s:%s, a check that did not fail in this run\n", o->expect,
-                          e->line, e->rule, e->labels[k]);
+            if (!e->label_failed[k]) {
+                char text[1024];
+                ps_say_to(stdout, "note: %s:%d names %s:%s (%s), a check that did not fail in this run\n", o->expect,
+                          e->line, e->rule, e->labels[k], ps_clause_text(r->env.catalog, rr->rule, e->labels[k], NULL,
+                                                                        text, sizeof(text)));
+            }
     }
     int rc = stopped_by ? 128 + stopped_by : ps_results_exit_code(&res, o->strict), temp;
     const char *json_path = json_path_of(o, buf, sizeof(buf), &temp);
@@ -90,7 +94,7 @@ int ps_run_finish(ps_runner *r, const ps_baseline *base, const ps_target_info *t
                o->write_expect);
     } else if (o->write_expect) {
         size_t lines;
-        if (ps_expect_write(o->write_expect, r, &res, ti, &lines, err, sizeof(err)) < 0) {
+        if (ps_expect_write(o->write_expect, r, &res, ti, o->merge_expect, &lines, err, sizeof(err)) < 0) {
             ps_say("pushspec: %s\n", err);
             rc = 2;
         } else {

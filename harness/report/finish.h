@@ -11,6 +11,7 @@ typedef struct {
     int strict;
     const ps_role *role;                          /* which role ran */
     const char *write_expect;                     /* --write-expect FILE, or NULL */
+    int merge_expect;                             /* --merge: merged into an existing FILE */
 } ps_finish_opts;
 
 /* stopped_by: the signal that stopped the run (a partial result), or 0.

@@ -24,6 +24,7 @@ static const struct {
     { "http_url", "HTTP API", 1, 0, 0, MEMBER(http_url) },
     { "app_id", "app id", 1, 0, 0, MEMBER(app_id) },
     { "key", "key", 1, 0, 0, MEMBER(key) },
+    { "seed", "seed", 1, 1, 1, MEMBER(seed) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 _Static_assert(NFIELDS <= PS_HEADER_MAX, "PS_HEADER_MAX is too small for the header's fields");

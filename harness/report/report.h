@@ -71,6 +71,8 @@ void ps_rep_escape(FILE *f, const char *s, int attr);
 /* A failing rule's check labels, from failed_checks and unlabelled_failures:
  * "a, b and 1 check without a label"; "" when it has none. Returns out. */
 char *ps_rep_failed_checks(const cJSON *rule, char *out, size_t outlen);
+/* "label: clause text" for each failing check of the rule (its "clauses"), joined by sep; "" when none. */
+char *ps_rep_clauses(const cJSON *rule, const char *sep, char *out, size_t outlen);
 /* "-" is stdout. Report the write error on close; 0 or -1 with err. */
 FILE *ps_rep_open(const char *path, char *err, size_t errlen);
 int ps_rep_close(FILE *f, const char *path, char *err, size_t errlen);

@@ -182,6 +182,8 @@ static void put_detail(FILE *f, const cJSON *res, const cJSON *rule, const char 
     char checks[512];
     put_field(f, "Failing checks", ps_rep_failed_checks(rule, checks, sizeof(checks)));
     put_field(f, "Not in the baseline", ps_rep_str(rule, "unlisted_failing_checks"));
+    char clauses[4096];
+    put_field(f, "Clauses", ps_rep_clauses(rule, "\n", clauses, sizeof(clauses)));
     put_field(f, "Expected", ps_rep_str(rule, "expected"));
     put_field(f, "Actual", ps_rep_str(rule, "actual"));
     put_field(f, "Message", ps_rep_str(rule, "message"));

@@ -50,6 +50,12 @@ static void put_details(FILE *f, const cJSON *res, const cJSON *rule)
         ps_rep_escape(f, ps_rep_str(rule, "unlisted_failing_checks"), 0);
         fputc('\n', f);
     }
+    char clauses[4096];
+    if (*ps_rep_clauses(rule, "\n  ", clauses, sizeof(clauses))) {
+        fputs("Clauses:\n  ", f);
+        ps_rep_escape(f, clauses, 0);
+        fputc('\n', f);
+    }
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         const char *v = ps_rep_str(rule, fields[i][0]);
         if (*v) {

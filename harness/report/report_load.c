@@ -324,3 +324,15 @@ char *ps_rep_failed_checks(const cJSON *rule, char *out, size_t outlen)
         snprintf(out + w, outlen - w, "%s%d check%s without a label", w ? " and " : "", bare, bare == 1 ? "" : "s");
     return out;
 }
+
+char *ps_rep_clauses(const cJSON *rule, const char *sep, char *out, size_t outlen)
+{
+    size_t w = 0;
+    const cJSON *c;
+    out[0] = '\0';
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(rule, "clauses"))
+        if (w < outlen)
+            w += (size_t)snprintf(out + w, outlen - w, "%s%s: %s", w ? sep : "", ps_rep_str(c, "label"),
+                                  ps_rep_str(c, "text"));
+    return out;
+}

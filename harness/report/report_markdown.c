@@ -95,6 +95,11 @@ static void put_row(FILE *f, const cJSON *res, const cJSON *rule, int with_targe
             fputs(" — failing checks: ", f);
             put_text(f, checks);
         }
+        char clauses[4096];
+        if (*ps_rep_clauses(rule, "; ", clauses, sizeof(clauses))) {
+            fputs(" — clauses: ", f);
+            put_text(f, clauses);
+        }
     }
     fputs(" |\n", f);
 }

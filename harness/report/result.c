@@ -2,6 +2,7 @@
 #include "report/header.h"
 #include "report/outpath.h"
 #include "report/rule_checks.h"
+#include "report/clause_text.h"
 #include "core/redact.h"
 #include "net/limits.h"
 #include "core/utf8.h"
@@ -115,7 +116,7 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             e->used = 1;
             rr->expect_reason = e->reason;
             if (rr->v == PS_V_PASS)
-                rr->x = PS_X_XPASS;
+                rr->x = e->sometimes ? rr->x : PS_X_XPASS;   /* an intermittent failure may pass */
             else if (rr->v != PS_V_SKIP)
                 rr->x = e->nlabels && rr->v == PS_V_FAIL && unlisted_failures(run, rr, e) ? PS_X_PLAIN : PS_X_XFAIL;
         }
@@ -314,15 +315,27 @@ static const char *expectation_name(ps_expectation x)
     return x == PS_X_XFAIL ? "expected-fail" : x == PS_X_XPASS ? "unexpected-pass" : NULL;
 }
 
-/* Every failing check label of the rule, over all its scenarios (what --write-expect pins). */
-static void add_rule_failed_checks(cJSON *o, const ps_runner *run, const char *rule)
+/* Every failing check label of the rule, over all its scenarios (what --write-expect pins), and
+ * "clauses": each label's clause text (the rule's text, and defined false, for a label without one). */
+static void add_rule_failed_checks(cJSON *o, const ps_runner *run, const ps_rule *rule)
 {
     ps_rule_checks rc;
-    if (ps_rule_checks_collect(run, rule, &rc) < 0)
+    if (ps_rule_checks_collect(run, rule->id, &rc) < 0)
         return;
     cJSON *a = rc.n ? cJSON_AddArrayToObject(o, "failed_checks") : NULL;
     for (size_t i = 0; i < rc.n; i++)
         cJSON_AddItemToArray(a, cJSON_CreateString(rc.c[i].label));
+    cJSON *cls = rc.n ? cJSON_AddArrayToObject(o, "clauses") : NULL;
+    for (size_t i = 0; i < rc.n; i++) {
+        char text[1024];
+        int defined;
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "label", rc.c[i].label);
+        cJSON_AddStringToObject(c, "text", ps_clause_text(run->env.catalog, rule, rc.c[i].label, &defined, text,
+                                                         sizeof(text)));
+        cJSON_AddBoolToObject(c, "defined", defined);
+        cJSON_AddItemToArray(cls, c);
+    }
     if (rc.unlabelled)
         cJSON_AddNumberToObject(o, "unlabelled_failures", rc.unlabelled);
     ps_rule_checks_free(&rc);
@@ -349,7 +362,7 @@ static cJSON *rule_json(const ps_runner *run, const ps_rule_result *rr, int stri
     if (rr->where && rr->v != PS_V_SKIP)
         cJSON_AddStringToObject(o, "scenario", rr->where->id);
     if (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT)
-        add_rule_failed_checks(o, run, rr->rule->id);
+        add_rule_failed_checks(o, run, rr->rule);
     if (rr->unlisted[0])
         cJSON_AddStringToObject(o, "unlisted_failing_checks", rr->unlisted);
     if (rr->unlisted_check) {

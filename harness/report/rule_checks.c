@@ -23,8 +23,9 @@ int ps_rule_checks_collect(const ps_runner *run, const char *rule, ps_rule_check
         const ps_scenario *s = run->sc[j];
         if (!s->selected || s->state != PS_S_DONE)
             continue;
-        for (size_t k = 0; k < s->nrules; k++) {
-            const ps_check *c = &s->checks[k];
+        /* its declared rules' checks, then its incidental findings (--write-expect pins both) */
+        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
+            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
             if (strcmp(c->rule, rule))
                 continue;
             out->unlabelled += c->unlabelled_fails;

@@ -142,6 +142,28 @@ check_has "Markdown: the unlisted checks in the row" '`CONN-6`.* — not in the 
     "$(cat "$tmp/rep.md")"
 check_has "Markdown: the failing checks of a rule without a per-check baseline" \
     '`CONN-7`.* — failing checks: quota and 1 check without a label' "$(cat "$tmp/rep.md")"
+# Every label with its clause text, in every format; the headline is the first unlisted failing check.
+clause='no protocol parameter is refused with 4008'
+check_has "console: a failing check's clause text" "^      protocol-missing: $clause$" "$(cat "$tmp/rep.out")"
+check_eq "JSON: the clause text of each failing check" "protocol-missing|$clause|true" \
+    "$(v rep rules.CONN-6.clauses.1.label)|$(v rep rules.CONN-6.clauses.1.text)|$(v rep rules.CONN-6.clauses.1.defined)"
+check_has "HTML: the clauses" "<dt>Clauses</dt><dd><pre>version-malformed: .*protocol-missing: $clause" \
+    "$(tr '\n' ' ' <"$tmp/html/index.html")"
+check_has "JUnit: the clauses" "protocol-missing: $clause" "$(sed -n '/^Clauses:/,/^[A-Z]/p' "$tmp/rep.xml")"
+check_has "Markdown: the clauses" '`CONN-6`.* — clauses: .*protocol-missing: '"$clause" "$(cat "$tmp/rep.md")"
+check_eq "the headline Expected/Actual: the first failing check the baseline does not list" "4007|new" \
+    "$(v rep rules.CONN-6.expected)|$(v rep rules.CONN-6.actual)"
+mkdir -p "$tmp/wire"
+printf '%s\n' 'ps.scenario { id = "we-wire", title = "a label without a clause", rules = { "CONN-7" },' \
+    '  run = function(t) t:check("CONN-7:wire", false, "a frame as the codec wants", "a bad frame") end }' >"$tmp/wire/w.lua"
+"$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/wire" --json "$tmp/wire.json" --junit "$tmp/wire.xml" \
+    --markdown "$tmp/wire.md" --html "$tmp/wire-html" >"$tmp/wire.out" 2>&1
+flatten "$tmp/wire.json" >"$tmp/wire.flat"
+check_eq "JSON: a label without a clause says so" false "$(v wire rules.CONN-7.clauses.0.defined)"
+for f in wire.out wire.xml wire.md wire-html/index.html; do
+    check_has "$f: a label without a clause shows the rule's text and says it has no clause" \
+        "wire: no clause CONN-7:wire in CLAUSES.md; the rule: " "$(cat "$tmp/$f")"
+done
 "$ps" report "$tmp/rep.json" --markdown "$tmp/rep2.md" >/dev/null 2>&1
 check_eq "pushspec report makes the same Markdown from the result" "$(cat "$tmp/rep.md")" "$(cat "$tmp/rep2.md")"
 
@@ -154,4 +176,73 @@ check_eq "a passing run with --write-expect: exit status" 0 "$?"
 check_has "a passing run: the baseline says nothing failed" "no rule failed" "$(cat "$tmp/none.expect")"
 "$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/ok" --expect "$tmp/none.expect" >/dev/null 2>&1
 check_eq "the empty baseline loads" 0 "$?"
+# Baselines that hold: a deviant peer fails CONN-6:protocol-old and CONN-7:quota only every other run
+# (it flips a state file per probe), and its scenario reports an incidental PRES-1:has-ids every run.
+mkdir -p "$tmp/flip" "$tmp/flipstate"
+cat >"$tmp/flip/peer.py" <<'EOF2'
+import json, os, sys
+state = sys.argv[1]
+print(json.dumps({"type": "hello", "sdk": "flip", "version": "1", "kind": "client", "capabilities": []}), flush=True)
+for line in sys.stdin:
+    m = json.loads(line)
+    f = os.path.join(state, str(m.get("name")))
+    if os.path.exists(f): os.remove(f); r = "pass"
+    else: open(f, "w").close(); r = "fail"
+    print(json.dumps({"re": m.get("id"), "ok": True, "result": r}), flush=True)
+EOF2
+mkdir -p "$tmp/flipsc"
+cat >"$tmp/flipsc/f.lua" <<'EOF2'
+local function flips(t, name) return t:sdk():call("probe", { name = name }) == "fail" end
+ps.scenario { id = "flip-one", title = "a firm failing check and one failing every other run", rules = { "CONN-6" },
+  run = function(t)
+    t:check("CONN-6:version-malformed", false, "close 4008", "accepted")
+    t:check("CONN-6:protocol-old", not flips(t, "one"), "close 4007", "accepted this time")
+    t:incidental("PRES-1:has-ids", "ids of strings", "ids [null]")
+  end }
+ps.scenario { id = "flip-only", title = "a rule failing every other run", rules = { "CONN-7" },
+  run = function(t) t:check("CONN-7:quota", not flips(t, "only"), "4004", "4100 this time") end }
+EOF2
+flip() { local name=$1; shift; run_result "$name" "$ps" run --sdk "python3 $tmp/flip/peer.py $tmp/flipstate" --scenarios "$tmp/flipsc" --strict "$@"; }
+flip f1 --write-expect "$tmp/flip.expect"
+check_eq "flip run 1 (the flaky checks fail): exit status" 1 "$rc"
+check_has "an incidental finding's label is written" "^PRES-1:has-ids +ids \[null\]" "$(cat "$tmp/flip.expect")"
+check_has "run 1's flaky check is written, firm" "^CONN-7:quota +" "$(cat "$tmp/flip.expect")"
+flip f2 --expect "$tmp/flip.expect" --write-expect "$tmp/flip.expect" --merge
+check_eq "flip run 2 against run 1's baseline: the flaky rule passes, an unexpected pass (exit 1)" 1 "$rc"
+check_eq "flip run 2: CONN-7 passed" pass "$(v f2 rules.CONN-7.verdict)"
+check_eq "the incidental PRES-1 is expected in run 2" expected-fail "$(v f2 rules.PRES-1.expectation)"
+body=$(grep -v '^#' "$tmp/flip.expect" | grep -v '^$' | awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')
+check_eq "--merge: firm where both runs failed, ? where one did" \
+    "CONN-6:protocol-old? CONN-6:version-malformed CONN-7:quota? PRES-1:has-ids" "$body"
+check_has "--merge: the header says so" "^# Baseline written by pushspec .* --write-expect --merge" "$(cat "$tmp/flip.expect")"
+flip f3 --expect "$tmp/flip.expect"
+check_eq "run 3 (flaky checks fail) passes the merged baseline" 0 "$rc"
+flip f4 --expect "$tmp/flip.expect"
+check_eq "run 4 (flaky checks pass) passes the merged baseline" 0 "$rc"
+check_eq "run 4: the rule failing only sometimes passed, and that is no unexpected pass" "pass " \
+    "$(v f4 rules.CONN-7.verdict) $(v f4 rules.CONN-7.expectation | sed 's/<not in the result>//')"
+flip f5 --write-expect "$tmp/flip.expect" --merge --filter flip-only
+check_has "--merge of a run that did not select a rule keeps its lines as they were" \
+    "^CONN-6:version-malformed " "$(cat "$tmp/flip.expect")"
+# --repeat 2: the same two runs in one command give the same baseline.
+rm -f "$tmp/flipstate"/*
+flip r1 --write-expect "$tmp/rep.expect" --repeat 2
+check_eq "--repeat 2: the last run's exit status (it fails)" 1 "$rc"
+check_has "--repeat 2: says which run is which" "run 2 of 2" "$(cat "$tmp/r1.err")"
+check_eq "--repeat 2: the same baseline as two runs merged" "$(grep -v '^#' "$tmp/flip.expect" | grep -v '^$' | awk '{ print $1 }' | sort)" \
+    "$(grep -v '^#' "$tmp/rep.expect" | grep -v '^$' | awk '{ print $1 }' | sort)"
+flip r2 --expect "$tmp/rep.expect"
+check_eq "the --repeat baseline holds on the next run" 0 "$rc"
+flip r3 --expect "$tmp/rep.expect"
+check_eq "and on the one after" 0 "$rc"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --repeat 2 2>&1)
+check_eq "--repeat without --write-expect: exit status" 2 "$?"
+check_has "--repeat without --write-expect: says so" "--repeat N .* goes with pushspec run ... --write-expect FILE" "$out"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --merge 2>&1)
+check_eq "--merge without --write-expect: exit status" 2 "$?"
+check_has "--merge without --write-expect: says so" "--merge goes with --write-expect" "$out"
+printf 'CONN-6:version-malformed\n' >"$tmp/broken.expect"
+out=$("$ps" run --sdk "sh $rt/adapter.sh /dev/null" --scenarios "$tmp/sc" --write-expect "$tmp/broken.expect" --merge 2>&1)
+check_eq "--merge into a file that is no baseline: exit status" 2 "$?"
+check_has "--merge into a file that is no baseline: names the line" "broken.expect:1 is not a baseline line" "$out"
 finish cli_expect

@@ -50,7 +50,7 @@ scenario {
 
     local n = #t.auth_requests
     c:close(4200, "reconnect please")
-    local c2, why = t:accept { within = 5000 }
+    local c2, why = t:accept { within = t:reconnect_within(5000) }
     if not c2 then
       t:log("no new connection after close 4200 (" .. why .. "): the auth requests of a second connection " ..
         "are not checked (reconnecting is ERR-3's rule)")
@@ -114,7 +114,7 @@ scenario {
   id = "connc-malformed-frames",
   title = "Malformed server frames (invalid JSON, unknown events, wrong types, binary) do not crash the client",
   rules = { "CONNC-3" },
-  timeout = 90,
+  timeout = 150,   -- a few inputs may each cost the SDK's reconnect delay
   run = function(t)
     local sdk, c, ch
     local function fresh()   -- a new client, subscribed to a presence channel
@@ -137,7 +137,8 @@ scenario {
       local pong, why = c:expect({ event = "pusher:pong" }, { within = 3000 })
       if not pong and c:is_closed() then
         t:log("the client closed its connection after " .. what .. " (" .. c:close_text() .. "); accepting its next one")
-        local c2 = t:accept { within = 5000 }
+        -- no rule sets how soon: the SDK's own delay (its adapter's reconnect_delay_ms)
+        local c2 = t:accept { within = t:reconnect_within(5000) }
         if c2 then
           c, reconnected = c2, true
           c:establish {}

@@ -34,15 +34,39 @@ scenario {
   run = function(t)
     local sdk = t:http_sdk()
     local ch = t:channel("presence-")
-    local user = { user_id = "ann-1", user_info = { name = "Ann \226\130\172", admin = true } }
+    -- string values only: every SDK's user_info holds them (typed values: auth-presence-typed-info)
+    local user = { user_id = "ann-1", user_info = { name = "Ann \226\130\172", role = "admin" } }
     local res = call(t, "HSDK-5", sdk, "authorize_channel", { socket_id = SOCKET, channel = ch, presence_data = user })
     t:require("HSDK-5:presence-channel-data", type(res.channel_data) == "string", "channel_data is a string", res)
     local cd = ps.json.decode(res.channel_data)
-    t:check("HSDK-5:presence-channel-data", type(cd) == "table" and cd.user_id == "ann-1" and type(cd.user_info) == "table" and
-      cd.user_info.name == user.user_info.name and cd.user_info.admin == true,
-      "channel_data is the JSON of " .. ps.json.encode(user), res.channel_data)
+    t:check("HSDK-5:presence-channel-data", type(cd) == "table" and cd.user_id == "ann-1" and
+      ps.equal(cd.user_info, user.user_info), "channel_data is the JSON of " .. ps.json.encode(user), res.channel_data)
     local want = t:sign_channel(SOCKET, ch, res.channel_data, t.app)
     t:check("HSDK-5:presence", res.auth == want, "auth " .. want .. " (signed over the channel_data returned)", res)
+  end,
+}
+
+-- user_info is free JSON: booleans, numbers, lists and nested objects survive into
+-- channel_data with their types. An SDK whose user_info is a string map declares
+-- no typed_user_info (or its adapter answers unsupported: PROTOCOL.md section 3).
+scenario {
+  id = "auth-presence-typed-info",
+  title = "Presence channel_data keeps user_info values of every JSON type",
+  rules = { "HSDK-5" },
+  needs = { "typed_user_info" },
+  run = function(t)
+    local sdk = t:http_sdk()
+    local ch = t:channel("presence-")
+    local user = { user_id = "ann-2", user_info = { admin = true, level = 3, tags = { "a", "b" }, team = { id = "t1" } } }
+    local res = call(t, "HSDK-5", sdk, "authorize_channel", { socket_id = SOCKET, channel = ch, presence_data = user })
+    local cd = type(res.channel_data) == "string" and ps.json.decode(res.channel_data)
+    t:check("HSDK-5:presence-typed-info", type(cd) == "table" and cd.user_id == "ann-2" and
+      ps.equal(cd.user_info, user.user_info), "channel_data is the JSON of " .. ps.json.encode(user) ..
+      ", each user_info value with its type", res.channel_data or res)
+    if type(res.channel_data) == "string" then
+      local want = t:sign_channel(SOCKET, ch, res.channel_data, t.app)
+      t:check("HSDK-5:presence", res.auth == want, "auth " .. want .. " (signed over the channel_data returned)", res)
+    end
   end,
 }
 

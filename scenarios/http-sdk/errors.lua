@@ -7,7 +7,7 @@ local STATUSES = { 400, 401, 403, 404, 413, 429, 500, 502, 503 }
 -- Call cmd while the API answers every request with status; check an error
 -- carrying that status comes back.
 local function refused(t, sdk, status, cmd, args)
-  local body = ps.json.encode { error = "pushspec says " .. status, code = status }
+  local body = t:json { error = "pushspec says " .. status, code = status }
   t:serve_api(function() return status, body end)
   local res, err, reply = sdk:call(cmd, args, { unsupported_ok = true })
   if reply and reply.unsupported then

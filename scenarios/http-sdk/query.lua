@@ -13,7 +13,11 @@ local function query(t, sdk, cmd, args, answer)
   local log = t:api_requests(before + 1)
   t:require("HSDK-4:path", #log == 1, "one request for " .. cmd, #log .. " requests" ..
     (res == nil and ("; the call failed: " .. tostring(err)) or ""))
-  t:check("HSDK-4:response", type(res) == "table" and res.status == 200 and res.body == answer,
+  -- the body as text; an adapter that can only re-encode the SDK's parsed answer gives the same JSON value
+  local body = type(res) == "table" and res.body
+  local same = body == answer or (type(body) == "string" and ps.json.decode(body) ~= nil and
+    ps.equal(ps.json.decode(body), ps.json.decode(answer)))
+  t:check("HSDK-4:response", type(res) == "table" and res.status == 200 and same,
     "the SDK returns status 200 and the body the API sent: " .. answer, res or err)
   return log[1], res
 end
@@ -50,7 +54,7 @@ scenario {
   run = function(t)
     local sdk = t:http_sdk()
     local pres = t:channel("presence-")
-    local answer = ps.json.encode { channels = { [pres] = { user_count = 2 } } }
+    local answer = t:json { channels = { [pres] = { user_count = 2 } } }
     local req = query(t, sdk, "channels", { prefix = "presence-", info = "user_count" }, answer)
     is(t, req, "GET", "/channels")
     params_are(t, req, { filter_by_prefix = "presence-", info = "user_count" })
@@ -111,15 +115,17 @@ scenario {
 
 scenario {
   id = "query-generic-get",
-  title = "A GET of any API path is signed and hands back a non-JSON answer unchanged",
+  title = "A GET of any API path is signed and hands back the API's JSON answer",
   rules = { "HSDK-1", "HSDK-4" },
   needs = { "generic_get" },
   run = function(t)
     local sdk = t:http_sdk()
-    local answer = "plain text \226\130\172 answer\n"
-    local req = query(t, sdk, "get", { path = "/channels", params = { filter_by_prefix = "private-" } }, answer)
+    -- a JSON answer, as the API sends: an SDK whose get parses JSON (HSDK-4 asks it to) can return it
+    local answer = t:json { channels = { [t:channel("presence-")] = { user_count = 1 } } }
+    local req = query(t, sdk, "get", { path = "/channels", params = { filter_by_prefix = "presence-", info = "user_count" } },
+      answer)
     is(t, req, "GET", "/channels")
-    params_are(t, req, { filter_by_prefix = "private-" })
+    params_are(t, req, { filter_by_prefix = "presence-", info = "user_count" })
     t:check_api_signed("HSDK-1")
   end,
 }

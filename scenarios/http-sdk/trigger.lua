@@ -108,7 +108,7 @@ scenario {
   rules = { "HSDK-1", "HSDK-2" },
   run = function(t)
     local ch = t:channel("presence-")
-    local answer = ps.json.encode { channels = { [ch] = { subscription_count = 3, user_count = 2 } } }
+    local answer = t:json { channels = { [ch] = { subscription_count = 3, user_count = 2 } } }   -- a drawn form
     t:serve_api(function() return 200, answer end)
     local sdk = t:http_sdk()
     local info = t:has("trigger_info") and "subscription_count,user_count" or nil

@@ -5,6 +5,9 @@
 // A fetch Response -> {status, body}. Both SDKs resolve only for status < 400.
 const response = async (res) => ({ status: res.status, body: await res.text() });
 
+// info: the API's comma-separated string; a list is joined (PROTOCOL.md section 13, answer 3).
+const infoText = (v) => (Array.isArray(v) ? v.join(',') : v);
+
 // Drop undefined/null values: the SDKs would sign and send "key=undefined".
 function defined(obj) {
   const out = {};
@@ -35,7 +38,8 @@ function create(Pusher) {
   const get = async (path, params) => response(await pusher.get({ path, params: defined(params) }));
   const commands = {
     configure,
-    trigger: async (a) => response(await pusher.trigger(a.channels, a.event, a.data, a.params === undefined ? undefined : defined(a.params))),
+    trigger: async (a) => response(await pusher.trigger(a.channels, a.event, a.data,
+      a.params === undefined || a.params === null ? undefined : defined(Object.assign({}, a.params, { info: infoText(a.params.info) })))),
     trigger_batch: async (a) => response(await pusher.triggerBatch(a.batch)),
     get: (a) => get(a.path, a.params),
     post: async (a) => response(await pusher.post({ path: a.path, params: defined(a.params), body: a.body })),
@@ -48,8 +52,8 @@ function create(Pusher) {
     },
     send_to_user: async (a) => response(await pusher.sendToUser(a.user_id, a.event, a.data)),
     terminate_user_connections: async (a) => response(await pusher.terminateUserConnections(a.user_id)),
-    channels: (a) => get('/channels', { filter_by_prefix: a.prefix, info: a.info }),
-    channel: (a) => get('/channels/' + a.name, { info: a.info }),
+    channels: (a) => get('/channels', { filter_by_prefix: a.prefix, info: infoText(a.info) }),
+    channel: (a) => get('/channels/' + a.name, { info: infoText(a.info) }),
     users: (a) => get('/channels/' + a.channel + '/users'),
   };
   return { commands, client: () => pusher };
@@ -59,6 +63,7 @@ function create(Pusher) {
 // pusher-http-edge 0.4.0 have triggerBatch, trigger's params.info, get/post, sendToUser,
 // terminateUserConnections, authenticateUser, encryptionMasterKeyBase64 and webhook().
 const CAPABILITIES = ['batch_trigger', 'trigger_info', 'channel_list', 'channel_info', 'channel_users', 'send_to_user',
-  'terminate_user_connections', 'generic_get', 'generic_post', 'user_signin', 'encrypted_channels', 'webhooks'];
+  'terminate_user_connections', 'generic_get', 'generic_post', 'user_signin', 'encrypted_channels', 'webhooks',
+  'typed_user_info'];
 
 module.exports = { create, extra, CAPABILITIES };

@@ -124,9 +124,9 @@
 
   // The optional features (PROTOCOL.md section 2.1) pusher-js 8.6.0 has: Channel.trigger, presence
   // Members, Pusher.signin, PusherWithEncryption's private-encrypted- channels, cache- channels,
-  // connection.state; both builds (Node and browser) expose all of them.
+  // connection.state, Pusher.connect() on an existing client; both builds (Node and browser) expose all of them.
   const CAPABILITIES = ['client_events', 'presence_members', 'user_signin', 'encrypted_channels', 'cache_channels',
-    'connection_state'];
+    'connection_state', 'reconnect'];
 
   return { create, CAPABILITIES };
 });

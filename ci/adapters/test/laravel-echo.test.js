@@ -22,12 +22,14 @@ run(async () => {
     check('first line is hello (laravel-echo, kind client, over pusher-js)',
       hello.type === 'hello' && hello.sdk === 'laravel-echo' && hello.version === want && hello.kind === 'client' && /^pusher-js /.test(hello.over), hello);
     const caps = ['client_events', 'user_signin', 'encrypted_channels', 'cache_channels', 'connection_state'];
-    check('hello declares what Echo has, not presence_members (members is unsupported)',
+    check('hello declares what Echo has, not presence_members (members is unsupported) nor reconnect',
       JSON.stringify(hello.capabilities) === JSON.stringify(caps), hello.capabilities);
     const early = await a.cmd('subscribe', { channel: PUB });
     check('command before connect -> ok:false', early.ok === false && !early.unsupported, early);
 
     await connected(a, 'ua');
+    const rc = await a.cmd('reconnect');
+    check('reconnect -> unsupported (Echo has no connect call; PROTOCOL.md 13, answer 5)', rc.ok === false && rc.unsupported === true, rc);
     await subscribed(a, PUB);
     await subscribed(a, PRIV);   // Echo.private(name without the prefix)
     check('Echo.private() asked the auth endpoint for the private- channel',

@@ -4,6 +4,7 @@
 //   node ci/adapters/test/pusher-http-node.test.js [ADAPTER.js SDK-PACKAGE]   (ADAPTER_TEST_VERBOSE=1 shows adapter lines)
 'use strict';
 const crypto = require('crypto');
+const http = require('http');
 const path = require('path');
 const { Adapter, check, run, sleep, peers } = require('./lib');
 const PusherClient = require(path.join(peers, 'pusher-js'));
@@ -104,6 +105,42 @@ run(async () => {
     check('validate_webhook tampered body -> false', v2.ok && v2.result === false, v2);
     const v3 = await a.cmd('validate_webhook', { headers: Object.assign({}, headers, { 'X-Pusher-Key': 'key-other' }), body });
     check('validate_webhook other key -> false', v3.ok && v3.result === false, v3);
+
+    const nj = await a.cmd('validate_webhook', { headers: Object.assign({}, headers, { 'X-Pusher-Signature': hmac('not json') }), body: 'not json' });
+    check('validate_webhook signed body that is not JSON -> rejected (false or ok:false), never true (PROTOCOL.md 13, answer 2)',
+      (nj.ok && nj.result === false) || nj.ok === false, nj);
+
+    // PROTOCOL.md section 13 against a local server that records what the SDK sent: answers 1, 3, 4, 11.
+    const got = [];
+    const srv = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ method: req.method, url: req.url, type: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+        if (req.url.includes('/bytes')) { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(Buffer.from([0xff, 0xfe, 0x6f, 0x6b])); }
+        else { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); }
+      });
+    });
+    await new Promise((r) => srv.listen(0, HOST, r));
+    try {
+      await a.cmd('configure', { app_id: '12345', key: KEY, secret: SECRET, host: HOST, port: srv.address().port, use_tls: false });
+      const by = await a.cmd('get', { path: '/bytes' });
+      check('answer 1: a body that is not UTF-8 comes back as text, invalid bytes as U+FFFD', by.ok && by.result.body === '\ufffd\ufffdok', by);
+      await a.cmd('channels', { info: ['user_count', 'subscription_count'] });
+      await a.cmd('channel', { name: pub, info: 'user_count,subscription_count' });
+      const infos = got.slice(-2).map((g) => new URL(g.url, 'http://x').searchParams.get('info'));
+      check('answer 3: info as a list and as a string both reach the query as info=a,b',
+        infos.every((i) => i === 'user_count,subscription_count'), got.slice(-2));
+      const po = await a.cmd('post', { path: '/events', params: { x: 'y' }, body: { name: 'e', channels: [pub], data: '{}' } });
+      const last = got[got.length - 1];
+      check('answer 4: post sends body as JSON to /apps/ID/PATH with params in the query',
+        po.ok && last.method === 'POST' && last.url.startsWith('/apps/12345/events?') && /[?&]x=y(&|$)/.test(last.url) &&
+        /json/.test(last.type) && same(JSON.parse(last.body), { name: 'e', channels: [pub], data: '{}' }), [po, last]);
+    } finally { srv.close(); }
+    await a.cmd('configure', { app_id: '12345', key: KEY, secret: SECRET, host: HOST, port: 1, use_tls: false, timeout_ms: 3000 });
+    const dead = await a.cmd('trigger', { channels: [pub], event: 'e', data: {} }, 8000);
+    check('answer 11: no response -> ok:false with a string cause, no status', dead.ok === false && typeof dead.cause === 'string' &&
+      dead.cause !== '' && dead.status === undefined, dead);
 
     const ms = await a.closeStdin();
     check(`exits within 1 s of stdin closing (${ms} ms)`, ms !== null && ms < 1000);

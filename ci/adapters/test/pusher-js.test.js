@@ -40,6 +40,9 @@ run(async () => {
     check('A: first state report is initialized -> connecting', a.reports((m) => m.type === 'state')[0].previous === 'initialized');
     await subscribed(a, PUB);
     await subscribed(a, PRIV);
+    // PROTOCOL.md 13, answer 6: a call the SDK silently ignores is ok, null
+    const noop = await a.cmd('unsubscribe', { channel: 'never-subscribed' });
+    check('unsubscribe of a channel never subscribed (pusher-js does nothing) -> ok, null', noop.ok === true && noop.result === null, noop);
     const authReq = auth.seen.find((s) => s.form.channel_name === PRIV);
     check('ajax auth transport POSTed socket_id + channel_name form to the endpoint',
       authReq && authReq.method === 'POST' && authReq.form.socket_id === sidA && /x-www-form-urlencoded/.test(authReq.type), authReq);

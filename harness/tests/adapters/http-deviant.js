@@ -8,15 +8,19 @@
 //   numeric-only-text  the same, with a hello asking for text app ids (must then fail to configure)
 //   wrong-path       terminate_user_connections POSTs /users/ID/terminate_connections, no /apps/ID
 //   encrypted-hooks  validate_webhook throws on an event without data on a private-encrypted- channel
+//   json-get         get parses the answer as JSON (as a typed SDK's documented get does) and errs when it is not
+//   string-map       user_info is a map of strings (a Go map[string]string): other values are answered
+//                    unsupported (PROTOCOL.md section 3); the hello does not declare typed_user_info
 'use strict';
 const path = require('path');
 const lib = path.join(__dirname, '..', '..', '..', 'ci', 'adapters', 'lib');
-const { makeHandler } = require(path.join(lib, 'protocol'));
+const { makeHandler, Unsupported } = require(path.join(lib, 'protocol'));
 const { send, serve, peer } = require(path.join(lib, 'stdio'));
 const httpSdk = require(path.join(lib, 'http-sdk'));
 
 const mode = process.argv[2] || 'none';
-const modes = ['none', 'text', 'bad-form', 'numeric-only', 'numeric-only-text', 'wrong-path', 'encrypted-hooks'];
+const modes = ['none', 'text', 'bad-form', 'numeric-only', 'numeric-only-text', 'wrong-path', 'encrypted-hooks', 'json-get',
+  'string-map'];
 if (!modes.includes(mode)) {
   process.stderr.write(`http-deviant.js: unknown mode ${JSON.stringify(mode)}; one of ${modes.join(', ')}\n`);
   process.exit(2);
@@ -53,9 +57,29 @@ if (mode === 'encrypted-hooks') {
   };
 }
 
+if (mode === 'json-get') {
+  const get = c.get;
+  c.get = async (a) => {
+    const res = await get(a);
+    JSON.parse(res.body);   // throws on a non-JSON answer, as the SDK's decoder would
+    return res;
+  };
+}
+if (mode === 'string-map') {
+  const authorize = c.authorize_channel;
+  c.authorize_channel = (a) => {
+    const info = (a.presence_data && a.presence_data.user_info) || {};
+    for (const [k, v] of Object.entries(info)) {
+      if (typeof v !== 'string') throw new Unsupported(`argument presence_data.user_info.${k}: a ${Array.isArray(v) ? 'list' : typeof v}; this SDK takes map[string]string`);
+    }
+    return authorize(a);
+  };
+}
+
 const handle = makeHandler(c, { send, setup: 'configure', ready: () => sdk.client() !== null,
   notReady: 'not configured: send configure first', extra: httpSdk.extra });
 const hello = { sdk: 'pusher-http-node (' + mode + ')', version: require(peer('pusher/package.json')).version, kind: 'http' };
 if (mode === 'text' || mode === 'numeric-only-text') hello.app_id_form = 'text';
 if (mode === 'bad-form') hello.app_id_form = 'uuid';
+if (mode === 'string-map') hello.capabilities = httpSdk.CAPABILITIES.filter((n) => n !== 'typed_user_info');
 serve('http-deviant ' + mode, hello, handle);

@@ -7,12 +7,13 @@
 //   --null-result CMD    replies to CMD carry "result": null (an SDK whose CMD returns nothing)
 //   --swallow CMD        CMD is answered ok with result null but never reaches the SDK
 //   --unsupported CMD    CMD is answered {"ok":false,"unsupported":true} without reaching the SDK
+//   --hello-set K=JSON   the hello's member K is set to the JSON value (e.g. reconnect_delay_ms=10000)
 'use strict';
 const { spawn } = require('child_process');
 const readline = require('readline');
 
 const argv = process.argv.slice(2);
-const opts = { nullResult: new Set(), swallow: new Set(), unsupported: new Set() };
+const opts = { nullResult: new Set(), swallow: new Set(), unsupported: new Set(), helloSet: {} };
 while (argv.length && argv[0] !== '--') {
   const o = argv.shift();
   if (o === '--capabilities') opts.capabilities = argv.shift().split(',').filter((s) => s !== '');
@@ -20,6 +21,7 @@ while (argv.length && argv[0] !== '--') {
   else if (o === '--null-result') opts.nullResult.add(argv.shift());
   else if (o === '--swallow') opts.swallow.add(argv.shift());
   else if (o === '--unsupported') opts.unsupported.add(argv.shift());
+  else if (o === '--hello-set') { const kv = argv.shift(); const i = kv.indexOf('='); opts.helloSet[kv.slice(0, i)] = JSON.parse(kv.slice(i + 1)); }
   else { process.stderr.write(`wrap.js: unknown option ${o}\n`); process.exit(2); }
 }
 argv.shift();
@@ -37,6 +39,7 @@ readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line'
     hello = false;
     if (opts.noCapabilities) delete v.capabilities;
     if (opts.capabilities) v.capabilities = opts.capabilities;
+    Object.assign(v, opts.helloSet);
   } else if (v.re !== undefined && nulled.has(JSON.stringify(v.re)) && v.ok) {
     nulled.delete(JSON.stringify(v.re));
     v.result = null;

@@ -13,10 +13,11 @@ end
 ps.scenario { id = "diag-instead", title = "awaited answers come as an unexpected event", rules = { "SUB-1", "SUB-3" },
   run = function(t)
     local c, s = pair(t)
-    s:send { event = "pusher_internal:subscription_error", channel = "private-x", data = { type = "AuthError" } }
+    -- raw: the Actuals the test reads show these bytes (s:send draws a form by seed, forms.lua)
+    s:send_raw('{"event":"pusher_internal:subscription_error","channel":"private-x","data":{"type":"AuthError"}}')
     local m, why = c:subscribed("private-x", { within = 500 })
     t:check("SUB-1", m ~= nil, "subscribed to private-x", why)
-    s:send { event = "pusher_internal:subscription_error", channel = "private-y", data = { type = "AuthError" } }
+    s:send_raw('{"event":"pusher_internal:subscription_error","channel":"private-y","data":{"type":"AuthError"}}')
     local ok, seen = ps.verify.await_refusal(c, { channel = "private-y", within = 500 })
     t:check("SUB-3", ok, "a refusal for private-y", seen)
   end }
