@@ -70,6 +70,21 @@ static const char template_text[] =
 "  -- server down: this shell command must bring it back (and return when it\n"
 "  -- is up). Without it they stop or skip, saying so.\n"
 "  -- restart = \"systemctl restart my-pusher-server\",\n"
+"\n"
+"  -- A cluster: one logical server on several nodes (e.g. behind a load\n"
+"  -- balancer, joined by Redis), all serving the apps above. Each scenario's\n"
+"  -- connections and HTTP calls are spread over the nodes, round-robin from an\n"
+"  -- offset the seed fixes, so a subscriber and its trigger use different\n"
+"  -- nodes. url and http_url above default to the first node's. restart: that\n"
+"  -- node's own restart command; stop: kills that node (the node-failure\n"
+"  -- scenario needs both, and limits.dead_node_ms: how soon the other nodes\n"
+"  -- must drop a dead node's presence members).\n"
+"  -- nodes = {\n"
+"  --   { url = \"ws://10.0.0.1:6001\", http_url = \"http://10.0.0.1:6001\",\n"
+"  --     restart = \"ssh n1 systemctl restart pusher\", stop = \"ssh n1 systemctl kill -s KILL pusher\" },\n"
+"  --   { url = \"ws://10.0.0.2:6001\", http_url = \"http://10.0.0.2:6001\" },\n"
+"  -- },\n"
+"  -- seed = 0,\n"
 "}\n";
 
 int ps_cmd_init(int argc, char **argv)

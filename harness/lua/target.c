@@ -92,6 +92,18 @@ static int read_target(lua_State *L)
     lua_getfield(L, t, "webhooks");
     if (lua_istable(L, -1))
         ti->webhooks_listen = field(L, lua_gettop(L), "listen");
+    lua_getfield(L, t, "nodes");
+    int nodes = lua_gettop(L);
+    for (int i = 1; lua_istable(L, nodes) && i <= (int)lua_rawlen(L, nodes); i++) {
+        if (i > PS_TARGET_MAX_NODES)
+            return luaL_error(L, "the target lists more than %d nodes", PS_TARGET_MAX_NODES);
+        lua_rawgeti(L, nodes, i);
+        int n = lua_gettop(L);
+        ti->node_name[i - 1] = field(L, n, "name");
+        ti->node_url[i - 1] = field(L, n, "url");
+        ti->node_http_url[i - 1] = field(L, n, "http_url");
+        ti->nnodes = i;
+    }
     return 0;
 }
 
@@ -195,6 +207,22 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
     ti->adapter = cmd;
     ti->profiles = calloc(1, sizeof(*ti->profiles));   /* the fake server offers none */
     r->profiles = ti->profiles;
+    return 0;
+}
+
+int ps_target_preflight(const ps_target_info *ti, const char *path, int insecure, int timeout_ms, char *err,
+                        size_t errlen)
+{
+    if (ti->nnodes == 0)
+        return ps_preflight(ti->url, path, ti->http_url, insecure, timeout_ms, err, errlen);
+    char e[768];
+    for (int i = 0; i < ti->nnodes; i++) {
+        if (ps_preflight(ti->node_url[i], path, ti->node_http_url[i], insecure, timeout_ms, e, sizeof(e)) < 0 ||
+            ps_preflight_app(ti->node_url[i], path, insecure, timeout_ms, e, sizeof(e)) < 0) {
+            snprintf(err, errlen, "%s of the target's nodes (%s): %s", ti->node_name[i], ti->node_url[i], e);
+            return -1;
+        }
+    }
     return 0;
 }
 
