@@ -36,17 +36,22 @@ local function encode_query(q)
   return table.concat(parts, "&")
 end
 
--- A cluster target (target.nodes): each connection and HTTP call of a
--- scenario goes to the next node, round-robin from an offset that the seed and
--- the scenario's id fix, so a subscriber and the trigger after it land on
--- different nodes and a run is reproducible. opts.node (1-based) picks one.
--- Returns the node (nil for a one-node target) and notes it in the transcript.
-function Case:_place(opts, what)
+-- A cluster target (target.nodes): a scenario's connections go to the nodes
+-- round-robin from an offset that the seed and the scenario's id fix, and its
+-- HTTP calls all go through the node after that offset: the scenario is one
+-- publisher, and like a keep-alive client behind a load balancer it stays on
+-- one node (events from one publisher keep their order). So a subscriber and
+-- the trigger land on different nodes, two connections of one user too, and
+-- a run is reproducible. opts.node (1-based) picks one. Returns the node (nil
+-- for a one-node target) and notes it in the transcript.
+function Case:_place(opts, what, http)
   local nodes = P.target.nodes
   if not nodes then return nil end
   local i = opts and opts.node
   if i ~= nil then
     if not nodes[i] then error("node " .. tostring(i) .. ": the target has " .. #nodes .. " nodes", 3) end
+  elseif http then
+    i = (self._node_offset + 1) % #nodes + 1
   else
     i = (self._node_offset + self._placed) % #nodes + 1
     self._placed = self._placed + 1
@@ -285,6 +290,18 @@ function Case:restart_target()
   return core.restart_target() == 0
 end
 
+-- Run node i's own command `which` ("stop" or "restart") from the target's
+-- nodes table (blocks the run meanwhile). Returns true, or nil and why.
+function Case:node_command(i, which)
+  local n = P.target.nodes and P.target.nodes[i]
+  if not n then return nil, "the target has no node " .. tostring(i) end
+  if not n[which] then return nil, n.name .. " has no " .. which .. " command in the target's nodes table" end
+  core.log(string.format("%s: %s (%s)", n.name, which, n[which]))
+  local rc, why = core.node_command(n[which])
+  if rc ~= 0 then return nil, n.name .. "'s " .. which .. " command " .. (rc and ("exited " .. rc) or why) end
+  return true
+end
+
 -- An HTTP API call. path is relative to /apps/APP_ID unless it starts with
 -- /apps/. opts: query (table), body (string or table -> JSON), sign (default
 -- true), sign_body (sign as if this body were sent), app, timestamp, tamper
@@ -306,7 +323,7 @@ function Case:api(method, path, opts)
   end
   if opts.tamper then query = opts.tamper(query) end
   local headers = opts.headers or { ["content-type"] = "application/json" }
-  local node = self:_place(opts, method .. " " .. path)
+  local node = self:_place(opts, method .. " " .. path, true)
   local url = (node and node.http_url or P.target.http_url) .. path .. (query ~= "" and ("?" .. query) or "")
   local req = core.http(method, url, headers, body)
   local within = scaled(opts.within or P.DEFAULT_WITHIN)

@@ -352,6 +352,15 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
             }
             fputs(" &middot; app ", f);
             ps_rep_escape(f, ps_rep_str(t, "app_id"), 0);
+            const cJSON *node;   /* a cluster: its nodes */
+            cJSON_ArrayForEach(node, cJSON_GetObjectItemCaseSensitive(t, "nodes")) {
+                fputs("<br>", f);
+                ps_rep_escape(f, ps_rep_str(node, "name"), 0);
+                fputs(": ", f);
+                ps_rep_escape(f, ps_rep_str(node, "url"), 0);
+                fputs(" &middot; ", f);
+                ps_rep_escape(f, ps_rep_str(node, "http_url"), 0);
+            }
         }
         if (files && files[i]) {   /* the name; the whole path on hover */
             fputs("<br><span title=\"", f);

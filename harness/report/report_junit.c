@@ -195,6 +195,12 @@ static void put_suite(FILE *f, const cJSON *res, size_t idx)
     put_property(f, "role", ps_rep_str(t, "role"));
     put_property(f, "url", ps_rep_str(t, "url"));
     put_property(f, "http_url", ps_rep_str(t, "http_url"));
+    const cJSON *node;   /* a cluster: one property per node */
+    cJSON_ArrayForEach(node, cJSON_GetObjectItemCaseSensitive(t, "nodes")) {
+        char name[96];
+        snprintf(name, sizeof(name), "%s", ps_rep_str(node, "name"));
+        put_property(f, name, ps_rep_str(node, "url"));
+    }
     put_property(f, "app_id", ps_rep_str(t, "app_id"));
     if (*ps_rep_str(t, "adapter"))
         put_property(f, "adapter", ps_rep_str(t, "adapter"));

@@ -53,7 +53,19 @@ static void put_summary(FILE *f, const cJSON *res)
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(res, "summary");
     fputs("- **", f);
     put_text(f, target_name(res));
-    fprintf(f, "**: %s — %d pass, %d fail", t.counted ? "**FAILED**" : "OK", t.pass, t.fail);
+    fputs("**", f);
+    const cJSON *node;   /* a cluster: its nodes */
+    const char *sep = " (";
+    cJSON_ArrayForEach(node, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(res, "target"), "nodes")) {
+        fputs(sep, f);
+        put_text(f, ps_rep_str(node, "name"));
+        fputc(' ', f);
+        put_text(f, ps_rep_str(node, "url"));
+        sep = ", ";
+    }
+    if (*sep == ',')
+        fputc(')', f);
+    fprintf(f, ": %s — %d pass, %d fail", t.counted ? "**FAILED**" : "OK", t.pass, t.fail);
     if (t.error) fprintf(f, ", %d error", t.error);
     if (t.timeout) fprintf(f, ", %d timeout", t.timeout);
     fprintf(f, ", %d skip", t.skip);
