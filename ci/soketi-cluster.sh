@@ -8,13 +8,13 @@
 # Ports (each must be free; override by environment): node 1 PUSHSPEC_CLUSTER_NODE1 (6101), node 2
 # PUSHSPEC_CLUSTER_NODE2 (6111), redis PUSHSPEC_CLUSTER_REDIS (6390); both nodes send the main app's
 # webhooks to PUSHSPEC_CLUSTER_HOOKS (6102). ci/targets/soketi-cluster.lua reads the same variables.
-# State lives in build/soketi-cluster/ (git-ignored): node configs, logs, pid files.
+# State lives in build/soketi-cluster/ (git-ignored; PUSHSPEC_CLUSTER_STATE: another): configs, logs, pid files.
 set -euo pipefail
 
 ci="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$ci")"
 bin="$ci/peers/node_modules/.bin/soketi"
-state="$root/build/soketi-cluster"
+state="${PUSHSPEC_CLUSTER_STATE:-$root/build/soketi-cluster}"   # another cluster beside it: another folder and ports
 host=127.0.0.1
 ports=("${PUSHSPEC_CLUSTER_NODE1:-6101}" "${PUSHSPEC_CLUSTER_NODE2:-6111}")
 redis_port="${PUSHSPEC_CLUSTER_REDIS:-6390}"

@@ -36,25 +36,26 @@ local function encode_query(q)
   return table.concat(parts, "&")
 end
 
--- A cluster target (target.nodes): a scenario's connections go to the nodes
--- round-robin from an offset that the seed and the scenario's id fix, and its
--- HTTP calls all go through the node after that offset: the scenario is one
--- publisher, and like a keep-alive client behind a load balancer it stays on
--- one node (events from one publisher keep their order). So a subscriber and
--- the trigger land on different nodes, two connections of one user too, and
--- a run is reproducible. opts.node (1-based) picks one. Returns the node (nil
--- for a one-node target) and notes it in the transcript.
+-- A cluster target (target.nodes): a scenario's connections and HTTP calls
+-- go to the nodes in turn, from an offset that the seed and the scenario's id
+-- fix, so a subscriber and the trigger after it land on different nodes, two
+-- connections of one user too, and a run is reproducible. HTTP calls in a row
+-- (no connection opened between them) stay on one node, as a keep-alive
+-- client's would: one publisher's events keep their order. opts.node
+-- (1-based) picks a node. Returns the node (nil for a one-node target) and
+-- notes it in the transcript.
 function Case:_place(opts, what, http)
   local nodes = P.target.nodes
   if not nodes then return nil end
   local i = opts and opts.node
   if i ~= nil then
     if not nodes[i] then error("node " .. tostring(i) .. ": the target has " .. #nodes .. " nodes", 3) end
-  elseif http then
-    i = (self._node_offset + 1) % #nodes + 1
+  elseif http and self._http_node then
+    i = self._http_node
   else
     i = (self._node_offset + self._placed) % #nodes + 1
     self._placed = self._placed + 1
+    self._http_node = http and i or nil
   end
   local n = nodes[i]
   self._nodes_used[i] = true
