@@ -165,7 +165,7 @@ module.exports = {
     up: withNote(), response: localAnswer,
   },
   'cluster-keep-remote-members': {
-    rules: 'HTTP-11,HTTP-10', about: 'members seen on the other node are never dropped from /users and user_count (a dead node\'s members stay)',
+    rules: 'HTTP-11,HTTP-10,cluster-node-failure', about: 'members seen on the other node are never dropped from /users and user_count (a dead node\'s members stay)',
     up: withNote(), response: keepRemote,
   },
   'cluster-drop-remote-member-added': {
