@@ -136,7 +136,7 @@ function dropRemoteMember(name) {
 module.exports = {
   none: { rules: '', about: 'changes nothing (the reference run)' },
   'cluster-drop-relayed-events': {
-    rules: 'EVT-1', about: 'events triggered through the other node never reach this node\'s subscribers',
+    rules: 'EVT-1,SUB-2', about: 'events triggered through the other node never reach this node\'s subscribers',
     request(r) { noteTrigger(r); },
     down(m) { return m.channel && !isPusher(m) && !isClient(m) && !entered.has(key(m.channel, m.event)) ? null : undefined; },
   },
