@@ -37,16 +37,14 @@ function noteTrigger(r) {
   for (const e of evs) for (const c of e.channels || [e.channel]) entered.add(key(c, e.name));
 }
 
-// This node's own subscribers: channel -> count, over the proxy's live connections of an app with webhooks.
-function localCounts(tools) {
-  const n = new Map();
-  for (const c of tools.conns) {
-    if (!c.app || !(c.app.webhooks || []).length) continue;
-    for (const ch of c.subs) n.set(ch, (n.get(ch) || 0) + 1);
-  }
+// This node's own subscribers of channel ch (its live connections; `except` left out).
+function localCount(tools, ch, except) {
+  let n = 0;
+  for (const c of tools.conns) if (c !== except && c.subs.has(ch)) n++;
   return n;
 }
 function sendHook(app, events, tools) {
+  if (!app || !(app.webhooks || []).length) return;
   const b = JSON.stringify({ time_ms: Date.now(), events });
   const req = http.request({ host: '127.0.0.1', port: HOOK_OUT, method: 'POST', path: '/webhooks/' + app.id, agent: false,
     headers: { 'content-type': 'application/json', 'x-pusher-key': app.key, 'x-pusher-signature': tools.hmac(app.secret, b),
@@ -54,20 +52,24 @@ function sendHook(app, events, tools) {
   req.on('error', () => {});
   req.end(b);
 }
-// Per-node transitions: a watcher started by the first hook call (it needs the proxy's tools).
-let watching = false;
-function watchTransitions(tools) {
-  if (watching) return;
-  watching = true;
-  let before = new Map();
-  setInterval(() => {
-    const now = localCounts(tools);
-    const app = tools.apps.find((a) => (a.webhooks || []).length);
-    for (const [ch, n] of now) if (!before.get(ch) && n) sendHook(app, [{ name: 'channel_occupied', channel: ch }], tools);
-    for (const [ch, n] of before) if (n && !now.get(ch)) sendHook(app, [{ name: 'channel_vacated', channel: ch }], tools);
-    before = now;
-  }, 50).unref();
-}
+// Per-node transitions, as the proxy sees them happen: its first subscriber of a channel
+// (proxy.js adds it to conn.subs before the hook) and its last leaving (unsubscribe: removed
+// before the hook; a close: the connection is gone from tools.conns).
+const perNode = {
+  down(m, conn, tools) {
+    if (m.event === 'pusher_internal:subscription_succeeded' && localCount(tools, m.channel) === 1) {
+      sendHook(conn.app, [{ name: 'channel_occupied', channel: m.channel }], tools);
+    }
+  },
+  up(m, conn, tools) {
+    const ch = m.event === 'pusher:unsubscribe' && m.data && m.data.channel;
+    if (ch && localCount(tools, ch) === 0) sendHook(conn.app, [{ name: 'channel_vacated', channel: ch }], tools);
+  },
+  closed(code, reason, conn, tools) {
+    for (const ch of conn.subs) if (localCount(tools, ch, conn) === 0) sendHook(conn.app, [{ name: 'channel_vacated', channel: ch }], tools);
+    return [code, reason];
+  },
+};
 
 // The channel queries as this node alone sees them (its own connections only).
 function localAnswer(r, res, tools) {
@@ -145,11 +147,9 @@ module.exports = {
     up(m) { if (isClient(m) && m.channel) entered.add(key(m.channel, m.event)); },
     down(m) { return m.channel && isClient(m) && !entered.has(key(m.channel, m.event)) ? null : undefined; },
   },
-  'cluster-per-node-webhooks': {
+  'cluster-per-node-webhooks': Object.assign({
     rules: 'HOOK-1', about: 'each node fires channel_occupied / channel_vacated for its own subscribers (once per node)',
-    up(m, conn, tools) { watchTransitions(tools); },
-    down(m, conn, tools) { watchTransitions(tools); },
-  },
+  }, perNode),
   'cluster-double-webhook': {
     rules: 'HOOK-1', about: 'every webhook is delivered twice (e.g. by two nodes)',
     webhook(h) {
