@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pkgs=(build-essential cmake pkg-config libwebsockets-dev libcjson-dev liblua5.4-dev lua5.4
       libsodium-dev libssl-dev clang libclang-rt-14-dev afl++ curl python3 python3-yaml chromium time
       dpkg-dev binutils
-      llvm zip iproute2)   # llvm-profdata/llvm-cov: ci/fuzz-coverage.sh; zip: fuzz/build.sh; iproute2: ss in the hostile tests
+      llvm zip iproute2 redis-server)   # llvm-profdata/llvm-cov: ci/fuzz-coverage.sh; zip: fuzz/build.sh; iproute2: ss in the hostile tests; redis-server: ci/soketi-cluster.sh
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

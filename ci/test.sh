@@ -20,6 +20,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j2)
 # The detection power the ctest `mutants` measured (ci/mutants/run.sh), with its survivors.
 cat build/mutants/summary.txt
+cat build/mutants-cluster/summary.txt   # ctest mutants_cluster (ci/mutants/cluster.sh)
 
 # The .deb as a user installs it: a release build, cpack, then dpkg -i, run, dpkg -r.
 cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release >/dev/null

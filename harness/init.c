@@ -70,6 +70,21 @@ static const char template_text[] =
 "  -- server down: this shell command must bring it back (and return when it\n"
 "  -- is up). Without it they stop or skip, saying so.\n"
 "  -- restart = \"systemctl restart my-pusher-server\",\n"
+"\n"
+"  -- A cluster: one logical server on several nodes (e.g. behind a load\n"
+"  -- balancer, joined by Redis), all serving the apps above. Each scenario's\n"
+"  -- connections and HTTP calls go to the nodes in turn from an offset the\n"
+"  -- seed fixes (HTTP calls in a row stay on one node), so a subscriber and\n"
+"  -- its trigger use different nodes. url and http_url default to node 1's.\n"
+"  -- restart: that node's own restart command; stop: kills that node (the\n"
+"  -- node-failure scenario needs both, and limits.dead_node_ms: how soon the\n"
+"  -- other nodes must drop a dead node's presence members).\n"
+"  -- nodes = {\n"
+"  --   { url = \"ws://10.0.0.1:6001\", http_url = \"http://10.0.0.1:6001\",\n"
+"  --     restart = \"ssh n1 systemctl restart pusher\", stop = \"ssh n1 systemctl kill -s KILL pusher\" },\n"
+"  --   { url = \"ws://10.0.0.2:6001\", http_url = \"http://10.0.0.2:6001\" },\n"
+"  -- },\n"
+"  -- seed = 0,\n"
 "}\n";
 
 int ps_cmd_init(int argc, char **argv)

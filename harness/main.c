@@ -348,8 +348,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
     if (!o.sdk) {
         char path[512];
         snprintf(path, sizeof(path), "/app/%s?protocol=7&client=pushspec&version=%s", ti.key, PUSHSPEC_VERSION);
-        if (ps_preflight(ti.url, path, ti.http_url, o.insecure, (int)(5000 * (o.scale > 0 ? o.scale : 1)),
-                         err, sizeof(err)) < 0)
+        if (ps_target_preflight(&ti, path, o.insecure, (int)(5000 * (o.scale > 0 ? o.scale : 1)), err,
+                                sizeof(err)) < 0)
             goto fail;
     }
     int is_tty = isatty(2);
@@ -359,6 +359,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
     char line[600];
     ps_header_of_target(&head, &ti);
     ps_say("%s\n", ps_header_line(&head, line, sizeof(line)));
+    for (int i = 0; i < ti.nnodes; i++)   /* a cluster: every node it spreads the scenarios over */
+        ps_say("  %s: %s, %s\n", ti.node_name[i], ti.node_url[i], ti.node_http_url[i]);
     ps_finish_opts fo = { o.json, o.html, o.junit, o.markdown, o.expect, o.strict, ti.role, o.write_expect, o.merge };
     if (ps_stop_requested())
         goto stopped;

@@ -12,7 +12,8 @@ const path = require('path');
 const crypto = require('crypto');
 const fs = require('fs');
 const WebSocket = require(path.join(__dirname, '../peers/node_modules/ws'));
-const mutants = require('./mutants');
+// PROXY_MUTANTS: another set of mutants (ci/mutants/cluster.sh: ./cluster-mutants)
+const mutants = require(process.env.PROXY_MUTANTS || './mutants');
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PROXY_PORT || 7001);

@@ -5,6 +5,7 @@
 #include "lua/luajson.h"
 #include "lua/context.h"
 #include "lua/embedfs.h"
+#include "net/command.h"
 #include "net/limits.h"
 #include "net/loop.h"
 
@@ -170,6 +171,25 @@ static int l_restart_target(lua_State *L)
     return 1;
 }
 
+#define PS_NODE_COMMAND_MS 60000
+
+/* node_command(cmd) -> exit status, or nil and why: a cluster node's own stop
+ * or restart command from the target file, within the restart deadline */
+static int l_node_command(lua_State *L)
+{
+    const char *cmd = luaL_checkstring(L, 1);
+    char why[256] = "";
+    fflush(NULL);
+    int rc = ps_command_run(cmd, (int)(PS_NODE_COMMAND_MS * ps_lua_env_of(L)->timeout_scale), why, sizeof(why));
+    if (rc < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    lua_pushinteger(L, rc);
+    return 1;
+}
+
 static int l_getenv(lua_State *L)
 {
     lua_pushstring(L, getenv(luaL_checkstring(L, 1)));
@@ -195,6 +215,7 @@ static int l_rule(lua_State *L)
 
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
+    { "node_command", l_node_command },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "check", l_check }, { "incidental", l_incidental }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };

@@ -36,9 +36,44 @@ local function encode_query(q)
   return table.concat(parts, "&")
 end
 
+-- A cluster target (target.nodes): a scenario's connections and HTTP calls
+-- go to the nodes in turn, from an offset that the seed and the scenario's id
+-- fix, so a subscriber and the trigger after it land on different nodes, two
+-- connections of one user too, and a run is reproducible. HTTP calls in a row
+-- (no connection opened between them) stay on one node, as a keep-alive
+-- client's would: one publisher's events keep their order. opts.node
+-- (1-based) picks a node. Returns the node (nil for a one-node target) and
+-- notes it in the transcript.
+function Case:_place(opts, what, http)
+  local nodes = P.target.nodes
+  if not nodes then return nil end
+  local i = opts and opts.node
+  if i ~= nil then
+    if not nodes[i] then error("node " .. tostring(i) .. ": the target has " .. #nodes .. " nodes", 3) end
+  elseif http and self._http_node then
+    i = self._http_node
+  else
+    i = (self._node_offset + self._placed) % #nodes + 1
+    self._placed = self._placed + 1
+    self._http_node = http and i or nil
+  end
+  local n = nodes[i]
+  self._nodes_used[i] = true
+  core.log(string.format("%s: %s", n.name, what))
+  return n
+end
+
+-- The nodes this scenario used so far ("node 1, node 2"), nil for one node.
+function Case:nodes_used()
+  if not P.target.nodes then return nil end
+  local out = {}
+  for i, n in ipairs(P.target.nodes) do if self._nodes_used[i] then out[#out + 1] = n.name end end
+  return table.concat(out, ", ")
+end
+
 -- A connection to the target (not waited for). opts: app (table or profile
 -- name), key, path (whole path, overrides key), query (string or table),
--- protocol (default 7; false omits it), url.
+-- protocol (default 7; false omits it), url, node (a cluster's node index).
 function Case:connect(opts)
   opts = opts or {}
   local app = app_of(self, opts.app)
@@ -52,8 +87,9 @@ function Case:connect(opts)
   end
   q = encode_query(q)
   if q ~= "" then path = path .. "?" .. q end
-  local c = setmetatable({ h = core.ws_open(opts.url or P.target.url, path), case = self, app = app,
-    inbox = {}, received = 0, autopong = opts.autopong ~= false, seen_pongs = 0 }, Conn)
+  local node = not opts.url and self:_place(opts, "connection " .. (#self._conns + 1))
+  local c = setmetatable({ h = core.ws_open(opts.url or (node and node.url) or P.target.url, path), case = self, app = app,
+    inbox = {}, received = 0, autopong = opts.autopong ~= false, seen_pongs = 0, node = node or nil }, Conn)
   self._conns[#self._conns + 1] = c
   c.slot = #self._conns
   return c
@@ -64,7 +100,8 @@ end
 -- the upgrade, or ends the scenario (rules not reached) if it did not.
 function Case:raw_open(opts)
   opts = opts or {}
-  local tls, host, port = P.target.url:match("^ws(s?)://([^:/]+):?(%d*)")
+  local node = self:_place(opts, "connection " .. (#self._conns + 1) .. " (hand-made)")
+  local tls, host, port = (node and node.url or P.target.url):match("^ws(s?)://([^:/]+):?(%d*)")
   if tls == "s" then error({ ps_abort = "raw connections need a ws:// target (no TLS)" }, 0) end
   port = tonumber(port) or 80
   local app = app_of(self, opts.app)
@@ -96,7 +133,8 @@ function Case:setup_failed(why) error({ ps_abort = "set-up failed: " .. why, ps_
 -- A deviation from rule seen while doing something else (a set-up step, a
 -- wire check): it fails rule whether or not this scenario declares it.
 function Case:incidental(rule, expected, actual)
-  core.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. ")")
+  local nodes = P.target.nodes and (", which used " .. self:nodes_used() .. " of the cluster") or ""
+  core.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. nodes .. ")")
 end
 
 -- A connection that got its connection_established; a failure ends the
@@ -151,6 +189,10 @@ end
 
 function Case:check(rule, cond, expected, actual)
   local shown = actual ~= nil and show(actual) or nil
+  if not cond and P.target.nodes then
+    -- a cluster run: the fail may depend on the nodes, so it names them in every report
+    shown = (shown or "") .. " [cluster: this scenario used " .. self:nodes_used() .. "]"
+  end
   core.check(rule, cond and true or false, expected, shown)
   if not cond then
     -- every failing check in the transcript, not only the first per rule
@@ -256,6 +298,18 @@ function Case:restart_target()
   return core.restart_target() == 0
 end
 
+-- Run node i's own command `which` ("stop" or "restart") from the target's
+-- nodes table (blocks the run meanwhile). Returns true, or nil and why.
+function Case:node_command(i, which)
+  local n = P.target.nodes and P.target.nodes[i]
+  if not n then return nil, "the target has no node " .. tostring(i) end
+  if not n[which] then return nil, n.name .. " has no " .. which .. " command in the target's nodes table" end
+  core.log(string.format("%s: %s (%s)", n.name, which, n[which]))
+  local rc, why = core.node_command(n[which])
+  if rc ~= 0 then return nil, n.name .. "'s " .. which .. " command " .. (rc and ("exited " .. rc) or why) end
+  return true
+end
+
 -- An HTTP API call. path is relative to /apps/APP_ID unless it starts with
 -- /apps/. opts: query (table), body (string or table -> JSON), sign (default
 -- true), sign_body (sign as if this body were sent), app, timestamp, tamper
@@ -277,7 +331,8 @@ function Case:api(method, path, opts)
   end
   if opts.tamper then query = opts.tamper(query) end
   local headers = opts.headers or { ["content-type"] = "application/json" }
-  local url = P.target.http_url .. path .. (query ~= "" and ("?" .. query) or "")
+  local node = self:_place(opts, method .. " " .. path, true)
+  local url = (node and node.http_url or P.target.http_url) .. path .. (query ~= "" and ("?" .. query) or "")
   local req = core.http(method, url, headers, body)
   local within = scaled(opts.within or P.DEFAULT_WITHIN)
   local deadline = core.now() + within
@@ -436,8 +491,17 @@ function Case:_finish()
   end
 end
 
+-- djb2 of s: the scenario's own offset on the nodes, the same in every run
+local function hash(s)
+  local h = 5381
+  for i = 1, #s do h = (h * 33 + s:byte(i)) % 2147483647 end
+  return h
+end
+
 function Case.new(spec)
-  return setmetatable({ spec = spec, target = P.target, app = P.target.app, _conns = {},
+  local nodes = P.target and P.target.nodes
+  return setmetatable({ _node_offset = nodes and (hash(spec.id) + P.target.seed) % #nodes or 0, _placed = 0,
+    _nodes_used = {}, spec = spec, target = P.target, app = P.target.app, _conns = {},
     _received_released = 0, _violations = {}, _violation_seen = {}, _n = 0, _hooks_used = {}, _adapters = {}, _accepted = 0, _served = 0,
     _pending = {}, auth_requests = {} }, Case)
 end

@@ -100,6 +100,25 @@ static int read_target(lua_State *L)
     if (ti->webhooks_listen && ps_hostport_parse(ti->webhooks_listen, "webhooks.listen in the target", host,
                                                  sizeof(host), &port, err, sizeof(err)) < 0)
         return luaL_error(L, "%s", err);
+    lua_getfield(L, t, "nodes");
+    int nodes = lua_gettop(L);
+    for (int i = 1; lua_istable(L, nodes) && i <= (int)lua_rawlen(L, nodes); i++) {
+        if (i > PS_TARGET_MAX_NODES)
+            return luaL_error(L, "the target lists more than %d nodes", PS_TARGET_MAX_NODES);
+        lua_rawgeti(L, nodes, i);
+        int n = lua_gettop(L);
+        ti->node_name[i - 1] = field(L, n, "name");
+        ti->node_url[i - 1] = field(L, n, "url");
+        ti->node_http_url[i - 1] = field(L, n, "http_url");
+        ti->nnodes = i;
+    }
+    size_t used = 0;   /* the header's one line of them */
+    for (int i = 0; i < ti->nnodes && used < sizeof(ti->nodes_buf); i++) {
+        int w = snprintf(ti->nodes_buf + used, sizeof(ti->nodes_buf) - used, "%s%s %s", i ? ", " : "",
+                         ti->node_name[i] ? ti->node_name[i] : "?", ti->node_url[i] ? ti->node_url[i] : "?");
+        used += w < 0 ? 0 : (size_t)w;
+    }
+    ti->nodes = ti->nnodes > 0 ? ti->nodes_buf : NULL;
     return 0;
 }
 
@@ -216,6 +235,22 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
     ti->adapter = cmd;
     ti->profiles = calloc(1, sizeof(*ti->profiles));   /* the fake server offers none */
     r->profiles = ti->profiles;
+    return 0;
+}
+
+int ps_target_preflight(const ps_target_info *ti, const char *path, int insecure, int timeout_ms, char *err,
+                        size_t errlen)
+{
+    if (ti->nnodes == 0)
+        return ps_preflight(ti->url, path, ti->http_url, insecure, timeout_ms, err, errlen);
+    char e[768];
+    for (int i = 0; i < ti->nnodes; i++) {
+        if (ps_preflight(ti->node_url[i], path, ti->node_http_url[i], insecure, timeout_ms, e, sizeof(e)) < 0 ||
+            ps_preflight_app(ti->node_url[i], path, insecure, timeout_ms, e, sizeof(e)) < 0) {
+            snprintf(err, errlen, "%s of the target's nodes (%s): %s", ti->node_name[i], ti->node_url[i], e);
+            return -1;
+        }
+    }
     return 0;
 }
 

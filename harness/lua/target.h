@@ -11,13 +11,18 @@
 #include "lua/profile.h"
 #include "lua/runner.h"
 
+#define PS_TARGET_MAX_NODES 16
+
 typedef struct {
     const char *name, *url, *http_url, *app_id, *key, *secret;
     const ps_role *role;
     const char *adapter;           /* fake-server role: the adapter command */
     const char *webhooks_listen;   /* HOST:PORT or NULL */
     const char **profiles;         /* the target's profile names, NULL-ended (owned) */
-    char url_buf[300], http_url_buf[300], name_buf[128];
+    int nnodes;                    /* a cluster's nodes (0: one node, the url) */
+    const char *node_name[PS_TARGET_MAX_NODES], *node_url[PS_TARGET_MAX_NODES], *node_http_url[PS_TARGET_MAX_NODES];
+    const char *nodes;             /* a cluster: "NAME URL, NAME URL" for the header, or NULL */
+    char url_buf[300], http_url_buf[300], name_buf[128], nodes_buf[1024];
     const char *seed;              /* fake-server role: the seed of its forms (forms.lua), or NULL */
     char seed_buf[24];
 } ps_target_info;
@@ -36,6 +41,11 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
  * string, or NULL: one drawn from the clock). 0, or -1 with err. */
 int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double timeout_scale, const char *seed,
                   ps_target_info *ti, char *err, size_t errlen);
+/* Before any scenario: every node answers (ps_preflight) and, in a cluster,
+ * knows the app. path: the WebSocket path with the app key. 0, or -1 with err
+ * naming the node. */
+int ps_target_preflight(const ps_target_info *ti, const char *path, int insecure, int timeout_ms, char *err,
+                        size_t errlen);
 /* Receive webhooks when the target asks and a selected scenario needs them. */
 int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen);
 void ps_target_free(ps_target_info *ti);

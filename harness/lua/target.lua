@@ -19,7 +19,32 @@ local FIELDS = {
   { "limits", { table = true }, "a table, e.g. limits = { max_payload = 10240 }" },
   { "limits.max_payload", { number = true }, "a number of bytes" },
   { "restart", { string = true }, "a shell command (a string)" },
+  { "nodes", { table = true }, "a list of nodes { { url = \"ws://...\", http_url = \"http://...\", restart = \"...\" }, ... }" },
+  { "seed", { string = true, number = true }, "a number (where each scenario starts on the nodes)" },
+  { "limits.dead_node_ms", { number = true }, "a number of ms (members of a dead node are gone within it)" },
 }
+
+-- nodes: one logical server on several nodes, all serving the same apps. Each
+-- node is { url =, http_url = (default: url's), restart =, stop = } and gets
+-- name "node N". The first node is the target's url unless url is set.
+local NODE_FIELDS = { url = "a string like ws://host:port", http_url = "a string like http://host:port",
+  restart = "a shell command (a string)", stop = "a shell command (a string)", name = "a string" }
+local function check_nodes(t, where)
+  if t.nodes == nil then return end
+  if #t.nodes < 1 then error(where .. ": nodes must list at least one node { url = ... }", 0) end
+  for i, n in ipairs(t.nodes) do
+    if type(n) ~= "table" then error(string.format("%s: nodes[%d] must be a table { url = ..., http_url = ... }, got %s", where, i, type(n)), 0) end
+    for k, v in pairs(n) do
+      if not NODE_FIELDS[k] then error(string.format("%s: nodes[%d] has an unknown field %s (fields: url, http_url, restart, stop, name)", where, i, tostring(k)), 0) end
+      if type(v) ~= "string" then error(string.format("%s: nodes[%d].%s must be %s, got %s", where, i, k, NODE_FIELDS[k], type(v)), 0) end
+    end
+    if not n.url then error(string.format("%s: nodes[%d] has no url (ws://HOST:PORT)", where, i), 0) end
+    n.url = n.url:gsub("/+$", "")
+    n.http_url = (n.http_url or n.url:gsub("^ws", "http")):gsub("/+$", "")
+    n.name = n.name or ("node " .. i)
+    n.index = i
+  end
+end
 
 -- A field of the wrong type is named with what it must be and what it is.
 local function check_types(t, where)
@@ -56,6 +81,16 @@ function M.set_target(path, over)
   end
   local where = path and ("target file " .. path) or "the target"
   check_types(t, where)
+  check_nodes(t, where)
+  if t.nodes and not t.url then
+    t.url, t.http_url = t.nodes[1].url, t.nodes[1].http_url
+  end
+  if t.nodes and not t.restart and t.nodes[1].restart then
+    -- destructive scenarios bring the whole cluster back: every node's restart, in turn
+    local cmds = {}
+    for _, n in ipairs(t.nodes) do cmds[#cmds + 1] = n.restart end
+    if #cmds == #t.nodes then t.restart = table.concat(cmds, " && ") end
+  end
   t.app = t.app or {}
   for k, v in pairs(over or {}) do
     if k == "app_id" then t.app.id = v
@@ -99,6 +134,9 @@ function M.set_target(path, over)
     error(where .. ": restart must be a shell command (a string)", 0)
   end
   t.limits = t.limits or {}
+  -- one node is not a cluster: the run stays as it is without nodes
+  if t.nodes and #t.nodes < 2 then t.nodes = nil end
+  t.seed = math.tointeger(tonumber(t.seed)) or 0
   P.target = t
   return t
 end

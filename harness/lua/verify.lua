@@ -362,8 +362,18 @@ end
 -- it. Any 2xx answers a trigger. opts.within: ms per step (default 3000).
 -- Returns ok, why; the connection is released either way.
 function V.alive(t, opts)
+  local nodes = P.target and P.target.nodes
+  if nodes and not (opts and opts.node) then
+    -- a cluster serves when every node does: each node's subscriber gets a trigger sent
+    -- through the next node
+    for i, n in ipairs(nodes) do
+      local ok, why = V.alive(t, { within = opts and opts.within, node = i, via = i % #nodes + 1 })
+      if not ok then return false, n.name .. " (" .. n.url .. "): " .. why end
+    end
+    return true, ""
+  end
   local within = { within = opts and opts.within or 3000 }
-  local c = t:connect()
+  local c = t:connect { node = opts and opts.node }
   local function done(ok, why)
     c:release()
     return ok, why
@@ -375,7 +385,8 @@ function V.alive(t, opts)
   local sub, why2 = c:subscribed(ch, within)
   if not sub then return done(false, "subscribe failed: " .. why2) end
   -- lenient like any set-up trigger: either body form, any 2xx
-  local res = t:publish({ channel = ch, name = "alive", data = "1" }, { within = within.within }, "probe")
+  local res = t:publish({ channel = ch, name = "alive", data = "1" }, { within = within.within,
+    node = opts and opts.via }, "probe")
   if res.status < 200 or res.status > 299 then
     local body = res.error ~= nil and res.error ~= "" and res.error or res.body or ""
     return done(false, "trigger answered " .. res.status .. " " .. body:sub(1, 200))

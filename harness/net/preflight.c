@@ -62,6 +62,39 @@ int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, 
     return rc;
 }
 
+int ps_preflight_app(const char *ws_url, const char *ws_path, int insecure, int timeout_ms, char *err,
+                     size_t errlen)
+{
+    int news = 0, rc = -1;
+    char e[256];
+    ps_ws *c = ps_ws_open(ws_url, ws_path, insecure, NULL, 0, poke, &news, e, sizeof(e));
+    if (!c) {
+        snprintf(err, errlen, "bad WebSocket URL: %s", e);
+        return -1;
+    }
+    ps_frame *f = NULL;
+    int64_t deadline = ps_now_ms() + timeout_ms;
+    while (!(f = ps_ws_pop(c)) && (c->state == PS_WS_CONNECTING || c->state == PS_WS_OPEN) &&
+           ps_now_ms() < deadline && !ps_stop_requested())
+        ps_loop_service(deadline);
+    if (f && strstr(f->data, "pusher:connection_established"))
+        rc = 0;
+    else if (f)
+        snprintf(err, errlen, "it does not serve the target's app: a connection with its key got %.200s "
+                 "(every node must serve the same apps)", f->data);
+    else
+        snprintf(err, errlen, "a connection with the app's key got no pusher:connection_established within %d ms%s%s "
+                 "(every node must serve the same apps)", timeout_ms, c->close_code ? ", closed with " : "",
+                 c->close_code ? c->close_reason : "");
+    free(f);
+    ps_ws_release(c);
+    int64_t settle = ps_now_ms() + 50;
+    while (ps_now_ms() < settle)
+        ps_loop_service(settle);
+    ps_ws_reap(0);
+    return rc;
+}
+
 int ps_preflight_adapter(const char *cmd, int timeout_ms, char *kind, size_t kindlen, char *name,
                          size_t namelen, cJSON **hello_out, char *err, size_t errlen)
 {

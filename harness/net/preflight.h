@@ -10,6 +10,11 @@
 int ps_preflight(const char *ws_url, const char *ws_path, const char *http_url, int insecure,
                  int timeout_ms, char *err, size_t errlen);
 
+/* A cluster's node: a connection to ws_path (the app's key) gets
+ * pusher:connection_established. 0, or -1 with err saying what it got. */
+int ps_preflight_app(const char *ws_url, const char *ws_path, int insecure, int timeout_ms, char *err,
+                     size_t errlen);
+
 /* Start the adapter once and read its hello line {"type":"hello","sdk","version","kind"}.
  * kind gets "client" or "http"; *hello the line parsed, the one parse of it (the caller frees it
  * with cJSON_Delete; the Lua side reads its other members, e.g. capabilities, from the table

@@ -25,6 +25,7 @@ static const struct {
     { "app_id", "app id", 1, 0, 0, MEMBER(app_id) },
     { "key", "key", 1, 0, 0, MEMBER(key) },
     { "seed", "seed", 1, 1, 1, MEMBER(seed) },
+    { "cluster", "nodes", 1, 1, 1, MEMBER(nodes) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 _Static_assert(NFIELDS <= PS_HEADER_MAX, "PS_HEADER_MAX is too small for the header's fields");

@@ -395,6 +395,16 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     ps_header_of_target(&h, t);
     ps_header_to_json(&h, root, tg, ps_redact, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
+    if (t->nnodes > 0) {   /* a cluster: the nodes the scenarios were spread over */
+        cJSON *nodes = cJSON_AddArrayToObject(tg, "nodes");
+        for (int i = 0; i < t->nnodes; i++) {
+            cJSON *n = cJSON_CreateObject();
+            add_redacted(n, "name", t->node_name[i], t->secret);
+            add_redacted(n, "url", t->node_url[i], t->secret);
+            add_redacted(n, "http_url", t->node_http_url[i], t->secret);
+            cJSON_AddItemToArray(nodes, n);
+        }
+    }
 
     size_t nsel = 0;
     int64_t sum = 0, slowest = 0;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Detection power against a cluster: ci/mutants/proxy.js with the mutants of cluster-mutants.js in
+# front of node 1 of the two-node soketi cluster (ci/soketi-cluster.sh), node 2 reached directly.
+# Each mutant runs the scenarios of its rules (a bounded selection of cross-node scenarios),
+# compared with one run of them all through the unmutated proxy (score.py). Prints `cluster mutants killed K/N`; fails when a survivor has no line in
+# SURVIVORS.md or K is below its "Cluster minimum".
+#   bash ci/mutants/cluster.sh PUSHSPEC_BINARY [MUTANT...]
+# Needs the cluster up (bash ci/soketi-cluster.sh start) with its default ports, and 7101 and 6103
+# free: both nodes send their webhooks to 6102, where the proxy listens; pushspec takes them on
+# 6103. Results: build/mutants-cluster/ (git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$root/build/mutants-cluster"
+survivors_file="$here/SURVIVORS.md"
+export PROXY_MUTANTS=./cluster-mutants PROXY_PORT=7101 SOKETI_PORT=6101 HOOK_IN_PORT=6102 HOOK_OUT_PORT=6103
+
+die() { printf 'cluster mutants: ERROR: %s\n' "$*" >&2; exit 2; }
+[ $# -ge 1 ] || die "usage: bash ci/mutants/cluster.sh PUSHSPEC_BINARY [MUTANT...]"
+pushspec="$1"; shift
+[ -x "$pushspec" ] || die "$pushspec is not an executable pushspec binary (build it first)"
+bash "$root/ci/soketi-cluster.sh" status >/dev/null || die "the cluster is not up: bash ci/soketi-cluster.sh start"
+for v in PUSHSPEC_CLUSTER_NODE1 PUSHSPEC_CLUSTER_NODE2 PUSHSPEC_CLUSTER_HOOKS; do
+  [ -z "${!v:-}" ] || die "$v is set: this script needs the cluster's default ports"
+done
+
+mkdir -p "$out"
+# The cluster's target with node 1 seen through the proxy and the webhooks taken behind it.
+target="$out/target.lua"
+{ printf -- '-- Written by ci/mutants/cluster.sh from ci/targets/soketi-cluster.lua: node 1 through ci/mutants/proxy.js.\n'
+  sed -e 's#target_dir \.\. "/\.\./soketi-cluster\.sh"#"'"$root"'/ci/soketi-cluster.sh"#' \
+    -e 's#local p1 = .*#local p1 = "7101"#' -e 's#or "6102"#or "6103"#' \
+    -e 's#^\( *name = "[^"]*\)"#\1, node 1 through ci/mutants/proxy.js"#' "$root/ci/targets/soketi-cluster.lua"; } >"$target"
+grep -q 'local p1 = "7101"' "$target" && grep -q 'or "6103"' "$target" ||
+  die "ci/targets/soketi-cluster.lua changed shape: could not point $target at the proxy (see cluster.sh)"
+
+declare -A rules about
+names=()
+while IFS=$'\t' read -r name r a; do rules[$name]="$r"; about[$name]="$a"; names+=("$name"); done \
+  < <(node "$here/proxy.js" --list)
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=("${names[@]}")
+for n in "${selected[@]}"; do [ -n "${rules[$n]:-}" ] || die "unknown mutant $n (PROXY_MUTANTS=./cluster-mutants node ci/mutants/proxy.js --list)"; done
+filter="$(for n in "${names[@]}"; do printf '%s\n' "${rules[$n]}" | tr ',' '\n'; done | sort -u | paste -sd, -)"
+
+proxy_pid=""
+stop_proxy() {
+  [ -n "$proxy_pid" ] || return 0
+  kill "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=""
+}
+trap stop_proxy EXIT
+start_proxy() {
+  local log="$out/$1.proxy.log" i
+  : >"$log"
+  node "$here/proxy.js" "$1" >"$log" 2>&1 &
+  proxy_pid=$!
+  for ((i = 0; i < 100; i++)); do
+    grep -q '^proxy.js: .* on ' "$log" && return 0
+    kill -0 "$proxy_pid" 2>/dev/null || { cat "$log" >&2; die "proxy.js $1 exited at start-up"; }
+    sleep 0.05
+  done
+  die "proxy.js $1 did not listen within 5 s"
+}
+# The scenarios of mutant $1's rules (every mutant's for none); cluster-node-failure (destructive:
+# 20 s, a node killed) only where the mutant's rules name it.
+run_suite() {   # mutant [result name]
+  local res="$out/${2:-$1}" f="$filter" skip=slow,destructive
+  [ "$1" = none ] || f="${rules[$1]}"
+  [[ ",$f," == *,cluster-node-failure,* ]] && skip=slow
+  rm -f "$res.json"
+  start_proxy "$1"
+  "$pushspec" run --target "$target" --filter "$f" --exclude-tag "$skip" --strict --quiet \
+    --json "$res.json" >"$res.log" 2>&1 || true
+  stop_proxy
+  bash "$root/ci/soketi-cluster.sh" revive >/dev/null   # a node-failure scenario that stopped midway
+  [ -s "$res.json" ] || { tail -n 20 "$res.log" >&2; die "pushspec wrote no result for $1 (log: $res.log)"; }
+}
+
+started=$SECONDS
+run_suite none
+printf 'cluster mutants: reference run through the unmutated proxy: %s (%ds)\n' "$filter" $((SECONDS - started))
+killed=0; lost=()
+for n in "${selected[@]}"; do
+  [ "$n" = none ] && continue
+  t0=$SECONDS
+  run_suite "$n"
+  if verdict="$(python3 "$here/score.py" "$out/none.json" "$out/$n.json")"; then
+    killed=$((killed + 1))
+  else
+    # a busy machine can fail a check of the reference or pass one of the mutant: one more try
+    run_suite none "none-for-$n"
+    run_suite "$n"
+    if verdict="$(python3 "$here/score.py" "$out/none-for-$n.json" "$out/$n.json")"; then
+      killed=$((killed + 1)); verdict="$verdict (on the second try)"
+    else lost+=("$n"); fi
+  fi
+  printf '  %-36s %-3ss %s\n' "$n" $((SECONDS - t0)) "${verdict:0:200}"
+done
+
+total=0
+for n in "${selected[@]}"; do [ "$n" = none ] || total=$((total + 1)); done
+{
+  printf 'cluster mutants killed %d/%d (%ds)\n' "$killed" "$total" $((SECONDS - started))
+  for n in "${lost[@]}"; do printf '  survivor %s (%s): %s\n' "$n" "${rules[$n]}" "${about[$n]}"; done
+} | tee "$out/summary.txt"
+status=0
+for n in "${lost[@]}"; do
+  grep -q "^- \`$n\`:" "$survivors_file" || { printf 'cluster mutants: %s survived and is not in ci/mutants/SURVIVORS.md\n' "$n" >&2; status=1; }
+done
+if [ "$total" -eq $((${#names[@]})) ]; then
+  min="$(sed -n 's/^Cluster minimum: \([0-9]*\) killed.*/\1/p' "$survivors_file")"
+  [ -n "$min" ] || die "ci/mutants/SURVIVORS.md has no 'Cluster minimum: K killed' line"
+  [ "$killed" -ge "$min" ] || { printf 'cluster mutants: %d killed, the committed minimum is %d\n' "$killed" "$min" >&2; status=1; }
+fi
+exit $status
