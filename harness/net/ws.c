@@ -1,6 +1,7 @@
 #include "net/ws.h"
 #include "net/loop.h"
 #include "core/url.h"
+#include "core/upgrade.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -454,9 +455,16 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         note(c, '<', "close", msg, (size_t)n);
         break;
     }
+    case LWS_CALLBACK_CLIENT_HTTP_REDIRECT:
+        /* lws would follow it to wherever the peer names: hang up instead */
+        c->http_status = (int)len;
+        ps_upgrade_refusal((int)len, in, in ? strlen(in) : 0, c->error, sizeof(c->error));
+        return -1;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        snprintf(c->error, sizeof(c->error), "%s", in ? (const char *)in : "connection failed");
-        c->http_status = (int)lws_http_client_http_response(wsi);
+        if (!c->http_status || !c->error[0])   /* a refused redirect keeps its own text */
+            snprintf(c->error, sizeof(c->error), "%s", in ? (const char *)in : "connection failed");
+        if (!c->http_status)
+            c->http_status = (int)lws_http_client_http_response(wsi);
         note(c, '!', "error", c->error, strlen(c->error));
         on_gone(c, wsi, PS_WS_FAILED);
         break;

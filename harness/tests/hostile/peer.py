@@ -25,6 +25,13 @@
                                  frame it gets, whatever it is; silent: the WebSocket
                                  handshake, then not a word (it reads what comes);
                                  oversize: a 5 MiB first frame, then not a word
+  peer.py http-answer PORT chunk|length|redirect SIZE_OR_LOCATION
+                                 the WebSocket of `server`, but every HTTP API call is
+                                 answered 200 with one chunk whose size line is SIZE
+                                 (hex, e.g. ffffffff) or a Content-Length of SIZE, then
+                                 64 KiB of that body and the connection closed;
+                                 redirect: every request, the WebSocket upgrade
+                                 included, is answered 302 with Location: LOCATION
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -179,6 +186,34 @@ def serve_one(conn, secret):
         pass
     finally:
         conn.close()
+
+
+def http_answer_one(conn, arg):
+    how, size = arg
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if how == "redirect":
+            conn.sendall(("HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n" % size).encode())
+            time.sleep(0.5)
+            return
+        if headers.get("upgrade", "").lower() == "websocket":
+            return serve_ws(conn, f, headers, None)
+        n = int(headers.get("content-length", "0") or 0)
+        if n:
+            f.read(n)
+        framing = "Transfer-Encoding: chunked\r\n\r\n%s\r\n" % size if how == "chunk" \
+            else "Content-Length: %s\r\n\r\n" % size
+        conn.sendall(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + framing).encode())
+        conn.sendall(b"x" * 65536)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def http_answer(port, how, size):
+    accept_loop(port, http_answer_one, (how, size))
 
 
 def accept_loop(port, serve, arg):
@@ -355,4 +390,5 @@ def adapter_stubborn(pidfile):
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
+     "http-answer": http_answer,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
