@@ -10,7 +10,7 @@ static int is_bidi(uint32_t cp)
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-size_t ps_term_safe_into(const char *text, size_t n, char *out, size_t outlen)
+size_t ps_term_safe_into(const char *text, size_t n, char *out, size_t outlen, int one_line)
 {
     size_t w = 0;
     for (size_t i = 0; i < n;) {
@@ -20,7 +20,7 @@ size_t ps_term_safe_into(const char *text, size_t n, char *out, size_t outlen)
         char esc[12];
         const char *put = (const char *)p;
         size_t plen = l;
-        if (l == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
+        if (l == 0 || (cp < 0x20 && (one_line || (cp != '\n' && cp != '\t'))) || cp == 0x7f) {
             plen = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", *p);
             put = esc;
             l = 1;
@@ -45,7 +45,7 @@ char *ps_term_safe(const char *text, size_t n, size_t *outlen)
     char *out = malloc(cap);
     if (!out)
         return NULL;
-    size_t w = ps_term_safe_into(text, n, out, cap);
+    size_t w = ps_term_safe_into(text, n, out, cap, 0);
     if (outlen)
         *outlen = w;
     return out;

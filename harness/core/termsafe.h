@@ -14,7 +14,8 @@
  * *outlen (if given) gets its length. NULL only when out of memory. */
 char *ps_term_safe(const char *text, size_t n, size_t *outlen);
 /* Writes the escaped form of n bytes into out (outlen > 0, always NUL-
- * terminated, cut before a sequence that would not fit); returns its length. */
-size_t ps_term_safe_into(const char *text, size_t n, char *out, size_t outlen);
+ * terminated, cut before a sequence that would not fit); returns its length.
+ * one_line: newline and tab are escaped too (a value inside a message). */
+size_t ps_term_safe_into(const char *text, size_t n, char *out, size_t outlen, int one_line);
 
 #endif
