@@ -1,10 +1,11 @@
-/* SIGINT and SIGTERM: the handler only notes the signal; the waiting loops
- * (preflight, the run) ask ps_stop_requested() and stop, and the command line
- * writes the partial result and exits 128 + the signal (130, 143). */
+/* SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2: the handler only notes the
+ * signal; the waiting loops (preflight, the run) ask ps_stop_requested() and
+ * stop, and the command line writes the partial result and exits 128 + the
+ * signal (130, 143, 129, 138, 140). */
 #ifndef PUSHSPEC_STOP_H
 #define PUSHSPEC_STOP_H
 
-/* Catch SIGINT and SIGTERM from now on. */
+/* Catch those signals from now on. */
 void ps_stop_install(void);
 /* The signal that asked the run to stop, or 0. */
 int ps_stop_requested(void);

@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,7 +422,9 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     if (res->stopped_by) {
         char note[160];
         snprintf(note, sizeof(note), "interrupted by %s: a partial result, %zu of %zu scenarios finished",
-                 res->stopped_by == 15 ? "SIGTERM" : res->stopped_by == 2 ? "SIGINT" : "a signal", nsel,
+                 res->stopped_by == SIGTERM ? "SIGTERM" : res->stopped_by == SIGINT ? "SIGINT"
+                 : res->stopped_by == SIGHUP ? "SIGHUP" : res->stopped_by == SIGUSR1 ? "SIGUSR1"
+                 : res->stopped_by == SIGUSR2 ? "SIGUSR2" : "a signal", nsel,
                  res->selected);
         cJSON_AddStringToObject(root, "note", note);
     }
