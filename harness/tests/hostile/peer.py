@@ -32,6 +32,11 @@
                                  64 KiB of that body and the connection closed;
                                  redirect: every request, the WebSocket upgrade
                                  included, is answered 302 with Location: LOCATION
+  peer.py pieces PORT SECRET    a Pusher server that, after connection_established, plants
+                                 SECRET around every cut: in 4 MiB+ frames at every offset
+                                 across the 120-byte cut of an oversized frame, split across
+                                 two frames and across lines at every point, then sends
+                                 {"event":"pieces:end"}
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -216,6 +221,42 @@ def http_answer(port, how, size):
     accept_loop(port, http_answer_one, (how, size))
 
 
+def pieces_one(conn, secret):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if headers.get("upgrade", "").lower() != "websocket":   # the HTTP API: an empty success
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
+                                          "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
+        n = len(secret)
+        head = '{"event":"big","data":"'
+        for at in range(120 - n - 1, 122):   # the secret across the 120-byte cut, at every offset
+            tag = "cut%d:" % at
+            text = head + tag + "x" * (at - len(head) - len(tag)) + secret
+            conn.sendall(ws_frame(text + "y" * ((4 << 20) + 1024 - len(text)) + '"}'))
+        for k in range(1, n):   # split across two frames, and across lines, at every point
+            conn.sendall(ws_frame('{"event":"a","data":"fa%d:%s"}' % (k, secret[:k])))
+            conn.sendall(ws_frame('{"event":"b","data":"%s:fb%d"}' % (secret[k:], k)))
+            conn.sendall(ws_frame('{"event":"l","data":"ln%d:%s\\n%s"}' % (k, secret[:k], secret[k:])))
+            conn.sendall(ws_frame('{"event":"r","data":"rn%d:%s\n%s"}' % (k, secret[:k], secret[k:])))
+        conn.sendall(ws_frame('{"event":"pieces:end"}'))
+        while read_frame(f) is not None:
+            pass
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def pieces(port, secret):
+    accept_loop(port, pieces_one, secret)
+
+
 def accept_loop(port, serve, arg):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -390,5 +431,5 @@ def adapter_stubborn(pidfile):
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
-     "http-answer": http_answer,
+     "http-answer": http_answer, "pieces": pieces,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
