@@ -37,6 +37,11 @@
                                  across the 120-byte cut of an oversized frame, split across
                                  two frames and across lines at every point, then sends
                                  {"event":"pieces:end"}
+  peer.py controls PORT           a Pusher server whose frames carry terminal controls: ESC
+                                 sequences, C1 controls (U+009B, and a raw 0x9b byte), DEL and
+                                 bidirectional overrides (U+202E, U+2066)
+  peer.py adapter-controls       an SDK adapter whose hello's sdk and version carry the same
+                                 controls, and whose log lines do too
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -257,6 +262,41 @@ def pieces(port, secret):
     accept_loop(port, pieces_one, secret)
 
 
+CONTROLS = "\x1b]0;pwned\x07\x1b[2J\u009b31m\x7f\u202eevil\u2066x"
+
+
+def controls_one(conn, arg):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if headers.get("upgrade", "").lower() != "websocket":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        # not connection_established: an event of controls, raw in the JSON text
+        conn.sendall(ws_frame('{"event":"%s","data":"%s"}' % (CONTROLS, CONTROLS)))
+        raw = ('{"event":"raw","data":"' + CONTROLS + '"}').encode() + b"\x9b"   # and one byte that is not UTF-8
+        conn.sendall(bytes([0x81, len(raw)]) + raw if len(raw) < 126 else b"")
+        while read_frame(f) is not None:
+            pass
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def controls(port):
+    accept_loop(port, controls_one, None)
+
+
+def adapter_controls():
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "sdk" + CONTROLS, "version": CONTROLS}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps({"type": "log", "text": "log" + CONTROLS}), flush=True)
+
+
 def accept_loop(port, serve, arg):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -431,5 +471,5 @@ def adapter_stubborn(pidfile):
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
-     "http-answer": http_answer, "pieces": pieces,
+     "http-answer": http_answer, "pieces": pieces, "controls": controls, "adapter-controls": adapter_controls,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
