@@ -1,4 +1,5 @@
 #include "net/adapter.h"
+#include "net/reaper.h"
 #include "net/loop.h"
 #include "net/limits.h"
 
@@ -56,6 +57,7 @@ ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify_c
                              char *err, size_t errlen)
 {
     int in[2], out[2], errp[2];
+    ps_reaper_arm();   /* what leaves the adapter's group is still reaped at exit */
     if (pipe(in) < 0 || pipe(out) < 0 || pipe(errp) < 0) {
         snprintf(err, errlen, "cannot create pipes for the adapter: %s", strerror(errno));
         return NULL;

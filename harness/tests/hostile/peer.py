@@ -42,6 +42,10 @@
                                  bidirectional overrides (U+202E, U+2066)
   peer.py adapter-controls       an SDK adapter whose hello's sdk and version carry the same
                                  controls, and whose log lines do too
+  peer.py adapter-detached PIDFILE
+                                 an SDK adapter that starts a daemon (fork, setsid, fork
+                                 again: out of its process group and session) that ignores
+                                 SIGTERM; the daemon's pid is added to PIDFILE
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -468,8 +472,31 @@ def adapter_stubborn(pidfile):
         time.sleep(1)
 
 
+def adapter_detached(pidfile):
+    r, w = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            for fd in range(0, 3):
+                os.close(fd)
+            os.write(w, b"%d\n" % os.getpid())
+            os.close(w)
+            while True:
+                time.sleep(1)
+        os._exit(0)
+    os.close(w)
+    daemon = os.read(r, 32).decode().strip()
+    with open(pidfile, "a") as f:
+        f.write(daemon + "\n")
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "detached", "version": "0"}), flush=True)
+    for _ in sys.stdin:
+        pass
+
+
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
      "http-answer": http_answer, "pieces": pieces, "controls": controls, "adapter-controls": adapter_controls,
+     "adapter-detached": adapter_detached,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
