@@ -46,6 +46,10 @@
                                  an SDK adapter that starts a daemon (fork, setsid, fork
                                  again: out of its process group and session) that ignores
                                  SIGTERM; the daemon's pid is added to PIDFILE
+  peer.py adapter-wsflood [CONNS] [SECONDS]
+                                 an SDK adapter that, told to connect, opens CONNS (70)
+                                 WebSockets to the fake server and sends 1 MiB frames on all
+                                 of them for SECONDS (12), reading nothing
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -494,9 +498,37 @@ def adapter_detached(pidfile):
         pass
 
 
+def ws_client_flood(host, port, key, until):
+    try:
+        s = socket.create_connection((host, int(port)))
+        s.sendall(("GET /app/%s?protocol=7&client=flood&version=0 HTTP/1.1\r\nHost: %s:%s\r\n"
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   "Sec-WebSocket-Version: 13\r\n\r\n" % (key, host, port)).encode())
+        s.recv(4096)
+        data = b'{"event":"client-flood","channel":"x","data":"' + b"y" * ((1 << 20) - 64) + b'"}'
+        # masked with a zero key: the bytes go as they are
+        frame = bytes([0x81, 0x80 | 127]) + len(data).to_bytes(8, "big") + b"\0\0\0\0" + data
+        while time.time() < until:
+            s.sendall(frame)
+    except OSError:
+        pass
+
+
+def adapter_wsflood(conns="70", seconds="12"):
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "wsflood", "version": "0"}), flush=True)
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg.get("cmd") == "connect":
+            until = time.time() + float(seconds)
+            for _ in range(int(conns)):
+                threading.Thread(target=ws_client_flood, daemon=True,
+                                 args=(msg["ws_host"], msg["ws_port"], msg["key"], until)).start()
+        print(json.dumps({"re": msg.get("id"), "ok": True}), flush=True)
+
+
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
      "http-answer": http_answer, "pieces": pieces, "controls": controls, "adapter-controls": adapter_controls,
-     "adapter-detached": adapter_detached,
+     "adapter-detached": adapter_detached, "adapter-wsflood": adapter_wsflood,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)
