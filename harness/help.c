@@ -141,7 +141,7 @@ const char ps_help_run[] =
 "  Lua (scenarios)      32 MiB of Lua memory per scenario (lua-memory-per-scenario;\n"
 "                       over it the scenario ends with an error, the others run on),\n"
 "                       512 MiB in all; a connection hands a scenario 1000 frames or\n"
-"                       8 MiB per resume (lua-frames-per-resume), the rest waits;\n"
+"                       512 KiB per resume (lua-frames-per-resume), the rest waits;\n"
 "                       deadlines hold while a connection floods (checked as its\n"
 "                       frames enter Lua, not only between resumes)\n"
 "  target file          evaluated within 5 s and the instruction limit (exit 2)\n"

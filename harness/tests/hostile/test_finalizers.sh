@@ -20,7 +20,7 @@ printf 'local mt = { __gc = false }\nsetmetatable({}, mt)\nmt.__gc = function() 
     "$port" "$app" >"$tmp/late.lua"
 for f in gc late; do
     t0=$(date +%s)
-    timeout 60 "$ps" run --target "$tmp/$f.lua" --filter CONN-1 --json "$tmp/$f.json" >"$tmp/$f.out" 2>"$tmp/$f.err"
+    timeout -k 5 60 "$ps" run --target "$tmp/$f.lua" --filter CONN-1 --json "$tmp/$f.json" >"$tmp/$f.out" 2>"$tmp/$f.err"
     check_eq "target $f: exit 2" 2 "$?"
     check_has "target $f: says why" "metatable with __gc is not allowed" "$(cat "$tmp/$f.err")"
     check_below "target $f: within 30 s" 30 "$(($(date +%s) - t0))"
@@ -48,7 +48,7 @@ ps.scenario {
 }
 LUA
 t0=$(date +%s)
-timeout 60 "$ps" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-gc --scenarios "$tmp/sc" \
+timeout -k 5 60 "$ps" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-gc --scenarios "$tmp/sc" \
     --json "$tmp/sc.json" >"$tmp/sc.out" 2>"$tmp/sc.err"
 check_has "scenario: the run ends with verdicts" "^[01]$" "$?"
 check_below "scenario: within 30 s" 30 "$(($(date +%s) - t0))"
