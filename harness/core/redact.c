@@ -31,6 +31,8 @@ typedef struct {
     gram *grams;
     size_t ngrams;
     uint8_t filter[8192];   /* a bit per hash of a gram's key: most positions stop here */
+    size_t *whole;          /* the sets of short secrets, found only whole */
+    size_t nwhole;
     size_t longest;         /* longest form */
 } compiled;
 
@@ -148,6 +150,7 @@ static void uncompile(compiled *c)
         drop(&c->sets[i]);
     free(c->sets);
     free(c->grams);
+    free(c->whole);
     memset(c, 0, sizeof(*c));
 }
 
@@ -169,7 +172,8 @@ static int compile(compiled *c, const char *const *secrets, size_t n)
         }
     }
     c->grams = malloc((total ? total : 1) * sizeof(gram));
-    if (!c->grams) {
+    c->whole = malloc((n ? n : 1) * sizeof(size_t));
+    if (!c->grams || !c->whole) {
         uncompile(c);
         return -1;
     }
@@ -185,6 +189,9 @@ static int compile(compiled *c, const char *const *secrets, size_t n)
                 c->filter[h >> 3] |= (uint8_t)(1u << (h & 7));
             }
     qsort(c->grams, c->ngrams, sizeof(gram), gram_cmp);
+    for (size_t i = 0; i < c->nsets; i++)
+        if (c->sets[i].whole && c->sets[i].n)
+            c->whole[c->nwhole++] = i;
     return 0;
 }
 
@@ -265,9 +272,9 @@ static size_t match_at(const compiled *c, const char *text, size_t i, size_t end
             }
         }
     }
-    for (size_t s = 0; s < c->nsets; s++) {
-        const forms *fs = &c->sets[s];
-        for (size_t k = 0; fs->whole && k < fs->n; k++)
+    for (size_t w = 0; w < c->nwhole; w++) {
+        const forms *fs = &c->sets[c->whole[w]];
+        for (size_t k = 0; k < fs->n; k++)
             if (fs->l[k] > best && fs->l[k] <= end - i && text[i] == fs->f[k][0] &&
                 memcmp(text + i, fs->f[k], fs->l[k]) == 0 &&
                 (!fs->alone || (!(i > 0 && word_char(text[i - 1])) &&

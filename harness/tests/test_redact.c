@@ -1,9 +1,10 @@
-/* core/redact.c, core/hostport.c and the URL forms of core/url.c: the secret in
+/* core/redact.c, core/termsafe.c, core/hostport.c and the URL forms of core/url.c: the secret in
  * every form it can be echoed in, a prefix cut off by a shortening, secrets of
  * any length; listen addresses and URLs that parse or say precisely why not. */
 #include "check.h"
 #include "core/hostport.h"
 #include "core/redact.h"
+#include "core/termsafe.h"
 #include "core/url.h"
 
 #include <stdlib.h>
@@ -80,6 +81,14 @@ int main(void)
     CHECK_INT(n, 2 + 10 + 2);
     CHECK(r && memcmp(r, "a\0<redacted>\0b", 14) == 0);
     free(r);
+
+    /* the one escaping of peer text: C0 (not newline, tab), DEL, C1, bidi controls, bytes not UTF-8 */
+    char *t = ps_term_safe("a\x1b[2J\x7f\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xff\n\tz\xc3\xa9", 20, NULL);
+    CHECK_STR(t, "a\\x1b[2J\\x7f\\u009b\\u202e\\u2069\\xff\n\tz\xc3\xa9");
+    free(t);
+    char one[64];
+    ps_term_safe_into("x\ny", 3, one, sizeof(one), 1);
+    CHECK_STR(one, "x\\x0ay");
 
     listen_ok("127.0.0.1:8080", "127.0.0.1", 8080);
     listen_ok("[::1]:1", "::1", 1);
