@@ -144,6 +144,8 @@ const char ps_help_run[] =
 "                       512 KiB per resume (lua-frames-per-resume), the rest waits;\n"
 "                       deadlines hold while a connection floods (checked as its\n"
 "                       frames enter Lua, not only between resumes)\n"
+"  HTTP API answer      8 MiB of body (http-body-bytes; the rest is cut, and a chunk\n"
+"                       size or Content-Length past what was read ends the answer)\n"
 "  target file          evaluated within 5 s and the instruction limit (exit 2)\n"
 "  restart command      the target's restart gets 60 s (times --timeout-scale), then\n"
 "                       its process group is killed and the server counts as down\n"

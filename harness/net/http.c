@@ -1,5 +1,6 @@
 #include "net/http.h"
 #include "net/loop.h"
+#include "net/limits.h"
 #include "core/url.h"
 
 #include <stdio.h>
@@ -183,7 +184,14 @@ static int on_body(ps_http *h, const char *in, size_t len)
     size_t avail = PS_LWS_READ_MAX;
     if (h->rd_at && in >= h->rd_at && in <= h->rd_at + h->rd_len)
         avail = (size_t)(h->rd_at + h->rd_len - in);
-    if (ps_resp_body_take(&h->body, in, len, avail) == 1) {
+    int was = h->body.truncated, rc = ps_resp_body_take(&h->body, in, len, avail);
+    if (!was && h->body.truncated) {   /* a bound hit is its scenario's verdict */
+        char what[160];
+        snprintf(what, sizeof(what), "an HTTP API answer's body was over %u MiB, or its chunk size or "
+                 "Content-Length past what could be read; it was cut", PS_HTTP_BODY_CAP >> 20);
+        ps_limit_hit_for(h->notify ? h->owner : NULL, "http-body-bytes", what);
+    }
+    if (rc == 1) {
         snprintf(h->error, sizeof(h->error), "the answer's chunk size or Content-Length is past what "
                  "could be read (%zu bytes claimed): its body was cut at %zu bytes", len, h->body.len);
         note(h, '!', "error", h->error, strlen(h->error));

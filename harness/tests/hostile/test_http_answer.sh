@@ -27,7 +27,10 @@ for case in chunk:ffffffff chunk:80000000 chunk:fffffffe chunk:100000000 chunk:f
     check_below "$case: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
     kill "$server" 2>/dev/null
 done
-# A chunk that lws cannot count is named in the transcript, with the cut.
+# A chunk that lws cannot count is named in the transcript, with the cut, and
+# the bound it hit is the verdict of the scenario that asked.
 check_has "a chunk size lws cannot count is named" "past what could be read" \
     "$(cat "$tmp/chunk-ffffffff.json")"
+check_has "the scenario whose answer hit the bound is an error naming it" "^error limit http-body-bytes reached" \
+    "$(json_get "$tmp/chunk-ffffffff.json" "j['scenarios'][0]['verdict'] + ' ' + (j['scenarios'][0].get('message') or '')")"
 finish
