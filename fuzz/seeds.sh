@@ -177,4 +177,17 @@ req ws-upgrade "/app/key-main?protocol=7&client=js" "protocol=7"$'\x01'"client=j
 req decoded-specials /apps/x/events "a=A+&b c"$'\x01'"d=e=f"$'\x01'"=nokey"$'\x01'"solo" "a=%41%2B%26b+c&d=e%3Df&=x&&%zz=%4" ""
 req no-route /metrics "" "" ""
 
+t=fuzz_http_response
+# status (2 bytes), limit selector, then pieces: kind (0 chunk-size line, 1 Content-Length, 2 honest), n, n bytes
+printf '\x00\xc8\x05\x00\x05hello' | seed $t plain
+printf '\x00\xc8\x04\x00ffffffff;\x10xxxxxxxxxxxxxxxx' | seed $t chunk-ffffffff
+printf '\x00\xc8\x04\x00100000005;\x10xxxxxxxxxxxxxxxx' | seed $t chunk-9-digits
+printf '\x00\xc8\x02\x01\xff\xff\xff\xff\xff\xff\xff\xff\x20{"ok":true,"pad":"xxxxxxxxxxxx"}' | seed $t length-huge
+
+t=fuzz_ws_upgrade
+# status (2 bytes), output size byte, Location bytes
+printf '\x01\x2e\x40ws://127.0.0.1:9/app/key' | seed $t redirect-302
+printf '\x01\x93\x80http://h/\x1b[2J\xc2\x9b\xe2\x80\xae\xe2\x81\xa6\x7f\xff' | seed $t controls-403
+printf '\x01\x2d\x02ws://long/path' | seed $t tiny-out
+
 echo "seeds written under $root/corpus/"

@@ -24,6 +24,7 @@
 #include "net/adapter.h"
 #include "net/say.h"
 #include "net/stop.h"
+#include "net/budget.h"
 #include "report/finish.h"
 
 #include <cjson/cJSON.h>
@@ -45,6 +46,7 @@ typedef struct {
     int fuzz;
     int jobs, strict, insecure, quiet, verbose;
     double scale;
+    size_t max_memory;   /* bytes; 0: the default */
     int rules, as_json, clauses;   /* list */
     const char *write_expect;      /* run */
     int force;
@@ -112,6 +114,20 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
                 o->jobs = (int)v;
             else
                 o->scale = v;
+            continue;
+        }
+        if (!strcmp(a, "--max-memory")) {   /* MiB, or with a suffix M or G */
+            char *end;
+            double v = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
+            if (i + 1 < argc && (*end == 'G' || *end == 'g'))
+                v *= 1024, end++;
+            else if (i + 1 < argc && (*end == 'M' || *end == 'm'))
+                end++;
+            if (i + 1 >= argc || *end || !(v >= (double)(PS_MEMORY_MIN >> 20)) || v > 1048576)
+                return die_usage("--max-memory takes MiB from 32 to 1048576 (or e.g. 2G), not '%s'",
+                                 i + 1 < argc ? argv[i + 1] : "");
+            o->max_memory = (size_t)v << 20;
+            i++;
             continue;
         }
         if (!strcmp(a, "--strict")) o->strict = 1;
@@ -319,6 +335,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
     ps_stop_install();   /* a SIGINT/SIGTERM from here on stops what runs, adapters included */
     r.jobs = o.jobs;
+    ps_budget_set(o.max_memory);
     r.env.timeout_scale = o.scale;
     r.env.insecure = o.insecure;
     if (ps_sign_init() < 0 || ps_runner_init(&r, &cat, err, sizeof(err)) < 0 ||

@@ -6,6 +6,7 @@
 #include "core/sign.h"
 #include "net/fakeserver.h"
 #include "net/ws.h"
+#include "core/redact.h"
 
 static void release_conn(void *c) { ps_ws_release(c); }
 static void release_sreq(void *r) { ps_sreq_release(r); }
@@ -45,15 +46,17 @@ static int l_fake_port(lua_State *L)
     return 1;
 }
 
-/* fake_app(id, key): WebSocket /app/KEY and HTTP /apps/ID, /auth/KEY come
- * here (and requests elsewhere whose auth_key is KEY); again with the same key
- * moves the app to another id. */
+/* fake_app(id, key[, secret]): WebSocket /app/KEY and HTTP /apps/ID, /auth/KEY
+ * come here (and requests elsewhere whose auth_key is KEY); again with the same
+ * key moves the app to another id. The secret is redacted from every output. */
 static int l_fake_app(lua_State *L)
 {
     ps_scenario *s = ps_bind_scenario(L);
     if (!ps_fake_port())
         return luaL_error(L, "the fake server is not listening (run with --sdk)");
     const char *id = luaL_checkstring(L, 1), *key = luaL_checkstring(L, 2);
+    if (ps_redact_add_secret(luaL_optstring(L, 3, NULL)) < 0)
+        return luaL_error(L, "out of memory");
     int rc = ps_fake_route(id, key, &s->tr, &handler, s);
     if (rc == -2)
         return luaL_error(L, "app id %s or key %s is already routed to another scenario", id, key);

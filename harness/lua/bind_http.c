@@ -44,11 +44,11 @@ static int l_http_result(lua_State *L)
     ps_http *h = ps_bind_check(L, 1, PS_RES_HTTP);
     lua_createtable(L, 0, 5);
     ps_bind_set_int(L, "status", h->status);
-    lua_pushlstring(L, h->body ? h->body : "", h->body_len);
+    lua_pushlstring(L, h->body.data ? h->body.data : "", h->body.len);
     lua_setfield(L, -2, "body");
     ps_bind_set_str(L, "content_type", h->content_type);
     ps_bind_set_str(L, "error", h->error);
-    ps_bind_set_bool(L, "truncated", h->body_truncated);
+    ps_bind_set_bool(L, "truncated", h->body.truncated);
     return 1;
 }
 

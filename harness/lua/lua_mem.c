@@ -1,5 +1,6 @@
 #include "lua/lua_mem.h"
 #include "net/limits.h"
+#include "net/budget.h"
 #include "net/stop.h"
 
 #include <lauxlib.h>
@@ -17,6 +18,7 @@ typedef union { unsigned slot; max_align_t align; } mem_hdr;
 static size_t lua_mem, *slot_mem, nslots;
 static unsigned cur_slot;    /* the account of the coroutine now running */
 static int *slot_over;       /* that scenario had an allocation refused */
+static int *slot_over_total; /* ... for the process's memory ceiling (net/budget.h) */
 
 void *ps_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -28,6 +30,7 @@ void *ps_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (nsize == 0) {
         free(h);
         lua_mem -= osize;
+        ps_budget_give(osize);
         if (nslots)
             slot_mem[old] -= osize;
         return NULL;
@@ -39,9 +42,22 @@ void *ps_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         slot_over[now] = 1;
         return NULL;
     }
+    /* Lua draws from the process's ceiling too; the prelude's own (slot 0) is never refused */
+    if (nsize > osize && ps_budget_take(nsize - osize) < 0) {
+        if (now) {
+            slot_over_total[now] = 1;
+            return NULL;
+        }
+        ps_budget_charge(nsize - osize);
+    }
     mem_hdr *n = realloc(h, sizeof(mem_hdr) + nsize);
-    if (!n)
+    if (!n) {
+        if (nsize > osize)
+            ps_budget_give(nsize - osize);
         return NULL;
+    }
+    if (nsize < osize)
+        ps_budget_give(osize - nsize);
     lua_mem = lua_mem - osize + nsize;
     if (nslots) {
         slot_mem[old] -= osize;   /* a block grown by another scenario is charged to it now */
@@ -54,12 +70,14 @@ void *ps_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 void ps_lua_mem_open(ps_scenario *const *sc, size_t n)
 {
     size_t *m = calloc(n + 1, sizeof(*m));
-    int *o = calloc(n + 1, sizeof(*o));
-    if (!m || !o) {   /* then everything stays on the shared account */
+    int *o = calloc(n + 1, sizeof(*o)), *ot = calloc(n + 1, sizeof(*ot));
+    if (!m || !o || !ot) {   /* then everything stays on the shared account */
         free(m);
         free(o);
+        free(ot);
         return;
     }
+    slot_over_total = ot;
     m[0] = lua_mem;
     for (size_t i = 0; i < n; i++)
         sc[i]->slot = (unsigned)(i + 1);
@@ -72,8 +90,10 @@ void ps_lua_mem_close(void)
 {
     free(slot_mem);
     free(slot_over);
+    free(slot_over_total);
     slot_mem = NULL;
     slot_over = NULL;
+    slot_over_total = NULL;
     nslots = 0;
 }
 
@@ -96,7 +116,7 @@ int ps_lua_on_panic(lua_State *L)
 
 void ps_lua_mem_use(unsigned slot) { cur_slot = slot; }
 
-int ps_lua_mem_over(unsigned slot) { return slot < nslots && slot_over[slot]; }
+int ps_lua_mem_over(unsigned slot) { return slot < nslots && (slot_over[slot] || slot_over_total[slot]); }
 
 static int tostring_fn(lua_State *L)
 {
@@ -116,6 +136,13 @@ static void tostring_hook(lua_State *L, lua_Debug *ar)
  * __tostring that errors, loops or runs out of memory must not abort). */
 char *ps_lua_error_text(lua_State *L, lua_State *co, unsigned slot)
 {
+    if (slot < nslots && slot_over_total[slot] && !slot_over[slot]) {
+        char m[300];
+        snprintf(m, sizeof(m), "limit memory-total reached: %s (its Lua allocations were refused)",
+                 ps_budget_what());
+        ps_limit_hit("memory-total", ps_budget_what());
+        return strdup(m);
+    }
     if (ps_lua_mem_over(slot)) {
         char m[256];
         snprintf(m, sizeof(m), "over the scenario's Lua memory budget of %u MiB (lua-memory-per-scenario in "

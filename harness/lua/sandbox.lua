@@ -18,9 +18,23 @@ do
   mt.__metatable = false
 end
 
+-- Lua runs a __gc finalizer with every hook off (and at any later collection, or when the
+-- state closes), so neither the instruction count nor the wall clock could bound it: code in the
+-- sandbox cannot mark an object for finalization. Any __gc key counts, even false: a function
+-- put there later would still run.
+local raw_setmetatable = setmetatable
+local function bounded_setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("setmetatable: a metatable with __gc is not allowed (a finalizer would run outside the "
+      .. "time and instruction bounds); use a <close> variable or an explicit call instead", 2)
+  end
+  return raw_setmetatable(t, mt)
+end
+
 function M.new_env(extra)
   local env = {}
   for _, name in ipairs(SAFE) do env[name] = _G[name] end
+  env.setmetatable = bounded_setmetatable
   for _, lib in ipairs(SAFE_LIBS) do
     local copy = {}
     for k, v in pairs(_G[lib]) do copy[k] = v end

@@ -2,6 +2,7 @@
 #include "lua/bind.h"
 #include "lua/luajson.h"
 #include "core/hostport.h"
+#include "core/termsafe.h"
 #include "net/fakeserver.h"
 #include "net/limits.h"
 #include "net/loop.h"
@@ -207,6 +208,11 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
                              ti->name_buf, sizeof(ti->name_buf), &hello, err, errlen) < 0)
         return -1;
     ti->role = ps_role_by_hello(kind);   /* preflight accepted only a kind of the role table */
+    {   /* the hello's sdk and version, shown on the first stderr line: no control of theirs gets through */
+        char safe[sizeof(ti->name_buf)];
+        ps_term_safe_into(ti->name_buf, strlen(ti->name_buf), safe, sizeof(safe), 1);
+        memcpy(ti->name_buf, safe, sizeof(safe));
+    }
     lua_State *L = r->L;
     int top = lua_gettop(L);
     ps_runner_push_api(r, L, "set_sdk");

@@ -1,4 +1,6 @@
 #include "net/adapter.h"
+#include "net/reaper.h"
+#include "net/budget.h"
 #include "net/loop.h"
 #include "net/limits.h"
 
@@ -56,6 +58,7 @@ ps_adapter *ps_adapter_start(const char *cmd, ps_transcript *tr, void (*notify_c
                              char *err, size_t errlen)
 {
     int in[2], out[2], errp[2];
+    ps_reaper_arm();   /* what leaves the adapter's group is still reaped at exit */
     if (pipe(in) < 0 || pipe(out) < 0 || pipe(errp) < 0) {
         snprintf(err, errlen, "cannot create pipes for the adapter: %s", strerror(errno));
         return NULL;
@@ -139,6 +142,7 @@ char *ps_adapter_pop(ps_adapter *a, size_t *len, int *overlong)
         a->tail = NULL;
     a->queued -= l->len;
     a->nqueued--;
+    ps_budget_give(l->len);
     char *out = malloc(l->len + 1);
     if (out) {
         memcpy(out, l->data, l->len);
@@ -175,19 +179,25 @@ static void queue_line(ps_adapter *a, const char *data, size_t len, int overlong
 {
     if (a->tr)
         ps_transcript_add(a->tr, 0, '<', "adapter", data, len);
-    if (a->queued + len > PS_ADAPTER_QUEUE_CAP || a->nqueued >= PS_ADAPTER_QUEUE_LINES) {
-        char what[200];
-        snprintf(what, sizeof(what), "an adapter printed more than %u lines or %u MiB the scenario had not "
-                 "read yet; the later lines were dropped", PS_ADAPTER_QUEUE_LINES, PS_ADAPTER_QUEUE_CAP >> 20);
-        ps_limit_hit_for(a->notify ? a->owner : NULL, "adapter-lines", what);
+    int over = a->queued + len > PS_ADAPTER_QUEUE_CAP || a->nqueued >= PS_ADAPTER_QUEUE_LINES;
+    if (over || ps_budget_take(len) < 0) {
+        char what[240];
+        if (over)
+            snprintf(what, sizeof(what), "an adapter printed more than %u lines or %u MiB the scenario had not "
+                     "read yet; the later lines were dropped", PS_ADAPTER_QUEUE_LINES, PS_ADAPTER_QUEUE_CAP >> 20);
+        else
+            snprintf(what, sizeof(what), "%s (an adapter's unread lines)", ps_budget_what());
+        ps_limit_hit_for(a->notify ? a->owner : NULL, over ? "adapter-lines" : "memory-total", what);
         if (a->tr && !a->flooded)
             ps_transcript_add(a->tr, 0, '!', "limit", what, strlen(what));
         a->flooded = 1;
         return;
     }
     struct ps_line *l = malloc(sizeof(*l) + len);
-    if (!l)
+    if (!l) {
+        ps_budget_give(len);
         return;
+    }
     l->next = NULL;
     a->nqueued++;
     l->len = len;
@@ -336,6 +346,7 @@ static void adapter_free(ps_adapter *a)
     struct ps_line *l;
     while ((l = a->head)) {
         a->head = l->next;
+        ps_budget_give(l->len);
         free(l);
     }
     ps_lines_free(&a->out);

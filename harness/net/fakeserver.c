@@ -1,4 +1,5 @@
 #include "net/fakeserver.h"
+#include "net/budget.h"
 #include "net/loop.h"
 #include "net/transcript.h"
 #include "net/ws.h"
@@ -206,6 +207,7 @@ void ps_sreq_release(ps_sreq *r)
 static void sreq_free(ps_sreq *r)
 {
     inflight -= r->body.len <= inflight ? r->body.len : inflight;
+    ps_budget_give(r->body.len);
     free(r->query);
     ps_body_free(&r->body);
     free(r->resp);
@@ -310,9 +312,14 @@ static int body_part(ps_sreq *r, const void *in, size_t len)
         ps_limit_hit("fake-server-bytes-in-flight", what);
         return -1;
     }
+    if (ps_budget_take(len) < 0) {   /* the process's ceiling: the request goes like one over the cap */
+        ps_limit_hit("memory-total", ps_budget_what());
+        return -1;
+    }
     size_t before = r->body.len;
     int rc = ps_body_append(&r->body, in, len);
     inflight += r->body.len - before;
+    ps_budget_give(len - (r->body.len - before));   /* what was not kept */
     return rc;
 }
 

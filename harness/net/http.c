@@ -1,5 +1,6 @@
 #include "net/http.h"
 #include "net/loop.h"
+#include "net/limits.h"
 #include "core/url.h"
 
 #include <stdio.h>
@@ -18,18 +19,9 @@ static void finish(ps_http *h, struct lws *wsi)
 {
     if (!h->done) {
         h->done = 1;
-        char head[96];
-        int n = snprintf(head, sizeof(head), "HTTP %d%s ", h->status,
-                         h->body_truncated ? " (body truncated)" : "");
-        size_t blen = h->body_len > 1024 ? 1024 : h->body_len;
-        char *line = malloc((size_t)n + blen + 1);
-        if (line) {
-            memcpy(line, head, (size_t)n);
-            if (blen)
-                memcpy(line + n, h->body, blen);
-            note(h, '<', "http", line, (size_t)n + blen);
-            free(line);
-        }
+        char line[1200];
+        size_t n = ps_resp_summary(h->status, &h->body, 1024, line, sizeof(line));
+        note(h, '<', "http", line, n);
         if (h->notify)
             h->notify(h->owner);
     }
@@ -86,6 +78,7 @@ ps_http *ps_http_start(const char *method, const char *url, const char *const *h
     h->tr = tr;
     h->notify = notify;
     h->owner = owner;
+    ps_resp_body_init(&h->body, PS_HTTP_BODY_CAP);
     if (body && len) {
         h->req_body = malloc(LWS_PRE + len);
         if (!h->req_body) {
@@ -152,7 +145,7 @@ void ps_http_reap(int all)
         ps_http *h = *pp;
         if (all || !h->wsi) {
             *pp = h->next_dead;
-            free(h->body);
+            ps_resp_body_free(&h->body);
             free(h->req_body);
             free(h->headers);
             free(h);
@@ -183,27 +176,28 @@ static int append_headers(ps_http *h, struct lws *wsi, unsigned char **p, unsign
     return 0;
 }
 
-static void on_body(ps_http *h, const char *in, size_t len)
+/* A piece lws hands over: its length comes from the peer's chunk sizes and
+ * Content-Length as lws counted them, so it is held to the bytes the read could
+ * put there (our buffer, or lws's own of PS_LWS_READ_MAX bytes). */
+static int on_body(ps_http *h, const char *in, size_t len)
 {
-    if (h->body_len + len > PS_HTTP_BODY_CAP) {
-        h->body_truncated = 1;
-        len = PS_HTTP_BODY_CAP - h->body_len;
+    size_t avail = PS_LWS_READ_MAX;
+    if (h->rd_at && in >= h->rd_at && in <= h->rd_at + h->rd_len)
+        avail = (size_t)(h->rd_at + h->rd_len - in);
+    int was = h->body.truncated, rc = ps_resp_body_take(&h->body, in, len, avail);
+    if (!was && h->body.truncated) {   /* a bound hit is its scenario's verdict */
+        char what[160];
+        snprintf(what, sizeof(what), "an HTTP API answer's body was over %u MiB, or its chunk size or "
+                 "Content-Length past what could be read; it was cut", PS_HTTP_BODY_CAP >> 20);
+        ps_limit_hit_for(h->notify ? h->owner : NULL, "http-body-bytes", what);
     }
-    if (h->body_len + len + 1 > h->body_cap) {
-        size_t cap = h->body_cap ? h->body_cap : 4096;
-        while (cap < h->body_len + len + 1)
-            cap *= 2;
-        char *n = realloc(h->body, cap);
-        if (!n) {
-            h->body_truncated = 1;
-            return;
-        }
-        h->body = n;
-        h->body_cap = cap;
+    if (rc == 1) {
+        snprintf(h->error, sizeof(h->error), "the answer's chunk size or Content-Length is past what "
+                 "could be read (%zu bytes claimed): its body was cut at %zu bytes", len, h->body.len);
+        note(h, '!', "error", h->error, strlen(h->error));
+        return -1;
     }
-    memcpy(h->body + h->body_len, in, len);
-    h->body_len += len;
-    h->body[h->body_len] = '\0';
+    return 0;
 }
 
 int ps_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -236,12 +230,17 @@ int ps_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         char buf[LWS_PRE + 4096];
         char *px = buf + LWS_PRE;
         int lenx = (int)sizeof(buf) - LWS_PRE;
-        if (lws_http_client_read(wsi, &px, &lenx) < 0)
+        h->rd_at = px;
+        h->rd_len = (size_t)lenx;
+        int rc = lws_http_client_read(wsi, &px, &lenx);
+        h->rd_at = NULL;
+        if (rc < 0)
             return -1;
         break;
     }
     case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-        on_body(h, in, len);
+        if (on_body(h, in, len) < 0)
+            return -1;   /* lws lost count of the body: nothing more of it is read */
         break;
     case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
         finish(h, NULL);
@@ -250,7 +249,8 @@ int ps_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         finish(h, wsi);
         break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        snprintf(h->error, sizeof(h->error), "%s", in ? (const char *)in : "connection failed");
+        if (!h->error[0])   /* the cause we found first stays */
+            snprintf(h->error, sizeof(h->error), "%s", in ? (const char *)in : "connection failed");
         if (!h->status)
             h->status = (int)lws_http_client_http_response(wsi);
         note(h, '!', "error", h->error, strlen(h->error));

@@ -7,8 +7,11 @@
 #include <libwebsockets.h>
 
 #include "net/transcript.h"
+#include "core/httpresp.h"
 
 #define PS_HTTP_BODY_CAP (8u << 20)   /* response bytes kept; the rest is dropped and flagged */
+/* lws reads at most its per-thread buffer at once (pt_serv_buf_size, set in loop.c) */
+#define PS_LWS_READ_MAX 4096
 
 typedef struct ps_http {
     struct lws *wsi;
@@ -16,9 +19,9 @@ typedef struct ps_http {
     int status;                 /* 0 when no answer came */
     char error[256];
     char content_type[128];
-    char *body;
-    size_t body_len, body_cap;
-    int body_truncated;
+    ps_resp_body body;          /* up to PS_HTTP_BODY_CAP bytes; truncated flags the rest */
+    const char *rd_at;          /* the buffer lws reads into while it reads: a piece */
+    size_t rd_len;              /* handed over holds at most what lies there */
 
     char method[12];
     char *req_body;

@@ -35,7 +35,10 @@
 #define PS_LUA_SCENARIO_CAP   (32u << 20)   /* Lua memory one scenario may hold; more: refused, its error */
 #define PS_LUA_TOTAL_CAP      ((size_t)512 << 20) /* all Lua memory of the run */
 #define PS_LUA_POP_FRAMES     1000u         /* frames one connection pop moves into Lua per resume */
-#define PS_LUA_POP_BYTES      (8u << 20)    /* and their bytes; the rest waits for the next resume */
+#define PS_LUA_POP_BYTES      (512u << 10)  /* and their bytes; the rest waits for the next resume. A batch
+                                             * must fit the scenario's Lua budget whatever it decodes into
+                                             * (runs of [] grow ~25x): else a slow machine, which finds full
+                                             * batches waiting, hits the budget where a fast one does not */
 #define PS_TARGET_FILE_MS     5000          /* wall clock for evaluating a target file */
 #define PS_RESTART_MS         60000         /* the target's restart command; over: its group is killed */
 

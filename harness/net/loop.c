@@ -25,6 +25,7 @@ int ps_loop_init(int verbose, const struct lws_protocols *protocols)
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.timeout_secs = 10;      /* connect and handshake bound */
     info.connect_timeout_secs = 5;
+    info.pt_serv_buf_size = 4096;   /* PS_LWS_READ_MAX: the most lws hands over from one read */
     ctx = lws_create_context(&info);
     return ctx ? 0 : -1;
 }

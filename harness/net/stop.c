@@ -20,6 +20,11 @@ void ps_stop_install(void)
     sa.sa_flags = SA_RESTART;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* a closed terminal or a dropped ssh session, and the user signals: their
+     * default would end the run with no result at all */
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
 }
 
 int ps_stop_requested(void) { return (int)requested; }

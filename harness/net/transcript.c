@@ -29,10 +29,10 @@ void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
     ps_tentry *e = &t->ring[slot];
     /* redacted before it is cut, so a secret across the cut leaves no prefix; a
      * look past the cut as long as the secret finds one that straddles it */
-    const char *secret = ps_redact_secret();
-    size_t look = PS_TRANSCRIPT_TEXT_MAX + (secret ? strlen(secret) * 12 : 0);
+    size_t longest = ps_redact_longest();
+    size_t look = PS_TRANSCRIPT_TEXT_MAX + longest * 12;
     size_t rlen = 0;
-    char *red = secret ? ps_redact_bytes(text, len < look ? len : look, NULL, &rlen) : NULL;
+    char *red = longest ? ps_redact_bytes(text, len < look ? len : look, NULL, &rlen) : NULL;
     if (red) {
         text = red;
         len = len - (len < look ? len : look) + rlen;   /* full length as if redacted throughout */

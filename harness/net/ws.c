@@ -1,6 +1,8 @@
 #include "net/ws.h"
 #include "net/loop.h"
+#include "net/budget.h"
 #include "core/url.h"
+#include "core/upgrade.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +172,7 @@ ps_frame *ps_ws_pop(ps_ws *c)
             c->in_tail = NULL;
         c->in_bytes -= f->len;
         c->in_frames--;
+        ps_budget_give(f->len);
         f->next = NULL;
     }
     return f;
@@ -193,6 +196,7 @@ static void free_outgoing(ps_ws *c)
     }
     c->out_tail = NULL;
     free(c->rx);
+    ps_budget_give(c->rx_cap);
     c->rx = NULL;
     c->rx_len = c->rx_cap = 0;
 }
@@ -249,19 +253,24 @@ void ps_ws_reap(int all)
 static int inbox_full(ps_ws *c, size_t len, const char **data, size_t *mlen)
 {
     static char flood[160];
-    int frames = c->in_frames + 1 >= PS_WS_INBOX_FRAMES;
+    int frames = c->in_frames + 1 >= PS_WS_INBOX_FRAMES, total = 0;
     if (!frames && c->in_bytes + len <= PS_WS_INBOX_CAP) {
-        c->in_full = 0;
-        return 0;
+        if (ps_budget_take(len) == 0) {
+            c->in_full = 0;
+            return 0;
+        }
+        total = 1;   /* the process's ceiling, not this inbox's */
     }
     if (c->in_full)
         return 1;   /* its marker is queued already */
     c->in_full = 1;
     int n = frames ? snprintf(flood, sizeof(flood), "(frames dropped: over %u frames unread on this connection)",
                               PS_WS_INBOX_FRAMES)
-                   : snprintf(flood, sizeof(flood), "(frames dropped: over %u MiB unread on this connection)",
-                              PS_WS_INBOX_CAP >> 20);
-    ps_limit_hit_for(c->notify ? c->owner : NULL, frames ? "ws-inbox-frames" : "ws-inbox-bytes", flood);
+          : total ? snprintf(flood, sizeof(flood), "(frames dropped: %s)", ps_budget_what())
+                  : snprintf(flood, sizeof(flood), "(frames dropped: over %u MiB unread on this connection)",
+                             PS_WS_INBOX_CAP >> 20);
+    ps_limit_hit_for(c->notify ? c->owner : NULL,
+                     frames ? "ws-inbox-frames" : total ? "memory-total" : "ws-inbox-bytes", flood);
     *data = flood;
     *mlen = (size_t)n;
     return -1;
@@ -277,8 +286,13 @@ static void push_frame(ps_ws *c, ps_frame_kind kind, const char *data, size_t le
         note(c, '!', "limit", data, len);
     }
     ps_frame *f = malloc(sizeof(*f) + len + 1);
-    if (!f)
+    if (!f) {
+        if (!full)
+            ps_budget_give(len);
         return;
+    }
+    if (full)
+        ps_budget_charge(len);   /* the marker: counted like a frame (given back at its pop), even past the ceiling */
     f->next = NULL;
     f->kind = kind;
     f->t_ms = ps_now_ms();
@@ -319,8 +333,14 @@ static void on_receive(ps_ws *c, struct lws *wsi, const char *in, size_t len)
             size_t cap = c->rx_cap ? c->rx_cap : 4096;
             while (cap < c->rx_len + len)
                 cap *= 2;
+            if (ps_budget_take(cap - c->rx_cap) < 0) {
+                c->rx_oversize = 1;   /* dropped like an oversized frame; the scenario hears why */
+                ps_limit_hit_for(c->notify ? c->owner : NULL, "memory-total", ps_budget_what());
+                return;
+            }
             char *n = realloc(c->rx, cap);
             if (!n) {
+                ps_budget_give(cap - c->rx_cap);
                 c->rx_oversize = 1;
                 return;
             }
@@ -465,9 +485,16 @@ int ps_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
         note(c, '<', "close", msg, (size_t)n);
         break;
     }
+    case LWS_CALLBACK_CLIENT_HTTP_REDIRECT:
+        /* lws would follow it to wherever the peer names: hang up instead */
+        c->http_status = (int)len;
+        ps_upgrade_refusal((int)len, in, in ? strlen(in) : 0, c->error, sizeof(c->error));
+        return -1;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        snprintf(c->error, sizeof(c->error), "%s", in ? (const char *)in : "connection failed");
-        c->http_status = (int)lws_http_client_http_response(wsi);
+        if (!c->http_status || !c->error[0])   /* a refused redirect keeps its own text */
+            snprintf(c->error, sizeof(c->error), "%s", in ? (const char *)in : "connection failed");
+        if (!c->http_status)
+            c->http_status = (int)lws_http_client_http_response(wsi);
         note(c, '!', "error", c->error, strlen(c->error));
         on_gone(c, wsi, PS_WS_FAILED);
         break;

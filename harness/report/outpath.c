@@ -130,6 +130,37 @@ int ps_out_prepare(const char *path, int kind, char *err, size_t errlen)
     return 0;
 }
 
+/* The folder of *path was removed during the run: made again, or, when it
+ * cannot be, the result goes to a named file in the working directory. The
+ * run says where either way: a result is never lost to a missing folder. */
+static int regain_folder(char **path, char **tmp, char *err, size_t errlen)
+{
+    char *copy = strdup(*path);
+    char why[300];
+    int fd = -1;
+    if (copy && ps_mkdirs(dirname(copy), why, sizeof(why)) == 0 &&
+        (fd = make_temp(*path, tmp, err, errlen)) >= 0)
+        fprintf(stderr, "pushspec: the folder of %s was removed during the run: made again\n", *path);
+    free(copy);
+    if (fd >= 0)
+        return fd;
+    char *b = strdup(*path), *alt = malloc(strlen(*path) + 40);
+    if (b && alt) {
+        sprintf(alt, "pushspec-%ld-%s", (long)getpid(), basename(b));
+        if (check_file(alt, "the fallback output", err, errlen) == 0 &&
+            (fd = make_temp(alt, tmp, err, errlen)) >= 0) {
+            fprintf(stderr, "pushspec: the folder of %s is gone and cannot be made again; the result goes "
+                    "to %s in the working directory instead\n", *path, alt);
+            free(*path);
+            *path = alt;
+            alt = NULL;
+        }
+    }
+    free(b);
+    free(alt);
+    return fd;
+}
+
 FILE *ps_out_open(const char *path, char *err, size_t errlen)
 {
     if (!strcmp(path, "-"))
@@ -140,6 +171,8 @@ FILE *ps_out_open(const char *path, char *err, size_t errlen)
     char *tmp = NULL, *keep = strdup(path);
     int fd = slot < MAX_OPEN && keep && check_file(path, "the output", err, errlen) == 0
            ? make_temp(path, &tmp, err, errlen) : -1;
+    if (fd < 0 && keep && slot < MAX_OPEN && (errno == ENOENT || errno == ENOTDIR))
+        fd = regain_folder(&keep, &tmp, err, errlen);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         if (fd >= 0) {

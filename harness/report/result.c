@@ -6,8 +6,10 @@
 #include "core/redact.h"
 #include "net/limits.h"
 #include "core/utf8.h"
+#include "core/termsafe.h"
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,26 +164,10 @@ void ps_results_free(ps_results *res)
     memset(res, 0, sizeof(*res));
 }
 
+/* The one escaping of peer text (core/termsafe.c): no control reaches a terminal or a report. */
 static char *printable(const char *text)
 {
-    size_t n = strlen(text);
-    char *out = malloc(n * 4 + 1), *w = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n;) {
-        const unsigned char *p = (const unsigned char *)text + i;
-        size_t l = ps_utf8_next(p, n - i, NULL, NULL);
-        if (l == 0 || (l == 1 && *p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
-            w += sprintf(w, "\\x%02x", *p);
-            i++;
-        } else {
-            memcpy(w, p, l);
-            w += l;
-            i += l;
-        }
-    }
-    *w = '\0';
-    return out;
+    return ps_term_safe(text, strlen(text), NULL);
 }
 
 char *ps_redact(const char *text, const char *secret)
@@ -438,7 +424,9 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     if (res->stopped_by) {
         char note[160];
         snprintf(note, sizeof(note), "interrupted by %s: a partial result, %zu of %zu scenarios finished",
-                 res->stopped_by == 15 ? "SIGTERM" : res->stopped_by == 2 ? "SIGINT" : "a signal", nsel,
+                 res->stopped_by == SIGTERM ? "SIGTERM" : res->stopped_by == SIGINT ? "SIGINT"
+                 : res->stopped_by == SIGHUP ? "SIGHUP" : res->stopped_by == SIGUSR1 ? "SIGUSR1"
+                 : res->stopped_by == SIGUSR2 ? "SIGUSR2" : "a signal", nsel,
                  res->selected);
         cJSON_AddStringToObject(root, "note", note);
     }

@@ -1,9 +1,10 @@
-/* core/redact.c, core/hostport.c and the URL forms of core/url.c: the secret in
+/* core/redact.c, core/termsafe.c, core/hostport.c and the URL forms of core/url.c: the secret in
  * every form it can be echoed in, a prefix cut off by a shortening, secrets of
  * any length; listen addresses and URLs that parse or say precisely why not. */
 #include "check.h"
 #include "core/hostport.h"
 #include "core/redact.h"
+#include "core/termsafe.h"
 #include "core/url.h"
 
 #include <stdlib.h>
@@ -51,7 +52,17 @@ int main(void)
     redacts("zqz pushspec", "q", "zqz pushspec");
     redacts("Zq and Zq", "Zq", "<redacted> and <redacted>");
     /* a value shortened inside the secret: the kept prefix goes, and only it */
-    redacts("secret is long-sec... (400 bytes)", "long-secret-value", "secret is <redacted>... (400 bytes)");
+    redacts("cut: long-sec... (400 bytes)", "long-secret-value", "cut: <redacted>... (400 bytes)");
+    /* any run of 6 or more characters of a form, wherever it stands; 5 say nothing */
+    redacts("a ng-secret-va b", "long-secret-value", "a <redacted> b");
+    redacts("(it began: {\"x\":\"long-s)", "long-secret-value", "(it began: {\"x\":\"<redacted>)");
+    redacts("ret-value\nlong-sec", "long-secret-value", "<redacted>\n<redacted>");
+    redacts("a ecret b", "long-secret-value", "a ecret b");
+    redacts("q=ng%20secret%2", "long secret/", "q=<redacted>");
+    /* two overlapping runs of different places in the secret: one mark for their union */
+    redacts("0123456783456789 x", "0123456789", "<redacted> x");
+    /* under 6 characters: only whole */
+    redacts("abcd abcde", "abcde", "abcd <redacted>");
     redacts("is long-secret-value... (9 bytes)", "long-secret-value", "is <redacted>... (9 bytes)");
     redacts("plain text... (40 bytes)", "zzz", "plain text... (40 bytes)");
     /* a mark already there is left alone, so redacting twice changes nothing */
@@ -60,13 +71,24 @@ int main(void)
     redacts("abc", "", "abc");
     ps_redact_set_secret("reg-secret");
     redacts("the reg-secret here", NULL, "the <redacted> here");
+    ps_redact_add_secret("app-secret-two");
+    redacts("reg-secret, app-secret-two, et-two", NULL, "<redacted>, <redacted>, <redacted>");
     ps_redact_set_secret(NULL);
     redacts("the reg-secret here", NULL, "the reg-secret here");
+    redacts("app-secret-two", NULL, "app-secret-two");
     size_t n = 0;
     char *r = ps_redact_bytes("a\0secret\0b", 10, "secret", &n);
     CHECK_INT(n, 2 + 10 + 2);
     CHECK(r && memcmp(r, "a\0<redacted>\0b", 14) == 0);
     free(r);
+
+    /* the one escaping of peer text: C0 (not newline, tab), DEL, C1, bidi controls, bytes not UTF-8 */
+    char *t = ps_term_safe("a\x1b[2J\x7f\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xff\n\tz\xc3\xa9", 20, NULL);
+    CHECK_STR(t, "a\\x1b[2J\\x7f\\u009b\\u202e\\u2069\\xff\n\tz\xc3\xa9");
+    free(t);
+    char one[64];
+    ps_term_safe_into("x\ny", 3, one, sizeof(one), 1);
+    CHECK_STR(one, "x\\x0ay");
 
     listen_ok("127.0.0.1:8080", "127.0.0.1", 8080);
     listen_ok("[::1]:1", "::1", 1);

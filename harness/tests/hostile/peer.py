@@ -25,6 +25,31 @@
                                  frame it gets, whatever it is; silent: the WebSocket
                                  handshake, then not a word (it reads what comes);
                                  oversize: a 5 MiB first frame, then not a word
+  peer.py http-answer PORT chunk|length|redirect SIZE_OR_LOCATION
+                                 the WebSocket of `server`, but every HTTP API call is
+                                 answered 200 with one chunk whose size line is SIZE
+                                 (hex, e.g. ffffffff) or a Content-Length of SIZE, then
+                                 64 KiB of that body and the connection closed;
+                                 redirect: every request, the WebSocket upgrade
+                                 included, is answered 302 with Location: LOCATION
+  peer.py pieces PORT SECRET    a Pusher server that, after connection_established, plants
+                                 SECRET around every cut: in 4 MiB+ frames at every offset
+                                 across the 120-byte cut of an oversized frame, split across
+                                 two frames and across lines at every point, then sends
+                                 {"event":"pieces:end"}
+  peer.py controls PORT           a Pusher server whose frames carry terminal controls: ESC
+                                 sequences, C1 controls (U+009B, and a raw 0x9b byte), DEL and
+                                 bidirectional overrides (U+202E, U+2066)
+  peer.py adapter-controls       an SDK adapter whose hello's sdk and version carry the same
+                                 controls, and whose log lines do too
+  peer.py adapter-detached PIDFILE
+                                 an SDK adapter that starts a daemon (fork, setsid, fork
+                                 again: out of its process group and session) that ignores
+                                 SIGTERM; the daemon's pid is added to PIDFILE
+  peer.py adapter-wsflood [CONNS] [SECONDS]
+                                 an SDK adapter that, told to connect, opens CONNS (70)
+                                 WebSockets to the fake server and sends 1 MiB frames on all
+                                 of them for SECONDS (12), reading nothing
   peer.py adapter-flood          an SDK adapter that says hello, then 1 s later
                                  prints 30000 lines at once, unasked
   peer.py adapter-stubborn PIDFILE
@@ -179,6 +204,105 @@ def serve_one(conn, secret):
         pass
     finally:
         conn.close()
+
+
+def http_answer_one(conn, arg):
+    how, size = arg
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if how == "redirect":
+            conn.sendall(("HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n" % size).encode())
+            time.sleep(0.5)
+            return
+        if headers.get("upgrade", "").lower() == "websocket":
+            return serve_ws(conn, f, headers, None)
+        n = int(headers.get("content-length", "0") or 0)
+        if n:
+            f.read(n)
+        framing = "Transfer-Encoding: chunked\r\n\r\n%s\r\n" % size if how == "chunk" \
+            else "Content-Length: %s\r\n\r\n" % size
+        conn.sendall(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + framing).encode())
+        conn.sendall(b"x" * 65536)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def http_answer(port, how, size):
+    accept_loop(port, http_answer_one, (how, size))
+
+
+def pieces_one(conn, secret):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if headers.get("upgrade", "").lower() != "websocket":   # the HTTP API: an empty success
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        conn.sendall(ws_frame(json.dumps({"event": "pusher:connection_established",
+                                          "data": json.dumps({"socket_id": "1.2", "activity_timeout": 120})})))
+        n = len(secret)
+        head = '{"event":"big","data":"'
+        for at in range(120 - n - 1, 122):   # the secret across the 120-byte cut, at every offset
+            tag = "cut%d:" % at
+            text = head + tag + "x" * (at - len(head) - len(tag)) + secret
+            conn.sendall(ws_frame(text + "y" * ((4 << 20) + 1024 - len(text)) + '"}'))
+        for k in range(1, n):   # split across two frames, and across lines, at every point
+            conn.sendall(ws_frame('{"event":"a","data":"fa%d:%s"}' % (k, secret[:k])))
+            conn.sendall(ws_frame('{"event":"b","data":"%s:fb%d"}' % (secret[k:], k)))
+            conn.sendall(ws_frame('{"event":"l","data":"ln%d:%s\\n%s"}' % (k, secret[:k], secret[k:])))
+            conn.sendall(ws_frame('{"event":"r","data":"rn%d:%s\n%s"}' % (k, secret[:k], secret[k:])))
+        conn.sendall(ws_frame('{"event":"pieces:end"}'))
+        while read_frame(f) is not None:
+            pass
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def pieces(port, secret):
+    accept_loop(port, pieces_one, secret)
+
+
+CONTROLS = "\x1b]0;pwned\x07\x1b[2J\u009b31m\x7f\u202eevil\u2066x"
+
+
+def controls_one(conn, arg):
+    try:
+        f = conn.makefile("rb")
+        headers = read_head(f)
+        if headers.get("upgrade", "").lower() != "websocket":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            return
+        accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + GUID).encode()).digest()).decode()
+        conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
+        # not connection_established: an event of controls, raw in the JSON text
+        conn.sendall(ws_frame('{"event":"%s","data":"%s"}' % (CONTROLS, CONTROLS)))
+        raw = ('{"event":"raw","data":"' + CONTROLS + '"}').encode() + b"\x9b"   # and one byte that is not UTF-8
+        conn.sendall(bytes([0x81, len(raw)]) + raw if len(raw) < 126 else b"")
+        while read_frame(f) is not None:
+            pass
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def controls(port):
+    accept_loop(port, controls_one, None)
+
+
+def adapter_controls():
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "sdk" + CONTROLS, "version": CONTROLS}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps({"type": "log", "text": "log" + CONTROLS}), flush=True)
 
 
 def accept_loop(port, serve, arg):
@@ -352,7 +476,59 @@ def adapter_stubborn(pidfile):
         time.sleep(1)
 
 
+def adapter_detached(pidfile):
+    r, w = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            for fd in range(0, 3):
+                os.close(fd)
+            os.write(w, b"%d\n" % os.getpid())
+            os.close(w)
+            while True:
+                time.sleep(1)
+        os._exit(0)
+    os.close(w)
+    daemon = os.read(r, 32).decode().strip()
+    with open(pidfile, "a") as f:
+        f.write(daemon + "\n")
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "detached", "version": "0"}), flush=True)
+    for _ in sys.stdin:
+        pass
+
+
+def ws_client_flood(host, port, key, until):
+    try:
+        s = socket.create_connection((host, int(port)))
+        s.sendall(("GET /app/%s?protocol=7&client=flood&version=0 HTTP/1.1\r\nHost: %s:%s\r\n"
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   "Sec-WebSocket-Version: 13\r\n\r\n" % (key, host, port)).encode())
+        s.recv(4096)
+        data = b'{"event":"client-flood","channel":"x","data":"' + b"y" * ((1 << 20) - 64) + b'"}'
+        # masked with a zero key: the bytes go as they are
+        frame = bytes([0x81, 0x80 | 127]) + len(data).to_bytes(8, "big") + b"\0\0\0\0" + data
+        while time.time() < until:
+            s.sendall(frame)
+    except OSError:
+        pass
+
+
+def adapter_wsflood(conns="70", seconds="12"):
+    print(json.dumps({"type": "hello", "kind": "client", "sdk": "wsflood", "version": "0"}), flush=True)
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg.get("cmd") == "connect":
+            until = time.time() + float(seconds)
+            for _ in range(int(conns)):
+                threading.Thread(target=ws_client_flood, daemon=True,
+                                 args=(msg["ws_host"], msg["ws_port"], msg["key"], until)).start()
+        print(json.dumps({"re": msg.get("id"), "ok": True}), flush=True)
+
+
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     {"server": server, "pusher": pusher, "webhook-flood": webhook_flood, "conn-flood": conn_flood, "flood": flood,
+     "http-answer": http_answer, "pieces": pieces, "controls": controls, "adapter-controls": adapter_controls,
+     "adapter-detached": adapter_detached, "adapter-wsflood": adapter_wsflood,
      "adapter-stubborn": adapter_stubborn, "adapter-flood": adapter_flood}[mode](*args)

@@ -3,7 +3,7 @@
 # 4 KB frames that decode into large tables, then with empty frames: the
 # flooded scenario ends with an error naming its Lua memory budget (no abort,
 # a result written), the HTTP scenario run beside it never sees "not enough
-# memory", the run ends at its deadlines, and peak RSS stays under the ceiling.
+# memory", the run ends (no hang), and peak RSS stays under the ceiling.
 #   bash test_lua_flood.sh PATH/TO/pushspec SOURCE_DIR
 ps=${1:?usage: test_lua_flood.sh PUSHSPEC SOURCE_DIR} src=${2:?}
 . "$src/harness/tests/hostile/lib.sh"
@@ -15,7 +15,7 @@ for kind in tables empty; do
     wait_listen "$port" || fail "$kind: the flooding server listens" "port $port" "nothing"
     t0=$(date +%s)
     start_ps "$tmp/out" "$tmp/err" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-$kind \
-        --filter 'sub-public,http-trigger-ok' --timeout-scale 4 --json "$tmp/$kind.json"
+        --filter 'sub-public,http-trigger-ok' --timeout-scale 30 --json "$tmp/$kind.json"
     wait "$run"
     rc=$?
     took=$(($(date +%s) - t0))
@@ -28,7 +28,12 @@ for kind in tables empty; do
     check_lacks "$kind: no other scenario ran out of memory" "not enough memory" "$(cat "$tmp/$kind.json" "$tmp/err")"
     check_has "$kind: the HTTP scenario ran" "http" \
         "$(json_get "$tmp/$kind.json" "' '.join(s['id'] for s in j['scenarios'] if s['id'] != 'sub-public')")"
-    check_below "$kind: the run ends within its 20 s deadlines, 2 s of slack (s)" 22 "$took"
+    # The budget, not the deadline, ends the flooded scenario: how many frames a machine decodes
+    # in a given time varies (a loaded one took over 20 s to reach the budget), so the deadlines
+    # are far (150 s, --timeout-scale 30) and the bounds only tell an end from a hang.
+    check_below "$kind: every scenario ends within its 150 s deadline (ms)" 155000 \
+        "$(json_get "$tmp/$kind.json" "max(s['duration_ms'] for s in j['scenarios'])")"
+    check_below "$kind: the run ends well before a hang would (s)" 200 "$took"
     check_below "$kind: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
     echo "$kind: peak RSS $(cat "$tmp/hwm" 2>/dev/null) kB, $took s" >&2
 done
@@ -52,7 +57,7 @@ wait_listen "$port" || fail "drain: the flooding server listens" "port $port" "n
 start_ps "$tmp/out" "$tmp/err" run --url "ws://127.0.0.1:$port" --app-id app --key key --secret sekrit-drain \
     --scenarios "$tmp/sc" --json "$tmp/drain.json"
 wait "$run"
-check_has "drain: a timeout at its deadline" "^timeout timed out after 3\.[0-4] s" \
+check_has "drain: a timeout at its deadline" "^timeout timed out after [34]\.[0-9] s" \
     "$(json_get "$tmp/drain.json" "' '.join(s['verdict'] + ' ' + (s.get('message') or '') for s in j['scenarios'])")"
 check_below "drain: peak RSS under the ceiling (kB)" "$ceiling_kb" "$(cat "$tmp/hwm" 2>/dev/null)"
 echo "drain: peak RSS $(cat "$tmp/hwm" 2>/dev/null) kB" >&2
