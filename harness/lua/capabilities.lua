@@ -89,8 +89,8 @@ M.SETTINGS = {
   -- ms the SDK waits before it reconnects after dropping a connection itself
   reconnect_delay_ms = { default = 3000, max = 120000 },
 }
-function M.settings(hello_line, cmd)
-  local hello = core.json_decode(hello_line or "")
+-- hello: the hello as a table (parsed once, by C's preflight).
+function M.settings(hello, cmd)
   local out = {}
   for name, s in pairs(M.SETTINGS) do
     local v = type(hello) == "table" and hello[name] or nil
