@@ -42,6 +42,8 @@ int main(int argc, char **argv)
     put_block(f, ps_help_main);
     fputs(".SH RUN AND FUZZ\n", f);
     put_block(f, ps_help_run);
+    fputs(".SH EXPLORE\n", f);
+    put_block(f, ps_help_explore);
     fputs(".SH INIT\n", f);
     put_block(f, ps_help_init);
     fputs(".SH LIST\n", f);

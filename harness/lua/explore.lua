@@ -1,0 +1,610 @@
+-- explore.lua: the live half of `pushspec explore` (issue 18). Runs operations
+-- (explore_gen.lua makes them) against the server through the case object t,
+-- observes frames, HTTP answers and webhooks, and compares them with what the
+-- reference model (model.lua) predicts: a divergence fails the clause the
+-- prediction names. A failing sequence is shrunk (shrink.lua) by replaying
+-- parts of it on fresh channels and connections, and written out as a scenario
+-- file that `pushspec run --scenarios DIR` replays (E.replay).
+local P = ...
+local core, scaled, show = P.core, P.scaled, P.show
+local M = P.require "match"
+local E = {}
+
+-- The operation families (explore-contract.md); --weights names them.
+E.FAMILIES = { "connect", "close", "subscribe", "unsubscribe", "client_event", "trigger", "get_channels",
+  "get_channel", "get_users", "signin", "terminate_user", "wait" }
+local FRAME_MS, SETTLE_MS, HOOK_MS = 3000, 150, 5000
+
+-- --weights "name=w,...": a table, or an error naming the unknown operation (exit 2).
+function E.check_options(o)
+  local known, w = {}, nil
+  for _, f in ipairs(E.FAMILIES) do known[f] = true end
+  if o.weights then
+    w = {}
+    for name, v in o.weights:gmatch("([%w_]+)=([^,]+)") do
+      if not known[name] then
+        error("--weights: unknown operation '" .. name .. "' (known: " .. table.concat(E.FAMILIES, ", ") .. ")", 0)
+      end
+      w[name] = tonumber(v)
+    end
+  end
+  o.weights = w
+  o.ops = o.ops or 200
+  o.budget = o.budget or 30
+end
+
+local function lazy(name) return function() return P.require(name) end end
+local model_mod, gen_mod, shrink_mod = lazy "model", lazy "explore_gen", lazy "shrink"
+
+-- ---------------------------------------------------------------- names and values
+
+local B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+local prefix_n = 0
+-- A channel prefix of fixed length (a replay's names are exactly as long as the
+-- original's, so no name crosses the 164-character limit by being renamed).
+local function new_prefix()
+  prefix_n = prefix_n + 1
+  local n, s = prefix_n, ""
+  for _ = 1, 4 do local d = n % 36 s = B36:sub(d + 1, d + 1) .. s n = n // 36 end
+  return string.format("X%05d%s-", tonumber(P.run_nonce) or 0, s)
+end
+
+-- v with every occurrence of prefix a in its strings (keys too) replaced by b.
+local function rename(v, a, b)
+  if type(v) == "string" then
+    local out, i = {}, 1
+    while true do
+      local s, e = v:find(a, i, true)
+      if not s then break end
+      out[#out + 1] = v:sub(i, s - 1) .. b
+      i = e + 1
+    end
+    out[#out + 1] = v:sub(i)
+    return table.concat(out)
+  end
+  if type(v) ~= "table" then return v end
+  local t = {}
+  for k, x in pairs(v) do t[rename(k, a, b)] = rename(x, a, b) end
+  return t
+end
+E.rename = rename
+
+local function copy(v)
+  if type(v) ~= "table" then return v end
+  local t = {}
+  for k, x in pairs(v) do t[k] = copy(x) end
+  return t
+end
+
+-- An operation as one line of text (history, reports).
+local function op_text(op) return show(op, 400) end
+
+local function with_query(q)
+  local out = {}
+  for k, v in pairs(q or {}) do out[k] = v end
+  return out
+end
+
+-- ---------------------------------------------------------------- the driver
+
+local Driver = {}
+Driver.__index = Driver
+
+-- quiet: a replay while shrinking (nothing reported, divergences only collected).
+function Driver.new(t, model, prefix, opts)
+  return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {},
+    pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
+    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {} }, Driver)
+end
+
+-- The auth string of a subscribe in one of the contract's forms.
+function Driver:channel_auth(form, sid, ch, cd)
+  local t, app = self.t, self.t.app
+  local function sign(s, c, d) return t:sign_channel(s, c, d) end
+  if form == "none" then return false end
+  if form == "valid" or form == nil then return sign(sid, ch, cd) end
+  if form == "bad-signature" then return app.key .. ":" .. string.rep("0", 64) end
+  if form == "wrong-key" then return "wrong-" .. app.key .. ":" .. (sign(sid, ch, cd):match(":(.*)$") or "") end
+  if form == "malformed" then return "not-an-auth-string" end
+  if form == "other-socket" then return sign("1234.5678", ch, cd) end
+  if form == "other-channel" then return sign(sid, ch .. "x", cd) end
+  if form == "channel-data-mismatch" then
+    return sign(sid, ch, core.json_encode { user_id = "someone-else" })
+  end
+  return sign(sid, ch, cd)
+end
+
+-- t:api options for a request signed as op.sign says.
+local function api_opts(sign, o)
+  o = o or {}
+  if sign == "bad-signature" then
+    o.tamper = function(q) return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("0", 64))) end
+  elseif sign == "stale-timestamp" then o.timestamp = core.wall() - 1000
+  elseif sign == "wrong-key" then o.tamper = function(q) return (q:gsub("auth_key=([^&]*)", "auth_key=wrong-%1")) end
+  elseif sign == "missing-param" then o.tamper = function(q) return (q:gsub("&?auth_signature=%x+", "")) end
+  end
+  return o
+end
+
+local function escape_path(s)
+  return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
+local function encode_data(d) if type(d) == "table" then return core.json_encode(d) end return d end
+
+-- Carries out op; returns the HTTP answer when it made a request.
+function Driver:execute(op)
+  local t, kind = self.t, op.op
+  local c = op.conn and self.conns[op.conn]
+  if kind == "connect" then
+    local nc = t:connect {}
+    local m = nc:established { within = FRAME_MS }
+    self.conns[op.conn] = nc
+    if m then
+      self.sids[op.conn] = nc.socket_id
+      self.model:learn(op.conn, { socket_id = nc.socket_id })
+    end
+    return nil, not m and "no connection_established" or nil
+  elseif kind == "wait" then
+    t:sleep(op.ms or 100)
+    return nil
+  elseif kind == "trigger" then
+    local chs, path = op.channels or { op.channel }, "/events"
+    local sid = op.exclude and self.sids[op.exclude] or nil
+    local body
+    if op.form == "batch" then
+      local batch = {}
+      for i, ch in ipairs(chs) do
+        batch[i] = { name = op.event, channel = ch, data = encode_data(op.data), socket_id = sid, info = op.info }
+      end
+      body, path = { batch = core.json_array(batch) }, "/batch_events"
+    else
+      body = { name = op.event, data = encode_data(op.data), socket_id = sid, info = op.info }
+      if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
+    end
+    return t:api("POST", path, api_opts(op.sign, { body = body }))
+  elseif kind == "get_channels" then
+    return t:api("GET", "/channels", api_opts(op.sign, { query = with_query(op.query) }))
+  elseif kind == "get_channel" then
+    return t:api("GET", "/channels/" .. escape_path(op.channel), api_opts(op.sign, { query = with_query(op.query) }))
+  elseif kind == "get_users" then
+    return t:api("GET", "/channels/" .. escape_path(op.channel) .. "/users", api_opts(op.sign))
+  elseif kind == "terminate_user" then
+    return t:api("POST", "/users/" .. escape_path(op.user) .. "/terminate_connections", api_opts(op.sign, { body = {} }))
+  end
+  if not c or c:is_closed() then return nil, "connection " .. tostring(op.conn) .. " is not open" end
+  local sid = self.sids[op.conn] or ""
+  if kind == "close" then
+    c:close()
+  elseif kind == "subscribe" then
+    local cd = op.channel_data
+    if cd == nil and op.user then
+      cd = core.json_encode { user_id = op.user.id, user_info = op.user.info }
+    end
+    local kindc = core.channel_kind(op.channel)
+    local signed = kindc ~= "public" and kindc ~= "cache"
+    local auth = signed and self:channel_auth(op.auth, sid, op.channel, cd) or false
+    if not signed and op.auth and op.auth ~= "valid" and op.auth ~= "none" then
+      auth = self:channel_auth(op.auth, sid, op.channel, cd)
+    end
+    c:subscribe(op.channel, { auth = auth, channel_data = cd or false })
+  elseif kind == "unsubscribe" then
+    c:unsubscribe(op.channel)
+  elseif kind == "client_event" then
+    c:send { event = op.event, channel = op.channel, data = op.data }
+  elseif kind == "signin" then
+    local ud = core.json_encode { id = op.user.id, user_info = op.user.info }
+    local auth = t:sign_user(sid, ud)
+    if op.auth == "bad-signature" then auth = t.app.key .. ":" .. string.rep("0", 64)
+    elseif op.auth == "other-socket" then auth = t:sign_user("1234.5678", ud)
+    elseif op.auth == "malformed" then auth = "not-an-auth-string"
+    elseif op.auth == "wrong-key" then auth = "wrong-" .. auth end
+    c:send { event = "pusher:signin", data = { user_data = ud, auth = auth } }
+  end
+  return nil
+end
+
+-- A divergence: reported as a failing check (or collected when quiet).
+function Driver:diverge(kind, item, expected, actual, observed)
+  local d = { kind = kind, clause = item.clause, expected = expected, actual = actual, at = #self.history,
+    op = self.history[#self.history], observed = observed, item = item }
+  self.divergences[#self.divergences + 1] = d
+  if self.report then self.report(d, self) end
+  return d
+end
+
+function Driver:pass(item, expected)
+  if self.report_pass then self.report_pass(item, expected) end
+end
+
+local function status_ok(want, got)
+  if want == nil then return true end
+  if type(want) == "number" then return got == want end
+  local class = tostring(want):match("^(%d)xx$")
+  return class ~= nil and got // 100 == tonumber(class)
+end
+
+local function channel_of(m) return type(m) == "table" and m.channel or nil end
+
+-- Leftover frames no prediction took: an extra channel event or presence
+-- message breaks "exactly once"; other kinds are only logged.
+local LEFTOVER = {
+  ["pusher_internal:member_added"] = "PRES-3:added-once",
+  ["pusher_internal:member_removed"] = "PRES-3:removed-after-last",
+}
+
+function Driver:observe(op, pred, res, why)
+  local t = self.t
+  pred = pred or {}
+  local h = pred.http
+  if h and (h.status ~= nil or h.body ~= nil) then
+    local want = string.format("HTTP %s%s", tostring(h.status or "any"),
+      h.body ~= nil and (" with body " .. (h.body_match == "subset" and "containing " or "") .. show(h.body, 600)) or "")
+    local got = res and (res.status == 0 and ("no answer: " .. tostring(res.error)) or ("HTTP " .. res.status .. " " .. show(res.body, 600)))
+      or ("no request was made: " .. tostring(why))
+    local ok = res and status_ok(h.status, res.status)
+    if ok and h.body ~= nil then
+      ok = h.body_match == "subset" and M.subset(h.body, res.json) or (h.body_match ~= "subset" and M.equal(h.body, res.json))
+    end
+    if ok then self:pass(h, want) else self:diverge("http", h, want, got, { status = res and res.status, body = res and res.json }) end
+  end
+  for _, f in ipairs(pred.frames or {}) do
+    local c = self.conns[f.conn]
+    local want = "connection " .. tostring(f.conn) .. " receives " .. M.describe(f.pattern)
+    if not c then
+      self:diverge("frame", f, want, "connection " .. tostring(f.conn) .. " was never opened")
+    else
+      local m, w = c:expect(f.pattern, { within = FRAME_MS })
+      if m then self:pass(f, want) else self:diverge("frame", f, want, w, { conn = f.conn }) end
+    end
+  end
+  if pred.silent and #pred.silent > 0 then
+    t:sleep(scaled(SETTLE_MS))
+    for _, s in ipairs(pred.silent) do
+      local c = self.conns[s.conn]
+      local want = "connection " .. tostring(s.conn) .. " receives no " .. M.describe(s.pattern)
+      if c then
+        if not c:is_closed() then c:pump() end
+        local m = M.take(c.inbox, s.pattern)
+        if m then self:diverge("silent", s, want, m, { conn = s.conn, message = m }) else self:pass(s, want) end
+      end
+    end
+  end
+  self:leftovers()
+  for _, w in ipairs(pred.webhooks or {}) do
+    if self.webhooks then self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = core.now() + scaled(self.hook_ms) } end
+  end
+  self:check_hooks(false)
+end
+
+-- Frames still queued that no prediction took (see LEFTOVER).
+function Driver:leftovers()
+  for k, c in pairs(self.conns) do
+    if not c:is_closed() then c:pump() end
+    local keep = {}
+    for _, m in ipairs(c.inbox) do
+      local ch = channel_of(m)
+      local mine = type(ch) == "string" and ch:find(self.prefix, 1, true)
+      local label = mine and (LEFTOVER[m.event] or (type(m.event) == "string" and not m.event:match("^pusher")
+        and "SUB-4:exactly-once"))
+      if label then
+        self:diverge("extra", { clause = label, conn = k }, "no other message on connection " .. k ..
+          " than the model predicts", m, { conn = k, message = m })
+      elseif m.event ~= "pusher:ping" and m.event ~= "pusher:pong" then
+        keep[#keep + 1] = m
+      end
+    end
+    -- what no rule judges here (pusher:error, subscription_error, ...) is dropped, logged once
+    for _, m in ipairs(keep) do if not self.quiet then core.log("explore: unpredicted " .. show(m, 200)) end end
+    c.inbox = {}
+  end
+end
+
+local function hook_pattern(w)
+  local p = {}
+  for k, v in pairs(w) do if k ~= "clause" then p[k] = v end end
+  return p
+end
+
+-- Predicted webhooks: each must arrive within the target's webhook delay; at the
+-- end (final) every one of this sequence's channels that came unpredicted too.
+function Driver:check_hooks(final)
+  if not self.webhooks then return end
+  local t, left = self.t, {}
+  for _, p in ipairs(self.pending_hooks) do
+    local ev = t:expect_webhook(hook_pattern(p.w), { within = 0 })
+    local want = "webhook " .. M.describe(hook_pattern(p.w)) .. " exactly once"
+    if ev then self:pass(p.w, want)
+    elseif final or core.now() >= p.due then
+      if final and core.now() < p.due then
+        ev = t:expect_webhook(hook_pattern(p.w), { within = math.max(1, p.due - core.now()) })
+      end
+      if ev then self:pass(p.w, want) else
+        self:diverge("webhook", p.w, want, "no such webhook within " .. scaled(self.hook_ms) .. " ms", { missing = p.w })
+      end
+    else left[#left + 1] = p end
+  end
+  self.pending_hooks = left
+  if not final then return end
+  local extra = { channel_occupied = "HOOK-1:occupied-once", channel_vacated = "HOOK-1:not-vacated-early",
+    member_added = "HOOK-2:added", member_removed = "HOOK-2:removed" }
+  for i, h in ipairs(t:webhooks()) do
+    for j, ev in ipairs(type(h.json) == "table" and type(h.json.events) == "table" and h.json.events or {}) do
+      local key = i .. ":" .. j
+      if type(ev.channel) == "string" and ev.channel:find(self.prefix, 1, true) and not t._hooks_used[key]
+        and extra[ev.name] and not self.hooks_seen[key] then
+        self.hooks_seen[key] = true
+        self:diverge("webhook-extra", { clause = extra[ev.name] }, "each webhook transition exactly once, as the model predicts",
+          ev, { extra = ev })
+      end
+    end
+  end
+end
+
+-- One operation: predicted, carried out, observed. Returns the divergences it caused.
+function Driver:step(op, ctx)
+  local before = #self.divergences
+  self.history[#self.history + 1] = op
+  local pred = self.model:apply(op, ctx or { sids = self.sids })
+  local res, why = self:execute(op)
+  self:observe(op, pred, res, why)
+  local out = {}
+  for i = before + 1, #self.divergences do out[#out + 1] = self.divergences[i] end
+  return out, pred
+end
+
+-- The end of a sequence: late webhooks and frames judged, connections freed.
+function Driver:finish()
+  self:leftovers()
+  self:check_hooks(true)
+  for _, c in pairs(self.conns) do c:release() end
+  self.conns = {}
+end
+
+-- ---------------------------------------------------------------- the model and generator
+
+local function families(t)
+  local fam, left = {}, {}
+  for _, f in ipairs(E.FAMILIES) do fam[f] = true end
+  fam.webhooks = t.target.webhooks ~= nil
+  if not fam.webhooks then left[#left + 1] = "webhooks (the target file has no webhooks = {listen=})" end
+  return fam, left
+end
+
+local function new_model(t, fam)
+  return model_mod().new { app = t.app, families = fam, webhooks = fam.webhooks }
+end
+
+-- ---------------------------------------------------------------- scenario files
+
+local function is_ident(k) return type(k) == "string" and k:match("^[%a_][%w_]*$") ~= nil end
+
+-- v as Lua source (sorted keys: the same sequence always gives the same file).
+local function lua_text(v, indent)
+  indent = indent or ""
+  if v == core.null then return "ps.json.null" end
+  if type(v) == "string" then return string.format("%q", v):gsub("\\\n", "\\n") end
+  if type(v) ~= "table" then return tostring(v) end
+  local n = #v
+  local parts, keys = {}, {}
+  for i = 1, n do parts[#parts + 1] = lua_text(v[i], indent) end
+  for k in pairs(v) do
+    if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+  end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    parts[#parts + 1] = (is_ident(k) and k or "[" .. lua_text(k) .. "]") .. " = " .. lua_text(v[k], indent)
+  end
+  return "{ " .. table.concat(parts, ", ") .. " }"
+end
+E.lua_text = lua_text
+
+local function scenario_text(id, found)
+  local rule = found.clause:match("^([^:]+)")
+  local lines = {
+    "-- Written by pushspec explore: the minimal operation sequence found (seed " .. found.seed .. ", "
+      .. found.original_ops .. " operations shrunk to " .. #found.ops .. " in " .. found.replays .. " replays)",
+    "-- that fails " .. found.clause .. " on " .. found.target .. ".",
+    "-- Replay: pushspec run --scenarios DIR --target FILE",
+    "-- Expected (the model): " .. tostring(found.expected):gsub("\n", " "),
+    "-- Actual: " .. tostring(found.actual):gsub("\n", " "):sub(1, 400),
+    "ps.scenario {",
+    "  id = " .. lua_text(id) .. ",",
+    "  title = " .. lua_text("explore: " .. found.clause .. " after " .. #found.ops .. " operations (seed " .. found.seed .. ")") .. ",",
+    "  rules = { " .. lua_text(rule) .. " },",
+    "  timeout = 60,",
+    "  run = function(t)",
+    "    ps.explore.replay(t, {",
+    "      clause = " .. lua_text(found.clause) .. ",",
+    "      prefix = " .. lua_text(found.prefix) .. ",",
+    "      ops = {",
+  }
+  for _, op in ipairs(found.ops) do lines[#lines + 1] = "        " .. lua_text(op) .. "," end
+  lines[#lines + 1] = "      },"
+  lines[#lines + 1] = "    })"
+  lines[#lines + 1] = "  end,"
+  lines[#lines + 1] = "}"
+  return table.concat(lines, "\n") .. "\n"
+end
+
+-- ---------------------------------------------------------------- replays and shrinking
+
+-- Runs ops (named with prefix from) on fresh connections and channels; true when
+-- clause diverges. Quiet: reports nothing.
+local function replay_fails(t, ops, from, clause, fam)
+  local prefix = new_prefix()
+  local m = new_model(t, fam)
+  local d = Driver.new(t, m, prefix, { quiet = true, webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
+  local hit = false
+  for _, op in ipairs(ops) do
+    local divs = d:step(rename(op, from, prefix))
+    for _, x in ipairs(divs) do if x.clause == clause then hit = true end end
+    if hit then break end
+    for _, x in ipairs(divs) do if m:adopt(x.kind, x.observed or {}) == false then break end end
+  end
+  if not hit then
+    local n = #d.divergences
+    d:finish()
+    for i = n + 1, #d.divergences do if d.divergences[i].clause == clause then hit = true end end
+  else
+    d.webhooks = false
+    d:finish()
+  end
+  return hit
+end
+
+function E.hook_ms(t)
+  local w = t.target.webhooks
+  local s = type(w) == "table" and tonumber(w.delay)   -- seconds: the server's webhook delay
+  return s and math.floor(s * 1000 + 2000) or HOOK_MS
+end
+
+-- ---------------------------------------------------------------- a run
+
+-- The rules a divergence of clause may fail here: its own when the scenario declares it.
+local function declared(t, clause)
+  local rule = clause:match("^([^:]+)")
+  for _, r in ipairs(t.spec.rules) do if r == rule then return true end end
+  return false
+end
+
+local function history_text(hist, upto)
+  local lines = {}
+  for i = math.max(1, (upto or #hist) - 29), upto or #hist do lines[#lines + 1] = i .. ". " .. op_text(hist[i]) end
+  return table.concat(lines, "\n")
+end
+
+-- The scenario `explore-JOB` of scenarios/explore/: sequences until the budget is spent.
+function E.run(t, job)
+  local o = t.target.explore
+  if not o then
+    for _, r in ipairs(t.spec.rules) do t:skip(r, "only pushspec explore runs this scenario") end
+    return
+  end
+  local fam, left = families(t)
+  if #left > 0 then t:record("families_left_out", left) end
+  local start, budget = core.now(), o.budget * 1000
+  local seen_clause, judged = {}, {}
+  local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
+  local last_progress = start
+  local n = 0
+  while core.now() - start < budget do
+    local seed = o.seed + ((n * o.jobs + (job - 1)) * o.shard[2] + (o.shard[1] - 1))
+    n = n + 1
+    local prefix = new_prefix()
+    local m = new_model(t, fam)
+    local g = gen_mod().new { seed = seed, weights = o.weights, prefix = prefix, families = fam }
+    local found = {}
+    local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
+    d.report_pass = function(item, expected)
+      if item.clause and declared(t, item.clause) and not judged[item.clause] then
+        judged[item.clause] = true
+        t:check(item.clause, true, expected)
+      end
+    end
+    d.report = function(x, drv)
+      stats.divergences = stats.divergences + 1
+      local text = tostring(show(x.actual, 800)) .. "\noperation " .. x.at .. " of seed " .. seed .. "; history:\n" ..
+        history_text(drv.history, x.at)
+      if declared(t, x.clause) then t:check(x.clause, false, "(model) " .. x.expected, text)
+      else t:incidental(x.clause, "(model) " .. x.expected, text) end
+      if not seen_clause[x.clause] then
+        seen_clause[x.clause] = true
+        found[#found + 1] = x
+      end
+    end
+    local ended
+    for i = 1, o.ops do
+      if core.now() - start >= budget then break end
+      local op = g:next(m)
+      if op == nil then break end
+      local divs = d:step(op)
+      stats.ops = stats.ops + 1
+      for _, x in ipairs(divs) do
+        if m:adopt(x.kind, x.observed or {}) == false then ended = "the model could not take on the state the server showed after " .. x.clause end
+      end
+      if core.now() - last_progress >= 5000 then
+        last_progress = core.now()
+        core.progress(string.format("job %d: %d operations, %.0f ops/s, %d divergences", job, stats.ops,
+          stats.ops * 1000 / math.max(1, core.now() - start), stats.divergences))
+      end
+      if ended then break end
+    end
+    d:finish()
+    stats.sequences = stats.sequences + 1
+    t:record("sequence", { seed = seed, ops = #d.history, divergences = #d.divergences, ended = ended,
+      first_ops = (function() local f = {} for i = 1, math.min(5, #d.history) do f[i] = d.history[i] end return f end)() })
+    for _, x in ipairs(found) do
+      E.shrink_and_save(t, x, d.history, prefix, seed, fam, o, stats)
+    end
+  end
+  local secs = (core.now() - start) / 1000
+  t:record("summary", { seed = o.seed, jobs = o.jobs, job = job, shard = o.shard[1] .. "/" .. o.shard[2],
+    sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
+    seconds = math.floor(secs * 10 + 0.5) / 10, ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5) })
+  core.progress(string.format("job %d: done: %d sequences, %d operations in %.1f s (%.0f ops/s), %d divergences",
+    job, stats.sequences, stats.ops, secs, stats.ops / math.max(secs, 0.001), stats.divergences))
+  for _, r in ipairs(t.spec.rules) do
+    t:skip(r, "explore made no operation whose prediction this rule judges (seed " .. o.seed .. ", " .. stats.ops .. " operations)")
+  end
+end
+
+-- Shrinks the history up to divergence x to a minimal sequence that still fails
+-- x.clause, records it and writes it as a scenario file.
+function E.shrink_and_save(t, x, hist, prefix, seed, fam, o, stats)
+  local ops = {}
+  for i = 1, x.at do ops[i] = copy(hist[i]) end
+  local replays, t0 = 0, core.now()
+  local function fails(cand)
+    replays = replays + 1
+    if replays % 10 == 0 then
+      core.progress(string.format("shrinking %s: replay %d, %d operations", x.clause, replays, #cand))
+    end
+    return replay_fails(t, cand, prefix, x.clause, fam)
+  end
+  core.progress(string.format("divergence %s at operation %d (seed %d): shrinking", x.clause, x.at, seed))
+  if not fails(ops) then
+    t:record("minimal", { clause = x.clause, seed = seed, reproduced = false, ops = #ops,
+      detail = "the divergence did not come back when the sequence was replayed: not shrunk" })
+    return
+  end
+  local min = shrink_mod().minimize(ops, fails, { max_replays = 60, valid = model_mod().valid_sequence,
+    depends = model_mod().depends }) or ops
+  if type(min) == "table" and min.ops then min = min.ops end
+  stats.shrunk = stats.shrunk + 1
+  local found = { clause = x.clause, seed = seed, ops = min, original_ops = #ops, replays = replays,
+    target = t.target.name, prefix = prefix, expected = x.expected, actual = show(x.actual, 400) }
+  local id = string.format("explore-min-%d-%s", seed, x.clause:lower():gsub("[^%w]+", "-"))
+  local file, why = core.save_text(o.save, id .. ".lua", scenario_text(id, found))
+  core.progress(string.format("%s: %d operations shrunk to %d in %d replays (%.1f s)%s", x.clause, #ops, #min, replays,
+    (core.now() - t0) / 1000, file and (": " .. file) or (": not saved: " .. tostring(why))))
+  t:record("minimal", { clause = x.clause, seed = seed, reproduced = true, ops = min, original_ops = #ops,
+    replays = replays, file = file, save_error = why, expected = x.expected, actual = show(x.actual, 400) })
+end
+
+-- A saved minimal sequence (scenario files written above): replayed with every
+-- prediction judged; the clause the file names is checked, other divergences logged.
+function E.replay(t, spec)
+  local fam = families(t)
+  local prefix = new_prefix()
+  local m = new_model(t, fam)
+  local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
+  local hit
+  d.report = function(x, drv)
+    if x.clause == spec.clause then
+      hit = true
+      t:check(x.clause, false, "(model) " .. x.expected, show(x.actual, 800) .. "\nhistory:\n" .. history_text(drv.history, x.at))
+    else
+      core.log("explore replay: another divergence, " .. x.clause .. ": " .. show(x.actual, 300))
+    end
+  end
+  for _, op in ipairs(spec.ops) do
+    local divs = d:step(rename(op, spec.prefix, prefix))
+    for _, x in ipairs(divs) do m:adopt(x.kind, x.observed or {}) end
+  end
+  d:finish()
+  if not hit then t:check(spec.clause, true, "the server behaves as the model predicts for this sequence") end
+end
+
+E.Driver = Driver
+return E
