@@ -8,12 +8,13 @@
 local P = ...
 local core, scaled, show = P.core, P.scaled, P.show
 local M = P.require "match"
+local verify = P.require "verify"
 local E = {}
 
 -- The operation families (explore-contract.md); --weights names them.
 E.FAMILIES = { "connect", "close", "subscribe", "unsubscribe", "client_event", "trigger", "get_channels",
   "get_channel", "get_users", "signin", "terminate_user", "wait" }
-local FRAME_MS, SETTLE_MS, HOOK_MS = 3000, 150, 5000
+local FRAME_MS, SETTLE_MS, HOOK_MS = 3000, 80, 5000
 
 -- --weights "name=w,...": a table, or an error naming the unknown operation (exit 2).
 function E.check_options(o)
@@ -140,6 +141,7 @@ function Driver:execute(op)
     local nc = t:connect {}
     local m = nc:established { within = FRAME_MS }
     self.conns[op.conn] = nc
+    if m then table.insert(nc.inbox, 1, m) end   -- the model's prediction judges it too
     if m then
       self.sids[op.conn] = nc.socket_id
       self.model:learn(op.conn, { socket_id = nc.socket_id })
@@ -233,46 +235,201 @@ local LEFTOVER = {
   ["pusher_internal:member_removed"] = "PRES-3:removed-after-last",
 }
 
+-- A value of the decoded body at path ("" the body; "channels.NAME.field": NAME may hold dots).
+local function at_path(body, path)
+  if path == "" then return body end
+  local first, rest = path:match("^([^.]+)%.?(.*)$")
+  if type(body) ~= "table" then return nil end
+  local v = body[first]   -- (no `and/or`: a value may be false)
+  if rest == "" then return v end
+  if type(v) ~= "table" then return nil end
+  local mid, last = rest:match("^(.*)%.([^.]+)$")
+  if mid and type(v[mid]) == "table" then return v[mid][last] end
+  return v[rest]
+end
+
+local function json_type(v)
+  if type(v) == "table" then return (next(v) == nil or v[1] ~= nil) and "array-or-object" or "object" end
+  return type(v)
+end
+
+local function sorted(list)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = tostring(x) end
+  table.sort(out)
+  return out
+end
+
+-- The HTTP answer against the prediction (status, body, fields, channel and user lists).
+function Driver:observe_http(h, res, why)
+  local want = string.format("HTTP %s%s", h.one_of and table.concat(h.one_of, " or ") or tostring(h.status or "any"),
+    h.body ~= nil and h.body_match ~= "channels" and h.body_match ~= "users"
+      and (" with body " .. (h.body_match == "subset" and "containing " or "") .. show(h.body, 600)) or "")
+  local got = res and (res.status == 0 and ("no answer: " .. tostring(res.error)) or ("HTTP " .. res.status .. " " .. show(res.body, 600)))
+    or ("no request was made: " .. tostring(why))
+  local obs = { status = res and res.status, body = res and res.json }
+  local ok = res ~= nil and status_ok(h.status, res.status)
+  if ok and h.one_of then
+    ok = false
+    for _, s in ipairs(h.one_of) do if res.status == s then ok = true end end
+  end
+  if ok and h.body ~= nil and h.body_match ~= "channels" and h.body_match ~= "users" then
+    ok = (h.body_match == "subset" and M.subset(h.body, res.json)) or (h.body_match == nil and M.equal(h.body, res.json))
+  end
+  if not ok then
+    if h.clause then self:diverge("http", h, want, got, obs) end
+    return
+  end
+  if h.clause then self:pass(h, want) end
+  for _, f in ipairs(h.fields or {}) do
+    local v = at_path(res.json, f.path)
+    local fwant = (f.path == "" and "the body" or f.path) .. (f.value ~= nil and (" = " .. show(f.value)) or "")
+      .. (f.type and (" is a JSON " .. f.type) or "")
+    local fok = (f.value == nil or M.equal(f.value, v)) and (f.type == nil or (f.type == "object" and type(v) == "table"))
+    if fok then self:pass(f, fwant) else self:diverge("http", f, fwant, got, obs) end
+  end
+  if h.channels then   -- GET /channels: exactly these among the sequence's own channels
+    local listed = type(res.json) == "table" and type(res.json.channels) == "table" and res.json.channels or {}
+    local mine, extra, missing, counts = {}, {}, {}, {}
+    local probe = setmetatable({ prefix = h.scope }, { __index = model_mod() })
+    for name, entry in pairs(listed) do
+      if type(name) == "string" and probe:owned(name) then
+        mine[name] = true
+        if h.channels[name] == nil then extra[#extra + 1] = name
+        elseif h.channels[name].user_count ~= nil and (type(entry) ~= "table" or entry.user_count ~= h.channels[name].user_count) then
+          counts[#counts + 1] = name .. ": user_count " .. show(type(entry) == "table" and entry.user_count) ..
+            ", the model has " .. h.channels[name].user_count
+        end
+      end
+    end
+    for name in pairs(h.channels) do if not mine[name] then missing[#missing + 1] = name end end
+    local names = {}
+    for name, e in pairs(h.channels) do names[#names + 1] = name .. (e.user_count and ("(user_count " .. e.user_count .. ")") or "") end
+    table.sort(names)
+    local lwant = "the channels listed (of this sequence) are exactly: " .. (#names > 0 and table.concat(names, ", ") or "none")
+    if #extra + #missing == 0 then self:pass(h, lwant) else
+      self:diverge("http", h, lwant, "listed but not occupied: " .. table.concat(sorted(extra), ", ") ..
+        "; occupied but not listed: " .. table.concat(sorted(missing), ", ") .. "; answer: " .. got, obs)
+    end
+    if h.user_count_clause then
+      local c = { clause = h.user_count_clause }
+      if #counts == 0 then self:pass(c, "each presence channel's user_count is its number of distinct users")
+      else self:diverge("http", c, "each presence channel's user_count is its number of distinct users",
+        table.concat(sorted(counts), "; ") .. "; answer: " .. got, obs) end
+    end
+  end
+  if h.users then   -- GET users: exactly these ids, each once
+    local list = type(res.json) == "table" and type(res.json.users) == "table" and res.json.users or {}
+    local ids, twice = {}, {}
+    local seen = {}
+    for _, u in ipairs(list) do
+      local id = type(u) == "table" and u.id
+      ids[#ids + 1] = tostring(id)
+      if seen[tostring(id)] then twice[#twice + 1] = tostring(id) end
+      seen[tostring(id)] = true
+    end
+    local uniq = {}
+    for id in pairs(seen) do uniq[#uniq + 1] = id end
+    local uwant = "the users listed are exactly: " .. table.concat(sorted(h.users), ", ")
+    if M.equal(sorted(uniq), sorted(h.users)) then self:pass(h, uwant) else self:diverge("http", h, uwant, got, obs) end
+    if h.users_clause then
+      local c = { clause = h.users_clause }
+      if #twice == 0 then self:pass(c, "each user listed once") else
+        self:diverge("http", c, "each user listed once", "listed more than once: " .. table.concat(twice, ", ") .. "; " .. got, obs)
+      end
+    end
+  end
+end
+
+-- Does message m carry fields (data: the decoded data; a string: the data byte for byte)?
+local function fields_match(fields, m)
+  for k, v in pairs(fields) do
+    if k == "data" and type(v) == "string" then
+      if m.data ~= v then return false end
+    elseif k == "data" then
+      if type(v) == "table" and next(v) ~= nil and not M.subset(v, m.payload) then return false end
+      if type(v) ~= "table" and not M.equal(v, m.payload) then return false end
+    else
+      local got = m[k]
+      if got == nil and type(m.raw) == "string" then   -- a field the codec does not keep (user_id)
+        local j = core.json_decode(m.raw)
+        got = type(j) == "table" and j[k] or nil
+      end
+      if not M.subset(v, got) then return false end
+    end
+  end
+  return true
+end
+
+function Driver:observe_frame(f)
+  local c = self.conns[f.conn]
+  local who = "connection " .. tostring(f.conn)
+  if not c then return self:diverge("frame", f, who .. " is open", who .. " was never opened") end
+  if f.refusal then
+    local want = who .. ": " .. (f.channel and ("the subscribe to " .. f.channel) or "the request") ..
+      " is refused (pusher:error, subscription_error or a close 4000-4399)"
+    local ok, text = verify.await_refusal(c, { channel = f.channel, within = FRAME_MS, control = false,
+      accept = not f.channel and { "pusher:signin_success" } or nil })
+    if ok then self:pass(f, want)
+    elseif ok == false then self:diverge("accepted", f, want, text, { conn = f.conn, channel = f.channel, user = self.cur.user }) end
+    return
+  end
+  if f.close then
+    local want = who .. " is closed by the server"
+    local closed, w = c:expect_close { within = FRAME_MS }
+    if closed then self:pass(f, want) else self:diverge("frame", f, want, w, { conn = f.conn }) end
+    return
+  end
+  local want = who .. " receives " .. M.describe(f.pattern)
+  local m, w = c:expect(f.pattern, { within = FRAME_MS })
+  if not m then
+    local gone = f.pattern.event == "pusher_internal:subscription_succeeded" and "refused" or "frame"
+    return self:diverge(gone, f, want, w, { conn = f.conn, channel = f.pattern.channel })
+  end
+  self:pass(f, want)
+  if f.fields then
+    local fw = want .. " with " .. show(f.fields, 400)
+    if fields_match(f.fields, m) then self:pass({ clause = f.fields_clause or f.clause }, fw)
+    else self:diverge("frame", { clause = f.fields_clause or f.clause }, fw, m, { conn = f.conn, message = m }) end
+  end
+  if f.members then
+    local p = type(m.payload) == "table" and type(m.payload.presence) == "table" and m.payload.presence or {}
+    local ids = type(p.ids) == "table" and p.ids or {}
+    local mw = want .. " listing exactly the members " .. table.concat(sorted(f.members), ", ")
+    if M.equal(sorted(ids), sorted(f.members)) then self:pass({ clause = f.members_clause }, mw)
+    else self:diverge("frame", { clause = f.members_clause }, mw, m, { conn = f.conn, message = m }) end
+  end
+end
+
 function Driver:observe(op, pred, res, why)
   local t = self.t
   pred = pred or {}
-  local h = pred.http
-  if h and (h.status ~= nil or h.body ~= nil) then
-    local want = string.format("HTTP %s%s", tostring(h.status or "any"),
-      h.body ~= nil and (" with body " .. (h.body_match == "subset" and "containing " or "") .. show(h.body, 600)) or "")
-    local got = res and (res.status == 0 and ("no answer: " .. tostring(res.error)) or ("HTTP " .. res.status .. " " .. show(res.body, 600)))
-      or ("no request was made: " .. tostring(why))
-    local ok = res and status_ok(h.status, res.status)
-    if ok and h.body ~= nil then
-      ok = h.body_match == "subset" and M.subset(h.body, res.json) or (h.body_match ~= "subset" and M.equal(h.body, res.json))
-    end
-    if ok then self:pass(h, want) else self:diverge("http", h, want, got, { status = res and res.status, body = res and res.json }) end
-  end
-  for _, f in ipairs(pred.frames or {}) do
-    local c = self.conns[f.conn]
-    local want = "connection " .. tostring(f.conn) .. " receives " .. M.describe(f.pattern)
-    if not c then
-      self:diverge("frame", f, want, "connection " .. tostring(f.conn) .. " was never opened")
-    else
-      local m, w = c:expect(f.pattern, { within = FRAME_MS })
-      if m then self:pass(f, want) else self:diverge("frame", f, want, w, { conn = f.conn }) end
-    end
-  end
+  if pred.http and (pred.http.status ~= nil or pred.http.clause ~= nil) then self:observe_http(pred.http, res, why) end
+  for _, f in ipairs(pred.frames or {}) do self:observe_frame(f) end
   if pred.silent and #pred.silent > 0 then
     t:sleep(scaled(SETTLE_MS))
     for _, s in ipairs(pred.silent) do
       local c = self.conns[s.conn]
-      local want = "connection " .. tostring(s.conn) .. " receives no " .. M.describe(s.pattern)
-      if c then
+      if c and s.close then
+        local want = "connection " .. tostring(s.conn) .. " stays open"
+        if c:is_closed() then self:diverge("closed", s, want, "connection " .. c:close_text(), { conn = s.conn })
+        else self:pass(s, want) end
+      elseif c then
+        local want = "connection " .. tostring(s.conn) .. " receives no " .. M.describe(s.pattern)
         if not c:is_closed() then c:pump() end
         local m = M.take(c.inbox, s.pattern)
-        if m then self:diverge("silent", s, want, m, { conn = s.conn, message = m }) else self:pass(s, want) end
+        if m then
+          local kind = s.pattern.event == "pusher_internal:subscription_succeeded" and "accepted" or "silent"
+          self:diverge(kind, s, want, m, { conn = s.conn, channel = s.pattern.channel, message = m, user = self.cur.user })
+        else self:pass(s, want) end
       end
     end
   end
   self:leftovers()
   for _, w in ipairs(pred.webhooks or {}) do
-    if self.webhooks then self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = core.now() + scaled(self.hook_ms) } end
+    if self.webhooks and self.webhooks[w.name] and not w.eventually then
+      self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = core.now() + scaled(self.hook_ms) }
+    end
   end
   self:check_hooks(false)
 end
@@ -332,7 +489,7 @@ function Driver:check_hooks(final)
     for j, ev in ipairs(type(h.json) == "table" and type(h.json.events) == "table" and h.json.events or {}) do
       local key = i .. ":" .. j
       if type(ev.channel) == "string" and ev.channel:find(self.prefix, 1, true) and not t._hooks_used[key]
-        and extra[ev.name] and not self.hooks_seen[key] then
+        and extra[ev.name] and self.webhooks[ev.name] and not self.hooks_seen[key] then
         self.hooks_seen[key] = true
         self:diverge("webhook-extra", { clause = extra[ev.name] }, "each webhook transition exactly once, as the model predicts",
           ev, { extra = ev })
@@ -345,9 +502,17 @@ end
 function Driver:step(op, ctx)
   local before = #self.divergences
   self.history[#self.history + 1] = op
-  local pred = self.model:apply(op, ctx or { sids = self.sids })
+  self.cur = op
+  local pred = self.model:apply(op, ctx or { now = core.now() })
   local res, why = self:execute(op)
   self:observe(op, pred, res, why)
+  -- a connection the server closed without the model predicting it: the model follows
+  for k, c in pairs(self.conns) do
+    if c:is_closed() and self.model:is_open(k) and not (op.op == "close" and op.conn == k) then
+      if not self.quiet then core.log("explore: the server closed connection " .. k .. ": " .. c:close_text()) end
+      self.model:adopt("closed", { conn = k })
+    end
+  end
   local out = {}
   for i = before + 1, #self.divergences do out[#out + 1] = self.divergences[i] end
   return out, pred
@@ -363,16 +528,38 @@ end
 
 -- ---------------------------------------------------------------- the model and generator
 
+-- The webhooks a server sends by default; the target's webhooks.events lists what it enables.
+local DEFAULT_HOOKS = { "channel_occupied", "channel_vacated", "member_added", "member_removed" }
+
 local function families(t)
   local fam, left = {}, {}
   for _, f in ipairs(E.FAMILIES) do fam[f] = true end
-  fam.webhooks = t.target.webhooks ~= nil
-  if not fam.webhooks then left[#left + 1] = "webhooks (the target file has no webhooks = {listen=})" end
+  local w = t.target.webhooks
+  if w then
+    fam.webhooks = {}
+    for _, name in ipairs(type(w.events) == "table" and w.events or DEFAULT_HOOKS) do fam.webhooks[name] = true end
+  else
+    fam.webhooks = false
+    left[#left + 1] = "webhooks (the target file has no webhooks = {listen=}): no webhook is checked"
+  end
   return fam, left
 end
 
-local function new_model(t, fam)
-  return model_mod().new { app = t.app, families = fam, webhooks = fam.webhooks }
+local function new_model(t, fam, prefix)
+  local rate = t.target.profiles and t.target.profiles.client_event_rate
+  return model_mod().new { prefix = prefix, max_payload = t.target.limits and t.target.limits.max_payload,
+    client_event_rate = rate and rate.per_second or nil }
+end
+
+-- After a divergence the model takes on what the server showed; false: it cannot.
+local function adopt_after(m, x)
+  local o = x.observed or {}
+  if x.kind == "refused" then return m:adopt("refused", { conn = o.conn, channel = o.channel }) ~= false end
+  if x.kind == "accepted" and o.channel then
+    return m:adopt("subscribed", { conn = o.conn, channel = o.channel, user = o.user }) ~= false
+  end
+  if x.kind == "closed" then return m:adopt("closed", { conn = o.conn }) ~= false end
+  return true   -- a view, a frame or a webhook: the model's state stands
 end
 
 -- ---------------------------------------------------------------- scenario files
@@ -391,7 +578,10 @@ local function lua_text(v, indent)
   for k in pairs(v) do
     if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
   end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  table.sort(keys, function(a, b)   -- `op` first: the file reads as a list of operations
+    if a == "op" or b == "op" then return a == "op" and b ~= "op" end
+    return tostring(a) < tostring(b)
+  end)
   for _, k in ipairs(keys) do
     parts[#parts + 1] = (is_ident(k) and k or "[" .. lua_text(k) .. "]") .. " = " .. lua_text(v[k], indent)
   end
@@ -412,6 +602,7 @@ local function scenario_text(id, found)
     "  id = " .. lua_text(id) .. ",",
     "  title = " .. lua_text("explore: " .. found.clause .. " after " .. #found.ops .. " operations (seed " .. found.seed .. ")") .. ",",
     "  rules = { " .. lua_text(rule) .. " },",
+    rule:match("^HOOK%-") and ("  profile = " .. lua_text(core.PROFILE_WEBHOOKS) .. ",  -- the webhook receiver runs") or "  -- (webhooks are not checked in this replay)",
     "  timeout = 60,",
     "  run = function(t)",
     "    ps.explore.replay(t, {",
@@ -433,14 +624,14 @@ end
 -- clause diverges. Quiet: reports nothing.
 local function replay_fails(t, ops, from, clause, fam)
   local prefix = new_prefix()
-  local m = new_model(t, fam)
+  local m = new_model(t, fam, prefix)
   local d = Driver.new(t, m, prefix, { quiet = true, webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
   local hit = false
   for _, op in ipairs(ops) do
     local divs = d:step(rename(op, from, prefix))
     for _, x in ipairs(divs) do if x.clause == clause then hit = true end end
     if hit then break end
-    for _, x in ipairs(divs) do if m:adopt(x.kind, x.observed or {}) == false then break end end
+    for _, x in ipairs(divs) do adopt_after(m, x) end
   end
   if not hit then
     local n = #d.divergences
@@ -492,7 +683,7 @@ function E.run(t, job)
     local seed = o.seed + ((n * o.jobs + (job - 1)) * o.shard[2] + (o.shard[1] - 1))
     n = n + 1
     local prefix = new_prefix()
-    local m = new_model(t, fam)
+    local m = new_model(t, fam, prefix)
     local g = gen_mod().new { seed = seed, weights = o.weights, prefix = prefix, families = fam }
     local found = {}
     local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
@@ -521,7 +712,7 @@ function E.run(t, job)
       local divs = d:step(op)
       stats.ops = stats.ops + 1
       for _, x in ipairs(divs) do
-        if m:adopt(x.kind, x.observed or {}) == false then ended = "the model could not take on the state the server showed after " .. x.clause end
+        if not adopt_after(m, x) then ended = "the model could not take on the state the server showed after " .. x.clause end
       end
       if core.now() - last_progress >= 5000 then
         last_progress = core.now()
@@ -586,8 +777,9 @@ end
 -- prediction judged; the clause the file names is checked, other divergences logged.
 function E.replay(t, spec)
   local fam = families(t)
+  if t.spec.profile ~= core.PROFILE_WEBHOOKS then fam.webhooks = false end   -- no receiver runs then
   local prefix = new_prefix()
-  local m = new_model(t, fam)
+  local m = new_model(t, fam, prefix)
   local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
   local hit
   d.report = function(x, drv)
@@ -600,7 +792,7 @@ function E.replay(t, spec)
   end
   for _, op in ipairs(spec.ops) do
     local divs = d:step(rename(op, spec.prefix, prefix))
-    for _, x in ipairs(divs) do m:adopt(x.kind, x.observed or {}) end
+    for _, x in ipairs(divs) do adopt_after(m, x) end
   end
   d:finish()
   if not hit then t:check(spec.clause, true, "the server behaves as the model predicts for this sequence") end
