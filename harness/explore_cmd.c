@@ -110,3 +110,27 @@ size_t ps_explore_select(ps_runner *r, int jobs)
     }
     return n;
 }
+
+void ps_explore_add_known(const char **out, const ps_baseline *b)
+{
+    static char known[8192];
+    size_t used = 0, n = 0;
+    known[0] = 0;
+    for (size_t i = 0; b && i < b->n; i++) {
+        const ps_expect_entry *e = &b->e[i];
+        for (size_t j = 0; j < (e->nlabels ? e->nlabels : 1); j++) {
+            int w = snprintf(known + used, sizeof(known) - used, "%s%s%s%s", used ? " " : "", e->rule,
+                             e->nlabels ? ":" : "", e->nlabels ? e->labels[j] : "");
+            if (w < 0 || (size_t)w >= sizeof(known) - used) {
+                known[used] = 0;   /* a huge baseline: the clauses past this are shrunk like others */
+                break;
+            }
+            used += (size_t)w;
+        }
+    }
+    while (out[n])
+        n++;
+    out[n] = "explore_known";
+    out[n + 1] = known;
+    out[n + 2] = NULL;
+}

@@ -349,7 +349,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("%s", fuzz == MODE_EXPLORE ? "pushspec explore tests a server: give --target or --url, not --sdk"
                                : "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
     char save_buf[1024];
-    const char *explore_args[16] = { 0 };
+    const char *explore_args[24] = { 0 };   /* 9 key/value pairs and NULL */
     if (fuzz == MODE_EXPLORE && ps_explore_args(o.seed, o.ops, o.budget, o.weights, o.shard, o.jobs,
                                                 explore_save_dir(&o, save_buf, sizeof(save_buf)), explore_args,
                                                 err, sizeof(err)) < 0)
@@ -381,6 +381,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
         goto fail;
     }
+    if (fuzz == MODE_EXPLORE)
+        ps_explore_add_known(explore_args, &base);
     ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed,
                           fuzz == MODE_EXPLORE ? explore_args : NULL };
     if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, &ti, err, sizeof(err)) < 0
