@@ -42,7 +42,7 @@ static int weights_ok(const char *w, char *err, size_t errlen)
 }
 
 int ps_explore_args(const char *seed, const char *ops, const char *budget, const char *weights, const char *shard,
-                    int jobs, const char *save, const char **out, char *err, size_t errlen)
+                    const char *sequences, int jobs, const char *save, const char **out, char *err, size_t errlen)
 {
     static char seed_s[32], shard_i[16], shard_n[16], jobs_s[16];
     double v;
@@ -56,6 +56,10 @@ int ps_explore_args(const char *seed, const char *ops, const char *budget, const
         snprintf(seed_s, sizeof(seed_s), "%lu", (unsigned long)time(NULL) % 4294967295UL);
     if (ops && !whole(ops, 1, 10000000, &v)) {
         snprintf(err, errlen, "--ops takes a whole number from 1 to 10000000 (operations per sequence), not '%s'", ops);
+        return -1;
+    }
+    if (sequences && !whole(sequences, 1, 1000000, &v)) {
+        snprintf(err, errlen, "--sequences takes a whole number from 1 to 1000000 (per job), not '%s'", sequences);
         return -1;
     }
     if (budget) {
@@ -86,7 +90,7 @@ int ps_explore_args(const char *seed, const char *ops, const char *budget, const
     snprintf(jobs_s, sizeof(jobs_s), "%d", jobs > 0 ? jobs : 1);
     const char *kv[] = { "explore_seed", seed_s, "explore_ops", ops, "explore_budget", budget,
                          "explore_weights", weights, "explore_shard_i", shard_i, "explore_shard_n", shard_n,
-                         "explore_jobs", jobs_s, "explore_save", save };
+                         "explore_jobs", jobs_s, "explore_save", save, "explore_sequences", sequences };
     for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i += 2)
         if (kv[i + 1]) {
             out[n++] = kv[i];

@@ -14,7 +14,7 @@
  * (out has room for 24 entries; the strings live in static storage). 0, or -1 with err
  * naming the bad value. */
 int ps_explore_args(const char *seed, const char *ops, const char *budget, const char *weights, const char *shard,
-                    int jobs, const char *save, const char **out, char *err, size_t errlen);
+                    const char *sequences, int jobs, const char *save, const char **out, char *err, size_t errlen);
 /* Adds explore_known to out (the key/value list above): the clauses the baseline expects to fail,
  * "RULE:label" or "RULE" (every clause), separated by spaces. Explore reports them and does not shrink them. */
 void ps_explore_add_known(const char **out, const ps_baseline *b);

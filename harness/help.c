@@ -215,6 +215,8 @@ const char ps_help_explore[] =
 "  --ops N              operations per sequence (default 200)\n"
 "  --budget SECONDS     exploring time (default 30); sequences start while time is\n"
 "                       left; shrinking does not count towards it\n"
+"  --sequences N        at most N sequences per job (with a fixed seed: the same\n"
+"                       operations on every machine, however fast)\n"
 "  --weights LIST       name=weight,... of the operation families (connect, close,\n"
 "                       subscribe, unsubscribe, client_event, trigger, get_channels,\n"
 "                       get_channel, get_users, signin, terminate_user, wait);\n"

@@ -42,7 +42,7 @@ typedef struct {
     const char *sdk, *listen, *html, *junit, *markdown;
     const char *seconds, *seed;   /* fuzz (seed: explore too) */
     int fuzz;                     /* 1 fuzz, MODE_EXPLORE explore */
-    const char *ops, *budget, *weights, *shard, *save;   /* explore */
+    const char *ops, *budget, *weights, *shard, *save, *sequences;   /* explore */
     int jobs, strict, insecure, quiet, verbose;
     double scale;
     int rules, as_json, clauses;   /* list */
@@ -67,6 +67,7 @@ static int explore_flag(opts *o, const char *a, const char ***str)
     else if (!strcmp(a, "--weights")) *str = &o->weights;
     else if (!strcmp(a, "--shard")) *str = &o->shard;
     else if (!strcmp(a, "--save")) *str = &o->save;
+    else if (!strcmp(a, "--sequences")) *str = &o->sequences;
     return *str != NULL;
 }
 
@@ -349,8 +350,8 @@ static int cmd_run(int argc, char **argv, int fuzz)
         return die_usage("%s", fuzz == MODE_EXPLORE ? "pushspec explore tests a server: give --target or --url, not --sdk"
                                : "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
     char save_buf[1024];
-    const char *explore_args[24] = { 0 };   /* 9 key/value pairs and NULL */
-    if (fuzz == MODE_EXPLORE && ps_explore_args(o.seed, o.ops, o.budget, o.weights, o.shard, o.jobs,
+    const char *explore_args[24] = { 0 };   /* 10 key/value pairs and NULL */
+    if (fuzz == MODE_EXPLORE && ps_explore_args(o.seed, o.ops, o.budget, o.weights, o.shard, o.sequences, o.jobs,
                                                 explore_save_dir(&o, save_buf, sizeof(save_buf)), explore_args,
                                                 err, sizeof(err)) < 0)
         return die_usage("%s", err);

@@ -702,7 +702,7 @@ function E.run(t, job)
   local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
   local last_progress = start
   local n = 0
-  while core.now() - start < budget do
+  while core.now() - start < budget and n < (o.sequences or math.huge) do
     local seed = o.seed + ((n * o.jobs + (job - 1)) * o.shard[2] + (o.shard[1] - 1))
     n = n + 1
     local prefix = new_prefix()
