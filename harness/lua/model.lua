@@ -902,4 +902,91 @@ function M.depends(a, b)
   return b.op == "connect" and a.conn == b.conn and a.op ~= "connect"
 end
 
+-- Indices of the earlier ops ops[i] cannot run without: the connect of its connection.
+function M.deps(ops_list, i)
+  local op = ops_list[i]
+  if not NEEDS_CONN[op.op] then return {} end
+  for j = i - 1, 1, -1 do
+    local o = ops_list[j]
+    if o.op == "connect" and o.conn == op.conn then return { j } end
+  end
+  return {}
+end
+
+-- Simpler candidates of a sequence: fewer channels or batch events, short data and event
+-- names, optional fields left out, then a long channel name replaced everywhere by a short one
+-- of its kind (prefix kept, so sequences stay apart).
+function M.simplify(ops_list, prefix)
+  prefix = prefix or ""
+  local out = {}
+  local function with(i, change)
+    local seq = {}
+    for j, op in ipairs(ops_list) do seq[j] = op end
+    local op = copy(ops_list[i])
+    change(op)
+    seq[i] = op
+    out[#out + 1] = seq
+  end
+  for i, op in ipairs(ops_list) do
+    if op.channels and #op.channels > 1 then
+      with(i, function(o) local h = {}; for c = 1, (#o.channels + 1) // 2 do h[c] = o.channels[c] end; o.channels = h end)
+    end
+    if op.batch and #op.batch > 1 then
+      with(i, function(o) local h = {}; for c = 1, (#o.batch + 1) // 2 do h[c] = o.batch[c] end; o.batch = h end)
+    end
+  end
+  for i, op in ipairs(ops_list) do
+    if type(op.data) == "table" or (type(op.data) == "string" and #op.data > 1) then
+      with(i, function(o) o.data = "x" end)
+    end
+    if type(op.event) == "string" and #op.event > 2 and op.event:sub(1, 7) ~= "client-" then
+      with(i, function(o) o.event = "e" end)
+    end
+    if op.batch and #op.batch == 1 then   -- the plainer body form
+      with(i, function(o)
+        local e = o.batch[1]
+        o.batch, o.form, o.channels, o.event, o.data = nil, "channels", { e.channel }, e.event, e.data
+      end)
+    end
+    for k, e in ipairs(op.batch or {}) do
+      if type(e.data) == "table" or (type(e.data) == "string" and #e.data > 1) then
+        with(i, function(o) o.batch[k].data = "x" end)
+      end
+    end
+    if op.exclude then with(i, function(o) o.exclude = nil end) end
+    if op.info then with(i, function(o) o.info = nil end) end
+    if op.user and op.user.info ~= nil then with(i, function(o) o.user.info = nil end) end
+    if op.op == "wait" and (op.ms or 0) > 0 then with(i, function(o) o.ms = 0 end) end
+  end
+  -- channel names (every occurrence at once)
+  local names, order = {}, {}
+  local function note(n) if type(n) == "string" and not names[n] then names[n] = true; order[#order + 1] = n end end
+  for _, op in ipairs(ops_list) do
+    note(op.channel)
+    for _, n in ipairs(op.channels or {}) do note(n) end
+    for _, e in ipairs(op.batch or {}) do note(e.channel) end
+  end
+  for k, n in ipairs(order) do
+    local kind = M.kind(n)
+    local kp = M.KIND_PREFIXES[kind] or ""
+    local short = kp .. prefix .. "s" .. k
+    if kind ~= "user" and #n > #short + 8 and not names[short] then
+      local seq = {}
+      local function rn(x) return x == n and short or x end
+      for j, op in ipairs(ops_list) do
+        local o = op
+        if op.channel == n or op.channels or op.batch then
+          o = copy(op)
+          o.channel = o.channel and rn(o.channel)
+          if o.channels then for c = 1, #o.channels do o.channels[c] = rn(o.channels[c]) end end
+          if o.batch then for _, e in ipairs(o.batch) do e.channel = rn(e.channel) end end
+        end
+        seq[j] = o
+      end
+      out[#out + 1] = seq
+    end
+  end
+  return out
+end
+
 return M

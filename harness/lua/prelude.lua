@@ -152,6 +152,7 @@ end
 local ps = {
   scenario = register,
   verify = readonly(verify, "ps.verify"),
+  model = readonly(P.require "model", "ps.model"),   -- the reference model of a server (explore)
   equal = M.equal,
   json = { encode = core.json_encode, decode = core.json_decode, null = core.null, array = core.json_array },
   now = core.now,

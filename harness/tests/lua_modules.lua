@@ -13,7 +13,7 @@ local function expect(name, ok, detail)
 end
 
 local modules = {}
-for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabilities", "sdk", "verify", "target" } do
+for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabilities", "sdk", "verify", "target", "model" } do
   local f = assert(io.open(dir .. "/" .. name .. ".lua"))
   modules[name] = f:read("a")
   f:close()
@@ -70,6 +70,17 @@ assert(not ps.verify.documented_close(1011))
 ps.scenario { id = "probe", title = "t", rules = { "CONN-1" }, run = function() end }
 ]])
 expect("a scenario file uses ps.verify and registers", ok and #api.specs() == 1 and api.specs()[1].id == "probe", err)
+
+ok, err = load_scenario([[
+local m = ps.model.new { prefix = "S-" }
+m:apply { op = "connect", conn = 1 }
+local p = m:apply { op = "subscribe", conn = 1, channel = "private-S-a", auth = "none" }
+assert(p.frames[1].refusal and p.frames[1].clause == "AUTH-1:private-no-auth", "refusal predicted")
+assert(m:snapshot().conns[1].open)
+]])
+expect("a scenario file uses ps.model", ok, err)
+ok, err = load_scenario("ps.model.new = nil\n")
+expect("ps.model is read-only", not ok and tostring(err):find("read-only", 1, true), err)
 
 print(string.format("%d module tests, %d failed", count, failures))
 os.exit(failures == 0 and 0 or 1)

@@ -1,0 +1,143 @@
+-- shrink.lua: make a failing op sequence minimal by replaying candidates (issue 18, item 4).
+-- Generic: it knows nothing of Pusher; the model module gives it `repair` (drop ops whose
+-- connection's connect was dropped) and `simplify` (simpler values). Pure: loads in plain lua5.4.
+--
+--   local small, stats = shrink.minimize(ops, fails, {max_replays = 60, repair = model.repair, deps = model.deps,
+--                                                     simplify = function(ops) return model.simplify(ops, prefix) end})
+--   deps(ops, i) -> indices of the earlier ops ops[i] cannot run without (taken along, not searched for)
+--   fails(candidate) -> true when the candidate still shows the divergence (one replay each).
+--
+-- Removal is a binary search for the ops the failure needs, one at a time from the end: the
+-- shortest prefix of the remaining ops that (with the ops already known needed) still fails
+-- ends with a needed op; the ops it depends on (deps) come along unsearched, and after each
+-- find one replay asks whether the needed ops alone fail already. k needed ops out of n cost about k * log2(n) replays, where plain ddmin
+-- costs several times that; the result is 1-minimal when the failure is monotone in the ops
+-- kept (a failure that needs "a or b" keeps one of them). Candidates seen before are not
+-- replayed (memo). Then, budget allowing, each needed op is tried away once more and
+-- simplify's candidates are tried, the first still failing kept, until none is or the budget
+-- ends. The sequence given is taken as failing (not replayed).
+local S = {}
+
+-- A cheap, deterministic text of a candidate (memo key).
+local function ser(v, out)
+  local t = type(v)
+  if t == "table" then
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    out[#out + 1] = "{"
+    for _, k in ipairs(keys) do
+      out[#out + 1] = tostring(k)
+      out[#out + 1] = "="
+      ser(v[k], out)
+      out[#out + 1] = ","
+    end
+    out[#out + 1] = "}"
+  elseif t == "string" then
+    out[#out + 1] = string.format("%q", v)
+  else
+    out[#out + 1] = tostring(v)
+  end
+  return out
+end
+function S.key(ops) return table.concat(ser(ops, {})) end
+
+function S.minimize(ops, fails, opts)
+  opts = opts or {}
+  local max = opts.max_replays or 60
+  local repair = opts.repair or function(x) return x end
+  local log = opts.log or function() end
+  local stats = { replays = 0, cached = 0, start = #ops, exhausted = false }
+  local memo = {}
+  local best = repair(ops)
+  memo[S.key(best)] = true
+
+  -- Does this candidate (a list of ops, repaired here) fail? nil once the budget is spent.
+  local function test(candidate)
+    candidate = repair(candidate)
+    local k = S.key(candidate)
+    if memo[k] ~= nil then stats.cached = stats.cached + 1; return memo[k], candidate end
+    if stats.replays >= max then stats.exhausted = true; return nil, candidate end
+    stats.replays = stats.replays + 1
+    local ok = fails(candidate) and true or false
+    memo[k] = ok
+    log(string.format("shrink: replay %d, %d ops: %s", stats.replays, #candidate, ok and "fails" or "passes"))
+    return ok, candidate
+  end
+
+  -- needed[i] / rest: indices into ops, in order
+  local needed, rest = {}, {}
+  for i = 1, #ops do rest[i] = i end
+  local function build(prefix_len)
+    local marks = {}
+    for i in pairs(needed) do marks[i] = true end
+    for j = 1, prefix_len do marks[rest[j]] = true end
+    local out = {}
+    for i = 1, #ops do if marks[i] then out[#out + 1] = ops[i] end end
+    return out
+  end
+
+  -- Removal: binary search for the shortest failing prefix of rest (with needed); its last op is needed.
+  while #rest > 0 do
+    local lo, hi = 0, #rest   -- needed + rest[1..hi] fails
+    while lo < hi do
+      local mid = (lo + hi) // 2
+      local ok = test(build(mid))
+      if ok == nil then break end
+      if ok then hi = mid else lo = mid + 1 end
+    end
+    if stats.exhausted then
+      best = repair(build(hi))
+      break
+    end
+    if lo == 0 then best = repair(build(0)); break end
+    local found = rest[lo]
+    needed[found] = true
+    for j = #rest, lo, -1 do rest[j] = nil end
+    -- what the needed op depends on (its connection's connect) is needed too: no search for it
+    if opts.deps then
+      local take = {}
+      for _, d in ipairs(opts.deps(ops, found)) do needed[d] = true; take[d] = true end
+      local kept = {}
+      for _, r in ipairs(rest) do if not take[r] then kept[#kept + 1] = r end end
+      rest = kept
+    end
+    -- often the ops found so far are all it needs: one replay may save a whole search
+    if #rest > 0 then
+      local ok = test(build(0))
+      if ok then rest = {} end
+    end
+    best = repair(build(0 + #rest))   -- needed + what is left still fails (hi = lo known failing)
+  end
+  if not stats.exhausted then best = repair(build(0)) end
+
+  -- One more try without each needed op (a failure that needed "a or b" may have kept both).
+  local i = 1
+  while i <= #best and not stats.exhausted do
+    local cand = {}
+    for j, op in ipairs(best) do if j ~= i then cand[#cand + 1] = op end end
+    local ok, repaired = test(cand)
+    if ok then best = repaired else i = i + 1 end
+  end
+
+  -- Simpler values: take the first candidate that still fails, until none does.
+  if opts.simplify then
+    local progress = true
+    while progress and not stats.exhausted do
+      progress = false
+      local current = S.key(best)
+      for _, cand in ipairs(opts.simplify(best)) do
+        local repaired = repair(cand)
+        if S.key(repaired) ~= current then   -- a candidate no simpler than best would loop
+          local ok = test(repaired)
+          if ok == nil then break end
+          if ok then best = repaired; progress = true; break end
+        end
+      end
+    end
+  end
+  stats.final = #best
+  return best, stats
+end
+
+return S
