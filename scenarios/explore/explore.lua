@@ -3,7 +3,7 @@
 -- model.lua). explore-1 .. explore-16 are the parallel jobs: `--jobs N` runs the
 -- first N, each on channels of its own. Only `pushspec explore` runs them; they
 -- judge the rules of every operation family a server has, clause by clause.
-local SECTIONS = { "SUB", "AUTH", "PRES", "CEV", "EVT", "CACHE", "SIGNIN", "HTTP", "HOOK" }
+local SECTIONS = { "CONN", "SUB", "AUTH", "PRES", "CEV", "EVT", "CACHE", "ENC", "SIGNIN", "HTTP", "HOOK" }
 local rules = {}
 for _, s in ipairs(SECTIONS) do
   for i = 1, 20 do
