@@ -106,7 +106,10 @@ function Driver:channel_auth(form, sid, ch, cd)
   local function sign(s, c, d) return t:sign_channel(s, c, d) end
   if form == "none" then return false end
   if form == "valid" or form == nil then return sign(sid, ch, cd) end
-  if form == "bad-signature" then return app.key .. ":" .. string.rep("0", 64) end
+  if form == "zero-signature" then return app.key .. ":" .. string.rep("0", 64) end
+  if form == "bad-signature" then   -- the right signature with one digit changed
+    return (sign(sid, ch, cd):gsub(":(%x)", function(d) return ":" .. (d == "0" and "1" or "0") end, 1))
+  end
   if form == "wrong-key" then return "wrong-" .. app.key .. ":" .. (sign(sid, ch, cd):match(":(.*)$") or "") end
   if form == "malformed" then return "not-an-auth-string" end
   if form == "other-socket" then return sign("1234.5678", ch, cd) end
@@ -117,14 +120,37 @@ function Driver:channel_auth(form, sid, ch, cd)
   return sign(sid, ch, cd)
 end
 
--- t:api options for a request signed as op.sign says.
-local function api_opts(sign, o)
+-- The query without parameter name (the raw, encoded query text).
+local function drop_param(q, name)
+  q = ("&" .. q):gsub("&" .. name .. "=[^&]*", "")
+  return (q:gsub("^&", ""))
+end
+
+-- The first hex digit of the signature changed (a near miss, not a random string).
+local function alter_signature(q)
+  return (q:gsub("auth_signature=(%x)", function(d) return "auth_signature=" .. (d == "0" and "1" or "0") end))
+end
+
+-- t:api options for a request signed as op.sign says (model.lua's SIGN forms). body: the
+-- text sent, for the forms that sign another body.
+local function api_opts(sign, o, app)
   o = o or {}
-  if sign == "bad-signature" then
-    o.tamper = function(q) return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("0", 64))) end
-  elseif sign == "stale-timestamp" then o.timestamp = core.wall() - 1000
+  local body = o.body
+  if type(body) == "table" then body = core.json_encode(body); o.body = body end
+  if sign == "bad-signature" then o.tamper = alter_signature
+  elseif sign == "wrong-secret" then o.app = { id = app.id, key = app.key, secret = "wrong-" .. app.secret }
   elseif sign == "wrong-key" then o.tamper = function(q) return (q:gsub("auth_key=([^&]*)", "auth_key=wrong-%1")) end
-  elseif sign == "missing-param" then o.tamper = function(q) return (q:gsub("&?auth_signature=%x+", "")) end
+  elseif sign == "param-changed" then
+    o.tamper = function(q) return (q:gsub("auth_timestamp=(%d+)", function(ts) return "auth_timestamp=" .. (tonumber(ts) + 1) end)) end
+  elseif sign == "stale-timestamp" then o.timestamp = core.wall() - 1000
+  elseif sign == "future-timestamp" then o.timestamp = core.wall() + 1000
+  elseif sign == "missing-param" or sign == "no-auth-signature" then o.tamper = function(q) return drop_param(q, "auth_signature") end
+  elseif sign == "no-auth-key" then o.tamper = function(q) return drop_param(q, "auth_key") end
+  elseif sign == "no-auth-timestamp" then o.tamper = function(q) return drop_param(q, "auth_timestamp") end
+  elseif sign == "no-auth-version" then o.tamper = function(q) return drop_param(q, "auth_version") end
+  elseif sign == "no-auth" then o.sign = false
+  elseif sign == "no-body-md5" then o.sign_body = ""   -- signed as a request without a body: no body_md5
+  elseif sign == "body-md5-mismatch" then o.sign_body = (body or "") .. " "
   end
   return o
 end
@@ -166,15 +192,15 @@ function Driver:execute(op)
       body = { name = op.event, data = encode_data(op.data), socket_id = sid, info = op.info }
       if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
     end
-    return t:api("POST", path, api_opts(op.sign, { body = body }))
+    return t:api("POST", path, api_opts(op.sign, { body = body }, t.app))
   elseif kind == "get_channels" then
-    return t:api("GET", "/channels", api_opts(op.sign, { query = with_query(op.query) }))
+    return t:api("GET", "/channels", api_opts(op.sign, { query = with_query(op.query) }, t.app))
   elseif kind == "get_channel" then
-    return t:api("GET", "/channels/" .. escape_path(op.channel), api_opts(op.sign, { query = with_query(op.query) }))
+    return t:api("GET", "/channels/" .. escape_path(op.channel), api_opts(op.sign, { query = with_query(op.query) }, t.app))
   elseif kind == "get_users" then
-    return t:api("GET", "/channels/" .. escape_path(op.channel) .. "/users", api_opts(op.sign))
+    return t:api("GET", "/channels/" .. escape_path(op.channel) .. "/users", api_opts(op.sign, nil, t.app))
   elseif kind == "terminate_user" then
-    return t:api("POST", "/users/" .. escape_path(op.user) .. "/terminate_connections", api_opts(op.sign, { body = {} }))
+    return t:api("POST", "/users/" .. escape_path(op.user) .. "/terminate_connections", api_opts(op.sign, { body = {} }, t.app))
   end
   if not c or c:is_closed() then return nil, "connection " .. tostring(op.conn) .. " is not open" end
   local sid = self.sids[op.conn] or ""
@@ -186,6 +212,8 @@ function Driver:execute(op)
     if cd == nil and op.user then
       cd = core.json_encode { user_id = op.user.id, user_info = op.user.info }
     end
+    if op.auth == "no-user-id" then cd = core.json_encode { user_info = op.user and op.user.info or { name = "x" } } end
+    if op.auth == "no-channel-data" then cd = nil end
     local kindc = core.channel_kind(op.channel)
     local signed = kindc ~= "public" and kindc ~= "cache"
     local auth = signed and self:channel_auth(op.auth, sid, op.channel, cd) or false
@@ -202,12 +230,18 @@ function Driver:execute(op)
   elseif kind == "client_event" then
     c:send { event = op.event, channel = op.channel, data = op.data }
   elseif kind == "signin" then
-    local ud = core.json_encode { id = op.user.id, user_info = op.user.info }
+    local a, u = op.auth, op.user or {}
+    local ud = core.json_encode { id = u.id, user_info = u.info }
+    if a == "no-id" then ud = core.json_encode { user_info = u.info or { name = "x" } }
+    elseif a == "user-id-not-id" then ud = core.json_encode { user_id = u.id, user_info = u.info }
+    elseif a == "not-object" then ud = core.json_encode(core.json_array { u.id }) end
     local auth = t:sign_user(sid, ud)
-    if op.auth == "bad-signature" then auth = t.app.key .. ":" .. string.rep("0", 64)
-    elseif op.auth == "other-socket" then auth = t:sign_user("1234.5678", ud)
-    elseif op.auth == "malformed" then auth = "not-an-auth-string"
-    elseif op.auth == "wrong-key" then auth = "wrong-" .. auth end
+    if a == "zero-signature" then auth = t.app.key .. ":" .. string.rep("0", 64)
+    elseif a == "bad-signature" then auth = auth:gsub(":(%x)", function(d) return ":" .. (d == "0" and "1" or "0") end, 1)
+    elseif a == "other-socket" then auth = t:sign_user("1234.5678", ud)
+    elseif a == "other-secret" then auth = core.sign_user(t.app.key, "wrong-" .. t.app.secret, sid, ud)
+    elseif a == "wrong-key" then auth = "wrong-" .. auth
+    elseif a == "changed-user-data" then ud = ud:gsub("}$", ',"changed":true}') end
     c:send { event = "pusher:signin", data = { user_data = ud, auth = auth } }
   end
   return nil
@@ -523,6 +557,9 @@ function Driver:check_hooks(final)
   end
   self.pending_hooks = left
   if not final then return end
+  -- a webhook nobody predicted may come as late as a predicted one: wait as long
+  local quiet_until = (self.last_op or 0) + scaled(self.hook_ms)
+  if core.now() < quiet_until then t:sleep(quiet_until - core.now()) end
   if self.lost then return end   -- the model lost track of the server's state: no opinion on extras
   local extra = { channel_occupied = "HOOK-1:occupied-once", channel_vacated = "HOOK-1:vacated",
     member_added = "HOOK-2:added", member_removed = "HOOK-2:removed" }
@@ -545,6 +582,7 @@ function Driver:step(op, ctx)
   local before = #self.divergences
   self.history[#self.history + 1] = op
   self.cur = op
+  self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
   local res, why = self:execute(op)
   self:observe(op, pred, res, why)
@@ -603,7 +641,20 @@ local function adopt_after(m, x)
   local o = x.observed or {}
   if x.kind == "refused" then return m:adopt("refused", { conn = o.conn, channel = o.channel }) ~= false end
   if x.kind == "accepted" and o.channel then
+    local auth = x.op and x.op.auth
+    -- the server took a member without a user id: the model has no user to take on
+    if auth == "no-user-id" or auth == "no-channel-data" then return false end
     return m:adopt("subscribed", { conn = o.conn, channel = o.channel, user = o.user }) ~= false
+  end
+  -- a trigger the model expected refused was published (2xx, no error in the body): the
+  -- cache channels among its channels now hold its event
+  if x.kind == "http" and x.op and x.op.op == "trigger" and type(o.status) == "number" and o.status // 100 == 2
+    and not (type(o.body) == "table" and o.body.error) then
+    for _, e in ipairs(model_mod().trigger_events(x.op)) do
+      if model_mod().is_cache(model_mod().kind(e.channel)) then
+        m:adopt("cache", { channel = e.channel, event = e.event, data = e.data })
+      end
+    end
   end
   if x.kind == "closed" then return m:adopt("closed", { conn = o.conn }) ~= false end
   return true   -- a view, a frame or a webhook: the model's state stands
