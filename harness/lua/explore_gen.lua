@@ -4,7 +4,8 @@
 -- forms, optional parameters present and absent, wrong values as well as missing ones, every
 -- auth and signing form. Its own PRNG (xorshift64): the same seed and weights give the same
 -- sequence on every machine. Pure: loads in plain lua5.4.
---   local g = gen.new{seed=1, prefix="P3-", weights={...}, max_conns=4, max_users=3, families={...}}
+--   local g = gen.new{seed=1, prefix="P3-", weights={...}, max_conns=4, max_users=3, families={...},
+--                     forms=gen.ALL_FORMS (the wrong input forms the driver can make; default the contract's)}
 --   local op = g:next(model)      -- model: a model.lua instance (its state steers useful ops)
 local P = ... -- unused: the model module comes with the model instance g:next is given
 
@@ -120,6 +121,11 @@ function G.new(opts)
   g.weights = weights
   g.left_out = {}
   for _, n in ipairs(G.OPS) do if weights[n] == 0 then g.left_out[#g.left_out + 1] = n end end
+  -- the wrong forms the driver can produce (see G.CONTRACT_FORMS)
+  g.forms = {}
+  for kind, list in pairs(G.CONTRACT_FORMS) do g.forms[kind] = (opts.forms and opts.forms[kind]) or list end
+  g.request_forms = {}
+  for _, f in ipairs(g.forms.request) do g.request_forms[f] = true end
   g.users = {}
   for i = 1, g.max_users do g.users[i] = "u" .. i end
   -- each user joins with one user_info (a form per user), sometimes another
@@ -178,24 +184,54 @@ function G:event_name()
 end
 
 function G:data(big_ok)
-  local f = self:weighted { { "text", 25 }, { "json", 25 }, { "spaces", 10 }, { "unicode", 8 }, { "empty", 4 },
+  local f = self:weighted { { "text", 25 }, { "json", 20 }, { "spaces", 10 }, { "unicode", 8 }, { "empty", 4 },
     { "object", 15 }, { "max", big_ok and 2 or 0 }, { "over", big_ok and 2 or 0 } }
   if f == "text" then return "hello " .. self:int(99) end
   if f == "json" then return '{"n":' .. self:int(99) .. ',"s":"x"}' end
   if f == "spaces" then return ' { "a" : [ 1, 2 ] , "b" : null } ' end
   if f == "unicode" then return "Zoë ☃ \\u00e9 \"quoted\"" end
   if f == "empty" then return "" end
-  if f == "object" then return { n = self:int(99), list = { 1, "two" }, nested = { ok = true } } end
+  if f == "object" then   -- trigger data is a string (HSDK-2): an object goes as its JSON text
+    return '{"n":' .. self:int(99) .. ',"list":[1,"two"],"nested":{"ok":true}}'
+  end
   if f == "max" then return string.rep("d", self.max_payload) end
   return string.rep("d", self.max_payload + 1)
 end
 
+-- The wrong forms of each kind of input. A driver names those it can produce
+-- (gen.new{forms = {sign = {...}, ...}}, or forms = gen.ALL_FORMS); by default the generator
+-- makes only the forms of the explore contract, so a driver that sends an unknown form as a
+-- valid one never meets a false divergence.
+G.CONTRACT_FORMS = {
+  auth = { "none", "bad-signature", "wrong-key", "malformed", "other-socket", "other-channel", "channel-data-mismatch" },
+  sign = { "bad-signature", "stale-timestamp", "wrong-key", "missing-param" },
+  signin = { "bad-signature", "other-socket", "malformed", "wrong-key" },
+  request = {},
+}
+G.ALL_FORMS = {
+  auth = { "none", "bad-signature", "zero-signature", "malformed", "wrong-key", "other-socket", "other-channel",
+    "channel-data-mismatch", "no-channel-data", "no-user-id" },
+  sign = { "bad-signature", "wrong-secret", "wrong-key", "missing-param", "param-changed", "stale-timestamp",
+    "future-timestamp", "no-auth-signature", "no-auth-key", "no-auth-timestamp", "no-auth-version", "no-auth",
+    "no-body-md5", "body-md5-mismatch" },
+  signin = { "bad-signature", "zero-signature", "malformed", "wrong-key", "other-socket", "changed-user-data",
+    "other-secret", "no-id", "user-id-not-id", "not-object" },
+  request = { "body", "app" },   -- a body that is not JSON (op.body), an unknown app id (op.app)
+}
+local PRESENCE_ONLY = { ["channel-data-mismatch"] = true, ["no-channel-data"] = true, ["no-user-id"] = true }
+local BODY_ONLY = { ["no-body-md5"] = true, ["body-md5-mismatch"] = true }
+
+-- One wrong form of kind (nil when none fits), keep(form) filtering.
+function G:wrong(kind, keep)
+  local list = {}
+  for _, f in ipairs(self.forms[kind] or {}) do if not keep or keep(f) then list[#list + 1] = f end end
+  if #list == 0 then return nil end
+  return self:pick(list)
+end
+
 function G:sign(has_body)
   if self:chance(90) then return "valid" end
-  local forms = { "bad-signature", "wrong-secret", "wrong-key", "missing-param", "param-changed", "stale-timestamp", "future-timestamp",
-    "no-auth-signature", "no-auth-key", "no-auth-timestamp", "no-auth-version", "no-auth" }
-  if has_body then forms[#forms + 1] = "no-body-md5"; forms[#forms + 1] = "body-md5-mismatch" end
-  return self:pick(forms)
+  return self:wrong("sign", function(f) return has_body or not BODY_ONLY[f] end) or "valid"
 end
 
 -- ------------------------------------------------------------------ state helpers
@@ -254,14 +290,8 @@ function make.subscribe(g, model)
   if not M.needs_auth(kind) then
     op.auth = g:chance(97) and "none" or "valid"
   else
-    local forms = { { "valid", 85 }, { "none", 2 }, { "bad-signature", 2 }, { "zero-signature", 1 }, { "malformed", 1 },
-      { "wrong-key", 1 }, { "other-socket", 2 }, { "other-channel", 2 } }
-    if M.is_presence(kind) then
-      forms[#forms + 1] = { "channel-data-mismatch", 2 }
-      forms[#forms + 1] = { "no-channel-data", 1 }
-      forms[#forms + 1] = { "no-user-id", 1 }
-    end
-    op.auth = g:weighted(forms)
+    op.auth = g:chance(85) and "valid"
+      or g:wrong("auth", function(f) return M.is_presence(kind) or not PRESENCE_ONLY[f] end) or "valid"
   end
   if M.is_presence(kind) then op.user = g:user_record(g:user_of(conn)) end
   return op
@@ -324,6 +354,10 @@ function make.trigger(g, model)
   local open = open_conns(model)
   if #open > 0 and g:chance(25) then op.exclude = g:pick(open) end
   op.sign = g:sign(true)
+  -- wrong values of the request itself: a body that is not JSON, an app id that does not exist
+  local wrong = g:chance(4) and g:wrong("request")
+  if wrong == "body" then op.body = g:pick { "truncated-object", "not-json", "truncated-array" } end
+  if wrong == "app" then op.app = "unknown" end
   return op
 end
 
@@ -331,10 +365,15 @@ function make.get_channels(g, model)
   local P = g.prefix
   local prefix = g:weighted { { false, 20 }, { "presence-", 10 }, { "presence-" .. P, 14 }, { "private-", 6 },
     { "private-" .. P, 6 }, { "private-encrypted-", 4 }, { "cache-", 3 }, { "private-cache-", 3 },
-    { "presence-cache-" .. P, 4 }, { P, 8 }, { "", 3 }, { "presence", 2 }, { "nomatch-", 3 } } or nil
+    { "presence-cache-" .. P, 4 }, { P, 8 }, { "", 3 }, { "presence", 2 }, { "nomatch-", 3 },
+    { "chars", 4 } } or nil
+  if prefix == "chars" then   -- the prefix of a name with every allowed character (signed unescaped)
+    prefix = g:pick { "presence-", "private-", "" } .. P .. "x" .. G.NAME_CHARS:sub(1, g:int(#G.NAME_CHARS))
+  end
   local info = g:weighted { { false, 50 }, { "user_count", 25 }, { "subscription_count", 10 },
     { "user_count,subscription_count", 7 }, { "", 4 }, { "bogus", 4 } } or nil
-  return { op = "get_channels", query = { filter_by_prefix = prefix, info = info }, sign = g:sign(false) }
+  return { op = "get_channels", query = { filter_by_prefix = prefix, info = info }, sign = g:sign(false),
+    app = (g:chance(2) and g.request_forms.app) and "unknown" or nil }
 end
 
 function make.get_channel(g, model)
@@ -355,14 +394,13 @@ function make.signin(g, model)
   local fresh = {}
   for _, c in ipairs(open) do if not model.conns[c].user then fresh[#fresh + 1] = c end end
   local conn = (#fresh > 0 and g:chance(95)) and g:pick(fresh) or g:pick(open)
-  local auth = g:weighted { { "valid", 80 }, { "bad-signature", 3 }, { "zero-signature", 2 }, { "wrong-key", 2 }, { "other-socket", 3 }, { "changed-user-data", 3 },
-    { "other-secret", 3 }, { "no-id", 3 }, { "user-id-not-id", 3 }, { "not-object", 2 } }
+  local auth = g:chance(80) and "valid" or g:wrong("signin") or "valid"
   local uid = g:user_of(conn)
   return { op = "signin", conn = conn, user = g:user_record(uid), auth = auth }
 end
 
 function make.terminate_user(g, model)
-  return { op = "terminate_user", user = g:user(), sign = g:sign(true) }
+  return { op = "terminate_user", user = g:user(), sign = g:sign(false) }   -- its POST has no body to sign
 end
 
 function make.wait(g, model)

@@ -1,6 +1,6 @@
 -- model.lua: the reference model of a Pusher server, written from scenarios/RULES.md
 -- (its Facts and rules, clause by clause), the one source of expectations for
--- `pushspec explore` (issue 18; interface: /work/prompts/explore-contract.md).
+-- `pushspec explore` (issue 18; documented in scenarios/API.md, section model.lua).
 -- Pure: no I/O, no `ps`, no clock (the driver passes ctx.now). Role-independent: it
 -- says what a server must do, so it can judge a server or play one.
 --
@@ -185,6 +185,22 @@ end
 
 local function add(list, item) list[#list + 1] = item; return item end
 
+-- Is a user of this presence channel on more than one of its connections?
+function M.multi_connection(ch)
+  for _, mem in pairs(ch.members) do if mem.n > 1 then return true end end
+  return false
+end
+
+-- Connections that unsubscribed from name (and did not come back) get none of its events (SUB-2).
+local function unsubscribed_silent(m, pred, name, pattern)
+  for _, conn in ipairs(sorted_keys(m.conns)) do
+    local c = m.conns[conn]
+    if c.open and c.had[name] and not c.subs[name] then
+      add(pred.silent, { conn = conn, pattern = copy(pattern), clause = "SUB-2:no-events-after" })
+    end
+  end
+end
+
 -- Add conn to channel (after a success): member_added to the others for the user's first
 -- connection (PRES-2, PRES-3), channel_occupied on the first subscriber (HOOK-1).
 local function join(m, pred, conn, name, user)
@@ -225,6 +241,7 @@ local function join(m, pred, conn, name, user)
         end
       end
       add(pred.webhooks, { name = "member_added", channel = name, user_id = user.id, clause = "HOOK-2:added" })
+      unsubscribed_silent(m, pred, name, { event = MEMBER_ADDED, channel = name })
     end
     add(pred.silent, { conn = conn, pattern = { event = MEMBER_ADDED, channel = name, data = { user_id = user.id } },
       clause = "PRES-2:none-for-self" })
@@ -376,10 +393,19 @@ function ops.subscribe(m, op, pred)
   join(m, pred, conn, name, user)
   if user then
     local ch = m.channels[name]
+    -- with a user on several connections a wrong list is the per-user count's fault (PRES-3)
+    local listing = M.multi_connection(ch) and "PRES-3:counted-once" or "PRES-1:lists-members"
     f.members = sorted_keys(ch.members)
-    f.members_clause = "PRES-1:lists-members"
+    f.members_clause = listing
     f.fields = { data = { presence = { count = ch.users } } }
-    f.fields_clause = "PRES-1:count-matches-ids"
+    f.fields_clause = listing
+    -- the same message, another check: its own entry in hash (unless the user is present on
+    -- another connection with other user_info: which one shows is open)
+    if user.info ~= nil and M.same(ch.members[user.id].info, user.info) then
+      add(pred.frames, { conn = conn, pattern = { event = SUCCEEDED, channel = name }, clause = clause,
+        fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
+        fields_clause = "PRES-1:includes-subscriber" })
+    end
   end
   if is_cache(kind) then
     local last = m.cache[name]
@@ -458,6 +484,7 @@ function ops.client_event(m, op, pred, ctx)
     end
   end
   add(pred.silent, { conn = conn, pattern = { event = event, channel = name }, clause = "CEV-1:not-sender" })
+  unsubscribed_silent(m, pred, name, { event = event, channel = name })
   add(pred.webhooks, { name = "client_event", channel = name, event = event, socket_id = c.socket_id,
     user_id = uid ~= true and uid or nil, clause = "HOOK-3:event" })
   if is_cache(kind) then m.cache[name] = { unknown = true } end
@@ -484,7 +511,16 @@ M.SIGN_FORMS = sorted_keys(SIGN)
 table.insert(M.SIGN_FORMS, 1, "valid")
 
 -- Apply the signing form: returns true when the request is refused for it (pred.http set).
+-- An unknown app id (op.app = "unknown") is refused first: 4xx (HTTP-13).
 local function refused_by_signing(op, pred, has_body)
+  if op.app == "unknown" then
+    pred.http = { status = "4xx", clause = has_body and "HTTP-13:post" or "HTTP-13:get" }
+    return true
+  elseif op.app ~= nil then
+    add(pred.open, "app form '" .. tostring(op.app) .. "'")
+    pred.http = {}
+    return true
+  end
   local s = op.sign or "valid"
   if s == "valid" then return false end
   local r = SIGN[s]
@@ -541,6 +577,9 @@ function ops.trigger(m, op, pred)
       end
     end
     if type(e.event) ~= "string" or #e.event > M.MAX_EVENT then bad[#bad + 1] = { 400, "HTTP-7:event-name-over-200" } end
+    if e.event == "" then
+      add(pred.open, "an empty event name (the Facts give only a maximum length)"); pred.http = {}; return
+    end
     if data_len(e.data) > m.max_payload then bad[#bad + 1] = { 413, "HTTP-7:data-too-large" } end
   end
   local function nothing_delivered(clause)
@@ -553,8 +592,12 @@ function ops.trigger(m, op, pred)
       end
     end
   end
+  -- a body that is not the JSON object it should be (op.body names the form): 400 (HTTP-6)
+  if op.body ~= nil then
+    bad = { batch and { "4xx", "FRAME-4:http-body-4xx" } or { 400, "HTTP-6:events" } }
+  end
   if refused_by_signing(op, pred, true) then
-    if pred.http.status and #bad > 0 then pred.http.status = "4xx"; pred.http.one_of = nil end
+    if pred.http.status and #bad > 0 and op.app == nil then pred.http.status = "4xx"; pred.http.one_of = nil end
     if pred.http.clause then nothing_delivered(pred.http.clause) end
     return
   end
@@ -562,7 +605,7 @@ function ops.trigger(m, op, pred)
     local status = bad[1][1]
     for _, b in ipairs(bad) do if b[1] ~= status then status = "4xx" end end
     pred.http = { status = status, clause = bad[1][2] }
-    if status == "4xx" then pred.http.one_of = { 400, 413 } end
+    if status == "4xx" and op.body == nil then pred.http.one_of = { 400, 413 } end
     nothing_delivered(bad[1][2])
     return
   end
@@ -574,11 +617,15 @@ function ops.trigger(m, op, pred)
     for w in tostring(op.info):gmatch("[^,]+") do want[w] = true end
     for _, e in ipairs(events) do
       local ch = m.channels[e.channel]
-      if want.subscription_count then
+      if not (ch and ch.count > 0) then
+        add(pred.open, "trigger info for a channel without subscribers (RULES.md does not say whether it is listed)")
+        ch = nil
+      end
+      if ch and want.subscription_count then
         add(pred.http.fields, { path = "channels." .. e.channel .. ".subscription_count", value = ch and ch.count or 0,
           clause = "HTTP-14:subscription-count" })
       end
-      if want.user_count and is_presence(M.kind(e.channel)) then
+      if ch and want.user_count and is_presence(M.kind(e.channel)) then
         add(pred.http.fields, { path = "channels." .. e.channel .. ".user_count", value = ch and ch.users or 0,
           clause = "HTTP-14:user-count" })
       end
@@ -620,13 +667,7 @@ function ops.trigger(m, op, pred)
           end
         end
       end
-      -- unsubscribed connections that had the channel get nothing (SUB-2)
-      for _, conn in ipairs(sorted_keys(m.conns)) do
-        local c = m.conns[conn]
-        if c.open and c.had[e.channel] and not c.subs[e.channel] then
-          add(pred.silent, { conn = conn, pattern = { event = e.event, channel = e.channel }, clause = "SUB-2:no-events-after" })
-        end
-      end
+      unsubscribed_silent(m, pred, e.channel, { event = e.event, channel = e.channel })
       if is_cache(kind) then m.cache[e.channel] = { event = e.event, data = e.data } end
     end
   end
@@ -729,7 +770,8 @@ function ops.get_users(m, op, pred)
   local ids = m:members(name)
   local list = {}
   for _, id in ipairs(ids) do list[#list + 1] = { id = id } end
-  pred.http = { status = 200, clause = "HTTP-11:users", users = ids, users_clause = "HTTP-11:users-once",
+  pred.http = { status = 200, clause = "HTTP-11:users", users = ids,
+    users_clause = M.multi_connection(m.channels[name] or { members = {} }) and "HTTP-11:users-once" or "HTTP-11:users",
     body = { users = list }, body_match = "users" }
 end
 
@@ -737,6 +779,7 @@ local SIGNIN_REFUSAL = {
   ["bad-signature"] = "SIGNIN-2:zero-signature", ["zero-signature"] = "SIGNIN-2:zero-signature",
   ["other-socket"] = "SIGNIN-2:other-socket", ["changed-user-data"] = "SIGNIN-2:changed-user-data",
   ["wrong-key"] = "SIGNIN-2:other-secret", ["other-secret"] = "SIGNIN-2:other-secret",
+  malformed = "SIGNIN-2:zero-signature",   -- not KEY:HEX at all: a bad signature
   ["no-id"] = "SIGNIN-3:no-id", ["user-id-not-id"] = "SIGNIN-3:user-id-not-id", ["not-object"] = "SIGNIN-3:not-object",
 }
 M.SIGNIN_FORMS = sorted_keys(SIGNIN_REFUSAL)
@@ -764,7 +807,10 @@ function ops.signin(m, op, pred)
 end
 
 function ops.terminate_user(m, op, pred)
-  if refused_by_signing(op, pred, true) then return end
+  if refused_by_signing(op, pred, false) then
+    if op.app == "unknown" then pred.http.clause = "HTTP-13:post" end
+    return
+  end
   local uid = tostring(op.user)
   pred.http = { status = 200, clause = "HTTP-12:status-200" }
   local conns = sorted_keys(m.signed_in[uid] or {})
@@ -877,13 +923,21 @@ end
 -- connected. Returns a new list (ops themselves are shared unless changed).
 function M.repair(ops_list)
   local open, seen, out = {}, {}, {}
+  local user_of = {}   -- conn -> the user it signed in as (terminate_user closes those, as apply does)
   for _, op in ipairs(ops_list) do
     local keep = true
     if op.op == "connect" then
       if open[op.conn] then keep = false else open[op.conn] = true; seen[op.conn] = true end
     elseif NEEDS_CONN[op.op] then
       keep = open[op.conn] == true
-      if keep and op.op == "close" then open[op.conn] = nil end
+      if keep and op.op == "close" then open[op.conn] = nil; user_of[op.conn] = nil end
+      if keep and op.op == "signin" and (op.auth or "valid") == "valid" and not user_of[op.conn] and op.user then
+        user_of[op.conn] = tostring(op.user.id)
+      end
+    elseif op.op == "terminate_user" and (op.sign or "valid") == "valid" and op.app == nil then
+      for conn, uid in pairs(user_of) do
+        if uid == tostring(op.user) then open[conn] = nil; user_of[conn] = nil end
+      end
     end
     if keep and op.op == "trigger" and op.exclude and not seen[op.exclude] then
       op = copy(op); op.exclude = nil
@@ -913,6 +967,29 @@ function M.deps(ops_list, i)
   return {}
 end
 
+-- Does op touch a connection, channel or user of the ops found (for the shrinker)?
+local function touches(op, fn)
+  if op.conn ~= nil then fn("c", op.conn) end
+  if op.exclude ~= nil then fn("c", op.exclude) end
+  if op.channel ~= nil then fn("ch", op.channel) end
+  for _, n in ipairs(op.channels or {}) do fn("ch", n) end
+  for _, e in ipairs(op.batch or {}) do fn("ch", e.channel) end
+  if type(op.user) == "table" and op.user.id ~= nil then fn("u", tostring(op.user.id)) end
+  if type(op.user) == "string" then fn("u", op.user) end
+  if op.op == "get_channels" then fn("all", true) end
+end
+function M.related(op, found)
+  local set = {}
+  for _, f in ipairs(found) do touches(f, function(k, v) set[k .. " " .. tostring(v)] = true end) end
+  local hit = false
+  touches(op, function(k, v)
+    if set[k .. " " .. tostring(v)] then hit = true end
+    -- a listing of every channel is touched by anything on a channel, and a channel by it
+    if (k == "ch" and set["all true"]) or (k == "all" and next(set)) then hit = true end
+  end)
+  return hit
+end
+
 -- Simpler candidates of a sequence: fewer channels or batch events, short data and event
 -- names, optional fields left out, then a long channel name replaced everywhere by a short one
 -- of its kind (prefix kept, so sequences stay apart).
@@ -928,11 +1005,19 @@ function M.simplify(ops_list, prefix)
     out[#out + 1] = seq
   end
   for i, op in ipairs(ops_list) do
-    if op.channels and #op.channels > 1 then
-      with(i, function(o) local h = {}; for c = 1, (#o.channels + 1) // 2 do h[c] = o.channels[c] end; o.channels = h end)
-    end
-    if op.batch and #op.batch > 1 then
-      with(i, function(o) local h = {}; for c = 1, (#o.batch + 1) // 2 do h[c] = o.batch[c] end; o.batch = h end)
+    -- a list: its first half, its second half, or (short) without one item
+    for _, key in ipairs { "channels", "batch" } do
+      local list = op[key]
+      if list and #list > 1 then
+        local half = (#list + 1) // 2
+        with(i, function(o) local h = {}; for c = 1, half do h[#h + 1] = o[key][c] end; o[key] = h end)
+        with(i, function(o) local h = {}; for c = half + 1, #list do h[#h + 1] = o[key][c] end; o[key] = h end)
+        if #list > 2 and #list <= 4 then
+          for drop = 1, #list do
+            with(i, function(o) local h = {}; for c = 1, #list do if c ~= drop then h[#h + 1] = o[key][c] end end; o[key] = h end)
+          end
+        end
+      end
     end
   end
   for i, op in ipairs(ops_list) do

@@ -3,8 +3,10 @@
 -- connection's connect was dropped) and `simplify` (simpler values). Pure: loads in plain lua5.4.
 --
 --   local small, stats = shrink.minimize(ops, fails, {max_replays = 60, repair = model.repair, deps = model.deps,
+--                                                     related = model.related,
 --                                                     simplify = function(ops) return model.simplify(ops, prefix) end})
 --   deps(ops, i) -> indices of the earlier ops ops[i] cannot run without (taken along, not searched for)
+--   related(op, found_ops) -> true when op shares something with the ops found needed so far
 --   fails(candidate) -> true when the candidate still shows the divergence (one replay each).
 --
 -- Removal is a binary search for the ops the failure needs, one at a time from the end: the
@@ -12,10 +14,11 @@
 -- ends with a needed op; the ops it depends on (deps) come along unsearched, and after each
 -- find one replay asks whether the needed ops alone fail already. k needed ops out of n cost about k * log2(n) replays, where plain ddmin
 -- costs several times that; the result is 1-minimal when the failure is monotone in the ops
--- kept (a failure that needs "a or b" keeps one of them). Candidates seen before are not
--- replayed (memo). Then, budget allowing, each needed op is tried away once more and
--- simplify's candidates are tried, the first still failing kept, until none is or the budget
--- ends. The sequence given is taken as failing (not replayed).
+-- kept (a failure that needs "a or b" keeps one of them). Before each search one replay tries
+-- only the ops `related` to those found (sharing a connection, channel or user). Candidates
+-- seen before are not replayed (memo). Then, budget allowing, simplify's candidates are tried,
+-- the first still failing kept, until none is; and each op is tried away once more. The
+-- sequence given is taken as failing (not replayed).
 local S = {}
 
 -- A cheap, deterministic text of a candidate (memo key).
@@ -79,6 +82,25 @@ function S.minimize(ops, fails, opts)
 
   -- Removal: binary search for the shortest failing prefix of rest (with needed); its last op is needed.
   while #rest > 0 do
+    -- the ops related to those found (same connection, channel or user) often suffice: one
+    -- replay, and the search runs over a few dozen ops instead of hundreds
+    if opts.related and next(needed) then
+      local found_ops, near = {}, {}
+      for i = 1, #ops do if needed[i] then found_ops[#found_ops + 1] = ops[i] end end
+      local take = {}
+      for _, r in ipairs(rest) do
+        if opts.related(ops[r], found_ops) then
+          take[r] = true
+          for _, d in ipairs(opts.deps and opts.deps(ops, r) or {}) do take[d] = true end   -- and their connects
+        end
+      end
+      for _, r in ipairs(rest) do if take[r] then near[#near + 1] = r end end
+      if #near < #rest then
+        local all = rest
+        rest = near
+        if not test(build(#rest)) then rest = all end
+      end
+    end
     local lo, hi = 0, #rest   -- needed + rest[1..hi] fails
     while lo < hi do
       local mid = (lo + hi) // 2
@@ -111,15 +133,6 @@ function S.minimize(ops, fails, opts)
   end
   if not stats.exhausted then best = repair(build(0)) end
 
-  -- One more try without each needed op (a failure that needed "a or b" may have kept both).
-  local i = 1
-  while i <= #best and not stats.exhausted do
-    local cand = {}
-    for j, op in ipairs(best) do if j ~= i then cand[#cand + 1] = op end end
-    local ok, repaired = test(cand)
-    if ok then best = repaired else i = i + 1 end
-  end
-
   -- Simpler values: take the first candidate that still fails, until none does.
   if opts.simplify then
     local progress = true
@@ -136,6 +149,15 @@ function S.minimize(ops, fails, opts)
       end
     end
   end
+  -- One more try without each needed op (a failure that needed "a or b" may have kept both).
+  local i = 1
+  while i <= #best and not stats.exhausted do
+    local cand = {}
+    for j, op in ipairs(best) do if j ~= i then cand[#cand + 1] = op end end
+    local ok, repaired = test(cand)
+    if ok then best = repaired else i = i + 1 end
+  end
+
   stats.final = #best
   return best, stats
 end

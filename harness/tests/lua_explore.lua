@@ -101,7 +101,11 @@ m = M.new { prefix = "T-" }
 local PA = "presence-T-a"
 for c = 1, 3 do run { op = "connect", conn = c } end
 local p = run { op = "subscribe", conn = 1, channel = PA, auth = "valid", user = { id = "u1", info = { name = "one" } } }
-eq("first presence subscriber succeeds", 1, #frames_for(p, 1, SUCC, PA))
+eq("first presence subscriber succeeds (and its hash entry is a second check)", 2, #frames_for(p, 1, SUCC, PA))
+eq("... the subscriber's own user_info in hash (PRES-1:includes-subscriber)",
+  { "PRES-1:includes-subscriber", { name = "one" } },
+  { frames_for(p, 1, SUCC, PA)[2].fields_clause, frames_for(p, 1, SUCC, PA)[2].fields.data.presence.hash.u1 })
+eq("... listing judged by PRES-1:lists-members", "PRES-1:lists-members", frames_for(p, 1, SUCC, PA)[1].members_clause)
 eq("its presence ids are itself", { "u1" }, frames_for(p, 1, SUCC, PA)[1].members)
 eq("channel_occupied once on the first subscriber", 1, #hooks(p, "channel_occupied", PA))
 eq("member_added webhook for the first user", 1, #hooks(p, "member_added", PA))
@@ -113,7 +117,13 @@ eq("... it is predicted silent (PRES-3:added-once)", "PRES-3:added-once", (silen
 eq("... no member_added webhook", 0, #hooks(p, "member_added", PA))
 eq("... no second channel_occupied", 0, #hooks(p, "channel_occupied", PA))
 eq("... presence count still 1", 1, frames_for(p, 2, SUCC, PA)[1].fields.data.presence.count)
+eq("... a wrong count or list now blames PRES-3:counted-once", { "PRES-3:counted-once", "PRES-3:counted-once" },
+  { frames_for(p, 2, SUCC, PA)[1].fields_clause, frames_for(p, 2, SUCC, PA)[1].members_clause })
 
+run { op = "connect", conn = 9 }
+p = run { op = "subscribe", conn = 9, channel = PA, auth = "valid", user = { id = "u1", info = { name = "other" } } }
+eq("u1 again with other user_info: no hash check, an open note", { 1, 1 }, { #frames_for(p, 9, SUCC, PA), #p.open })
+run { op = "close", conn = 9 }
 p = run { op = "subscribe", conn = 3, channel = PA, auth = "valid", user = { id = "u2" } }
 eq("a new user: member_added to both connections of u1", 2, #frames_for(p, 1, ADDED, PA) + #frames_for(p, 2, ADDED, PA))
 eq("member_added once_clause", "PRES-3:added-once", frames_for(p, 1, ADDED, PA)[1].once_clause)
@@ -125,7 +135,7 @@ eq("GET channel: user_count per user (2 users on 3 connections)", 2, field(p, "u
 eq("GET channel: subscription_count per connection", 3, field(p, "subscription_count").value)
 eq("GET channel: occupied", true, field(p, "occupied").value)
 p = run { op = "get_users", channel = PA }
-eq("GET users: each user once", { "u1", "u2" }, p.http.users)
+eq("GET users: each user once (HTTP-11:users-once)", { { "u1", "u2" }, "HTTP-11:users-once" }, { p.http.users, p.http.users_clause })
 eq("GET users: status 200", 200, p.http.status)
 
 p = run { op = "close", conn = 1 }
@@ -203,6 +213,10 @@ for _, c in ipairs(cases) do
   eq("GET /channels filter_by_prefix=" .. tostring(c[1]) .. ": exact set", c[2], names)
   eq("GET /channels filter_by_prefix=" .. tostring(c[1]) .. ": 200", 200, status)
 end
+run { op = "subscribe", conn = 2, channel = "private-T-x" .. G.NAME_CHARS, auth = "valid" }
+local _, chars_names = listed { filter_by_prefix = "private-T-x" .. G.NAME_CHARS:sub(1, 60) }
+eq("a prefix with every allowed character lists that channel", { "private-T-x" .. G.NAME_CHARS }, chars_names)
+run { op = "unsubscribe", conn = 2, channel = "private-T-x" .. G.NAME_CHARS }
 local status, names, pr = listed { filter_by_prefix = "presence-", info = "user_count" }
 eq("info=user_count with presence-: 200", 200, status)
 eq("... user_count per user (u1 on two connections)", 1, pr.http.channels["presence-T-a"].user_count)
@@ -289,6 +303,9 @@ eq("sender not subscribed: not delivered (CEV-4:never-subscribed)", "CEV-4:never
 run { op = "unsubscribe", conn = 1, channel = "private-T-c" }
 p = run { op = "client_event", conn = 1, channel = "private-T-c", event = "client-x", data = "s" }
 eq("sender unsubscribed: CEV-4:after-unsubscribe", "CEV-4:after-unsubscribe", (silent_for(p, 2, "client-x")[1] or {}).clause)
+p = run { op = "client_event", conn = 2, channel = "private-T-c", event = "client-y", data = "s" }
+eq("a receiver that unsubscribed gets no client event (SUB-2:no-events-after)", "SUB-2:no-events-after",
+  (silent_for(p, 1, "client-y")[1] or {}).clause)
 
 -- ------------------------------------------------------------------ triggers
 
@@ -336,9 +353,21 @@ p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", 
 eq("stale timestamp: 401 (HTTP-4:past), nothing delivered", { 401, "HTTP-4:past", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, sign = "body-md5-mismatch" }
 eq("batch with another body's md5: HTTP-5:batch", "HTTP-5:batch", p.http.clause)
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", body = "not-json" }
+eq("a body that is not JSON: 400 (HTTP-6:events), nothing delivered", { 400, "HTTP-6:events", 0 }, { p.http.status, p.http.clause, #p.frames })
+p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, body = "truncated-array" }
+eq("a batch body that is not JSON: 4xx (FRAME-4:http-body-4xx)", { "4xx", "FRAME-4:http-body-4xx", nil }, { p.http.status, p.http.clause, p.http.one_of })
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", app = "unknown" }
+eq("an unknown app id: 4xx (HTTP-13:post), nothing delivered", { "4xx", "HTTP-13:post", 0 }, { p.http.status, p.http.clause, #p.frames })
+p = run { op = "get_channels", query = {}, app = "unknown" }
+eq("GET with an unknown app id: 4xx (HTTP-13:get)", { "4xx", "HTTP-13:get" }, { p.http.status, p.http.clause })
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", info = "subscription_count,user_count" }
 eq("info=subscription_count: the count (HTTP-14)", 3, field(p, "channels.T-t.subscription_count").value)
 eq("info=user_count on a public channel: nothing predicted", nil, field(p, "channels.T-t.user_count"))
+p = run { op = "trigger", form = "channels", channels = { "T-none" }, event = "e", data = "x", info = "subscription_count" }
+eq("info for a channel without subscribers: no opinion", { nil, 1 }, { field(p, "channels.T-none.subscription_count"), #p.open })
+p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "", data = "x" }
+eq("an empty event name: no opinion", { nil, 1 }, { p.http.status, #p.open })
 
 -- ------------------------------------------------------------------ cache channels and webhooks
 
@@ -419,6 +448,9 @@ dropped = M.repair { seq[1], seq[3], seq[4] }
 eq("repair: exclude of a never connected conn goes", { 3, nil }, { #dropped, dropped[3].exclude })
 eq("repair leaves the ops given unchanged", 2, seq[4].exclude)
 eq("deps: the connect of the op's conn", { 1 }, M.deps(seq, 3))
+local term = M.repair { { op = "connect", conn = 1 }, { op = "signin", conn = 1, user = { id = "u1" }, auth = "valid" },
+  { op = "terminate_user", user = "u1" }, { op = "connect", conn = 1 }, { op = "subscribe", conn = 1, channel = "T-a" } }
+eq("repair: terminate_user closes the user's connections (a connect after it is kept)", 5, #term)
 expect("valid_sequence", M.valid_sequence { seq[1], seq[3] } and not M.valid_sequence { seq[3] })
 
 -- ------------------------------------------------------------------ generator
@@ -426,6 +458,7 @@ expect("valid_sequence", M.valid_sequence { seq[1], seq[3] } and not M.valid_seq
 local function gen_seq(seed, n, opts)
   opts = opts or {}
   opts.seed, opts.prefix = seed, opts.prefix or "G-"
+  if opts.forms == nil then opts.forms = G.ALL_FORMS end
   local g = G.new(opts)
   local mm = M.new { prefix = opts.prefix }
   local out = {}
@@ -436,7 +469,9 @@ local function gen_seq(seed, n, opts)
   end
   return out, g
 end
+local t0 = os.clock()
 local a = gen_seq(42, 1500)
+print(string.format("model + generator: %.0f ops per CPU second", 1500 / math.max(os.clock() - t0, 1e-6)))
 local b = gen_seq(42, 1500)
 local c = gen_seq(43, 1500)
 expect("same seed: same sequence", S.key(a) == S.key(b))
@@ -469,16 +504,19 @@ for seed = 1, 3 do
         if #tostring(e.event) == 200 then see("event 200") end
         if #tostring(e.event) == 201 then see("event 201") end
         if e.event == "" then see("event empty") end
-        if type(e.data) == "table" then see("data object") end
+        if type(e.data) == "string" and e.data:find('"nested"', 1, true) then see("data object") end
         if e.data == "" then see("data empty") end
         if type(e.data) == "string" and #e.data == 10240 then see("data max") end
         if type(e.data) == "string" and #e.data == 10241 then see("data over") end
         if e.channel:sub(1, 1) == "#" then see("server-to-user") end
       end
       see("exclude " .. tostring(op.exclude ~= nil))
+      if op.body then see("body " .. op.body) end
+      if op.app then see("trigger app " .. op.app) end
       see("trigger-info " .. tostring(op.info))
     elseif op.op == "get_channels" then
-      see("prefix " .. tostring(op.query.filter_by_prefix))
+      local fp = op.query.filter_by_prefix
+      see("prefix " .. ((fp and fp:find("x" .. G.NAME_CHARS:sub(1, 5), 1, true)) and "chars" or tostring(fp)))
       see("channels-info " .. tostring(op.query.info))
     elseif op.op == "get_channel" then
       see("channel-info " .. tostring(op.query.info))
@@ -502,14 +540,38 @@ for _, k in ipairs { "name valid", "name too-long", "name bad-characters", "name
   "data empty", "data max", "data over", "server-to-user", "exclude true", "exclude false", "trigger-info nil",
   "trigger-info user_count", "trigger-info subscription_count", "trigger-info subscription_count,user_count",
   "prefix nil", "prefix presence-", "prefix presence-G-", "prefix private-", "prefix G-", "prefix ", "prefix presence",
-  "prefix nomatch-", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
+  "prefix nomatch-", "prefix chars", "prefix private-encrypted-", "prefix cache-", "channels-info nil", "channels-info user_count",
   "channels-info subscription_count", "channels-info ", "channels-info bogus", "channel-info nil", "channel-info cache",
-  "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string" } do
+  "channel-info user_count,subscription_count", "cev-prefix true", "cev-prefix false", "cev-data table", "cev-data string",
+  "body truncated-object", "body not-json", "body truncated-array", "trigger app unknown" } do
   want[#want + 1] = k
 end
 local missing = {}
 for _, k in ipairs(want) do if not seen[k] then missing[#missing + 1] = k end end
 eq("the generator covers every op and value form", {}, missing)
+
+-- by default only the contract's wrong forms (a driver that has no other)
+local forms_seen, stray = {}, {}
+local allowed = {}
+for kind, list in pairs(G.CONTRACT_FORMS) do for _, f in ipairs(list) do allowed[kind .. " " .. f] = true end end
+for _, op in ipairs((gen_seq(8, 3000, { forms = false }))) do
+  local function chk(kind, f)
+    if f and f ~= "valid" then
+      forms_seen[kind .. " " .. f] = true
+      if not allowed[kind .. " " .. f] then stray[#stray + 1] = kind .. " " .. f end
+    end
+  end
+  if op.op == "subscribe" and op.auth ~= "none" then chk("auth", op.auth) end
+  if op.op == "signin" then chk("signin", op.auth) end
+  chk("sign", op.sign)
+  if op.body then chk("request", "body") end
+  if op.app then chk("request", "app") end
+end
+eq("default forms: only the contract's", {}, stray)
+local unseen = {}
+for k in pairs(allowed) do if not forms_seen[k] and k ~= "auth none" then unseen[#unseen + 1] = k end end
+table.sort(unseen)
+eq("default forms: each of them made", {}, unseen)
 
 -- families and weights
 local only = gen_seq(5, 800, { families = { signin = false, client_events = false, wait = false } })
@@ -577,7 +639,8 @@ local function shrink_case(name, pred, want_ops, sorted)
   if not found then return end
   local replays = 0
   local small, stats = S.minimize(found, function(x) replays = replays + 1; return pred(x) end,
-    { max_replays = 60, repair = M.repair, deps = M.deps, simplify = function(x) return M.simplify(x, "G-") end })
+    { max_replays = 60, repair = M.repair, deps = M.deps, related = M.related, log = os.getenv("SHRINK_DEBUG") and print,
+      simplify = function(x) return M.simplify(x, "G-") end })
   if os.getenv("SHRINK_DEBUG") then for _, op in ipairs(small) do print("  " .. S.key(op)) end end
   print(string.format("shrink %s: 1000 ops -> %d ops in %d replays (%d candidates seen before)",
     name, #small, stats.replays, stats.cached))
@@ -602,6 +665,28 @@ if small then
     { 1, "x", nil, nil }, { #(t.channels or t.batch or {}), t.data or (t.batch and t.batch[1].data), t.exclude, t.info })
 end
 shrink_case("per-connection", counts_per_connection, { "connect", "connect", "subscribe", "subscribe", "get_channel" }, true)
+
+-- the same over more seeds: every shrink within the budget, every result minimal
+local function shrink_many(name, pred, size, seeds)
+  local worst, total, n, bad_size = 0, 0, 0, {}
+  for seed = 41, 200 do
+    if n >= seeds then break end
+    local ops = gen_seq(seed, 1000)
+    if pred(ops) then
+      n = n + 1
+      local small, st = S.minimize(ops, pred, { max_replays = 60, repair = M.repair, deps = M.deps, related = M.related,
+        simplify = function(x) return M.simplify(x, "G-") end })
+      worst, total = math.max(worst, st.replays), total + st.replays
+      if #small ~= size then bad_size[#bad_size + 1] = string.format("seed %d: %d ops", seed, #small) end
+    end
+  end
+  print(string.format("shrink %s over %d more seeds: replays at most %d, mean %.1f", name, n, worst, total / math.max(n, 1)))
+  expect(name .. ": more seeds found", n == seeds, n)
+  expect(name .. ": every shrink within 60 replays", worst <= 60, worst)
+  eq(name .. ": every shrink minimal (" .. size .. " ops)", {}, bad_size)
+end
+shrink_many("resubscribe", resubscribed_gets_event, 5, 6)
+shrink_many("per-connection", counts_per_connection, 5, 6)
 
 -- a planted failure at one op: the op and its connect
 local long = gen_seq(9, 1000)
