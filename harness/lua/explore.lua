@@ -97,7 +97,7 @@ Driver.__index = Driver
 function Driver.new(t, model, prefix, opts)
   return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {},
     pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
-    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {} }, Driver)
+    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {} }, Driver)
 end
 
 -- The auth string of a subscribe in one of the contract's forms.
@@ -161,6 +161,14 @@ end
 
 local function encode_data(d) if type(d) == "table" then return core.json_encode(d) end return d end
 
+-- The request forms of the generator (ALL_FORMS.request): a body that is not JSON, an unknown app.
+local RAW_BODIES = { ["truncated-object"] = '{"name":"e1","channels":["x"', ["not-json"] = "not json {",
+  ["truncated-array"] = "[1,2" }
+local function with_app(op, o, app)
+  if op.app == "unknown" then o.app = { id = "unknown-" .. app.id, key = app.key, secret = app.secret } end
+  return o
+end
+
 -- Carries out op; returns the HTTP answer when it made a request.
 function Driver:execute(op)
   local t, kind = self.t, op.op
@@ -192,9 +200,10 @@ function Driver:execute(op)
       body = { name = op.event, data = encode_data(op.data), socket_id = sid, info = op.info }
       if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
     end
-    return t:api("POST", path, api_opts(op.sign, { body = body }, t.app))
+    if op.body then body = RAW_BODIES[op.body] or tostring(op.body) end
+    return t:api("POST", path, with_app(op, api_opts(op.sign, { body = body }, t.app), t.app))
   elseif kind == "get_channels" then
-    return t:api("GET", "/channels", api_opts(op.sign, { query = with_query(op.query) }, t.app))
+    return t:api("GET", "/channels", with_app(op, api_opts(op.sign, { query = with_query(op.query) }, t.app), t.app))
   elseif kind == "get_channel" then
     return t:api("GET", "/channels/" .. escape_path(op.channel), api_opts(op.sign, { query = with_query(op.query) }, t.app))
   elseif kind == "get_users" then
@@ -436,7 +445,21 @@ function Driver:observe_frame(f)
     return
   end
   local want = who .. " receives " .. M.describe(f.pattern)
-  local m, w = c:expect(f.pattern, { within = self:within(f.clause) })
+  -- items naming the same message (same connection, pattern and place) judge its fields one
+  -- clause each: the message is taken once
+  local key = tostring(f.conn) .. " " .. core.json_encode(f.pattern) .. " " .. tostring(f.seq)
+  local m, w = self.taken[key], nil
+  if m then
+    if f.fields then
+      local fw = want .. " with " .. show(f.fields, 400)
+      if fields_match(f.fields, m) then self:pass({ clause = f.fields_clause or f.clause }, fw)
+      else self:diverge("frame", { clause = f.fields_clause or f.clause }, fw, m, { conn = f.conn, message = m }) end
+    end
+    return
+  end
+  if self.taken_missing[key] then return end   -- already reported missing under its first item
+  m, w = c:expect(f.pattern, { within = self:within(f.clause) })
+  if m then self.taken[key] = m else self.taken_missing[key] = true end
   if not m then
     self:missed(f.clause)
     local gone = f.pattern.event == "pusher_internal:subscription_succeeded" and "refused" or "frame"
@@ -462,6 +485,7 @@ local VIEWS = { get_channels = true, get_channel = true, get_users = true }
 function Driver:observe(op, pred, res, why)
   local t = self.t
   pred = pred or {}
+  self.taken, self.taken_missing = {}, {}
   if pred.http and (pred.http.status ~= nil or pred.http.clause ~= nil) then
     if VIEWS[op.op] and res then
       -- a view may lag what a connection just did (another TCP connection, no ordering
@@ -515,9 +539,11 @@ function Driver:leftovers()
     local keep = {}
     for _, m in ipairs(c.inbox) do
       local ch = channel_of(m)
-      local mine = type(ch) == "string" and ch:find(self.prefix, 1, true)
+      local mine = type(ch) == "string" and ch:find(self.prefix, 1, true) and not self.forgotten[ch]
       local label = mine and (LEFTOVER[m.event] or (type(m.event) == "string" and not m.event:match("^pusher")
         and "SUB-4:exactly-once"))
+      -- a member without a user id: the server took one the model refused (reported there)
+      if LEFTOVER[m.event] and not (type(m.payload) == "table" and m.payload.user_id ~= nil) then label = nil end
       if label then
         self:diverge("extra", { clause = label, conn = k }, "no other message on connection " .. k ..
           " than the model predicts", m, { conn = k, message = m })
@@ -567,7 +593,7 @@ function Driver:check_hooks(final)
     for j, ev in ipairs(type(h.json) == "table" and type(h.json.events) == "table" and h.json.events or {}) do
       local key = i .. ":" .. j
       if type(ev.channel) == "string" and ev.channel:find(self.prefix, 1, true) and not t._hooks_used[key]
-        and extra[ev.name] and self.webhooks[ev.name] and not self.hooks_seen[key] then
+        and extra[ev.name] and self.webhooks[ev.name] and not self.hooks_seen[key] and not self.forgotten[ev.channel] then
         self.hooks_seen[key] = true
         local label = extra[ev.name]
         self:diverge("webhook-extra", { clause = label }, "each webhook transition exactly once, as the model predicts",
@@ -586,6 +612,14 @@ function Driver:step(op, ctx)
   local pred = self.model:apply(op, ctx or { now = core.now() })
   local res, why = self:execute(op)
   self:observe(op, pred, res, why)
+  -- a trigger answered with an error in its body was not published (whatever its status):
+  -- what its cache channels hold, the model can no longer say
+  if op.op == "trigger" and res and type(res.json) == "table" and res.json.error ~= nil then
+    local mm = model_mod()
+    for _, e in ipairs(mm.trigger_events(op)) do
+      if mm.is_cache(mm.kind(e.channel)) then self.model:adopt("cache", { channel = e.channel, unknown = true }) end
+    end
+  end
   -- a connection the server closed without the model predicting it: the model follows
   for k, c in pairs(self.conns) do
     if c:is_closed() and self.model:is_open(k) and not (op.op == "close" and op.conn == k) then
@@ -599,9 +633,26 @@ function Driver:step(op, ctx)
 end
 
 -- The end of a sequence: late webhooks and frames judged, connections freed.
-function Driver:finish()
+-- A subscription the server accepted and the model cannot take on (an invalid name, a member
+-- without a user id): the driver leaves the channel again, so server and model agree once more,
+-- and that channel is not judged after (its webhooks, its frames). false: nothing to undo.
+function Driver:forget(x)
+  local o = x.observed or {}
+  local c = x.kind == "accepted" and o.channel and self.conns[o.conn]
+  if not c or c:is_closed() then return false end
+  c:unsubscribe(o.channel)
+  c:send { event = "pusher:ping", data = {} }
+  c:expect({ event = "pusher:pong" }, { within = FRAME_MS })
+  self.forgotten[o.channel] = true
+  if not self.quiet then core.log("explore: left " .. o.channel .. " again (the model cannot take it on)") end
+  return true
+end
+
+-- defer: the webhooks are judged later (E.run judges every sequence's at the end, after one
+-- wait for late ones, not one wait per sequence).
+function Driver:finish(defer)
   self:leftovers()
-  self:check_hooks(true)
+  if not defer then self:check_hooks(true) end
   for _, c in pairs(self.conns) do c:release() end
   self.conns = {}
 end
@@ -648,11 +699,14 @@ local function adopt_after(m, x)
   end
   -- a trigger the model expected refused was published (2xx, no error in the body): the
   -- cache channels among its channels now hold its event
-  if x.kind == "http" and x.op and x.op.op == "trigger" and type(o.status) == "number" and o.status // 100 == 2
-    and not (type(o.body) == "table" and o.body.error) then
+  if x.kind == "http" and x.op and x.op.op == "trigger" and type(o.status) == "number" then
+    -- published (2xx, no error in the body) or not: its cache channels hold its event, or the
+    -- model can no longer say what they hold
+    local published = o.status // 100 == 2 and not (type(o.body) == "table" and o.body.error)
     for _, e in ipairs(model_mod().trigger_events(x.op)) do
       if model_mod().is_cache(model_mod().kind(e.channel)) then
-        m:adopt("cache", { channel = e.channel, event = e.event, data = e.data })
+        m:adopt("cache", published and { channel = e.channel, event = e.event, data = e.data }
+          or { channel = e.channel, unknown = true })
       end
     end
   end
@@ -731,7 +785,7 @@ local function replay_fails(t, ops, from, clause, fam)
     local divs = d:step(rename(op, from, prefix))
     for _, x in ipairs(divs) do if x.clause == clause then hit = true end end
     if hit then break end
-    for _, x in ipairs(divs) do adopt_after(m, x) end
+    for _, x in ipairs(divs) do if not adopt_after(m, x) then d:forget(x) end end
   end
   if not hit then
     local n = #d.divergences
@@ -751,6 +805,14 @@ function E.hook_ms(t)
 end
 
 -- ---------------------------------------------------------------- a run
+
+-- A failing check as Case:check records it, with the whole text (Case:check cuts Actual at 300
+-- characters: the operation history would be lost).
+local function fail_check(clause, expected, text)
+  text = #text > 6000 and (text:sub(1, 6000) .. "...") or text
+  core.check(clause, false, expected, text)
+  core.log(string.format("check failed: %s: expected %s; actual %s", clause, expected, text))
+end
 
 -- The rules a divergence of clause may fail here: its own when the scenario declares it.
 local function declared(t, clause)
@@ -780,16 +842,38 @@ function E.run(t, job)
   local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
   local last_progress = start
   local n = 0
+  local found, deferred = {}, {}   -- divergences to shrink (first of each clause); sequences whose webhooks wait
   local shrink_ms = 0   -- shrinking does not count towards the budget
   local function spent() return core.now() - start - shrink_ms end
+  local shrink_found
+  -- Shrinks what was found since the last call (each clause once in the run), unless known.
+  function shrink_found()
+    local list = found
+    found = {}
+    for _, f in ipairs(list) do
+      local x, seed, prefix = f.x, f.seed, f.prefix
+      local rule = x.clause:match("^([^:]+)")
+      if o.known and (o.known[x.clause] or o.known[rule]) then
+        t:record("minimal", { clause = x.clause, seed = seed, known = true,
+          detail = "the baseline (--expect) lists this clause: reported, not shrunk" })
+      elseif core.now() - start > budget * 2 + 60000 then
+        t:record("minimal", { clause = x.clause, seed = seed, shrunk = false,
+          detail = "no time left to shrink (the budget twice over, plus 60 s, has passed)" })
+      else
+        local t0 = core.now()
+        E.shrink_and_save(t, x, f.d.history, prefix, seed, fam, o, stats)
+        shrink_ms = shrink_ms + core.now() - t0
+      end
+    end
+  end
   while spent() < budget and n < (o.sequences or math.huge) do
     local seed = o.seed + ((n * o.jobs + (job - 1)) * o.shard[2] + (o.shard[1] - 1))
     n = n + 1
     local prefix = new_prefix()
     local m = new_model(t, fam, prefix)
     local g = gen_mod().new { seed = seed, weights = o.weights, prefix = prefix, families = fam.gen,
+      forms = gen_mod().ALL_FORMS,   -- this driver makes every wrong form the generator knows
       max_payload = t.target.limits and t.target.limits.max_payload }
-    local found = {}
     local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
     d.report_pass = function(item, expected)
       if item.clause and declared(t, item.clause) and not judged[item.clause] then
@@ -801,11 +885,11 @@ function E.run(t, job)
       stats.divergences = stats.divergences + 1
       local text = tostring(show(x.actual, 800)) .. "\noperation " .. x.at .. " of seed " .. seed .. "; history:\n" ..
         history_text(drv.history, x.at)
-      if declared(t, x.clause) then t:check(x.clause, false, "(model) " .. x.expected, text)
+      if declared(t, x.clause) then fail_check(x.clause, "(model) " .. x.expected, text)
       else t:incidental(x.clause, "(model) " .. x.expected, text) end
       if not seen_clause[x.clause] then
         seen_clause[x.clause] = true
-        found[#found + 1] = x
+        found[#found + 1] = { x = x, d = drv, seed = seed, prefix = prefix }
       end
     end
     local ended
@@ -816,7 +900,7 @@ function E.run(t, job)
       local divs = d:step(op)
       stats.ops = stats.ops + 1
       for _, x in ipairs(divs) do
-        if not adopt_after(m, x) then d.lost = true; ended = "the model could not take on the state the server showed after " .. x.clause end
+        if not adopt_after(m, x) and not d:forget(x) then d.lost = true; ended = "the model could not take on the state the server showed after " .. x.clause end
       end
       if core.now() - last_progress >= 5000 then
         last_progress = core.now()
@@ -825,25 +909,16 @@ function E.run(t, job)
       end
       if ended then break end
     end
-    d:finish()
+    d:finish(true)
+    deferred[#deferred + 1] = d
     stats.sequences = stats.sequences + 1
     t:record("sequence", { seed = seed, ops = #d.history, divergences = #d.divergences, ended = ended,
       first_ops = (function() local f = {} for i = 1, math.min(5, #d.history) do f[i] = d.history[i] end return f end)() })
-    for _, x in ipairs(found) do
-      local rule = x.clause:match("^([^:]+)")
-      if o.known and (o.known[x.clause] or o.known[rule]) then
-        t:record("minimal", { clause = x.clause, seed = seed, known = true,
-          detail = "the baseline (--expect) lists this clause: reported, not shrunk" })
-      elseif core.now() - start > budget * 2 + 60000 then
-        t:record("minimal", { clause = x.clause, seed = seed, shrunk = false,
-          detail = "no time left to shrink (the budget twice over, plus 60 s, has passed)" })
-      else
-        local t0 = core.now()
-        E.shrink_and_save(t, x, d.history, prefix, seed, fam, o, stats)
-        shrink_ms = shrink_ms + core.now() - t0
-      end
-    end
+    shrink_found()
   end
+  -- every sequence's webhooks, after one wait for the late ones
+  for _, d in ipairs(deferred) do d:check_hooks(true) end
+  shrink_found()
   local secs, shrink_s = spent() / 1000, shrink_ms / 1000
   t:record("summary", { seed = o.seed, jobs = o.jobs, job = job, shard = o.shard[1] .. "/" .. o.shard[2],
     sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
@@ -902,14 +977,14 @@ function E.replay(t, spec)
   d.report = function(x, drv)
     if x.clause == spec.clause then
       hit = true
-      t:check(x.clause, false, "(model) " .. x.expected, show(x.actual, 800) .. "\nhistory:\n" .. history_text(drv.history, x.at))
+      fail_check(x.clause, "(model) " .. x.expected, show(x.actual, 800) .. "\nhistory:\n" .. history_text(drv.history, x.at))
     else
       core.log("explore replay: another divergence, " .. x.clause .. ": " .. show(x.actual, 300))
     end
   end
   for _, op in ipairs(spec.ops) do
     local divs = d:step(rename(op, spec.prefix, prefix))
-    for _, x in ipairs(divs) do adopt_after(m, x) end
+    for _, x in ipairs(divs) do if not adopt_after(m, x) then d:forget(x) end end
   end
   d:finish()
   if not hit then t:check(spec.clause, true, "the server behaves as the model predicts for this sequence") end
