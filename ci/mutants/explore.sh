@@ -12,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$root/build/mutants-explore"
-SEED=${EXPLORE_SEED:-1} BUDGET=${EXPLORE_BUDGET:-12} OPS=${EXPLORE_OPS:-60}
+SEED=${EXPLORE_SEED:-1} BUDGET=${EXPLORE_BUDGET:-20} OPS=${EXPLORE_OPS:-40} JOBS=${EXPLORE_JOBS:-2}
 
 die() { printf 'explore-mutants: ERROR: %s\n' "$*" >&2; exit 2; }
 [ $# -ge 1 ] || die "usage: bash ci/mutants/explore.sh PUSHSPEC_BINARY [MUTANT...]"
@@ -52,7 +52,7 @@ start_proxy() {
 # explore through mutant $1 into $out/$1.json (its scenario files in $out/$1.scenarios/)
 explore() {
   start_proxy "$1"
-  "$pushspec" explore --target "$target" --seed "$SEED" --budget "$BUDGET" --ops "$OPS" --quiet \
+  "$pushspec" explore --target "$target" --seed "$SEED" --budget "$BUDGET" --ops "$OPS" --jobs "$JOBS" --quiet \
     --expect "$root/ci/targets/soketi-explore.expect" --json "$out/$1.json" --save "$out/$1.scenarios" \
     >"$out/$1.log" 2>&1 || true
   stop_proxy
