@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Did pushspec explore find a mutant? Compares an explore result against the mutant with the
-reference explore result against the unmutated proxy (soketi's own deviations fail there too).
-  explore_score.py REFERENCE.json MUTANT.json RULES
-Found means: a clause (RULE:label) of one of RULES (comma list, the mutant's) fails against the
-mutant and not in the reference, and explore shrank it to a scenario file of at most 10
-operations. Prints 'found CLAUSE: N operations (of M, R replays) FILE' (exit 0) or
-'missed: WHY' (exit 1); exit 2 on unreadable input."""
+"""What pushspec explore found against a mutant: the clauses (RULE:label) of one of RULES (comma
+list, the mutant's) that fail in the explore result and that explore shrank to a scenario file of
+at most 10 operations. explore.sh then replays each file with and without the mutant: found is one
+that fails through the mutant and passes without it (soketi's own deviations fail both ways).
+  explore_score.py MUTANT.json RULES
+Prints 'candidate CLAUSE: N operations (of M, R replays) FILE' lines (exit 0) or 'missed: WHY'
+(exit 1); exit 2 on unreadable input."""
 import json
 import os
 import sys
@@ -46,17 +46,17 @@ def minimal(result):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    ref, mut, rules = load(sys.argv[1]), load(sys.argv[2]), set(sys.argv[3].split(","))
-    new = sorted(c for c in failing(mut) - failing(ref) if c.split(":")[0] in rules)
-    if not new:
-        print("missed: no clause of %s fails against the mutant that passes without it (failing: %s)"
-              % (sys.argv[3], ", ".join(sorted(failing(mut))) or "none"))
+    mut, rules = load(sys.argv[1]), set(sys.argv[2].split(","))
+    fails = sorted(c for c in failing(mut) if c.split(":")[0] in rules)
+    if not fails:
+        print("missed: no clause of %s fails against the mutant (failing: %s)"
+              % (sys.argv[2], ", ".join(sorted(failing(mut))) or "none"))
         sys.exit(1)
-    mins, why = minimal(mut), []
-    for clause in new:
+    mins, why, found = minimal(mut), [], 0
+    for clause in fails:
         for m in mins.get(clause, []):
             if not m.get("reproduced"):
                 why.append("%s: %s" % (clause, m.get("detail", "not shrunk")))
@@ -65,13 +65,14 @@ def main():
             elif not m.get("file") or not os.path.isfile(m["file"]):
                 why.append("%s: no scenario file written (%s)" % (clause, m.get("save_error")))
             else:
-                print("found %s: %d operations (of %d, %d replays) %s"
+                print("candidate %s: %d operations (of %d, %d replays) %s"
                       % (clause, len(m["ops"]), m["original_ops"], m["replays"], m["file"]))
-                sys.exit(0)
+                found += 1
         if clause not in mins:
             why.append("%s: failed, but no minimal sequence was recorded" % clause)
-    print("missed: " + "; ".join(why))
-    sys.exit(1)
+    if not found:
+        print("missed: " + "; ".join(why))
+        sys.exit(1)
 
 
 main()

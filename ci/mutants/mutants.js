@@ -271,7 +271,16 @@ module.exports = {
 
   // Deviant doubles for pushspec explore (issue 18): each class of deviation no scenario was written for
   // (ci/mutants/explore.sh shows explore finds each and shrinks it to at most 10 operations).
-  'presence-count-per-connection': { rules: 'HTTP-10,PRES-3', about: 'user_count of a presence channel counts connections, not users',
+  'presence-count-per-connection': { rules: 'HTTP-10,PRES-3,PRES-1', about: 'presence counts (user_count, presence.count) count connections, not users',
+    down: (m, c, t) => {
+      if (m.event !== 'pusher_internal:subscription_succeeded' || !String(m.channel).startsWith('presence-')) return undefined;
+      const p = t.payload(m);
+      if (!p || !p.presence) return undefined;
+      let n = 0;
+      for (const o of t.conns) if (o.subs.has(m.channel)) n += 1;
+      p.presence.count = n;
+      return withData(m, p);
+    },
     response: (r, res, t) => {
       const m = /\/channels\/([^/?]+)$/.exec(query(r.url).path);
       if (!m) return undefined;

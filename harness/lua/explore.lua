@@ -503,6 +503,17 @@ function Driver:observe(op, pred, res, why)
     end
     self:observe_http(pred.http, res, why)
   end
+  -- a trigger answered with an error in its body (whatever the status) was refused: when the model
+  -- predicted it published, that is one divergence of the answer's clause, and its events are
+  -- not waited for (they would fail every delivery clause for the same cause)
+  local h = pred.http
+  if op.op == "trigger" and res and type(res.json) == "table" and res.json.error ~= nil and h and h.status == 200 then
+    self:diverge("http", h, "HTTP 200: the trigger is accepted and its events published",
+      "HTTP " .. res.status .. " " .. show(res.body, 400) .. " (an error: nothing was published)", { status = res.status, body = res.json })
+    local keep = {}
+    for _, f in ipairs(pred.frames or {}) do if f.close or f.refusal then keep[#keep + 1] = f end end
+    pred.frames = keep
+  end
   for _, f in ipairs(pred.frames or {}) do self:observe_frame(f) end
   if pred.silent and #pred.silent > 0 then
     t:sleep(scaled(SETTLE_MS))
@@ -827,6 +838,9 @@ local function history_text(hist, upto)
   return table.concat(lines, "\n")
 end
 
+-- Each clause is shrunk once in a run, whichever job (scenario) finds it first.
+local shrunk_in_run = {}
+
 -- The scenario `explore-JOB` of scenarios/explore/: sequences until the budget is spent.
 function E.run(t, job)
   local o = t.target.explore
@@ -838,7 +852,7 @@ function E.run(t, job)
   if #left > 0 then t:record("families_left_out", left) end
   for _, why in ipairs(left) do core.progress("left out: " .. why) end
   local start, budget = core.now(), o.budget * 1000
-  local seen_clause, judged = {}, {}
+  local seen_clause, judged = shrunk_in_run, {}
   local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
   local last_progress = start
   local n = 0
