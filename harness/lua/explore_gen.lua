@@ -39,8 +39,8 @@ function G.check_weights(w)
     if type(v) ~= "number" or v < 0 or v ~= v or v == math.huge then
       return "weight of " .. k .. " must be a number >= 0"
     end
-    total = total + v
   end
+  for _, n in ipairs(G.OPS) do total = total + (w[n] or G.DEFAULT_WEIGHTS[n]) end   -- ops not named keep theirs
   if total <= 0 then return "every weight is 0: nothing to generate" end
   return nil
 end
@@ -229,6 +229,18 @@ function G:wrong(kind, keep)
   return self:pick(list)
 end
 
+-- Data shaped as the Facts' encrypted payload ({"nonce": b64(24 bytes), "ciphertext": b64}): a
+-- server relays it unchanged (ENC-1); it need not open with any key to be relayed.
+function G:sealed()
+  local b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+  local function b(n)
+    local out = {}
+    for i = 1, n do local k = self:int(64); out[i] = b64:sub(k, k) end
+    return table.concat(out)
+  end
+  return '{"nonce":"' .. b(32) .. '","ciphertext":"' .. b(24) .. '"}'
+end
+
 function G:sign(has_body)
   if self:chance(90) then return "valid" end
   return self:wrong("sign", function(f) return has_body or not BODY_ONLY[f] end) or "valid"
@@ -351,6 +363,12 @@ function make.trigger(g, model)
     op.info = g:weighted { { false, 70 }, { "user_count", 8 }, { "subscription_count", 8 },
       { "subscription_count,user_count", 14 } } or nil
   end
+  -- an encrypted channel mostly gets data shaped as a sealed payload
+  local function enc(name) return name:sub(1, 18) == "private-encrypted-" end
+  for _, e in ipairs(op.batch or {}) do if enc(e.channel) and g:chance(80) then e.data = g:sealed() end end
+  for _, name in ipairs(op.channels or {}) do
+    if enc(name) and g:chance(80) then op.data = g:sealed(); break end
+  end
   local open = open_conns(model)
   if #open > 0 and g:chance(25) then op.exclude = g:pick(open) end
   op.sign = g:sign(true)
@@ -393,7 +411,8 @@ function make.signin(g, model)
   if #open == 0 then return nil end
   local fresh = {}
   for _, c in ipairs(open) do if not model.conns[c].user then fresh[#fresh + 1] = c end end
-  local conn = (#fresh > 0 and g:chance(95)) and g:pick(fresh) or g:pick(open)
+  if #fresh == 0 then return nil end   -- a second signin on a connection: RULES.md is silent
+  local conn = g:pick(fresh)
   local auth = g:chance(80) and "valid" or g:wrong("signin") or "valid"
   local uid = g:user_of(conn)
   return { op = "signin", conn = conn, user = g:user_record(uid), auth = auth }

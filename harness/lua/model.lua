@@ -8,6 +8,7 @@
 --   frame item   {conn, pattern, clause}        a message matching pattern arrives on conn
 --                once_clause                     ... exactly once (a second one fails this clause)
 --                fields, fields_clause           the message found matches these fields (decoded)
+--                checks = {{fields, clause}}     more field checks of that same message, each its clause
 --                members, members_clause         presence: its presence ids are exactly this set
 --                refusal = true (pattern nil)    the op on `channel` is refused (ps.verify.refusal:
 --                                                pusher:error, subscription_error or a 4000-4399 close)
@@ -368,10 +369,7 @@ function ops.subscribe(m, op, pred)
   end
   local auth = op.auth or "none"
   if kind == "public" or kind == "cache" then
-    if auth ~= "none" then
-      add(pred.open, "an auth field on a " .. kind .. " channel (RULES.md is silent)")
-      return
-    end
+    -- SUB-1 is unconditional: an auth field (of any form) does not make a public channel private
   elseif auth ~= "valid" then
     local clause = refusal_clause(auth, kind)
     if not clause then
@@ -400,11 +398,11 @@ function ops.subscribe(m, op, pred)
     f.fields = { data = { presence = { count = ch.users } } }
     f.fields_clause = listing
     -- the same message, another check: its own entry in hash (unless the user is present on
-    -- another connection with other user_info: which one shows is open)
+    -- another connection with other user_info: which one shows is open). One item per message:
+    -- a driver takes the message it matches.
     if user.info ~= nil and M.same(ch.members[user.id].info, user.info) then
-      add(pred.frames, { conn = conn, pattern = { event = SUCCEEDED, channel = name }, clause = clause,
-        fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
-        fields_clause = "PRES-1:includes-subscriber" })
+      f.checks = { { fields = { data = { presence = { hash = { [user.id] = copy(user.info) } } } },
+        clause = "PRES-1:includes-subscriber" } }
     end
   end
   if is_cache(kind) then
@@ -473,6 +471,7 @@ function ops.client_event(m, op, pred, ctx)
   end
   if over_rate(m, c, ctx and ctx.now) then
     add(pred.open, "client events over the app's rate (CEV-6 is a SHOULD with a profile)")
+    if is_cache(kind) then m.cache[name] = { unknown = true } end   -- delivered or not: unknown
     return
   end
   local uid = ch.subs[conn]
@@ -550,6 +549,17 @@ local function trigger_events(op)
 end
 M.trigger_events = trigger_events
 
+
+-- A trigger the model has no opinion on may still have been published: the cached event of
+-- its cache channels is unknown from then on.
+local function trigger_open(m, pred, events, why)
+  add(pred.open, why)
+  pred.http = {}
+  for _, e in ipairs(events) do
+    if type(e.channel) == "string" and is_cache(M.kind(e.channel)) then m.cache[e.channel] = { unknown = true } end
+  end
+end
+
 local function sealed(data)
   return type(data) == "string" and data:find('"nonce"', 1, true) and data:find('"ciphertext"', 1, true)
 end
@@ -561,15 +571,19 @@ function ops.trigger(m, op, pred)
   local bad = {}
   if batch then
     if #events > M.MAX_BATCH then bad[#bad + 1] = { 400, "HTTP-8:eleven-400" } end
-    if #events == 0 then add(pred.open, "an empty batch (RULES.md is silent)"); pred.http = {}; return end
+    if #events == 0 then return trigger_open(m, pred, events, "an empty batch (RULES.md is silent)") end
   else
-    if #events == 0 then add(pred.open, "a trigger to no channel (RULES.md is silent)"); pred.http = {}; return end
+    if #events == 0 then return trigger_open(m, pred, events, "a trigger to no channel (RULES.md is silent)") end
     if #events > M.MAX_TRIGGER_CHANNELS then bad[#bad + 1] = { 400, "HTTP-7:channels-over-100" } end
     if op.form == "channel" and #events > 1 then
-      add(pred.open, "the channel form with several channels"); pred.http = {}; return
+      return trigger_open(m, pred, events, "the channel form with several channels")
     end
   end
   for _, e in ipairs(events) do
+    if M.kind(e.channel) == "encrypted" and not sealed(e.data) and op.body == nil then
+      -- a server may refuse what is not {nonce, ciphertext} there, or relay it: RULES.md is silent
+      return trigger_open(m, pred, events, "data that is not {nonce, ciphertext} on an encrypted channel (RULES.md is silent)")
+    end
     if M.kind(e.channel) ~= "user" then
       local problem = M.name_problem(e.channel)
       if problem then
@@ -578,7 +592,7 @@ function ops.trigger(m, op, pred)
     end
     if type(e.event) ~= "string" or #e.event > M.MAX_EVENT then bad[#bad + 1] = { 400, "HTTP-7:event-name-over-200" } end
     if e.event == "" then
-      add(pred.open, "an empty event name (the Facts give only a maximum length)"); pred.http = {}; return
+      return trigger_open(m, pred, events, "an empty event name (the Facts give only a maximum length)")
     end
     if data_len(e.data) > m.max_payload then bad[#bad + 1] = { 413, "HTTP-7:data-too-large" } end
   end
@@ -644,6 +658,7 @@ function ops.trigger(m, op, pred)
           local mine = m.signed_in[uid] and m.signed_in[uid][conn]
           local item = { conn = conn, pattern = { event = e.event, channel = e.channel },
             clause = mine and "EVT-5:user-gets-it" or "EVT-5:others-not" }
+          if mine and exclude and op.exclude == conn then item.clause, mine = "EVT-3:excluded", false end
           add(mine and pred.frames or pred.silent, item)
         end
       end
@@ -657,14 +672,8 @@ function ops.trigger(m, op, pred)
         else
           local f = add(pred.frames, { conn = conn, pattern = { event = e.event, channel = e.channel }, clause = arrive,
             once_clause = "SUB-4:exactly-once", seq = i })
-          if kind ~= "encrypted" then
-            f.fields = { data = e.data }; f.fields_clause = "EVT-1:data-identical"
-          elseif sealed(e.data) then
-            f.fields = { data = e.data }; f.fields_clause = "ENC-1:data-unchanged"
-          else
-            f.clause = arrive
-            add(pred.open, "data that is not {nonce, ciphertext} on an encrypted channel (RULES.md is silent)")
-          end
+          f.fields = { data = e.data }
+          f.fields_clause = kind == "encrypted" and "ENC-1:data-unchanged" or "EVT-1:data-identical"
         end
       end
       unsubscribed_silent(m, pred, e.channel, { event = e.event, channel = e.channel })
@@ -850,40 +859,56 @@ end
 -- kind: "closed" {conn}: the server closed conn; "refused" {conn, channel}: a subscribe the model
 -- took as a success was refused; "subscribed" {conn, channel, user?}: one it took as refused succeeded;
 -- "cache" {channel, event?, data?}: the cached event is that (nil event: none) or unknown ({unknown=true}).
--- Returns false when it cannot (the sequence ends).
+-- Returns true and what taking it on implies (a prediction: the webhooks, member events of the
+-- transition, e.g. channel_occupied after a subscribe the server accepted), or false when it
+-- cannot (the sequence ends).
 function M:adopt(kind, observed)
   observed = observed or {}
   local scratch = new_prediction()
   if kind == "closed" then
     if not self:is_open(observed.conn) then return false end
     close_conn(self, scratch, observed.conn)
-    return true
+    return true, scratch
   elseif kind == "refused" or kind == "unsubscribed" then
     if not self:is_open(observed.conn) then return false end
-    leave(self, scratch, observed.conn, observed.channel, "unsubscribe")
-    return true
+    leave(self, scratch, observed.conn, observed.channel, "unsubscribe")   -- nothing when not held
+    return true, scratch
   elseif kind == "subscribed" then
+    -- also a name the Facts forbid, when the server took it: the model follows the server
     local c = self.conns[observed.conn]
-    if not (c and c.open) or c.subs[observed.channel] or M.name_problem(observed.channel) then return false end
+    if not (c and c.open) or type(observed.channel) ~= "string" then return false end
+    if c.subs[observed.channel] then return true, scratch end   -- held already: nothing to take on
     local presence = is_presence(M.kind(observed.channel))
     if presence and not (observed.user and observed.user.id ~= nil) then return false end
     join(self, scratch, observed.conn, observed.channel,
       presence and { id = tostring(observed.user.id), info = observed.user.info } or nil)
-    return true
+    return true, scratch
   elseif kind == "cache" then
     if observed.unknown then self.cache[observed.channel] = { unknown = true }
     elseif observed.event then self.cache[observed.channel] = { event = observed.event, data = observed.data }
     else self.cache[observed.channel] = nil end
-    return true
+    return true, scratch
   elseif kind == "signed_out" then
     local c = self.conns[observed.conn]
     if not c or not c.user then return false end
     local set = self.signed_in[c.user]
     if set then set[observed.conn] = nil; if next(set) == nil then self.signed_in[c.user] = nil end end
     c.user = nil
-    return true
+    return true, scratch
   end
   return false
+end
+
+-- The presence object a server sends in subscription_succeeded of a presence channel (for a
+-- driver that plays the server): ids sorted, hash of user_info ({} for a member without one).
+function M:presence_data(name)
+  local ch = self.channels[name]
+  local ids, hash = {}, {}
+  for _, id in ipairs(ch and sorted_keys(ch.members) or {}) do
+    ids[#ids + 1] = id
+    hash[id] = copy(ch.members[id].info) or {}
+  end
+  return { ids = ids, hash = hash, count = #ids }
 end
 
 -- A JSON-able summary of the state.
@@ -911,167 +936,8 @@ end
 
 -- ------------------------------------------------------------------ sequences (for the shrinker)
 
--- The connections an op needs open (conn) or needs to have existed (exclude's socket_id).
-function M.refs(op)
-  if op.op == "connect" then return {}, op.conn end
-  if NEEDS_CONN[op.op] then return { op.conn } end
-  return {}
-end
-
--- Keep the ops whose connections are open where they run: drop an op on a conn whose connect was
--- dropped (and a second connect, a close of a closed conn); drop `exclude` naming a conn never
--- connected. Returns a new list (ops themselves are shared unless changed).
-function M.repair(ops_list)
-  local open, seen, out = {}, {}, {}
-  local user_of = {}   -- conn -> the user it signed in as (terminate_user closes those, as apply does)
-  for _, op in ipairs(ops_list) do
-    local keep = true
-    if op.op == "connect" then
-      if open[op.conn] then keep = false else open[op.conn] = true; seen[op.conn] = true end
-    elseif NEEDS_CONN[op.op] then
-      keep = open[op.conn] == true
-      if keep and op.op == "close" then open[op.conn] = nil; user_of[op.conn] = nil end
-      if keep and op.op == "signin" and (op.auth or "valid") == "valid" and not user_of[op.conn] and op.user then
-        user_of[op.conn] = tostring(op.user.id)
-      end
-    elseif op.op == "terminate_user" and (op.sign or "valid") == "valid" and op.app == nil then
-      for conn, uid in pairs(user_of) do
-        if uid == tostring(op.user) then open[conn] = nil; user_of[conn] = nil end
-      end
-    end
-    if keep and op.op == "trigger" and op.exclude and not seen[op.exclude] then
-      op = copy(op); op.exclude = nil
-    end
-    if keep then out[#out + 1] = op end
-  end
-  return out
-end
-
-function M.valid_sequence(ops_list)
-  return #M.repair(ops_list) == #ops_list
-end
-
--- Ops on one conn depend on its connect (for a shrinker that asks pairwise).
-function M.depends(a, b)
-  return b.op == "connect" and a.conn == b.conn and a.op ~= "connect"
-end
-
--- Indices of the earlier ops ops[i] cannot run without: the connect of its connection.
-function M.deps(ops_list, i)
-  local op = ops_list[i]
-  if not NEEDS_CONN[op.op] then return {} end
-  for j = i - 1, 1, -1 do
-    local o = ops_list[j]
-    if o.op == "connect" and o.conn == op.conn then return { j } end
-  end
-  return {}
-end
-
--- Does op touch a connection, channel or user of the ops found (for the shrinker)?
-local function touches(op, fn)
-  if op.conn ~= nil then fn("c", op.conn) end
-  if op.exclude ~= nil then fn("c", op.exclude) end
-  if op.channel ~= nil then fn("ch", op.channel) end
-  for _, n in ipairs(op.channels or {}) do fn("ch", n) end
-  for _, e in ipairs(op.batch or {}) do fn("ch", e.channel) end
-  if type(op.user) == "table" and op.user.id ~= nil then fn("u", tostring(op.user.id)) end
-  if type(op.user) == "string" then fn("u", op.user) end
-  if op.op == "get_channels" then fn("all", true) end
-end
-function M.related(op, found)
-  local set = {}
-  for _, f in ipairs(found) do touches(f, function(k, v) set[k .. " " .. tostring(v)] = true end) end
-  local hit = false
-  touches(op, function(k, v)
-    if set[k .. " " .. tostring(v)] then hit = true end
-    -- a listing of every channel is touched by anything on a channel, and a channel by it
-    if (k == "ch" and set["all true"]) or (k == "all" and next(set)) then hit = true end
-  end)
-  return hit
-end
-
--- Simpler candidates of a sequence: fewer channels or batch events, short data and event
--- names, optional fields left out, then a long channel name replaced everywhere by a short one
--- of its kind (prefix kept, so sequences stay apart).
-function M.simplify(ops_list, prefix)
-  prefix = prefix or ""
-  local out = {}
-  local function with(i, change)
-    local seq = {}
-    for j, op in ipairs(ops_list) do seq[j] = op end
-    local op = copy(ops_list[i])
-    change(op)
-    seq[i] = op
-    out[#out + 1] = seq
-  end
-  for i, op in ipairs(ops_list) do
-    -- a list: its first half, its second half, or (short) without one item
-    for _, key in ipairs { "channels", "batch" } do
-      local list = op[key]
-      if list and #list > 1 then
-        local half = (#list + 1) // 2
-        with(i, function(o) local h = {}; for c = 1, half do h[#h + 1] = o[key][c] end; o[key] = h end)
-        with(i, function(o) local h = {}; for c = half + 1, #list do h[#h + 1] = o[key][c] end; o[key] = h end)
-        if #list > 2 and #list <= 4 then
-          for drop = 1, #list do
-            with(i, function(o) local h = {}; for c = 1, #list do if c ~= drop then h[#h + 1] = o[key][c] end end; o[key] = h end)
-          end
-        end
-      end
-    end
-  end
-  for i, op in ipairs(ops_list) do
-    if type(op.data) == "table" or (type(op.data) == "string" and #op.data > 1) then
-      with(i, function(o) o.data = "x" end)
-    end
-    if type(op.event) == "string" and #op.event > 2 and op.event:sub(1, 7) ~= "client-" then
-      with(i, function(o) o.event = "e" end)
-    end
-    if op.batch and #op.batch == 1 then   -- the plainer body form
-      with(i, function(o)
-        local e = o.batch[1]
-        o.batch, o.form, o.channels, o.event, o.data = nil, "channels", { e.channel }, e.event, e.data
-      end)
-    end
-    for k, e in ipairs(op.batch or {}) do
-      if type(e.data) == "table" or (type(e.data) == "string" and #e.data > 1) then
-        with(i, function(o) o.batch[k].data = "x" end)
-      end
-    end
-    if op.exclude then with(i, function(o) o.exclude = nil end) end
-    if op.info then with(i, function(o) o.info = nil end) end
-    if op.user and op.user.info ~= nil then with(i, function(o) o.user.info = nil end) end
-    if op.op == "wait" and (op.ms or 0) > 0 then with(i, function(o) o.ms = 0 end) end
-  end
-  -- channel names (every occurrence at once)
-  local names, order = {}, {}
-  local function note(n) if type(n) == "string" and not names[n] then names[n] = true; order[#order + 1] = n end end
-  for _, op in ipairs(ops_list) do
-    note(op.channel)
-    for _, n in ipairs(op.channels or {}) do note(n) end
-    for _, e in ipairs(op.batch or {}) do note(e.channel) end
-  end
-  for k, n in ipairs(order) do
-    local kind = M.kind(n)
-    local kp = M.KIND_PREFIXES[kind] or ""
-    local short = kp .. prefix .. "s" .. k
-    if kind ~= "user" and #n > #short + 8 and not names[short] then
-      local seq = {}
-      local function rn(x) return x == n and short or x end
-      for j, op in ipairs(ops_list) do
-        local o = op
-        if op.channel == n or op.channels or op.batch then
-          o = copy(op)
-          o.channel = o.channel and rn(o.channel)
-          if o.channels then for c = 1, #o.channels do o.channels[c] = rn(o.channels[c]) end end
-          if o.batch then for _, e in ipairs(o.batch) do e.channel = rn(e.channel) end end
-        end
-        seq[j] = o
-      end
-      out[#out + 1] = seq
-    end
-  end
-  return out
-end
+-- repair, valid_sequence, refs, deps, depends, related, simplify: model_seq.lua adds them.
+local install = assert(type(P) == "table" and P.require, "model.lua: load it with the prelude's P (P.require)")("model_seq")
+install(M, { NEEDS_CONN = NEEDS_CONN, copy = copy })
 
 return M

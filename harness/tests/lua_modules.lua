@@ -13,7 +13,7 @@ local function expect(name, ok, detail)
 end
 
 local modules = {}
-for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabilities", "sdk", "verify", "target", "model" } do
+for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabilities", "sdk", "verify", "target", "model", "model_seq" } do
   local f = assert(io.open(dir .. "/" .. name .. ".lua"))
   modules[name] = f:read("a")
   f:close()
