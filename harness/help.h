@@ -7,6 +7,7 @@
 
 extern const char ps_help_main[];       /* pushspec --help */
 extern const char ps_help_run[];        /* pushspec help run */
+extern const char ps_help_explore[];    /* pushspec help explore */
 extern const char ps_help_init[];       /* pushspec help init */
 extern const char ps_help_list[];       /* pushspec help list */
 extern const char ps_help_scenarios[];  /* pushspec help scenarios */

@@ -12,6 +12,7 @@
 #include "net/preflight.h"
 #include "lua/runner.h"
 #include "lua/target.h"
+#include "explore_cmd.h"
 #include "report/console.h"
 #include "report/header.h"
 #include "report/expect_write.h"
@@ -36,14 +37,16 @@
 #include <unistd.h>
 
 #define EXIT_USAGE 2
+#define MODE_EXPLORE 2
 
 typedef struct {
     const char *target, *url, *http_url, *app_id, *key, *secret;
     const char *filter, *scenarios, *expect, *json;
     char tag[1024], exclude_tag[1024];   /* comma lists: every --tag / --exclude-tag given */
     const char *sdk, *listen, *html, *junit, *markdown;
-    const char *seconds, *seed;   /* fuzz */
-    int fuzz;
+    const char *seconds, *seed;   /* fuzz (seed: explore too) */
+    int fuzz;                     /* 1 fuzz, MODE_EXPLORE explore */
+    const char *ops, *budget, *weights, *shard, *save, *sequences;   /* explore */
     int jobs, strict, insecure, quiet, verbose;
     double scale;
     size_t max_memory;   /* bytes; 0: the default */
@@ -53,12 +56,25 @@ typedef struct {
     int merge;                     /* --merge: --write-expect merges into an existing FILE */
 } opts;
 
+static const char *help_topic = "run";   /* the command whose help names the options */
+
 static int die_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "pushspec: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun 'pushspec help run' for the options.\n");
+    fprintf(stderr, "\nRun 'pushspec help %s' for the options.\n", help_topic);
     return EXIT_USAGE;
+}
+
+static int explore_flag(opts *o, const char *a, const char ***str)
+{
+    if (!strcmp(a, "--ops")) *str = &o->ops;
+    else if (!strcmp(a, "--budget")) *str = &o->budget;
+    else if (!strcmp(a, "--weights")) *str = &o->weights;
+    else if (!strcmp(a, "--shard")) *str = &o->shard;
+    else if (!strcmp(a, "--save")) *str = &o->save;
+    else if (!strcmp(a, "--sequences")) *str = &o->sequences;
+    return *str != NULL;
 }
 
 static int parse_flags(int argc, char **argv, opts *o, int listing)
@@ -81,6 +97,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--html")) str = &o->html;
         else if (!strcmp(a, "--seconds") && o->fuzz) str = &o->seconds;
         else if (!strcmp(a, "--seed") && !listing) str = &o->seed;
+        else if (o->fuzz == MODE_EXPLORE && explore_flag(o, a, &str)) ;
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
         else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
@@ -304,16 +321,41 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
 }
 
 /* One long sequence on purpose: each step can stop the run with its own message. */
+/* Where explore writes the minimal failing sequences: --save, else beside the result. */
+static const char *explore_save_dir(const opts *o, char *buf, size_t len)
+{
+    if (o->save)
+        return o->save;
+    if (!o->json)
+        return "pushspec-explore";
+    snprintf(buf, len, "%s", o->json);
+    char *dot = strrchr(buf, '.'), *slash = strrchr(buf, '/');
+    if (dot && (!slash || dot > slash))
+        *dot = 0;
+    size_t n = strlen(buf);
+    snprintf(buf + n, len - n, ".scenarios");
+    return buf;
+}
+
 static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
     char err[2048];
     o.fuzz = fuzz;
+    if (fuzz == MODE_EXPLORE)
+        help_topic = "explore";
     if (parse_flags(argc, argv, &o, 0))
         return EXIT_USAGE;
     if (fuzz && o.sdk)
-        return die_usage("%s", "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
-    if (fuzz && o.seconds && (atoi(o.seconds) < 1 || atoi(o.seconds) > 86400))
+        return die_usage("%s", fuzz == MODE_EXPLORE ? "pushspec explore tests a server: give --target or --url, not --sdk"
+                               : "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
+    char save_buf[1024];
+    const char *explore_args[24] = { 0 };   /* 10 key/value pairs and NULL */
+    if (fuzz == MODE_EXPLORE && ps_explore_args(o.seed, o.ops, o.budget, o.weights, o.shard, o.sequences, o.jobs,
+                                                explore_save_dir(&o, save_buf, sizeof(save_buf)), explore_args,
+                                                err, sizeof(err)) < 0)
+        return die_usage("%s", err);
+    if (fuzz == 1 && o.seconds && (atoi(o.seconds) < 1 || atoi(o.seconds) > 86400))
         return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
     if (o.as_json || o.rules)
         return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
@@ -334,7 +376,7 @@ static int cmd_run(int argc, char **argv, int fuzz)
     if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
     ps_stop_install();   /* a SIGINT/SIGTERM from here on stops what runs, adapters included */
-    r.jobs = o.jobs;
+    r.jobs = fuzz == MODE_EXPLORE && !o.jobs ? 1 : o.jobs;
     ps_budget_set(o.max_memory);
     r.env.timeout_scale = o.scale;
     r.env.insecure = o.insecure;
@@ -345,7 +387,10 @@ static int cmd_run(int argc, char **argv, int fuzz)
         snprintf(err, sizeof(err), "cannot start the libwebsockets event loop");
         goto fail;
     }
-    ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed };
+    if (fuzz == MODE_EXPLORE)
+        ps_explore_add_known(explore_args, &base);
+    ps_target_args ta = { o.target, o.url, o.http_url, o.app_id, o.key, o.secret, fuzz, o.seconds, o.seed,
+                          fuzz == MODE_EXPLORE ? explore_args : NULL };
     if (o.sdk ? ps_target_sdk(&r, o.sdk, o.listen, o.scale, o.seed, &ti, err, sizeof(err)) < 0
               : ps_target_load(&r, &ta, &ti, err, sizeof(err)) < 0)
         goto fail;
@@ -354,13 +399,13 @@ static int cmd_run(int argc, char **argv, int fuzz)
     if ((o.scenarios ? ps_runner_load_scenarios(&r, o.scenarios, err, sizeof(err))
                      : ps_runner_load_embedded(&r, dir, err, sizeof(err))) < 0)
         goto fail;
-    if (select_scenarios(&r, &o) == 0) {
+    if (select_scenarios(&r, &o) == 0 || (fuzz == MODE_EXPLORE && ps_explore_select(&r, o.jobs) == 0)) {
         snprintf(err, sizeof(err), "no scenario matches the selection (see pushspec list)");
         goto fail;
     }
     if (prepare_outputs(&o, err, sizeof(err)) < 0)
         goto fail;
-    if (ps_target_start_webhooks(&r, &ti, err, sizeof(err)) < 0)
+    if (ps_target_start_webhooks(&r, &ti, fuzz == MODE_EXPLORE, err, sizeof(err)) < 0)
         goto fail;
     if (!o.sdk) {
         char path[512];
@@ -443,6 +488,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 0);
     if (!strcmp(argv[1], "fuzz"))
         return cmd_run(argc - 2, argv + 2, 1);
+    if (!strcmp(argv[1], "explore"))
+        return cmd_run(argc - 2, argv + 2, MODE_EXPLORE);
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 2, argv + 2);
     if (!strcmp(argv[1], "init"))

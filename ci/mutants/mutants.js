@@ -268,4 +268,46 @@ module.exports = {
   'hook-client-event-no-socket-id': { rules: 'HOOK-3', about: 'client_event webhooks lack socket_id',
     webhook: webhookEdit((b) => { for (const e of b.events || []) if (e.name === 'client_event') delete e.socket_id; }) },
   'hook-no-cache-miss': { rules: 'HOOK-6', about: 'no cache_miss webhook', webhook: dropHookEvents('cache_miss') },
+
+  // Deviant doubles for pushspec explore (issue 18): each class of deviation no scenario was written for
+  // (ci/mutants/explore.sh shows explore finds each and shrinks it to at most 10 operations).
+  'presence-count-per-connection': { rules: 'HTTP-10,PRES-3,PRES-1', about: 'presence counts (user_count, presence.count) count connections, not users',
+    down: (m, c, t) => {
+      if (m.event !== 'pusher_internal:subscription_succeeded' || !String(m.channel).startsWith('presence-')) return undefined;
+      const p = t.payload(m);
+      if (!p || !p.presence) return undefined;
+      let n = 0;
+      for (const o of t.conns) if (o.subs.has(m.channel)) n += 1;
+      p.presence.count = n;
+      return withData(m, p);
+    },
+    response: (r, res, t) => {
+      const m = /\/channels\/([^/?]+)$/.exec(query(r.url).path);
+      if (!m) return undefined;
+      const name = decodeURIComponent(m[1]);
+      let n = 0;
+      for (const c of t.conns) if (c.subs.has(name)) n += 1;
+      return editJson(res, (b) => { if (typeof b.user_count === 'number') b.user_count = n; });
+    } },
+  'event-twice-after-resubscribe': { rules: 'SUB-4', about: 'a connection that unsubscribed and subscribed again gets each event twice',
+    up: (m, c) => { if (m.event === 'pusher:unsubscribe' && m.data) (c.state.left = c.state.left || new Set()).add(m.data.channel); },
+    down: (m, c) => {
+      const left = c.state.left || new Set();
+      if (m.event === 'pusher_internal:subscription_succeeded' && left.has(m.channel)) (c.state.twice = c.state.twice || new Set()).add(m.channel);
+      if (channelEvent(m) && c.state.twice && c.state.twice.has(m.channel)) return [m, m];
+      return undefined;
+    } },
+  'signature-comma-value': { rules: 'HTTP-10,HTTP-2', about: 'the signature check fails when a query value holds a comma (info=a,b), as if signed over the percent-encoded value',
+    request: (r) => (/%2C|,/i.test(r.url.split('?')[1] || '') && !/auth_signature=0{64}/.test(r.url)
+      ? { status: 401, body: '{"error":"Invalid signature: you should have sent HmacSHA256Hex(...)"}' } : undefined) },
+  'channels-lists-vacated': { rules: 'HTTP-9', about: 'GET /channels still lists a channel whose subscribers all left',
+    down: (m, c, t) => { if (m.event === 'pusher_internal:subscription_succeeded') (t.ever = t.ever || new Set()).add(m.channel); },
+    response: (r, res, t) => {
+      const { path, q } = query(r.url);
+      if (!/\/channels$/.test(path) || res.status !== 200) return undefined;
+      return editJson(res, (b) => {
+        if (!b.channels || typeof b.channels !== 'object') return;
+        for (const ch of t.ever || []) if (!(ch in b.channels) && (!q.filter_by_prefix || ch.startsWith(q.filter_by_prefix))) b.channels[ch] = {};
+      });
+    } },
 };

@@ -22,6 +22,7 @@ extern const ps_binding ps_bind_conn;      /* WebSocket and raw TCP connections 
 extern const ps_binding ps_bind_http;      /* HTTP requests, webhooks received */
 extern const ps_binding ps_bind_fake;      /* the fake server: apps, accepted connections, requests */
 extern const ps_binding ps_bind_adapter;   /* adapter processes */
+extern const ps_binding ps_bind_explore;   /* pushspec explore: scenario files written, progress */
 extern const ps_binding ps_bind_core;      /* codec, JSON, signer, crypto: no I/O */
 
 /* The running scenario, or a Lua error (outside run = function(t) ... end). */

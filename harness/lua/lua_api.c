@@ -9,7 +9,8 @@
 void ps_lua_push_core(lua_State *L)
 {
     static const ps_binding *const all[] = {
-        &ps_bind_case, &ps_bind_conn, &ps_bind_http, &ps_bind_fake, &ps_bind_adapter, &ps_bind_core };
+        &ps_bind_case, &ps_bind_conn, &ps_bind_http, &ps_bind_fake, &ps_bind_adapter, &ps_bind_core,
+        &ps_bind_explore };
     ps_luajson_init(L);
     lua_newtable(L);
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

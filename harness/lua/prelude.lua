@@ -184,6 +184,9 @@ local ps = {
   decrypt = core.decrypt,
   rule = core.rule,
   corpus = core.corpus,
+  -- pushspec explore's driver (loaded on first use: the model comes with it)
+  explore = readonly({ run = function(t, job) return P.require("explore").run(t, job) end,
+    replay = function(t, spec) return P.require("explore").replay(t, spec) end }, "ps.explore"),
 }
 
 -- TEXT: the file's embedded copy (then PATH only names it in errors and results).

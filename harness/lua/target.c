@@ -19,7 +19,7 @@
 const char *ps_target_scenario_dir(const ps_role *role, int fuzz)
 {
     static char path[64];
-    snprintf(path, sizeof(path), "scenarios/%s", fuzz ? "fuzz" : role->folder);
+    snprintf(path, sizeof(path), "scenarios/%s", fuzz == 2 ? "explore" : fuzz ? "fuzz" : role->folder);
     return path;
 }
 
@@ -170,7 +170,9 @@ int ps_target_load(ps_runner *r, const ps_target_args *a, ps_target_info *ti, ch
     lua_newtable(L);
     for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++)
         ps_bind_set_str(L, envs[i].field, flags[i] ? flags[i] : getenv(envs[i].env));
-    if (a->fuzz) {
+    for (const char **kv = a->extra; kv && kv[0]; kv += 2)
+        ps_bind_set_str(L, kv[0], kv[1]);
+    if (a->fuzz == 1) {
         ps_bind_set_str(L, "fuzz_seconds", a->fuzz_seconds ? a->fuzz_seconds : "60");
         ps_bind_set_str(L, "fuzz_seed", a->fuzz_seed);
     }
@@ -270,9 +272,9 @@ static int needs_profile(const ps_runner *r, const char *profile)
     return 0;
 }
 
-int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen)
+int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, int always, char *err, size_t errlen)
 {
-    if (ti->adapter || !ti->webhooks_listen || !needs_profile(r, PS_PROFILE_WEBHOOKS))
+    if (ti->adapter || !ti->webhooks_listen || !(always || needs_profile(r, PS_PROFILE_WEBHOOKS)))
         return 0;
     char host[256];
     int port = 0;

@@ -31,6 +31,7 @@ typedef struct {
     const char *file, *url, *http_url, *app_id, *key, *secret;   /* flags; NULL: the environment's */
     int fuzz;
     const char *fuzz_seconds, *fuzz_seed;
+    const char **extra;   /* more target fields (pushspec explore): key, value, ..., NULL */
 } ps_target_args;
 
 /* The server under test: file, then environment, then flags. Sets the
@@ -46,12 +47,12 @@ int ps_target_sdk(ps_runner *r, const char *cmd, const char *listen, double time
  * naming the node. */
 int ps_target_preflight(const ps_target_info *ti, const char *path, int insecure, int timeout_ms, char *err,
                         size_t errlen);
-/* Receive webhooks when the target asks and a selected scenario needs them. */
-int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, char *err, size_t errlen);
+/* Receive webhooks when the target asks and a selected scenario needs them (always: pushspec explore). */
+int ps_target_start_webhooks(ps_runner *r, const ps_target_info *ti, int always, char *err, size_t errlen);
 void ps_target_free(ps_target_info *ti);
 
 /* The built-in (embedded) scenario folder of a role, "scenarios/FOLDER"
- * (fuzz: the live fuzzer's). */
+ * (fuzz 1: the live fuzzer's, 2: pushspec explore's). */
 const char *ps_target_scenario_dir(const ps_role *role, int fuzz);
 
 #endif

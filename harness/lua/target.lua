@@ -130,6 +130,14 @@ function M.set_target(path, over)
   if t.fuzz_seconds then
     t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or core.wall() }
   end
+  if t.explore_seed then   -- pushspec explore: its flags (checked in C; weight names in explore.lua)
+    t.explore = { seed = tonumber(t.explore_seed), ops = tonumber(t.explore_ops), budget = tonumber(t.explore_budget),
+      weights = t.explore_weights, shard = { tonumber(t.explore_shard_i), tonumber(t.explore_shard_n) },
+      jobs = tonumber(t.explore_jobs), save = t.explore_save, known = {},
+      sequences = tonumber(t.explore_sequences) }
+    for c in (t.explore_known or ""):gmatch("%S+") do t.explore.known[c] = true end
+    P.require("explore").check_options(t.explore)   -- a bad weight name: an error, so exit 2
+  end
   if t.restart ~= nil and type(t.restart) ~= "string" then
     error(where .. ": restart must be a shell command (a string)", 0)
   end

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# pushspec explore against deviant doubles (issue 18): for each mutant of ci/mutants/mutants.js named
+# below (default: the four written for explore), explore soketi through ci/mutants/proxy.js with a
+# fixed seed and budget, and show that explore finds it with no scenario written for it: a clause of
+# the mutant's rules fails, shrunk to at most 10 operations (explore_score.py), and the scenario file
+# explore wrote, replayed with `pushspec run --scenarios`, fails that clause through the mutant and
+# passes through the unmutated proxy (so it is the mutant's, not one of soketi's own deviations).
+#   bash ci/mutants/explore.sh PUSHSPEC_BINARY [MUTANT...]
+# Needs soketi up on 127.0.0.1:6001 and 7001, 6002, 6003 free (run it in a network namespace of its
+# own). Results: build/mutants-explore/ (git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$root/build/mutants-explore"
+# 20 sequences a job (seeds 1-40), short ones: many fresh states. One weight profile for every mutant
+# (more subscriptions and views than the default; no mutant has its own): with the default weights a
+# user is seldom on two connections of one presence channel (2 of 40 sequences; 6 with these).
+SEED=${EXPLORE_SEED:-1} BUDGET=${EXPLORE_BUDGET:-90} OPS=${EXPLORE_OPS:-40} JOBS=${EXPLORE_JOBS:-2} SEQUENCES=${EXPLORE_SEQUENCES:-20}
+WEIGHTS=${EXPLORE_WEIGHTS:-subscribe=30,connect=10,get_channel=10,get_channels=6,get_users=6,unsubscribe=6,trigger=8,close=2,client_event=2,wait=0}
+
+die() { printf 'explore-mutants: ERROR: %s\n' "$*" >&2; exit 2; }
+[ $# -ge 1 ] || die "usage: bash ci/mutants/explore.sh PUSHSPEC_BINARY [MUTANT...]"
+pushspec="$1"; shift
+[ -x "$pushspec" ] || die "$pushspec is not an executable pushspec binary (build it first)"
+command -v node >/dev/null || die "node not found (bash ci/deps.sh)"
+[ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] || die "soketi is not up on 127.0.0.1:6001: bash ci/soketi.sh start"
+rm -rf "$out"; mkdir -p "$out"
+
+# The target: ci/targets/soketi.lua through the proxy, as ci/mutants/run.sh writes it.
+target="$out/target.lua"
+sed -e 's#127\.0\.0\.1:6001#127.0.0.1:7001#g' -e 's#listen = "127\.0\.0\.1:6002"#listen = "127.0.0.1:6003"#' \
+  -e '/^ *restart = /d' "$root/ci/targets/soketi.lua" >"$target"
+grep -q 'url = "ws://127.0.0.1:7001"' "$target" && grep -q 'listen = "127.0.0.1:6003"' "$target" ||
+  die "ci/targets/soketi.lua changed shape: could not point $target at the proxy"
+declare -A rules
+while IFS=$'\t' read -r name r _; do rules[$name]="$r"; done < <(node "$here/proxy.js" --list)
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=(presence-count-per-connection event-twice-after-resubscribe signature-comma-value channels-lists-vacated)
+for n in "${selected[@]}"; do [ -n "${rules[$n]:-}" ] || die "unknown mutant $n (node ci/mutants/proxy.js --list)"; done
+
+proxy_pid=""
+stop_proxy() { [ -n "$proxy_pid" ] || return 0; kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""; }
+trap stop_proxy EXIT
+start_proxy() {
+  local log="$out/$1.proxy.log" i
+  : >"$log"
+  node "$here/proxy.js" "$1" >"$log" 2>&1 &
+  proxy_pid=$!
+  for ((i = 0; i < 100; i++)); do
+    grep -q '^proxy.js: .* on ' "$log" && return 0
+    kill -0 "$proxy_pid" 2>/dev/null || { cat "$log" >&2; die "proxy.js $1 exited at start-up"; }
+    sleep 0.05
+  done
+  die "proxy.js $1 did not listen within 5 s"
+}
+# Every rule but the mutant's ($1) as a baseline: explore reports those clauses and shrinks only the
+# mutant's (shrinking soketi's own deviations again for every mutant would take minutes).
+others() {
+  "$pushspec" list --rules --json | python3 -c '
+import json, sys
+keep = set(sys.argv[1].split(","))
+for r in json.load(sys.stdin)["rules"]:
+    if r["id"] not in keep: print(r["id"] + "  not this mutant'"'"'s rule")' "$1"
+}
+# explore through mutant $1 into $out/$1.json (its scenario files in $out/$1.scenarios/)
+explore() {
+  others "${rules[$1]}" >"$out/$1.others.expect"
+  start_proxy "$1"
+  "$pushspec" explore --target "$target" --seed "$SEED" --budget "$BUDGET" --ops "$OPS" --jobs "$JOBS" --sequences "$SEQUENCES" --weights "$WEIGHTS" --quiet \
+    --expect "$out/$1.others.expect" --json "$out/$1.json" --save "$out/$1.scenarios" \
+    >"$out/$1.log" 2>&1 || true
+  stop_proxy
+  [ -s "$out/$1.json" ] || { tail -n 20 "$out/$1.log" >&2; die "pushspec explore wrote no result for $1"; }
+}
+# replays scenario file $2 through mutant $1; prints the verdict of clause $3 ("fail" or other)
+replay() {
+  local dir="$out/replay-$1-$4"
+  rm -rf "$dir"; mkdir -p "$dir"; cp "$2" "$dir/"
+  start_proxy "$1"
+  "$pushspec" run --target "$target" --scenarios "$dir" --quiet --json "$dir.json" >"$dir.log" 2>&1 || true
+  stop_proxy
+  python3 - "$dir.json" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+rule, label = sys.argv[2].split(":")
+v = "no verdict"
+for sc in r.get("scenarios", []):
+    for x in sc.get("rules", []):
+        if x["id"] == rule:
+            v = "fail" if x.get("verdict") == "fail" and label in (x.get("failed_checks") or []) else x.get("verdict")
+print(v)
+PY
+}
+
+started=$SECONDS
+status=0
+for n in "${selected[@]}"; do
+  t0=$SECONDS
+  explore "$n"
+  verdict=""
+  if cands="$(python3 "$here/explore_score.py" "$out/$n.json" "${rules[$n]}")"; then
+    k=0
+    while IFS= read -r line; do
+      clause="$(sed -n 's/^candidate \([^ ]*\): .*/\1/p' <<<"$line")"
+      file="${line##* }"
+      k=$((k + 1))
+      on_mutant="$(replay "$n" "$file" "$clause" "m$k")"
+      on_none="$(replay none "$file" "$clause" "n$k")"
+      if [ "$on_mutant" = fail ] && [ "$on_none" != fail ]; then
+        verdict="found ${line#candidate }; replayed by pushspec run: fails through the mutant, $on_none without it"
+        break
+      fi
+      verdict="${verdict:+$verdict; }$clause replayed: $on_mutant through the mutant, $on_none without it"
+    done <<<"$cands"
+    [[ "$verdict" == found* ]] || { verdict="missed: no shrunk sequence fails only through the mutant ($verdict)"; status=1; }
+  else
+    verdict="$cands"
+    status=1
+  fi
+  printf '  %-32s %-3ss %s\n' "$n" $((SECONDS - t0)) "$verdict"
+done
+printf 'explore-mutants: %d mutants in %ds (seed %s, budget %ss, %s operations a sequence, %s jobs)\n' \
+  "${#selected[@]}" $((SECONDS - started)) "$SEED" "$BUDGET" "$OPS" "$JOBS"
+exit $status
