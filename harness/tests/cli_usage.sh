@@ -68,7 +68,7 @@ for cmd in run fuzz init list scenarios report; do
     run "$cmd" --help
     check_eq "$cmd --help is help $cmd" "$help_text" "$out"
 done
-expect_usage_error "an unknown help topic" "no help topic 'frobnicate'; the topics: run, fuzz, init, list, scenarios, report" \
+expect_usage_error "an unknown help topic" "no help topic 'frobnicate'; the topics: run, fuzz, explore, init, list, scenarios, report" \
     help frobnicate
 check_eq "an unknown help topic prints no help on stdout" "" "$out"
 run run --help
