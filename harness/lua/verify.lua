@@ -91,6 +91,23 @@ local function member(list, v)
   return false
 end
 
+-- What was seen of a refusal, and why nothing was observed (nil when something
+-- was): the frames never reached the server, or a control connection was
+-- dropped too (V.refusal and V.refused judge the rest their own way).
+local function refusal_seen(answer, closed)
+  local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
+    ((closed or not answer) and close_seen(closed) or "")
+  if not answer and closed and (closed.unsent or 0) > 0 then
+    return seen, string.format("the connection ended (%s) before the %d frame(s) pushspec sent on it " ..
+      "reached the server, so it had nothing to refuse", close_seen(closed), closed.unsent)
+  end
+  if not answer and closed and closed.control == "dropped" then
+    return seen, seen .. ", and so was a fresh connection that only sent pusher:ping: the server drops " ..
+      "connections whatever is sent on them, so this drop refused nothing"
+  end
+  return seen, nil
+end
+
 -- Was this a refusal? answer: the first answer message (or nil), closed: what
 -- Conn:expect_close returned (or nil: still open). opts.code: the refusal must
 -- carry this code (in the pusher:error data.code or as the close code);
@@ -105,16 +122,8 @@ end
 -- (closed.control == "dropped", from V.await_refusal).
 function V.refusal(answer, closed, opts)
   opts = opts or {}
-  local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
-    ((closed or not answer) and close_seen(closed) or "")
-  if not answer and closed and (closed.unsent or 0) > 0 then
-    return nil, string.format("the connection ended (%s) before the %d frame(s) pushspec sent on it " ..
-      "reached the server, so it had nothing to refuse", close_seen(closed), closed.unsent)
-  end
-  if not answer and closed and closed.control == "dropped" then
-    return nil, seen .. ", and so was a fresh connection that only sent pusher:ping: the server drops " ..
-      "connections whatever is sent on them, so this drop refused nothing"
-  end
+  local seen, unobserved = refusal_seen(answer, closed)
+  if unobserved then return nil, unobserved end
   if closed and closed.control == "kept" then seen = seen .. " (a fresh connection that only pinged was kept)" end
   local ev = answer and answer.event
   if ev ~= nil and ev ~= "pusher:error" and ev ~= SUB_ERROR then
@@ -172,16 +181,8 @@ V.refusal_event = refusal_event
 -- drop that a control connection shared).
 function V.refused(answer, closed, opts)
   opts = opts or {}
-  local seen = (answer and (show(answer) .. (closed and " then " or "")) or "") ..
-    ((closed or not answer) and close_seen(closed) or "")
-  if not answer and closed and (closed.unsent or 0) > 0 then
-    return nil, string.format("the connection ended (%s) before the %d frame(s) pushspec sent on it " ..
-      "reached the server, so it had nothing to refuse", close_seen(closed), closed.unsent)
-  end
-  if not answer and closed and closed.control == "dropped" then
-    return nil, seen .. ", and so was a fresh connection that only sent pusher:ping: the server drops " ..
-      "connections whatever is sent on them, so this drop refused nothing"
-  end
+  local seen, unobserved = refusal_seen(answer, closed)
+  if unobserved then return nil, unobserved end
   local ev = answer and answer.event
   if ev and (member(opts.accept or {}, ev) or (ev == SUCCEEDED and (opts.channel == nil or answer.channel == opts.channel))) then
     return false, seen .. " (accepted)"
