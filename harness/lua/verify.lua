@@ -225,14 +225,23 @@ end
 -- A positive control (issue 20): the request, subscription or frame a negative
 -- check ("this must be refused") alters, sent in its correct form in the same
 -- scenario. rule: the clause that says the correct form is accepted (e.g.
--- AUTH-6:private-accepted); ok: whether it was; actual: what was seen. It is not
--- a check (the control's own scenario judges that rule); it is logged, and
--- returned for V.negative.
+-- AUTH-6:private-accepted); ok: whether it was; actual: what was seen. A passed
+-- control is logged, not a check (its own scenario judges that rule). A failed
+-- one is evidence against its own clause, wherever the scenario happened to
+-- place its connections (a cluster may show it only here): a failing check of
+-- that clause when the scenario declares the rule, else an incidental finding,
+-- as Case:_judge_wire decides. Returned for V.negative.
 function V.control(t, rule, ok, expected, actual)
   local ctl = { rule = rule, ok = ok and true or false, expected = expected,
     actual = actual ~= nil and show(actual) or "nothing" }
   t:log(string.format("control %s: %s (expected %s; actual %s)", rule, ctl.ok and "passed" or "FAILED",
     tostring(expected), ctl.actual))
+  if not ctl.ok then
+    local id, declared = rule:match("^[^:]+"), false
+    for _, r in ipairs(t.spec and t.spec.rules or {}) do declared = declared or r == id end
+    if declared then t:check(rule, false, expected, ctl.actual)
+    else t:incidental(rule, expected, ctl.actual) end
+  end
   return ctl
 end
 

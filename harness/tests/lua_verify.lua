@@ -272,9 +272,12 @@ expect("await_refused another channel's success is no answer", true,
   V.await_refused(fake { msg("pusher_internal:subscription_succeeded", { channel = "d" }) }, { channel = "c" }))
 
 -- positive controls: a negative check is judged only behind a control that passed
-local function recorder()
-  local r = { checks = {}, errs = {}, logs = {} }
+local function recorder(rules)
+  local r = { checks = {}, errs = {}, logs = {}, own = {}, spec = { rules = rules or { "HTTP-2" } } }
   function r:log(text) self.logs[#self.logs + 1] = text end
+  -- a failed control's own clause: a check (declared) or an incidental finding
+  function r:check(rule, ok, expected, actual) self.own[#self.own + 1] = { "check", rule, ok, expected, actual } end
+  function r:incidental(rule, expected, actual) self.own[#self.own + 1] = { "incidental", rule, expected, actual } end
   function r:judge(rule, ok, _, actual) self.checks[#self.checks + 1] = { rule, ok, actual } return ok end
   function r:unjudged(rule, why) self.errs[#self.errs + 1] = { rule, why } end
   return r
@@ -293,6 +296,18 @@ expect("negative behind a failed control: an error naming the control's rule and
 V.negative(rt, nil, "HTTP-2:wrong-secret", true, "401", "401")
 expect("negative without a control is not judged", true, #rt.checks == 1 and #rt.errs == 2)
 expect("controls are logged", true, #rt.logs == 2 and rt.logs[2]:find("FAILED", 1, true) ~= nil, rt.logs[2])
+-- a failed control fails its own clause (issue 20: the deviation it exposed is not lost)
+local inc = rt.own[1] or {}
+expect("a passed control is no check of its clause", true, #rt.own == 1, #rt.own)
+expect("a failed control, its rule undeclared: an incidental of its clause with its Expected and Actual", true,
+  inc[1] == "incidental" and inc[2] == "HTTP-9:list" and inc[3] == "200" and inc[4] == "400 Bad Request", inc[1])
+local dt = recorder { "EVT-1", "SUB-2" }
+V.negative(dt, V.control(dt, "EVT-1:name", false, "the witness gets the event", nil), "SUB-2:no-events-after", true)
+local own = dt.own[1] or {}
+expect("a failed control, its rule declared: a failing check of its clause", true,
+  #dt.own == 1 and own[1] == "check" and own[2] == "EVT-1:name" and own[3] == false and own[5] == "nothing", own[1])
+expect("a failed control: the negative rule stays an error, not a fail", true,
+  #dt.checks == 0 and #dt.errs == 1 and dt.errs[1][1] == "SUB-2:no-events-after", #dt.checks)
 
 -- match.lua's arrived: what came instead of an awaited message, bounded
 local M = assert(loadfile(dir .. "/match.lua"))({ core = {} })
