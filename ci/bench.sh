@@ -11,6 +11,8 @@
 #   BENCH_QUICK=1 bash ci/bench.sh                about a minute: short microbenchmarks, no suite, 5 s of
 #                                                 fuzzing (ctest bench_smoke; figures shown, not measured)
 #   BENCH_FUZZ_SECONDS=60                         the live fuzzer's time (default 60, quick 5)
+# explore (6 sequences of 60 operations, quick 2) runs in both modes; its cluster-against-one-node
+# figure only in the full mode (a private two-node cluster on 7131/7141, Redis 7391: about +40 s).
 # The suite run's result stays in build-bench/bench-suite.json.
 # Needs what ci/deps.sh installs, and /usr/bin/time (package time; installed here if missing).
 # soketi runs privately on 127.0.0.1:7101 (metrics 9801, cluster 11801), never the shared 6001.
