@@ -11,6 +11,8 @@
 #   BENCH_QUICK=1 bash ci/bench.sh                about a minute: short microbenchmarks, no suite, 5 s of
 #                                                 fuzzing (ctest bench_smoke; figures shown, not measured)
 #   BENCH_FUZZ_SECONDS=60                         the live fuzzer's time (default 60, quick 5)
+# explore (6 sequences of 60 operations, quick 2) runs in both modes; its cluster-against-one-node
+# figure only in the full mode (a private two-node cluster on 7131/7141, Redis 7391: about +40 s).
 # The suite run's result stays in build-bench/bench-suite.json.
 # Needs what ci/deps.sh installs, and /usr/bin/time (package time; installed here if missing).
 # soketi runs privately on 127.0.0.1:7101 (metrics 9801, cluster 11801), never the shared 6001.
@@ -161,5 +163,53 @@ node -e '
   console.log(`fuzz (info): seed ${s.seed}, ${s.seconds} s: ${s.inputs} inputs in ${s.batches} batches, ` +
     `${s.findings} findings, ${s.restarts} restarts taking ${(Number(process.argv[2]) / 1000).toFixed(1)} s`);
 ' "$work/fuzz.json" "$(awk '{ s += $1 } END { print s + 0 }' "$work/restarts.ms")"
+
+# ---- 6. explore: operations per second against the private soketi; pushspec's own CPU time / wall time
+# over the run (model, generator, checker and the I/O loop: an upper bound of model + checker); the
+# shrinker's replays for a 1,000-operation failing sequence (offline, harness/tests/lua_explore.lua);
+# full mode only: a two-node cluster's explore wall time against the one node's, side by side.
+explore_run() {   # name target baseline: a fixed seed, no webhooks; writes $work/explore-NAME.{json,time}
+  local rc=0   # the baseline's clauses are reported, not shrunk: the figures time exploring
+  /usr/bin/time -f '%e %U %S' -o "$work/explore-$1.time" "$pushspec" explore --target "$2" --seed 42 \
+    --sequences "$ex_seq" --ops 60 --budget 120 --expect "$3" --quiet --json "$work/explore-$1.json" >"$work/explore-$1.out" 2>&1 || rc=$?
+  [ "$rc" -le 1 ] || { tail -n 30 "$work/explore-$1.out" >&2; die "pushspec explore ($1) failed (exit $rc)"; }
+}
+explore_summary() {   # json -> "operations seconds" (the summary record)
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const s = r.scenarios.flatMap((x) => x.records || []).find((x) => x.name === "summary");
+    if (!s) throw new Error("no summary record in " + process.argv[1]);
+    console.log(s.value.operations, s.value.seconds);' "$1"
+}
+ex_seq=$([ "$quick" = 1 ] && echo 2 || echo 6)
+explore_run one "$work/target.lua" ci/targets/soketi-explore.expect
+read -r ex_ops ex_s < <(explore_summary "$work/explore-one.json")
+read -r ex_wall ex_user ex_sys < <(tail -n 1 "$work/explore-one.time")   # (after "Command exited with ...")
+awk -v o="$ex_ops" -v s="$ex_s" -v w="$ex_wall" -v u="$ex_user" -v y="$ex_sys" 'BEGIN {
+  printf "explore: operations per second against soketi = %.1f (%d operations in %.1f s, seed 42)\n", o / s, o, s
+  printf "explore: pushspec CPU / wall = %.3f (user %.2f s + sys %.2f s over %.1f s; model + checker at most that)\n", (u + y) / w, u, y, w }'
+shrink_line="$(lua5.4 harness/tests/lua_explore.lua harness/lua | grep -E '^shrink (resubscribe|per-connection): 1000 ops' || true)"
+[ -n "$shrink_line" ] || die "harness/tests/lua_explore.lua printed no shrink figures"
+printf '%s\n' "$shrink_line" | awk '{ sub(":", "", $2); r[$2] = $(NF - 5) } END {
+  printf "explore: shrink replays for a 1,000-operation failing sequence = %d (resubscribe double %d, per-connection counts %d; offline, at most 60)\n",
+    (r["resubscribe"] > r["per-connection"] ? r["resubscribe"] : r["per-connection"]), r["resubscribe"], r["per-connection"] }'
+if [ "$quick" = 1 ]; then
+  echo "explore: cluster / one node: left out (BENCH_QUICK)"
+else
+  # a private two-node cluster (its own state folder and ports), the same seed and sizes
+  export PUSHSPEC_CLUSTER_STATE="$work/cluster" PUSHSPEC_CLUSTER_NODE1=7131 PUSHSPEC_CLUSTER_NODE2=7141 \
+    PUSHSPEC_CLUSTER_REDIS=7391 PUSHSPEC_CLUSTER_HOOKS=7132
+  bash ci/soketi-cluster.sh start >"$work/cluster.out" 2>&1 || { cat "$work/cluster.out" >&2; die "the private cluster did not start"; }
+  sed -e 's|^  name = .*|  name = "soketi 1.6.1, two nodes (private, ci/bench.sh)",|' \
+      -e 's|^  url = .*|  nodes = { { url = "ws://127.0.0.1:7131", http_url = "http://127.0.0.1:7131" }, { url = "ws://127.0.0.1:7141", http_url = "http://127.0.0.1:7141" } },|' \
+      -e '/^  http_url = /d' -e '/^  restart = /,/^    echo/d' "$work/target.lua" >"$work/cluster.lua"
+  explore_run cluster "$work/cluster.lua" ci/targets/soketi-cluster-explore.expect
+  bash ci/soketi-cluster.sh stop >>"$work/cluster.out" 2>&1 || true
+  read -r cl_ops cl_s < <(explore_summary "$work/explore-cluster.json")
+  read -r cl_wall _ _ < <(tail -n 1 "$work/explore-cluster.time")
+  awk -v a="$cl_wall" -v b="$ex_wall" -v ao="$cl_ops" -v bo="$ex_ops" 'BEGIN {
+    printf "explore: cluster wall / one-node wall = %.2f (%.1f s / %.1f s; per operation %.2f: %d and %d operations)\n",
+      a / b, a, b, (a / ao) / (b / bo), ao, bo }'
+fi
 
 echo "bench: done in $((SECONDS - start_s)) s"

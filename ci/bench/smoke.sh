@@ -36,6 +36,10 @@ expect "suite: left out \(BENCH_QUICK\)"
 expect "scale: \(RSS_1000 - RSS_1\) / 1000 = $n KiB per connection"
 expect "scale: RSS_1000 / RSS_1 = $n \(RSS_1 [0-9]+ KiB, RSS_1000 [0-9]+ KiB\)"
 expect "fuzz: live fuzzing of soketi = [0-9]+ inputs/s overall \([0-9]+ not counting restarts and replays\)"
+expect "explore: operations per second against soketi = $n \([0-9]+ operations in $n s, seed 42\)"
+expect "explore: pushspec CPU / wall = $n \(user $n s \+ sys $n s over $n s; model \+ checker at most that\)"
+expect "explore: shrink replays for a 1,000-operation failing sequence = [0-9]+ \(resubscribe double [0-9]+, per-connection counts [0-9]+; offline, at most 60\)"
+expect "explore: cluster / one node: left out \(BENCH_QUICK\)"
 expect "bench: done in [0-9]+ s"
 # No figure may print as nan or inf (a zero time or a failed measurement).
 if grep -Eiq '(^|[^a-z])(nan|inf)([^a-z]|$)' "$out"; then

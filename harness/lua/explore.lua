@@ -95,7 +95,7 @@ Driver.__index = Driver
 
 -- quiet: a replay while shrinking (nothing reported, divergences only collected).
 function Driver.new(t, model, prefix, opts)
-  return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {},
+  return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {}, conn_node = {},
     pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
     hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {} }, Driver)
 end
@@ -169,12 +169,40 @@ local function with_app(op, o, app)
   return o
 end
 
+-- The node op goes to on a cluster target (op.node, else node 1: a replay goes where the
+-- original went, never where case.lua's spreading would put it); nil for one node.
+function Driver:node(op)
+  if not self.t.target.nodes then return nil end
+  return op.node or 1
+end
+
+-- The nodes that took part in divergence x on a cluster (the op's node, the connections it
+-- touched and every open connection's node): nil for one node.
+function Driver:nodes_text(x)
+  if not self.t.target.nodes then return nil end
+  local op, o, parts = x.op or {}, x.observed or {}, {}
+  local function cn(c) return "connection " .. c .. " on node " .. tostring(self.conn_node[c] or "?") end
+  if op.op and op.node and op.op ~= "connect" then parts[#parts + 1] = op.op .. " through node " .. op.node end
+  if op.conn then parts[#parts + 1] = cn(op.conn) end
+  local oc = o.conn or (x.item and x.item.conn)
+  if oc and oc ~= op.conn then parts[#parts + 1] = cn(oc) end
+  local open = {}
+  for c in pairs(self.conns) do if self.model:is_open(c) then open[#open + 1] = c end end
+  table.sort(open)
+  local ons = {}
+  for _, c in ipairs(open) do ons[#ons + 1] = c .. "@node " .. tostring(self.conn_node[c] or "?") end
+  if #ons > 0 then parts[#parts + 1] = "open: " .. table.concat(ons, ", ") end
+  return "[cluster: " .. table.concat(parts, "; ") .. "]"
+end
+
 -- Carries out op; returns the HTTP answer when it made a request.
 function Driver:execute(op)
   local t, kind = self.t, op.op
   local c = op.conn and self.conns[op.conn]
+  local node = self:node(op)
   if kind == "connect" then
-    local nc = t:connect {}
+    local nc = t:connect { node = node }
+    self.conn_node[op.conn] = node
     local m = nc:established { within = FRAME_MS }
     self.conns[op.conn] = nc
     if m then table.insert(nc.inbox, 1, m) end   -- the model's prediction judges it too
@@ -201,15 +229,20 @@ function Driver:execute(op)
       if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
     end
     if op.body then body = RAW_BODIES[op.body] or tostring(op.body) end
-    return t:api("POST", path, with_app(op, api_opts(op.sign, { body = body }, t.app), t.app))
+    local o = with_app(op, api_opts(op.sign, { body = body }, t.app), t.app)
+    o.node = node
+    return t:api("POST", path, o)
   elseif kind == "get_channels" then
-    return t:api("GET", "/channels", with_app(op, api_opts(op.sign, { query = with_query(op.query) }, t.app), t.app))
+    local o = with_app(op, api_opts(op.sign, { query = with_query(op.query) }, t.app), t.app)
+    o.node = node
+    return t:api("GET", "/channels", o)
   elseif kind == "get_channel" then
-    return t:api("GET", "/channels/" .. escape_path(op.channel), api_opts(op.sign, { query = with_query(op.query) }, t.app))
+    local o = api_opts(op.sign, { query = with_query(op.query), node = node }, t.app)
+    return t:api("GET", "/channels/" .. escape_path(op.channel), o)
   elseif kind == "get_users" then
-    return t:api("GET", "/channels/" .. escape_path(op.channel) .. "/users", api_opts(op.sign, nil, t.app))
+    return t:api("GET", "/channels/" .. escape_path(op.channel) .. "/users", api_opts(op.sign, { node = node }, t.app))
   elseif kind == "terminate_user" then
-    return t:api("POST", "/users/" .. escape_path(op.user) .. "/terminate_connections", api_opts(op.sign, { body = {} }, t.app))
+    return t:api("POST", "/users/" .. escape_path(op.user) .. "/terminate_connections", api_opts(op.sign, { body = {}, node = node }, t.app))
   end
   if not c or c:is_closed() then return nil, "connection " .. tostring(op.conn) .. " is not open" end
   local sid = self.sids[op.conn] or ""
@@ -260,6 +293,7 @@ end
 function Driver:diverge(kind, item, expected, actual, observed)
   local d = { kind = kind, clause = item.clause, expected = expected, actual = actual, at = #self.history,
     op = self.history[#self.history], observed = observed, item = item }
+  d.nodes = self:nodes_text(d)
   self.divergences[#self.divergences + 1] = d
   if self.report then self.report(d, self) end
   return d
@@ -551,6 +585,7 @@ function Driver:leftovers()
     for _, m in ipairs(c.inbox) do
       local ch = channel_of(m)
       local mine = type(ch) == "string" and ch:find(self.prefix, 1, true) and not self.forgotten[ch]
+        and not (self.open_events and self.open_events[ch .. "\0" .. tostring(m.event)])
       local label = mine and (LEFTOVER[m.event] or (type(m.event) == "string" and not m.event:match("^pusher")
         and "SUB-4:exactly-once"))
       -- a member without a user id: the server took one the model refused (reported there)
@@ -622,6 +657,12 @@ function Driver:step(op, ctx)
   self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
   local res, why = self:execute(op)
+  -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
+  -- no "extra" message when they come (a batch of a sealed and an unsealed event, say)
+  if op.op == "trigger" and pred and type(pred.open) == "table" and #pred.open > 0 then
+    self.open_events = self.open_events or {}
+    for _, e in ipairs(model_mod().trigger_events(op)) do self.open_events[tostring(e.channel) .. "\0" .. tostring(e.event)] = true end
+  end
   self:observe(op, pred, res, why)
   -- a trigger answered with an error in its body was not published (whatever its status):
   -- what its cache channels hold, the model can no longer say
@@ -754,13 +795,15 @@ E.lua_text = lua_text
 
 local function scenario_text(id, found)
   local rule = found.clause:match("^([^:]+)")
-  local lines = {
+  local lines = {}
+  for _, l in ipairs {
     "-- Written by pushspec explore: the minimal operation sequence found (seed " .. found.seed .. ", "
       .. found.original_ops .. " operations shrunk to " .. #found.ops .. " in " .. found.replays .. " replays)",
     "-- that fails " .. found.clause .. " on " .. found.target .. ".",
     "-- Replay: pushspec run --scenarios DIR --target FILE",
     "-- Expected (the model): " .. tostring(found.expected):gsub("\n", " "),
     "-- Actual: " .. tostring(found.actual):gsub("\n", " "):sub(1, 400),
+    found.nodes and ("-- Nodes: each op's node field places its connection or HTTP call; before shrinking: " .. found.nodes) or false,
     "ps.scenario {",
     "  id = " .. lua_text(id) .. ",",
     "  title = " .. lua_text("explore: " .. found.clause .. " after " .. #found.ops .. " operations (seed " .. found.seed .. ")") .. ",",
@@ -772,7 +815,7 @@ local function scenario_text(id, found)
     "      clause = " .. lua_text(found.clause) .. ",",
     "      prefix = " .. lua_text(found.prefix) .. ",",
     "      ops = {",
-  }
+  } do if l then lines[#lines + 1] = l end end
   for _, op in ipairs(found.ops) do lines[#lines + 1] = "        " .. lua_text(op) .. "," end
   lines[#lines + 1] = "      },"
   lines[#lines + 1] = "    })"
@@ -886,6 +929,7 @@ function E.run(t, job)
     local prefix = new_prefix()
     local m = new_model(t, fam, prefix)
     local g = gen_mod().new { seed = seed, weights = o.weights, prefix = prefix, families = fam.gen,
+      nodes = t.target.nodes and #t.target.nodes or 1,
       forms = gen_mod().ALL_FORMS,   -- this driver makes every wrong form the generator knows
       max_payload = t.target.limits and t.target.limits.max_payload }
     local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
@@ -897,7 +941,7 @@ function E.run(t, job)
     end
     d.report = function(x, drv)
       stats.divergences = stats.divergences + 1
-      local text = tostring(show(x.actual, 800)) .. "\noperation " .. x.at .. " of seed " .. seed .. "; history:\n" ..
+      local text = tostring(show(x.actual, 800)) .. (x.nodes and ("\n" .. x.nodes) or "") .. "\noperation " .. x.at .. " of seed " .. seed .. "; history:\n" ..
         history_text(drv.history, x.at)
       if declared(t, x.clause) then fail_check(x.clause, "(model) " .. x.expected, text)
       else t:incidental(x.clause, "(model) " .. x.expected, text) end
@@ -970,13 +1014,13 @@ function E.shrink_and_save(t, x, hist, prefix, seed, fam, o, stats)
     simplify = function(list) return model.simplify(list, prefix) end }) or ops
   stats.shrunk = stats.shrunk + 1
   local found = { clause = x.clause, seed = seed, ops = min, original_ops = #ops, replays = replays,
-    target = t.target.name, prefix = prefix, expected = x.expected, actual = show(x.actual, 400) }
+    target = t.target.name, prefix = prefix, expected = x.expected, actual = show(x.actual, 400), nodes = x.nodes }
   local id = string.format("explore-min-%d-%s", seed, x.clause:lower():gsub("[^%w]+", "-"))
   local file, why = core.save_text(o.save, id .. ".lua", scenario_text(id, found))
   core.progress(string.format("%s: %d operations shrunk to %d in %d replays (%.1f s)%s", x.clause, #ops, #min, replays,
     (core.now() - t0) / 1000, file and (": " .. file) or (": not saved: " .. tostring(why))))
   t:record("minimal", { clause = x.clause, seed = seed, reproduced = true, ops = min, original_ops = #ops,
-    replays = replays, file = file, save_error = why, expected = x.expected, actual = show(x.actual, 400) })
+    replays = replays, file = file, save_error = why, expected = x.expected, actual = show(x.actual, 400), nodes = x.nodes })
 end
 
 -- A saved minimal sequence (scenario files written above): replayed with every
@@ -991,7 +1035,8 @@ function E.replay(t, spec)
   d.report = function(x, drv)
     if x.clause == spec.clause then
       hit = true
-      fail_check(x.clause, "(model) " .. x.expected, show(x.actual, 800) .. "\nhistory:\n" .. history_text(drv.history, x.at))
+      fail_check(x.clause, "(model) " .. x.expected, show(x.actual, 800) .. (x.nodes and ("\n" .. x.nodes) or "") ..
+        "\nhistory:\n" .. history_text(drv.history, x.at))
     else
       core.log("explore replay: another divergence, " .. x.clause .. ": " .. show(x.actual, 300))
     end

@@ -5,7 +5,8 @@
 -- auth and signing form. Its own PRNG (xorshift64): the same seed and weights give the same
 -- sequence on every machine. Pure: loads in plain lua5.4.
 --   local g = gen.new{seed=1, prefix="P3-", weights={...}, max_conns=4, max_users=3, families={...},
---                     forms=gen.ALL_FORMS (the wrong input forms the driver can make; default the contract's)}
+--                     forms=gen.ALL_FORMS (the wrong input forms the driver can make; default the contract's),
+--                     nodes=N (a cluster: each connect and HTTP call draws its node 1..N; default 1)}
 --   local op = g:next(model)      -- model: a model.lua instance (its state steers useful ops)
 local P = ... -- unused: the model module comes with the model instance g:next is given
 
@@ -94,6 +95,7 @@ function G.new(opts)
     max_conns = opts.max_conns or 4,
     max_users = opts.max_users or 3,
     max_payload = opts.max_payload or 10240,
+    nodes = opts.nodes or 1,   -- a cluster target's node count: connects and HTTP calls pick one
     count = 0,
   }, G)
   g.rng = new_rng(g.seed)
@@ -437,14 +439,24 @@ function G:next(model)
   end
   if #open_conns(model) == 0 and self.weights.connect > 0 and self:chance(80) then
     local op = make.connect(self, model)
-    if op then return op end
+    if op then return self:place(op) end
   end
   for _ = 1, 20 do
     local name = self:weighted(list)
     local op = make[name](self, model)
-    if op then return op end
+    if op then return self:place(op) end
   end
   return { op = "wait", ms = 50 }
+end
+
+-- The ops that reach a node themselves: a connect (its connection's later ops follow it) and
+-- every HTTP call. The node is drawn last and only for a cluster, so one-node sequences are
+-- exactly those of a one-node generator.
+G.NODE_OPS = { connect = true, trigger = true, get_channels = true, get_channel = true, get_users = true,
+  terminate_user = true }
+function G:place(op)
+  if self.nodes > 1 and G.NODE_OPS[op.op] then op.node = self:int(self.nodes) end
+  return op
 end
 
 -- A whole sequence of n ops, applied to model as it goes (offline use and tests).

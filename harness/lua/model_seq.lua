@@ -98,6 +98,16 @@ return function(M, shared)
       seq[i] = op
       out[#out + 1] = seq
     end
+    -- a cluster's nodes: every op on node 1 first (a divergence that does not need two nodes
+    -- says so at once), each op's node alone after the values
+    local on_other = {}
+    for i, op in ipairs(ops_list) do if (op.node or 1) > 1 then on_other[#on_other + 1] = i end end
+    if #on_other > 1 then
+      local seq = {}
+      for j, op in ipairs(ops_list) do seq[j] = op end
+      for _, i in ipairs(on_other) do seq[i] = copy(ops_list[i]); seq[i].node = 1 end
+      out[#out + 1] = seq
+    end
     for i, op in ipairs(ops_list) do
       -- a list: its first half, its second half, or (short) without one item
       for _, key in ipairs { "channels", "batch" } do
@@ -137,6 +147,7 @@ return function(M, shared)
       if op.user and op.user.info ~= nil then with(i, function(o) o.user.info = nil end) end
       if op.op == "wait" and (op.ms or 0) > 0 then with(i, function(o) o.ms = 0 end) end
     end
+    for _, i in ipairs(on_other) do with(i, function(o) o.node = 1 end) end
     -- channel names (every occurrence at once)
     local names, order = {}, {}
     local function note(n) if type(n) == "string" and not names[n] then names[n] = true; order[#order + 1] = n end end

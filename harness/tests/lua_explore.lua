@@ -526,6 +526,30 @@ expect("same seed: same sequence", S.key(a) == S.key(b))
 expect("another seed: another sequence", S.key(a) ~= S.key(c))
 expect("ops are plain data", plain(a, 0))
 
+-- a cluster (issue 19): nodes=1 is today's sequence exactly; nodes=2 places every connect and
+-- HTTP call (only those) on node 1 or 2, the same for the same seed
+expect("nodes=1: the one-node sequence", S.key(gen_seq(42, 1500, { nodes = 1 })) == S.key(a))
+local n2, n2b = gen_seq(42, 600, { nodes = 2 }), gen_seq(42, 600, { nodes = 2 })
+expect("nodes=2: same seed, same sequence", S.key(n2) == S.key(n2b))
+local on_node, stray = { 0, 0 }, nil
+for _, op in ipairs(n2) do
+  if G.NODE_OPS[op.op] then
+    if op.node == 1 or op.node == 2 then on_node[op.node] = on_node[op.node] + 1 else stray = S.key(op) end
+  elseif op.node ~= nil then stray = S.key(op) end
+end
+expect("nodes=2: each connect and HTTP call on node 1 or 2, no other op with a node", stray == nil, stray)
+expect("nodes=2: both nodes drawn", on_node[1] > 20 and on_node[2] > 20, on_node[1] .. "/" .. on_node[2])
+-- the shrinker's first simpler candidate puts every op on node 1
+local cands = M.simplify({ { op = "connect", conn = 1, node = 2 }, { op = "trigger", form = "channel", channels = { "x" },
+  event = "e", data = "d", node = 2 } }, "G-")
+local first = cands[1] or {}
+expect("simplify: every op on node 1 first", #first == 2 and first[1].node == 1 and first[2].node == 1, S.key(first))
+local one_each = 0
+for _, cand in ipairs(cands) do
+  if (cand[1].node == 1) ~= (cand[2].node == 1) then one_each = one_each + 1 end
+end
+expect("simplify: each op's node alone too", one_each == 2, one_each)
+
 -- coverage of every op family and value form over a few seeds
 local seen = {}
 local function see(k) seen[k] = (seen[k] or 0) + 1 end
