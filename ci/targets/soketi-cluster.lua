@@ -1,5 +1,6 @@
 -- Two soketi 1.6.1 nodes joined by Redis (ci/soketi-cluster.sh), one logical server with
 -- ci/soketi.json's apps. Ports: the same variables and defaults as ci/soketi-cluster.sh.
+-- Its apps and profile limits copy ci/soketi.json; ci/check-targets.py (ctest cli_targets) compares them.
 local p1 = env("PUSHSPEC_CLUSTER_NODE1") or "6101"
 local p2 = env("PUSHSPEC_CLUSTER_NODE2") or "6111"
 local script = "bash " .. target_dir .. "/../soketi-cluster.sh"

@@ -1,4 +1,5 @@
 -- The soketi 1.6.1 that ci/soketi.sh starts on loopback with ci/soketi.json.
+-- Its apps and profile limits copy ci/soketi.json; ci/check-targets.py (ctest cli_targets) compares them.
 -- A target file is Lua returning a table; env("NAME") reads the environment.
 return {
   name = "soketi 1.6.1",
