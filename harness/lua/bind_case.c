@@ -190,6 +190,13 @@ static int l_node_command(lua_State *L)
     return 1;
 }
 
+/* expect_oversize(): this scenario's oversized frames are what it reads (markers), not its error */
+static int l_expect_oversize(lua_State *L)
+{
+    ps_bind_scenario(L)->expects_oversize = 1;
+    return 0;
+}
+
 static int l_getenv(lua_State *L)
 {
     lua_pushstring(L, getenv(luaL_checkstring(L, 1)));
@@ -215,7 +222,7 @@ static int l_rule(lua_State *L)
 
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
-    { "node_command", l_node_command },
+    { "node_command", l_node_command }, { "expect_oversize", l_expect_oversize },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "check", l_check }, { "incidental", l_incidental }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };

@@ -235,6 +235,7 @@ function Case:require(rule, cond, expected, actual)
 end
 
 function Case:skip(rule, reason) core.skip(rule, reason) end
+function Case:expect_oversize() core.expect_oversize() end
 -- Structured data for the result file (e.g. a fuzzing finding).
 function Case:record(name, value) core.record(name, value) end
 function Case:log(...)

@@ -388,6 +388,7 @@ static void start_fn(ps_runner *r, ps_scenario *s, const char *fn)
     double t = (s->timeout_s > 0 ? s->timeout_s : 15.0) * r->env.timeout_scale;
     s->deadline = s->start_ms + (int64_t)(t * 1000.0);
     ps_transcript_init(&s->tr, s->start_ms);
+    s->tr.owner = s;   /* a refused entry ends this scenario (memory-total) */
     s->co = lua_newthread(L);
     s->coref = luaL_ref(L, LUA_REGISTRYINDEX);
     ps_lua_set_scenario(s->co, s);

@@ -73,6 +73,7 @@ typedef struct ps_scenario {
     int nconns;                  /* connections opened or accepted: numbers them in the transcript */
     ps_transcript tr;
     unsigned long limits_seq0;   /* ps_limits_seq() when it started */
+    int expects_oversize;        /* t:expect_oversize(): a ws-frame-bytes hit is a marker, not its end */
     char *limit_msg;             /* a bound of its own connection or adapter was hit: it ends so */
 
     int probe;                   /* the built-in liveness check: not reported */

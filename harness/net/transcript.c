@@ -1,6 +1,8 @@
 #include "net/transcript.h"
 #include "net/loop.h"
 #include "core/redact.h"
+#include "net/budget.h"
+#include "net/limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
     size_t slot = (t->head + t->count) % PS_TRANSCRIPT_MAX;
     if (t->count == PS_TRANSCRIPT_MAX) {
         slot = t->head;
+        ps_budget_give(t->ring[slot].charged);
         free(t->ring[slot].text);
         t->head = (t->head + 1) % PS_TRANSCRIPT_MAX;
         t->dropped++;
@@ -44,8 +47,16 @@ void ps_transcript_add(ps_transcript *t, int conn, char dir, const char *kind,
     e->dir = dir;
     snprintf(e->kind, sizeof(e->kind), "%s", kind);
     e->full_len = len;
-    e->text = malloc(keep + 1);
-    if (e->text) {
+    e->charged = 0;
+    e->text = NULL;
+    if (ps_budget_take(keep + 1) < 0) {   /* the entry stays, without its text */
+        char what[300];
+        snprintf(what, sizeof(what), "%s (a transcript entry's text was not kept)", ps_budget_what());
+        ps_limit_hit_for(t->owner, "memory-total", what);
+    } else if (!(e->text = malloc(keep + 1))) {
+        ps_budget_give(keep + 1);
+    } else {
+        e->charged = keep + 1;
         if (keep)
             memcpy(e->text, text, keep);
         e->text[keep] = '\0';
@@ -64,7 +75,10 @@ void ps_transcript_free(ps_transcript *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->count; i++)
-        free(t->ring[(t->head + i) % PS_TRANSCRIPT_MAX].text);
+    for (size_t i = 0; i < t->count; i++) {
+        ps_tentry *e = &t->ring[(t->head + i) % PS_TRANSCRIPT_MAX];
+        ps_budget_give(e->charged);
+        free(e->text);
+    }
     t->count = 0;
 }

@@ -16,6 +16,7 @@ typedef struct {
     char kind[12];      /* text, binary, ping, pong, close, open, error, http */
     char *text;         /* owned, truncated, NUL-terminated */
     size_t full_len;    /* length before truncation */
+    size_t charged;     /* bytes of text drawn from the memory ceiling (net/budget.h) */
 } ps_tentry;
 
 typedef struct {
@@ -23,6 +24,7 @@ typedef struct {
     ps_tentry ring[PS_TRANSCRIPT_MAX];
     size_t head, count;  /* ring position and how many are valid */
     size_t dropped;
+    void *owner;         /* told (ps_limit_hit_for) when the ceiling refuses an entry's text */
 } ps_transcript;
 
 void ps_transcript_init(ps_transcript *t, int64_t start_ms);

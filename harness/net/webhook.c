@@ -2,6 +2,7 @@
 #include "net/loop.h"
 #include "core/sign.h"
 #include "net/limits.h"
+#include "net/budget.h"
 #include "net/listener.h"
 
 #include <libwebsockets.h>
@@ -36,13 +37,38 @@ static int full(size_t more)
     return 1;
 }
 
+/* A body given back: its bytes return to the process's ceiling. */
+static void drop(ps_body *b)
+{
+    ps_budget_give(b->len);
+    ps_body_free(b);
+}
+
+/* A piece of a body, drawn from the process's ceiling; refused: the webhook
+ * is dropped and answered 503 like one past webhooks-kept. */
+static int body_part(session *s, const void *in, size_t len)
+{
+    if (ps_budget_take(len) < 0) {
+        char what[300];
+        snprintf(what, sizeof(what), "%s (a webhook's body; it was answered 503 and not kept)", ps_budget_what());
+        ps_limit_hit("memory-total", what);
+        drop(&s->hook.body);
+        s->refused = 1;
+        return 0;
+    }
+    size_t before = s->hook.body.len;
+    int rc = ps_body_append(&s->hook.body, in, len);
+    ps_budget_give(len - (s->hook.body.len - before));   /* what was not kept */
+    return rc;
+}
+
 static void keep(session *s)
 {
     if (nhooks == caphooks) {
         size_t cap = caphooks ? caphooks * 2 : 64;
         ps_webhook *n = realloc(hooks, cap * sizeof(*n));
         if (!n) {
-            ps_body_free(&s->hook.body);
+            drop(&s->hook.body);
             return;
         }
         hooks = n;
@@ -105,12 +131,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         keep(s);
         return answer(wsi, HTTP_STATUS_OK);
     case LWS_CALLBACK_HTTP_BODY:
-        return s->refused ? 0 : ps_body_append(&s->hook.body, in, len);
+        return s->refused ? 0 : body_part(s, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
         int oversize = s->hook.body.oversize;
         if (s->refused || full(s->hook.body.len)) {
             s->refused = 0;
-            ps_body_free(&s->hook.body);
+            drop(&s->hook.body);
             return answer(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE);
         }
         keep(s);
@@ -119,7 +145,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (s)
-            ps_body_free(&s->hook.body);
+            drop(&s->hook.body);
         if (s)
             memset(&s->hook, 0, sizeof(s->hook));
         break;
@@ -157,7 +183,7 @@ int ps_webhook_listen(const char *host, int port, const char *key, const char *s
 void ps_webhook_free_all(void)
 {
     for (size_t i = 0; i < nhooks; i++)
-        ps_body_free(&hooks[i].body);
+        drop(&hooks[i].body);
     free(hooks);
     hooks = NULL;
     nhooks = caphooks = kept_bytes = 0;

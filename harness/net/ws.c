@@ -361,10 +361,10 @@ static void on_receive(ps_ws *c, struct lws *wsi, const char *in, size_t len)
                          c->rx ? c->rx : "");
         n = n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1;
         note(c, '<', "oversize", msg, (size_t)n);
-        char what[120];
-        snprintf(what, sizeof(what), "a WebSocket frame over %u MiB was dropped (its scenario saw a marker "
-                 "in its place)", PS_WS_FRAME_CAP >> 20);
-        ps_limit_hit("ws-frame-bytes", what);
+        char what[200];
+        snprintf(what, sizeof(what), "a WebSocket frame over %u MiB was dropped (its scenario ended with an "
+                 "error, or saw a marker in its place if it expects oversized frames)", PS_WS_FRAME_CAP >> 20);
+        ps_limit_hit_for(c->notify ? c->owner : NULL, "ws-frame-bytes", what);
         push_frame(c, PS_FRAME_OVERSIZE, msg, (size_t)n);
     } else {
         note(c, '<', binary ? "binary" : "text", c->rx, c->rx_len);
