@@ -320,7 +320,6 @@ static int prepare_outputs(const opts *o, char *err, size_t errlen)
     return o->html ? ps_out_prepare(o->html, PS_OUT_DIR, err, errlen) : 0;
 }
 
-/* One long sequence on purpose: each step can stop the run with its own message. */
 /* Where explore writes the minimal failing sequences: --save, else beside the result. */
 static const char *explore_save_dir(const opts *o, char *buf, size_t len)
 {
@@ -337,6 +336,7 @@ static const char *explore_save_dir(const opts *o, char *buf, size_t len)
     return buf;
 }
 
+/* One long sequence on purpose: each step can stop the run with its own message. */
 static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
