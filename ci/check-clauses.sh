@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The clause audit holds: every rule of RULES.md is split into clauses in CLAUSES.md, every
-# clause has at least one check ("RULE-ID:label" in a scenario or a harness/lua verifier, or a
-# violation the C codec reports), and no scenario or codec uses a label CLAUSES.md does not
-# define (a typo would check nothing). The codec's labels are read from the source of the files
+# clause has at least one check, and no scenario or codec uses a label CLAUSES.md does not
+# define (a typo would check nothing). A check is a "RULE-ID:label" literal standing in a
+# t:check / t:judge / t:require / t:incidental call or a ps.verify verifier, one declared with
+# ps.clause (P.clause in harness/lua) where a table or a helper hands it to a check, or a
+# violation the C codec reports. A label met only in a bare table entry or as a helper's
+# argument shows nothing: its clause counts as unchecked. The codec's labels are read from the source of the files
 # of harness/core that report violations (PS_CORE_DIR, default this tree's), comments skipped:
 # each must name its clause, since a Lua check matching a violation compares labels.
 # Judged from `pushspec list --rules --clauses --json`; exit 1 with each problem listed.
@@ -47,13 +50,17 @@ for path in sorted(glob.glob(os.path.join(sys.argv[2], "*.c"))):
             codec.add((rid, label))
 
 bare = [r["id"] for r in d["rules"] if not r.get("clauses")]
-# a label met only outside a call (a table entry, an assignment): nothing shows it reaches a check
-not_call = ["%s:%s (CLAUSES.md:%d) only at %s" % (r["id"], c["label"], c["line"],
-            ", ".join("%s:%d" % (w["file"], w["line"]) for w in c["checks"][:3]))
-            for r in d["rules"] for c in r.get("clauses", [])
-            if c["checks"] and not any(w.get("call") for w in c["checks"]) and (r["id"], c["label"]) not in codec]
-unchecked = ["%s:%s (CLAUSES.md:%d) %s" % (r["id"], c["label"], c["line"], c["text"])
-             for r in d["rules"] for c in r.get("clauses", []) if not c["checks"] and (r["id"], c["label"]) not in codec]
+# checked: the label stands in a check call or a ps.clause declaration, or the codec reports it
+WHERE = {"elsewhere": "a table entry", "argument": "a helper's argument"}
+def unchecked_why(c):
+    seen = [w for w in c["checks"] if not w["counts"]]
+    if not seen:
+        return c["text"]
+    return "only as %s (wrap it in ps.clause(...) or pass it to t:check): %s" % (
+        WHERE.get(seen[0]["kind"], seen[0]["kind"]), ", ".join("%s:%d" % (w["file"], w["line"]) for w in seen[:3]))
+unchecked = ["%s:%s (CLAUSES.md:%d) %s" % (r["id"], c["label"], c["line"], unchecked_why(c))
+             for r in d["rules"] for c in r.get("clauses", [])
+             if not any(w["counts"] for w in c["checks"]) and (r["id"], c["label"]) not in codec]
 undefined = ["%s:%d %s:%s (%s)" % (u["file"], u["line"], u["rule"], u["label"], u["why"])
              for u in d["undefined_labels"]] + codec_undefined
 s = d["clause_summary"]
@@ -69,11 +76,11 @@ show("rules of RULES.md without a clause in %s" % s["catalog"], bare)
 show("clauses without a check", unchecked)
 show("labels used in the scenarios or the codec that the clause catalog does not define", undefined)
 show("codec violations that name no clause", unlabelled)
-show("note: clauses whose label appears only outside a call (a table entry: not proven to reach "
-     "t:check/t:judge; not a failure yet)", not_call, limit=80)
+declared = {(r["id"], c["label"]) for r in d["rules"] for c in r.get("clauses", [])
+            if any(w["kind"] == "clause" for w in c["checks"]) and not any(w["kind"] == "check" for w in c["checks"])}
 print("check-clauses: %d rules, %d clauses; %d rules without clauses, %d clauses without a check, "
-      "%d undefined labels, %d unlabelled codec violations (%d clauses the codec checks, %d only outside a call)"
+      "%d undefined labels, %d unlabelled codec violations (%d clauses the codec checks, %d only through ps.clause)"
       % (s["rules"], s["clauses"], len(bare), len(unchecked), len(undefined), len(unlabelled), len(codec),
-         len(not_call)))
+         len(declared)))
 sys.exit(1 if bare or unchecked or undefined or unlabelled else 0)
 PY

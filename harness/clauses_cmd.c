@@ -13,7 +13,8 @@
 
 typedef struct {
     char *file;   /* shared by the hits of one file: freed once, by its first hit */
-    int line, owner, in_call;   /* in_call: an argument of a call, not a table entry */
+    int line, owner;
+    ps_label_use use;   /* a check call's argument, a ps.clause declaration, a helper's argument, a table entry */
     char rule[16], label[65];
 } hit;
 
@@ -25,7 +26,7 @@ typedef struct {
     int oom;
 } hits;
 
-static void on_label(void *ctx, int line, const char *rule, const char *label, int in_call)
+static void on_label(void *ctx, int line, const char *rule, const char *label, ps_label_use use)
 {
     hits *hs = ctx;
     if (hs->n == hs->cap) {
@@ -41,7 +42,7 @@ static void on_label(void *ctx, int line, const char *rule, const char *label, i
     h->owner = hs->first;
     hs->first = 0;
     h->line = line;
-    h->in_call = in_call;
+    h->use = use;
     snprintf(h->rule, sizeof(h->rule), "%s", rule);
     snprintf(h->label, sizeof(h->label), "%s", label);
 }
@@ -151,6 +152,16 @@ static const char *undefined_why(const ps_catalog *cat, const hit *h)
     return ps_catalog_find(cat, h->rule) ? "CLAUSES.md has no such clause" : "RULES.md has no such rule";
 }
 
+static const char *use_name(ps_label_use use)
+{
+    switch (use) {
+    case PS_LABEL_CHECK: return "check";
+    case PS_LABEL_DECLARED: return "clause";
+    case PS_LABEL_ARGUMENT: return "argument";
+    default: return "elsewhere";
+    }
+}
+
 static void rule_json(cJSON *ro, const ps_rule *ru, const ps_clauses *cl, const hits *hs)
 {
     cJSON *a = cJSON_AddArrayToObject(ro, "clauses");
@@ -168,14 +179,18 @@ static void rule_json(cJSON *ro, const ps_rule *ru, const ps_clauses *cl, const 
                 cJSON *w = cJSON_CreateObject();
                 cJSON_AddStringToObject(w, "file", hs->h[k].file);
                 cJSON_AddNumberToObject(w, "line", hs->h[k].line);
-                cJSON_AddBoolToObject(w, "call", hs->h[k].in_call);
+                cJSON_AddBoolToObject(w, "call", hs->h[k].use != PS_LABEL_ELSEWHERE);
+                cJSON_AddStringToObject(w, "kind", use_name(hs->h[k].use));
+                cJSON_AddBoolToObject(w, "counts", PS_LABEL_COUNTS(hs->h[k].use));
                 cJSON_AddItemToArray(ch, w);
             }
         cJSON_AddItemToArray(a, co);
     }
 }
 
-/* Clause counts: rules without a clause, clauses without a check, undefined labels used. */
+/* Clause counts: rules without a clause, clauses without a check, undefined labels used.
+ * A clause is checked when its label stands in a check call or a ps.clause declaration;
+ * met only in a table entry or a helper's argument, nothing shows it reaches a check. */
 typedef struct {
     size_t bare_rules, clauses, uncovered, undefined;
 } tally;
@@ -184,7 +199,7 @@ static size_t checks_of(const hits *hs, const ps_clause *c)
 {
     size_t n = 0;
     for (size_t k = 0; k < hs->n; k++)
-        n += !strcmp(hs->h[k].rule, c->rule) && !strcmp(hs->h[k].label, c->label);
+        n += !strcmp(hs->h[k].rule, c->rule) && !strcmp(hs->h[k].label, c->label) && PS_LABEL_COUNTS(hs->h[k].use);
     return n;
 }
 
@@ -252,11 +267,18 @@ static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *c
             continue;
         any = 1;
         printf("            %s:%s  %s\n", c->rule, c->label, c->text);
-        size_t n = 0;
+        size_t n = 0, seen = 0;
         for (size_t k = 0; k < hs->n; k++)
-            if (!strcmp(hs->h[k].rule, c->rule) && !strcmp(hs->h[k].label, c->label))
-                printf("%s%s:%d", n++ ? ", " : "              checks: ", hs->h[k].file, hs->h[k].line);
-        printf("%s\n", n ? "" : "              NO CHECK: no scenario or verifier uses this label");
+            if (!strcmp(hs->h[k].rule, c->rule) && !strcmp(hs->h[k].label, c->label)) {
+                int counts = PS_LABEL_COUNTS(hs->h[k].use);
+                printf("%s%s:%d%s", seen++ ? ", " : "              checks: ", hs->h[k].file, hs->h[k].line,
+                       counts ? "" : hs->h[k].use == PS_LABEL_ARGUMENT ? " (a helper's argument)" : " (a table entry)");
+                n += counts;
+            }
+        if (seen)
+            printf("\n");
+        if (!n)
+            printf("              NO CHECK: no t:check, t:judge, verifier or ps.clause carries this label\n");
     }
     if (!any)
         printf("            NO CLAUSES: CLAUSES.md does not split this rule yet\n");

@@ -34,7 +34,7 @@ static const char *long_close(const char *p, const char *end, int lvl, int *line
 }
 
 /* A literal's body that reads RULE-ID:label, both parts as core/label.h defines them. */
-static void consider(const char *s, size_t n, int line, int in_call, ps_label_found found, void *ctx)
+static void consider(const char *s, size_t n, int line, ps_label_use use, ps_label_found found, void *ctx)
 {
     const char *colon = memchr(s, ':', n);
     if (!colon)
@@ -47,11 +47,12 @@ static void consider(const char *s, size_t n, int line, int in_call, ps_label_fo
     rule[idl] = '\0';
     memcpy(label, colon + 1, ll);
     label[ll] = '\0';
-    found(ctx, line, rule, label, in_call);
+    found(ctx, line, rule, label, use);
 }
 
-/* The brackets open at a point: '(' of a call, 'p' of a plain parenthesis, '{' of a
- * table, '[' of an index. Deeper than the stack, nesting is counted but not kept. */
+/* The brackets open at a point: 'c' of a check call, 'd' of ps.clause, '(' of another call,
+ * 'p' of a plain parenthesis, '{' of a table, '[' of an index. Deeper than the stack,
+ * nesting is counted but not kept. */
 typedef struct {
     char open[256];
     size_t depth;
@@ -64,9 +65,47 @@ static void push(brackets *b, char c)
     b->depth++;
 }
 
-static int in_call(const brackets *b)
+static ps_label_use use_here(const brackets *b)
 {
-    return b->depth > 0 && b->depth <= sizeof(b->open) && b->open[b->depth - 1] == '(';
+    if (b->depth == 0 || b->depth > sizeof(b->open))
+        return PS_LABEL_ELSEWHERE;
+    switch (b->open[b->depth - 1]) {
+    case 'c': return PS_LABEL_CHECK;
+    case 'd': return PS_LABEL_DECLARED;
+    case '(': return PS_LABEL_ARGUMENT;
+    default: return PS_LABEL_ELSEWHERE;
+    }
+}
+
+static int name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* What a call whose '(' is at p does with a label: the name before it, dots and colons
+ * included ("t:check", "ps.verify.negative"). A check records a verdict under the label:
+ * a Case method that judges (t:check, t:judge, t:require, t:incidental: a set-up's finding)
+ * or a verifier of ps.verify. ps.clause (P.clause in the harness modules) declares one. */
+static char call_kind(const char *text, const char *p)
+{
+    const char *e = p;
+    while (e > text && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    const char *w = e;
+    while (w > text && (name_char(w[-1]) || w[-1] == '.' || w[-1] == ':'))
+        w--;
+    size_t n = (size_t)(e - w);
+    if ((n == 9 && !strncmp(w, "ps.clause", 9)) || (n == 8 && !strncmp(w, "P.clause", 8)))
+        return 'd';
+    if (n > 10 && !strncmp(w, "ps.verify.", 10))
+        return 'c';
+    static const char *const judges[] = { ":check", ":judge", ":require", ":incidental", NULL };
+    for (int i = 0; judges[i]; i++) {
+        size_t k = strlen(judges[i]);
+        if (n > k && !strncmp(e - k, judges[i], k))
+            return 'c';
+    }
+    return '(';
 }
 
 /* Whether a '(' at p opens a call: after a name, a closing bracket or a string (f"x"(...) aside). */
@@ -120,18 +159,18 @@ void ps_label_scan(const char *text, size_t len, ps_label_found found, void *ctx
                 }
                 p++;
             }
-            consider(s, (size_t)(p - s), start, in_call(&b), found, ctx);
+            consider(s, (size_t)(p - s), start, use_here(&b), found, ctx);
             if (p < end && *p == q)
                 p++;
         } else if (long_open(p, end) >= 0) {
             int lvl = long_open(p, end), start = line;
             const char *s = p + 2 + lvl, *e = long_close(s, end, lvl, &line);
             if (e - s >= 2 + lvl)
-                consider(s, (size_t)(e - s - 2 - lvl), start, in_call(&b), found, ctx);
+                consider(s, (size_t)(e - s - 2 - lvl), start, use_here(&b), found, ctx);
             p = e;
         } else {
             if (*p == '(')
-                push(&b, call_paren(text, p) ? '(' : 'p');
+                push(&b, call_paren(text, p) ? call_kind(text, p) : 'p');
             else if (*p == '{' || *p == '[')
                 push(&b, *p);
             else if ((*p == ')' || *p == '}' || *p == ']') && b.depth > 0)

@@ -24,6 +24,15 @@ end
 
 function P.scaled(ms) return math.floor(ms * core.timeout_scale()) end
 
+-- ps.clause "RULE-ID:label": a label a table or a helper hands on to a check. It returns
+-- the label; the clause audit (ci/check-clauses.sh) counts a label as checked only in a
+-- t:check/t:judge call, a ps.verify verifier or this declaration, not in a bare table entry.
+function P.clause(label)
+  local l = type(label) == "string" and label:match("^[A-Z][A-Z0-9%-]*%-%d+:([a-z0-9%-]+)$")
+  if not l or #l > 48 then error("ps.clause takes 'RULE-ID:label' (CLAUSES.md), not " .. tostring(label), 2) end
+  return label
+end
+
 -- The case of each running coroutine, for duties done while it waits.
 local case_of = setmetatable({}, { __mode = "k" })
 
@@ -169,6 +178,7 @@ end
 
 local ps = {
   scenario = register,
+  clause = P.clause,
   verify = readonly(verify, "ps.verify"),
   model = readonly(P.require "model", "ps.model"),   -- the reference model of a server (explore)
   equal = M.equal,

@@ -7,11 +7,11 @@ typedef struct {
     size_t len;
 } found;
 
-static void note(void *ctx, int line, const char *rule, const char *label, int in_call)
+static void note(void *ctx, int line, const char *rule, const char *label, ps_label_use use)
 {
     found *f = ctx;
     f->len += (size_t)snprintf(f->seen + f->len, sizeof(f->seen) - f->len, "%d:%s:%s%s;", line, rule, label,
-                               in_call ? "" : "(not a call)");
+                               use == PS_LABEL_CHECK ? "" : use == PS_LABEL_DECLARED ? "(declared)" : use == PS_LABEL_ARGUMENT ? "(argument)" : "(not a call)");
 }
 
 static const char *scan(const char *lua)
@@ -43,14 +43,25 @@ int main(void)
     CHECK_STR(scan("t:check(\"CONN-2:x"), "1:CONN-2:x;");
     CHECK_STR(scan("--[[ never closed"), "");
     /* a call's argument, or not: table entries, assignments, parentheses of an expression */
-    CHECK_STR(scan("judge(t, 'CONN-3:x', seen)"), "1:CONN-3:x;");
-    CHECK_STR(scan("v:check_api_signed('HSDK-1:auth-key')"), "1:HSDK-1:auth-key;");
+    CHECK_STR(scan("judge(t, 'CONN-3:x', seen)"), "1:CONN-3:x(argument);");
+    CHECK_STR(scan("v:check_api_signed('HSDK-1:auth-key')"), "1:HSDK-1:auth-key(argument);");
+    /* the calls that record a verdict under the label, and ps.clause's declaration */
+    CHECK_STR(scan("self:judge('CONN-3:x', ok) t:require ( 'CONN-3:y', ok)"), "1:CONN-3:x;1:CONN-3:y;");
+    CHECK_STR(scan("ps.verify.negative(t, ctl, 'CONN-6:protocol-missing', ok)"), "1:CONN-6:protocol-missing;");
+    CHECK_STR(scan("local C = { a = ps.clause('CONN-3:x'), b = ps.clause \"CONN-3:y\" }"),
+              "1:CONN-3:x(declared);1:CONN-3:y(not a call);");
+    CHECK_STR(scan("self:incidental('HTTP-1:set-up', w) S = { P.clause('HSDK-1:auth-key') }"),
+              "1:HTTP-1:set-up;1:HSDK-1:auth-key(declared);");
+    /* a name that only ends like a check or starts like ps.clause is none */
+    CHECK_STR(scan("t:checker('CONN-3:x') ps.clauses('CONN-3:y') xps.verify.f('CONN-3:z')"),
+              "1:CONN-3:x(argument);1:CONN-3:y(argument);1:CONN-3:z(argument);");
     CHECK_STR(scan("local C = { a = 'CONN-3:x', ['b'] = \"CONN-3:y\" }"),
               "1:CONN-3:x(not a call);1:CONN-3:y(not a call);");
     CHECK_STR(scan("local l = 'CONN-3:x'"), "1:CONN-3:x(not a call);");
     CHECK_STR(scan("if ('CONN-3:x') then end"), "1:CONN-3:x(not a call);");
     CHECK_STR(scan("t:check(ok and 'CONN-3:x' or 'CONN-3:y', ok)"), "1:CONN-3:x;1:CONN-3:y;");
-    CHECK_STR(scan("f({ 'CONN-3:x' }, 'CONN-3:y')"), "1:CONN-3:x(not a call);1:CONN-3:y;");
+    CHECK_STR(scan("f({ 'CONN-3:x' }, 'CONN-3:y')"), "1:CONN-3:x(not a call);1:CONN-3:y(argument);");
+    CHECK_STR(scan("t:check(f('CONN-3:x'), ok)"), "1:CONN-3:x(argument);");
     CHECK_STR(scan("t:check(m['CONN-3:x'], ok)"), "1:CONN-3:x(not a call);");
     return check_done("test_labelscan");
 }

@@ -77,12 +77,12 @@ scenario {
 -- pusher:ping (on the same connection, or on a new one if it chose to reconnect).
 -- The CONNC-3 clause (CLAUSES.md) each input belongs to.
 local CLASS = {
-  ["invalid JSON"] = "CONNC-3:invalid-json", ["not JSON at all"] = "CONNC-3:invalid-json",
-  ["invalid UTF-8 in a string"] = "CONNC-3:invalid-json",
-  ["an unknown pusher: event"] = "CONNC-3:unknown-events", ["an unknown pusher_internal: event"] = "CONNC-3:unknown-events",
-  ["an event for a channel not held"] = "CONNC-3:unknown-events",
-  ["a binary frame"] = "CONNC-3:binary", ["a binary frame holding valid JSON"] = "CONNC-3:binary",
-  ["deeply nested data"] = "CONNC-3:deep-nesting",
+  ["invalid JSON"] = ps.clause("CONNC-3:invalid-json"), ["not JSON at all"] = ps.clause("CONNC-3:invalid-json"),
+  ["invalid UTF-8 in a string"] = ps.clause("CONNC-3:invalid-json"),
+  ["an unknown pusher: event"] = ps.clause("CONNC-3:unknown-events"), ["an unknown pusher_internal: event"] = ps.clause("CONNC-3:unknown-events"),
+  ["an event for a channel not held"] = ps.clause("CONNC-3:unknown-events"),
+  ["a binary frame"] = ps.clause("CONNC-3:binary"), ["a binary frame holding valid JSON"] = ps.clause("CONNC-3:binary"),
+  ["deeply nested data"] = ps.clause("CONNC-3:deep-nesting"),
 }
 local function malformed(ch)
   return {

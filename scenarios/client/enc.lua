@@ -15,9 +15,9 @@ scenario {
     t:subscribe_sdk(sdk, c, ch)
     local secret = ps.shared_secret(ch, t.master_key)
     local cases = {
-      { "{\"msg\":\"hello\",\"n\":[1,2]}", { msg = "hello", n = { 1, 2 } }, "ENC-3:plaintext-json" },
-      { "\"just a string\"", "just a string", "ENC-3:plaintext-json" },
-      { "not JSON: ünïcödé", "not JSON: ünïcödé", "ENC-3:plaintext-text" },
+      { "{\"msg\":\"hello\",\"n\":[1,2]}", { msg = "hello", n = { 1, 2 } }, ps.clause("ENC-3:plaintext-json") },
+      { "\"just a string\"", "just a string", ps.clause("ENC-3:plaintext-json") },
+      { "not JSON: ünïcödé", "not JSON: ünïcödé", ps.clause("ENC-3:plaintext-text") },
     }
     for i, k in ipairs(cases) do
       local ev = "secret-" .. i

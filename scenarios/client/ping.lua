@@ -30,9 +30,9 @@ scenario {
 -- The effective idle time is min(own, announced); each case makes a different
 -- one the smaller, so a client that ignores either pings far too late.
 local cases = {
-  { id = "ping-after-announced-timeout", label = "PING-7:announced-smaller", own_ms = 60000, announced_s = 2,
+  { id = "ping-after-announced-timeout", label = ps.clause("PING-7:announced-smaller"), own_ms = 60000, announced_s = 2,
     what = "the announced activity_timeout 2 s (own 60 s)" },
-  { id = "ping-after-own-timeout", label = "PING-7:own-smaller", own_ms = 1500, announced_s = 120,
+  { id = "ping-after-own-timeout", label = ps.clause("PING-7:own-smaller"), own_ms = 1500, announced_s = 120,
     what = "its own activity timeout 1.5 s (announced 120 s)" },
 }
 for _, k in ipairs(cases) do

@@ -35,8 +35,8 @@ scenario {
   rules = { "AUTH-1" },
   run = function(t)
     for _, case in ipairs {
-      { "private-", "AUTH-1:private-no-auth", {} },
-      { "presence-", "AUTH-1:presence-no-auth", { channel_data = '{"user_id":"u1"}' } },
+      { "private-", ps.clause("AUTH-1:private-no-auth"), {} },
+      { "presence-", ps.clause("AUTH-1:presence-no-auth"), { channel_data = '{"user_id":"u1"}' } },
     } do
       local c = t:open()
       local ctl = control(t, c, case[1])
@@ -55,13 +55,13 @@ scenario {
   rules = { "AUTH-2" },
   run = function(t)
     local c = t:open()
-    check_refused(t, "AUTH-2:zero-signature", "an all-zero signature", c, t:channel("private-"),
+    check_refused(t, ps.clause("AUTH-2:zero-signature"), "an all-zero signature", c, t:channel("private-"),
       { auth = t.app.key .. ":" .. ZERO_SIG })
     local c2 = t:open()
     local ch = t:channel("private-")
     local good = t:sign_channel(c2.socket_id, ch)
     local flipped = good:sub(1, -2) .. (good:sub(-1) == "0" and "1" or "0")
-    check_refused(t, "AUTH-2:altered-signature", "a signature with its last digit changed", c2, ch, { auth = flipped })
+    check_refused(t, ps.clause("AUTH-2:altered-signature"), "a signature with its last digit changed", c2, ch, { auth = flipped })
   end,
 }
 
@@ -72,7 +72,7 @@ scenario {
   run = function(t)
     local victim, thief = t:open(), t:open()
     local ch = t:channel("private-")
-    check_refused(t, "AUTH-3:other-socket", "a signature for socket " .. victim.socket_id, thief, ch,
+    check_refused(t, ps.clause("AUTH-3:other-socket"), "a signature for socket " .. victim.socket_id, thief, ch,
       { auth = t:sign_channel(victim.socket_id, ch) })
   end,
 }
@@ -84,7 +84,7 @@ scenario {
   run = function(t)
     local c = t:open()
     local ch, other = t:channel("private-"), t:channel("private-")
-    check_refused(t, "AUTH-4:other-channel", "a signature for " .. other, c, ch, { auth = t:sign_channel(c.socket_id, other) })
+    check_refused(t, ps.clause("AUTH-4:other-channel"), "a signature for " .. other, c, ch, { auth = t:sign_channel(c.socket_id, other) })
   end,
 }
 
@@ -102,7 +102,7 @@ scenario {
       if app.key ~= t.app.key then other = app.key break end
     end
     other = other or "some-other-app-key"
-    check_refused(t, "AUTH-5:other-app-key", "auth '" .. other .. ":<right hmac>'", c, ch, { auth = other .. ":" .. sig })
+    check_refused(t, ps.clause("AUTH-5:other-app-key"), "auth '" .. other .. ":<right hmac>'", c, ch, { auth = other .. ":" .. sig })
   end,
 }
 
@@ -130,17 +130,17 @@ scenario {
     local c = t:open()
     local ch = t:channel("presence-")
     local signed = '{"user_id":"alice"}'
-    check_refused(t, "AUTH-7:data-changed", "channel_data changed after signing", c, ch,
+    check_refused(t, ps.clause("AUTH-7:data-changed"), "channel_data changed after signing", c, ch,
       { auth = t:sign_channel(c.socket_id, ch, signed), channel_data = '{"user_id":"mallory"}' })
     local c2 = t:open()
     local ch2 = t:channel("presence-")
-    check_refused(t, "AUTH-7:data-missing", "a presence subscribe without channel_data", c2, ch2,
+    check_refused(t, ps.clause("AUTH-7:data-missing"), "a presence subscribe without channel_data", c2, ch2,
       { auth = t:sign_channel(c2.socket_id, ch2, signed) })
     -- correctly signed, but the channel_data names no user: there is no member to add
     local c3 = t:open()
     local ch3 = t:channel("presence-")
     local no_id = '{"user_info":{"name":"nobody"}}'
-    check_refused(t, "AUTH-7:user-id-missing", "signed channel_data without user_id " .. no_id, c3, ch3,
+    check_refused(t, ps.clause("AUTH-7:user-id-missing"), "signed channel_data without user_id " .. no_id, c3, ch3,
       { auth = t:sign_channel(c3.socket_id, ch3, no_id), channel_data = no_id })
   end,
 }
@@ -151,8 +151,8 @@ scenario {
   rules = { "AUTH-8" },
   run = function(t)
     for _, case in ipairs {
-      { "private-encrypted-", "AUTH-8:encrypted-no-auth", "AUTH-8:encrypted-bad-signature" },
-      { "private-cache-", "AUTH-8:private-cache-no-auth", "AUTH-8:private-cache-bad-signature" },
+      { "private-encrypted-", ps.clause("AUTH-8:encrypted-no-auth"), ps.clause("AUTH-8:encrypted-bad-signature") },
+      { "private-cache-", ps.clause("AUTH-8:private-cache-no-auth"), ps.clause("AUTH-8:private-cache-bad-signature") },
     } do
       local prefix = case[1]
       local c = t:open()
@@ -161,7 +161,7 @@ scenario {
         t:channel(prefix), { auth = t.app.key .. ":" .. ZERO_SIG })
     end
     local c = t:open()
-    check_refused(t, "AUTH-8:presence-cache-no-auth", "presence-cache- without auth", c, t:channel("presence-cache-"),
+    check_refused(t, ps.clause("AUTH-8:presence-cache-no-auth"), "presence-cache- without auth", c, t:channel("presence-cache-"),
       { auth = false, channel_data = '{"user_id":"u1"}' })
   end,
 }

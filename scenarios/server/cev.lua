@@ -112,7 +112,7 @@ scenario {
     t:check("CEV-2:error", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-shout" })
     local ctl, late = control(t, c[2], ch, nil, { "client-shout" })
-    not_delivered(t, ctl, late["client-shout"], "CEV-2:not-delivered", quiet, leaked, "the other subscriber of " .. ch .. " does not get client-shout")
+    not_delivered(t, ctl, late["client-shout"], ps.clause("CEV-2:not-delivered"), quiet, leaked, "the other subscriber of " .. ch .. " does not get client-shout")
   end,
 }
 
@@ -137,7 +137,7 @@ scenario {
     for _, x in ipairs(seen) do
       local late   -- a relay slower than the silence window is still a relay
       for _, y in ipairs(c[2].inbox) do if y.event == x[1] then late = y end end
-      not_delivered(t, ctl, late, "CEV-3:not-delivered", x[2], x[3], "the other subscriber does not get '" .. x[1] ..
+      not_delivered(t, ctl, late, ps.clause("CEV-3:not-delivered"), x[2], x[3], "the other subscriber does not get '" .. x[1] ..
         "' sent by a client")
     end
   end,
@@ -159,9 +159,9 @@ scenario {
     client_event(leaver, ch, "client-after-leaving", { from = "unsubscribed" })
     local quiet2, leaked2 = witness:expect_silence(1000, { event = "client-after-leaving" })
     local ctl, late = control(t, witness, ch, nil, { "client-intrude", "client-after-leaving" })
-    not_delivered(t, ctl, late["client-intrude"], "CEV-4:never-subscribed", quiet1, leaked1,
+    not_delivered(t, ctl, late["client-intrude"], ps.clause("CEV-4:never-subscribed"), quiet1, leaked1,
       "the subscriber does not get client-intrude from a connection never subscribed")
-    not_delivered(t, ctl, late["client-after-leaving"], "CEV-4:after-unsubscribe", quiet2, leaked2,
+    not_delivered(t, ctl, late["client-after-leaving"], ps.clause("CEV-4:after-unsubscribe"), quiet2, leaked2,
       "the subscriber does not get client-after-leaving from a connection that unsubscribed")
   end,
 }
@@ -201,6 +201,6 @@ scenario {
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
     if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
     local ctl, late = control(t, c[2], ch, app, { "client-muted" })
-    not_delivered(t, ctl, late["client-muted"], "CEV-7:not-delivered", quiet, leaked, "the other subscriber does not get client-muted")
+    not_delivered(t, ctl, late["client-muted"], ps.clause("CEV-7:not-delivered"), quiet, leaked, "the other subscriber does not get client-muted")
   end,
 }

@@ -160,11 +160,11 @@ scenario {
   run = function(t)
     local cases = {
       { protocol = false, code = 4008, what = "no protocol parameter",
-        clause = "CONN-6:protocol-missing" },
-      { protocol = 1, code = 4007, what = "protocol=1", clause = "CONN-6:protocol-unsupported" },
-      { protocol = 99, code = 4007, what = "protocol=99", clause = "CONN-6:protocol-unsupported" },
+        clause = ps.clause("CONN-6:protocol-missing") },
+      { protocol = 1, code = 4007, what = "protocol=1", clause = ps.clause("CONN-6:protocol-unsupported") },
+      { protocol = 99, code = 4007, what = "protocol=99", clause = ps.clause("CONN-6:protocol-unsupported") },
       { query = { protocol = 7, client = "pushspec", version = "not.a.version!" }, code = 4006,
-        what = "version=not.a.version!", clause = "CONN-6:version-malformed" },
+        what = "version=not.a.version!", clause = ps.clause("CONN-6:version-malformed") },
     }
     local ctl = control(t)
     for _, case in ipairs(cases) do
@@ -178,9 +178,9 @@ scenario {
 
 -- Apps the target's profiles configure to refuse every connection.
 for _, case in ipairs {
-  { id = "conn-disabled-app", rule = "CONN-7", label = "CONN-7:code-4003", profile = "disabled_app", code = 4003,
+  { id = "conn-disabled-app", rule = "CONN-7", label = ps.clause("CONN-7:code-4003"), profile = "disabled_app", code = 4003,
     what = "A disabled app" },
-  { id = "conn-ssl-only", rule = "CONN-9", label = "CONN-9:code-4000", profile = "ssl_only", code = 4000,
+  { id = "conn-ssl-only", rule = "CONN-9", label = ps.clause("CONN-9:code-4000"), profile = "ssl_only", code = 4000,
     what = "Plain ws to an SSL-only app" },
 } do
   scenario {

@@ -84,7 +84,7 @@ scenario {
       (#nontext .. " of " .. #seen .. " messages in " .. tostring(nontext[1].kind) .. " frames, e.g. " ..
         tostring(nontext[1].raw)) or text_why)
     judge(t, "FRAME-1:json-object", seen, "every message one JSON object")
-    judge(t, "FRAME-1:event-string", seen, "every message with a string event")
+    judge(t, ps.clause("FRAME-1:event-string"), seen, "every message with a string event")
     local function ev(name) return those(seen, function(m) return m.event == name end) end
     local function kind(list) return those(list, function(m) return m.data_kind ~= "string" end) end
     local est = ev("pusher:connection_established")
@@ -103,17 +103,17 @@ scenario {
     judge(t, "FRAME-2:member-data", members, "member_added/removed data a JSON string with user_id")
     t:check("FRAME-2:member-data", #members == 2 and #kind(members) == 0, "member_added and member_removed, data a JSON string",
       #kind(members) > 0 and kind(members)[1] or (#members .. " seen"))
-    judge(t, "FRAME-2:internal-data", those(seen, function(m)
+    judge(t, ps.clause("FRAME-2:internal-data"), those(seen, function(m)
       return (m.event or ""):match("^pusher_internal:") and m.event ~= "pusher_internal:subscription_succeeded" and
         not m.event:match("^pusher_internal:member_")
     end), "other pusher_internal: events with data a JSON string matching their schema")
-    judge(t, "FRAME-2:reply-schema", those(seen, function(m) return m.event == "pusher:error" end),
+    judge(t, ps.clause("FRAME-2:reply-schema"), those(seen, function(m) return m.event == "pusher:error" end),
       "pusher:error data holding message (and code)")
-    judge(t, "FRAME-3:succeeded-channel", succ, "subscription_succeeded with channel")
-    judge(t, "FRAME-3:error-channel", ev("pusher:subscription_error"), "subscription_error with channel")
-    judge(t, "FRAME-3:member-channel", members, "member_added/removed with channel")
-    judge(t, "FRAME-3:cache-miss-channel", ev("pusher:cache_miss"), "pusher:cache_miss with channel")
-    judge(t, "FRAME-3:event-channel", those(seen, function(m) return m.event == "shape" or m.event == "client-shape" end),
+    judge(t, ps.clause("FRAME-3:succeeded-channel"), succ, "subscription_succeeded with channel")
+    judge(t, ps.clause("FRAME-3:error-channel"), ev("pusher:subscription_error"), "subscription_error with channel")
+    judge(t, ps.clause("FRAME-3:member-channel"), members, "member_added/removed with channel")
+    judge(t, ps.clause("FRAME-3:cache-miss-channel"), ev("pusher:cache_miss"), "pusher:cache_miss with channel")
+    judge(t, ps.clause("FRAME-3:event-channel"), those(seen, function(m) return m.event == "shape" or m.event == "client-shape" end),
       "triggered and client events with channel")
     t:check("FRAME-1:json-object", #seen >= 12, "at least 12 server messages to inspect", #seen .. " messages")
   end,
@@ -133,7 +133,7 @@ scenario {
     local c = t:open()
     c:send { event = "pusher:ping", data = {} }
     local pong, why = c:expect { event = "pusher:pong" }
-    data_string(t, "FRAME-6:pong-data-string", pong, why, "pusher:pong")
+    data_string(t, ps.clause("FRAME-6:pong-data-string"), pong, why, "pusher:pong")
     local pub = t:channel("pub-")
     c:subscribe(pub)
     local ok, why2 = c:subscribed(pub)
@@ -143,9 +143,9 @@ scenario {
     c:subscribe(refused, { auth = t.app.key .. ":" .. string.rep("0", 64) })
     local _, seen, answer = ps.verify.await_refusal(c, { channel = refused, within = 5000 })
     if answer and answer.event == "pusher:subscription_error" then
-      data_string(t, "FRAME-6:subscription-error-data-string", answer, seen, "pusher:subscription_error")
+      data_string(t, ps.clause("FRAME-6:subscription-error-data-string"), answer, seen, "pusher:subscription_error")
     elseif answer then
-      data_string(t, "FRAME-6:error-data-string", answer, seen, "pusher:error")
+      data_string(t, ps.clause("FRAME-6:error-data-string"), answer, seen, "pusher:error")
     else
       t:log("no answer to a refused subscription to judge FRAME-6 on: " .. tostring(seen))
     end
@@ -154,7 +154,7 @@ scenario {
     local user_data = ps.json.encode { id = "frame-6-" .. u.socket_id }
     u:send { event = "pusher:signin", data = { auth = t:sign_user(u.socket_id, user_data, u.app), user_data = user_data } }
     local signed, why3 = u:expect({ event = "pusher:signin_success" }, { within = 2000 })
-    if signed then data_string(t, "FRAME-6:signin-success-data-string", signed, why3, "pusher:signin_success")
+    if signed then data_string(t, ps.clause("FRAME-6:signin-success-data-string"), signed, why3, "pusher:signin_success")
     else t:log("no pusher:signin_success to judge FRAME-6 on: " .. tostring(why3)) end
     -- a pusher:error: a client event on a public channel (CEV-2), else a too-long channel name (SUB-3)
     c:send { event = "client-on-public", channel = pub, data = {} }
@@ -163,7 +163,7 @@ scenario {
       local stranger = t:connect { key = "no-such-key-" .. t:channel() }
       err = stranger:expect({ event = "pusher:error" }, { within = 3000 })
     end
-    if err then data_string(t, "FRAME-6:error-data-string", err, nil, "pusher:error")
+    if err then data_string(t, ps.clause("FRAME-6:error-data-string"), err, nil, "pusher:error")
     else t:log("no pusher:error to judge FRAME-6 on") end
   end,
 }

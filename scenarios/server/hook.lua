@@ -28,7 +28,7 @@ scenario {
     local a, b = t:open(), t:open()
     a:subscribe(ch)
     t:joined(a, ch, "the first subscriber")
-    local _, first = expect_hook(t, "HOOK-1:occupied", { name = "channel_occupied", channel = ch })
+    local _, first = expect_hook(t, ps.clause("HOOK-1:occupied"), { name = "channel_occupied", channel = ch })
     b:subscribe(ch)
     t:joined(b, ch, "the second subscriber")
     a:unsubscribe(ch)
@@ -38,7 +38,7 @@ scenario {
     t:check("HOOK-1:occupied-once", again == nil, "no second channel_occupied for the second subscriber",
       again and both(first, again_hook))
     b:close()
-    local _, vacated = expect_hook(t, "HOOK-1:vacated", { name = "channel_vacated", channel = ch })
+    local _, vacated = expect_hook(t, ps.clause("HOOK-1:vacated"), { name = "channel_vacated", channel = ch })
     if vacated then
       local dup, dup_hook = t:expect_webhook({ name = "channel_vacated", channel = ch }, { within = 1500 })
       t:check("HOOK-1:vacated-once", dup == nil, "one channel_vacated when the last subscriber left",
@@ -58,9 +58,9 @@ scenario {
     local user = "hook-user-" .. c.socket_id
     c:subscribe(ch, { user = { user_id = user } })
     t:joined(c, ch, "the subscriber")
-    expect_hook(t, "HOOK-2:added", { name = "member_added", channel = ch, user_id = user })
+    expect_hook(t, ps.clause("HOOK-2:added"), { name = "member_added", channel = ch, user_id = user })
     c:unsubscribe(ch)
-    expect_hook(t, "HOOK-2:removed", { name = "member_removed", channel = ch, user_id = user })
+    expect_hook(t, ps.clause("HOOK-2:removed"), { name = "member_removed", channel = ch, user_id = user })
   end,
 }
 
@@ -85,7 +85,7 @@ scenario {
     end
     for n, ch in ipairs { priv, pres } do
       a:send { event = "client-hooked", channel = ch, data = { n = n } }
-      local ev = expect_hook(t, "HOOK-3:event", { name = "client_event", channel = ch, event = "client-hooked" })
+      local ev = expect_hook(t, ps.clause("HOOK-3:event"), { name = "client_event", channel = ch, event = "client-hooked" })
       if ev then
         t:check("HOOK-3:socket-id", ev.socket_id == a.socket_id, "socket_id " .. a.socket_id, ps.json.encode(ev))
         t:check("HOOK-3:data", data_is(ev, n), string.format('data {"n":%d} (as sent, or its JSON text)', n),
@@ -145,7 +145,7 @@ scenario {
     local c = t:open()
     c:subscribe(ch)
     t:joined(c, ch, "the subscriber")
-    expect_hook(t, "HOOK-6:cache-miss", { name = "cache_miss", channel = ch })
+    expect_hook(t, ps.clause("HOOK-6:cache-miss"), { name = "cache_miss", channel = ch })
   end,
 }
 
@@ -161,7 +161,7 @@ scenario {
       c:subscribe(ch)
       t:joined(c, ch, "the subscriber")
     end
-    expect_hook(t, "HOOK-6:subscription-count", { name = "subscription_count", channel = ch, subscription_count = 2 },
+    expect_hook(t, ps.clause("HOOK-6:subscription-count"), { name = "subscription_count", channel = ch, subscription_count = 2 },
       { within = 5000 })
   end,
 }

@@ -49,14 +49,14 @@ local INPUTS = {
 -- FRAME-4's clause (scenarios/CLAUSES.md) each input judges; pusher: events with
 -- data or fields of the wrong type are "wrong-data-types".
 local CLAUSE = {
-  ["invalid-json"] = "FRAME-4:invalid-json", ["truncated-json"] = "FRAME-4:invalid-json", ["not-an-object"] = "FRAME-4:non-object",
-  ["json-scalar"] = "FRAME-4:non-object", ["missing-event"] = "FRAME-4:event-missing", ["event-not-string"] = "FRAME-4:event-not-string",
-  ["deep-nesting"] = "FRAME-4:deep-nesting", ["binary-frame"] = "FRAME-4:binary-frame", ["invalid-utf8"] = "FRAME-4:invalid-utf8",
-  ["oversized"] = "FRAME-4:oversized",
+  ["invalid-json"] = ps.clause("FRAME-4:invalid-json"), ["truncated-json"] = ps.clause("FRAME-4:invalid-json"), ["not-an-object"] = ps.clause("FRAME-4:non-object"),
+  ["json-scalar"] = ps.clause("FRAME-4:non-object"), ["missing-event"] = ps.clause("FRAME-4:event-missing"), ["event-not-string"] = ps.clause("FRAME-4:event-not-string"),
+  ["deep-nesting"] = ps.clause("FRAME-4:deep-nesting"), ["binary-frame"] = ps.clause("FRAME-4:binary-frame"), ["invalid-utf8"] = ps.clause("FRAME-4:invalid-utf8"),
+  ["oversized"] = ps.clause("FRAME-4:oversized"),
 }
 
 for _, input in ipairs(INPUTS) do
-  local answered = CLAUSE[input.id] or "FRAME-4:wrong-data-types"
+  local answered = CLAUSE[input.id] or ps.clause("FRAME-4:wrong-data-types")
   scenario {
     id = "frame-hostile-" .. input.id,
     title = "The server survives " .. input.what .. " and refuses it with a documented error or close",

@@ -90,28 +90,28 @@ scenario {
     local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
       return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
     end })
-    negative(t, ctl, "HTTP-2:tampered-signature", res.status == 401, "HTTP 401 for an auth_signature replaced by abab...",
+    negative(t, ctl, ps.clause("HTTP-2:tampered-signature"), res.status == 401, "HTTP 401 for an auth_signature replaced by abab...",
       status_text(res))
     local other = t:api("POST", "/events", { body = event_body(t), app = {
       id = t.app.id, key = t.app.key, secret = t.app.secret .. "-wrong" } })
-    negative(t, ctl, "HTTP-2:wrong-secret", other.status == 401, "HTTP 401 for a request signed with another secret",
+    negative(t, ctl, ps.clause("HTTP-2:wrong-secret"), other.status == 401, "HTTP 401 for a request signed with another secret",
       status_text(other))
     local changed = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
       return (q:gsub("auth_timestamp=(%d+)", function(ts) return "auth_timestamp=" .. (tonumber(ts) + 1) end))
     end })
-    negative(t, ctl, "HTTP-2:param-changed", changed.status == 401, "HTTP 401 for auth_timestamp changed by 1 after signing",
+    negative(t, ctl, ps.clause("HTTP-2:param-changed"), changed.status == 401, "HTTP 401 for auth_timestamp changed by 1 after signing",
       status_text(changed))
     -- auth_key is the app's key (Facts): another key, signed with the app's secret, is a wrong signature
     for _, key in ipairs { "no-such-key-" .. t:channel(""), other_app_key(t) } do
       local res2 = t:api("POST", "/events", { body = event_body(t), app = { id = t.app.id, key = key, secret = t.app.secret } })
-      negative(t, ctl, "HTTP-2:other-auth-key", res2.status == 401,
+      negative(t, ctl, ps.clause("HTTP-2:other-auth-key"), res2.status == 401,
         "HTTP 401 for auth_key=" .. key .. " (not the app's key), signed with the app's secret", status_text(res2))
     end
     local gctl = get_control(t)
     local get = t:api("GET", "/channels", { tamper = function(q)
       return (q:gsub("auth_signature=%x+", "auth_signature=" .. string.rep("ab", 32)))
     end })
-    negative(t, gctl, "HTTP-2:get-request", get.status == 401, "HTTP 401 for GET /channels with a wrong signature",
+    negative(t, gctl, ps.clause("HTTP-2:get-request"), get.status == 401, "HTTP 401 for GET /channels with a wrong signature",
       status_text(get))
   end,
 }
@@ -123,10 +123,10 @@ scenario {
   run = function(t)
     local ctl = post_control(t)
     local none = t:api("POST", "/events", { body = event_body(t), sign = false })
-    negative(t, ctl, "HTTP-3:none", none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
+    negative(t, ctl, ps.clause("HTTP-3:none"), none.status == 401 or none.status == 400, "401 or 400 with no auth parameters",
       status_text(none))
-    for _, k in ipairs { { "auth_signature", "HTTP-3:no-auth-signature" }, { "auth_key", "HTTP-3:no-auth-key" },
-      { "auth_timestamp", "HTTP-3:no-auth-timestamp" }, { "auth_version", "HTTP-3:no-auth-version" } } do
+    for _, k in ipairs { { "auth_signature", ps.clause("HTTP-3:no-auth-signature") }, { "auth_key", ps.clause("HTTP-3:no-auth-key") },
+      { "auth_timestamp", ps.clause("HTTP-3:no-auth-timestamp") }, { "auth_version", ps.clause("HTTP-3:no-auth-version") } } do
       local res = t:api("POST", "/events", { body = event_body(t), tamper = function(q)
         return (q:gsub(k[1] .. "=[^&]*&?", ""):gsub("&$", ""))
       end })
@@ -134,7 +134,7 @@ scenario {
     end
     -- signed over every other parameter: only body_md5 is missing
     local nomd5 = t:api("POST", "/events", { body = event_body(t), sign_body = "" })
-    negative(t, ctl, "HTTP-3:no-body-md5", nomd5.status == 401 or nomd5.status == 400,
+    negative(t, ctl, ps.clause("HTTP-3:no-body-md5"), nomd5.status == 401 or nomd5.status == 400,
       "401 or 400 for a body sent without body_md5 (the rest correctly signed)", status_text(nomd5))
   end,
 }
@@ -147,7 +147,7 @@ scenario {
     local ctl = post_control(t)
     for _, skew in ipairs { -1000, 1000 } do
       local res = t:api("POST", "/events", { body = event_body(t), timestamp = ps.wall() + skew })
-      negative(t, ctl, skew < 0 and "HTTP-4:past" or "HTTP-4:future", res.status == 401,
+      negative(t, ctl, skew < 0 and ps.clause("HTTP-4:past") or ps.clause("HTTP-4:future"), res.status == 401,
         string.format("HTTP 401 for a timestamp %+d s off", skew), status_text(res))
     end
   end,
@@ -163,7 +163,7 @@ scenario {
     signed.name = "another-name"
     local ctl = post_control(t)
     local res = t:api("POST", "/events", { body = sent, sign_body = signed })
-    negative(t, ctl, "HTTP-5:events", res.status == 401 or res.status == 400,
+    negative(t, ctl, ps.clause("HTTP-5:events"), res.status == 401 or res.status == 400,
       "401 or 400 when body_md5 (correctly signed) is the MD5 of another body", status_text(res))
     local ch = t:channel("pub-")
     -- the batch endpoint is HTTP-8's: a server without one errs this check, naming HTTP-8
@@ -172,7 +172,7 @@ scenario {
       "a correctly signed POST /batch_events is accepted (2xx)", status_text(good))
     local batch = t:api("POST", "/batch_events", { body = { batch = { { channel = ch, name = "b", data = "1" } } },
       sign_body = { batch = { { channel = ch, name = "b", data = "2" } } } })
-    negative(t, bctl, "HTTP-5:batch", batch.status == 401 or batch.status == 400,
+    negative(t, bctl, ps.clause("HTTP-5:batch"), batch.status == 401 or batch.status == 400,
       "401 or 400 when the body_md5 of POST /batch_events is the MD5 of another batch", status_text(batch))
   end,
 }
@@ -185,7 +185,7 @@ scenario {
     local ctl = post_control(t)
     for _, body in ipairs { '{"name":"x","channels":["a"],"data":"{}"', "not json", "[1,2" } do
       local res = t:api("POST", "/events", { body = body })
-      negative(t, ctl, "HTTP-6:events", res.status == 400, "HTTP 400 for body " .. body, status_text(res))
+      negative(t, ctl, ps.clause("HTTP-6:events"), res.status == 400, "HTTP 400 for body " .. body, status_text(res))
     end
   end,
 }
@@ -200,16 +200,16 @@ scenario {
     local long = "pub-" .. string.rep("c", 161)
     -- the `channels` form: the `channel` form is HTTP-1's (http-trigger-body-forms)
     local cases = {
-      { "HTTP-7:channels-over-100", { name = "x", channels = many, data = "{}" }, 400, "101 channels" },
-      { "HTTP-7:event-name-over-200", { name = string.rep("e", 201), channels = ps.json.array { t:channel("pub-") }, data = "{}" }, 400,
+      { ps.clause("HTTP-7:channels-over-100"), { name = "x", channels = many, data = "{}" }, 400, "101 channels" },
+      { ps.clause("HTTP-7:event-name-over-200"), { name = string.rep("e", 201), channels = ps.json.array { t:channel("pub-") }, data = "{}" }, 400,
         "a 201-character event name" },
-      { "HTTP-7:bad-channel-name", { name = "x", channels = ps.json.array { "bad channel!" }, data = "{}" }, 400,
+      { ps.clause("HTTP-7:bad-channel-name"), { name = "x", channels = ps.json.array { "bad channel!" }, data = "{}" }, 400,
         "channels ['bad channel!']" },
-      { "HTTP-7:channel-name-over-164", { name = "x", channels = ps.json.array { long }, data = "{}" }, 400,
+      { ps.clause("HTTP-7:channel-name-over-164"), { name = "x", channels = ps.json.array { long }, data = "{}" }, 400,
         "a 165-character channel name" },
     }
     local limit = t.target.limits.max_payload or 10240
-    cases[#cases + 1] = { "HTTP-7:data-too-large",
+    cases[#cases + 1] = { ps.clause("HTTP-7:data-too-large"),
       { name = "x", channels = ps.json.array { t:channel("pub-") }, data = string.rep("d", limit + 1) }, 413,
       string.format("data of %d bytes (limit %d)", limit + 1, limit) }
     local ctl = post_control(t)
@@ -278,7 +278,7 @@ scenario {
     t:check("HTTP-9:list", listed, "200 with channels listing " .. pres .. " and " .. pub, status_text(all))
     -- judged only when the occupied ones are listed (the positive control)
     local ctl = ps.verify.control(t, "HTTP-9:list", listed, "the occupied channels listed", status_text(all))
-    negative(t, ctl, "HTTP-9:only-occupied", type(chans) == "table" and chans[never] == nil and chans[vacated] == nil,
+    negative(t, ctl, ps.clause("HTTP-9:only-occupied"), type(chans) == "table" and chans[never] == nil and chans[vacated] == nil,
       "neither " .. never .. " (never subscribed) nor " .. vacated .. " (vacated 3 s before) listed", status_text(all))
     local prefixed = t:api("GET", "/channels", { query = { filter_by_prefix = "presence-" } })
     chans = prefixed.json and prefixed.json.channels
@@ -293,10 +293,10 @@ scenario {
     local uctl = ps.verify.control(t, "HTTP-9:user-count", filtered.status == 200,
       "GET /channels?filter_by_prefix=presence-&info=user_count answers 200", status_text(filtered))
     local bad = t:api("GET", "/channels", { query = { filter_by_prefix = "pub-", info = "user_count" } })
-    negative(t, uctl, "HTTP-9:user-count-non-presence", bad.status == 400,
+    negative(t, uctl, ps.clause("HTTP-9:user-count-non-presence"), bad.status == 400,
       "400 for info=user_count with filter_by_prefix=pub-", status_text(bad))
     local unfiltered = t:api("GET", "/channels", { query = { info = "user_count" } })
-    negative(t, uctl, "HTTP-9:user-count-unfiltered", unfiltered.status == 400,
+    negative(t, uctl, ps.clause("HTTP-9:user-count-unfiltered"), unfiltered.status == 400,
       "400 for info=user_count without filter_by_prefix=presence-", status_text(unfiltered))
   end,
 }
@@ -351,7 +351,7 @@ scenario {
     local uctl = ps.verify.control(t, "HTTP-11:users", res.status == 200, "GET /channels/" .. pres .. "/users answers 200",
       status_text(res))
     local bad = t:api("GET", "/channels/" .. t:channel("pub-") .. "/users")
-    negative(t, uctl, "HTTP-11:non-presence", bad.status == 400, "400 for a public channel", status_text(bad))
+    negative(t, uctl, ps.clause("HTTP-11:non-presence"), bad.status == 400, "400 for a public channel", status_text(bad))
   end,
 }
 
@@ -372,10 +372,10 @@ scenario {
   run = function(t)
     local ctl = post_control(t)
     local res = t:api("POST", "/apps/no-such-app-" .. t:channel("") .. "/events", { body = event_body(t) })
-    negative(t, ctl, "HTTP-13:post", res.status >= 400 and res.status < 500, "HTTP 4xx for POST /events", status_text(res))
+    negative(t, ctl, ps.clause("HTTP-13:post"), res.status >= 400 and res.status < 500, "HTTP 4xx for POST /events", status_text(res))
     local gctl = get_control(t)
     local get = t:api("GET", "/apps/no-such-app-" .. t:channel("") .. "/channels")
-    negative(t, gctl, "HTTP-13:get", get.status >= 400 and get.status < 500, "HTTP 4xx for GET /channels", status_text(get))
+    negative(t, gctl, ps.clause("HTTP-13:get"), get.status >= 400 and get.status < 500, "HTTP 4xx for GET /channels", status_text(get))
   end,
 }
 

@@ -138,9 +138,9 @@ scenario {
   rules = { "SIGNIN-3" },
   run = function(t)
     local ctl = control(t)
-    for _, k in ipairs { { "SIGNIN-3:no-id", '{"name":"nobody"}' },
-      { "SIGNIN-3:user-id-not-id", '{"user_id":"' .. t:channel("") .. '"}' },
-      { "SIGNIN-3:not-object", '["' .. t:channel("") .. '"]' } } do
+    for _, k in ipairs { { ps.clause("SIGNIN-3:no-id"), '{"name":"nobody"}' },
+      { ps.clause("SIGNIN-3:user-id-not-id"), '{"user_id":"' .. t:channel("") .. '"}' },
+      { ps.clause("SIGNIN-3:not-object"), '["' .. t:channel("") .. '"]' } } do
       local c = open(t)
       send_signin(t, c, k[2])
       local ok, seen = refused_any(c)

@@ -55,8 +55,8 @@ scenario {
     local ctl = ps.verify.control(t, "SUB-1:succeeded", m ~= nil, "subscription_succeeded for " .. good, m or why0)
     local long = t:channel("pub-")
     long = long .. string.rep("a", 165 - #long)
-    for _, case in ipairs { { "bad channel!", "SUB-3:bad-characters" }, { "bad:channel", "SUB-3:bad-characters" },
-      { "", "SUB-3:bad-characters" }, { long, "SUB-3:too-long" } } do
+    for _, case in ipairs { { "bad channel!", ps.clause("SUB-3:bad-characters") }, { "bad:channel", ps.clause("SUB-3:bad-characters") },
+      { "", ps.clause("SUB-3:bad-characters") }, { long, ps.clause("SUB-3:too-long") } } do
       local ch = case[1]
       c:subscribe(ch, { auth = false })
       -- any recognizable refusal: the form of a subscription refusal is AUTH-1's, a close code CONN-10's
