@@ -21,12 +21,15 @@ import glob, json, re, sys
 rules = json.load(open(sys.argv[1]))["rules"]
 # the harness modules' own labels (set-up findings) and the codec's are scanned too: give them their clauses
 # (not model.lua's: explore's predictions, which the audit does not count as checks)
-module = {}
+# (a Lua module's label may stand where the audit does not count it, a table entry: all.lua checks it too)
+module, lua_labels = {}, set()
 for path in glob.glob(sys.argv[3] + "/*.lua") + glob.glob(sys.argv[3] + "/../core/*.c"):
     if path.endswith("/model.lua"):
         continue
     for rid, label in re.findall(r'"([A-Z]+-[0-9]+):([a-z0-9-]+)"', open(path).read()):
         module.setdefault(rid, set()).add(label)
+        if path.endswith(".lua"):
+            lua_labels.add("%s:%s" % (rid, label))
 with open(sys.argv[2] + "/CLAUSES.md", "w") as f:
     f.write("# Clauses\n\nA line `- RULE-ID:label  clause`.\n")
     section = None
@@ -42,6 +45,8 @@ with open(sys.argv[2] + "/server/all.lua", "w") as f:
             % ", ".join("'%s'" % r["id"] for r in rules))
     for r in rules:
         f.write("    t:check(\"%s:whole\", true)\n" % r["id"])
+    for label in sorted(lua_labels):
+        f.write("    t:check(\"%s\", true)\n" % label)
     f.write("  end }\n")
 PY
 out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/full/server")
@@ -107,23 +112,46 @@ sed -i 's/D_OBJECT, "SUB-6:frame", f_channel/D_OBJECT, "SUB-6", f_channel/' "$tm
 out=$(PS_CORE_DIR="$tmp/core" bash "$src/ci/check-clauses.sh" "$ps" "$tmp/full/server")
 check_has "a label in a C comment checks nothing" "SUB-6:frame \(CLAUSES\.md:[0-9]+\)" "$out"
 
-# A label met only in a table entry is not shown to reach a check: the audit names it (a note).
+# A label met only in a table entry or as a helper's argument is not shown to reach a check:
+# its clause is unchecked and the audit fails. Declared with ps.clause, or standing in a
+# check call (t:judge, a ps.verify verifier), it counts and the audit passes.
 cp -r "$tmp/full" "$tmp/table"
-printf -- '- CONN-1:table-only  a clause whose label sits in a table\n' >"$tmp/table/c.md"
+printf -- '- CONN-1:table-only  a clause whose label sits in a table\n- CONN-1:helper-only  one a helper takes\n' >"$tmp/table/c.md"
 sed -i "/^- CONN-1:whole/r $tmp/table/c.md" "$tmp/table/CLAUSES.md"
 cat >"$tmp/table/server/table.lua" <<'EOF2'
 local CLAUSE = { first = "CONN-1:table-only" }
+local function helper(t, label, ok) t:check(label, ok) end
 ps.scenario { id = 'table', title = 'a label in a table', rules = { 'CONN-1' },
-  run = function(t) t:check('CONN-1:whole', CLAUSE.first ~= nil) end }
+  run = function(t)
+    t:check('CONN-1:whole', CLAUSE.first ~= nil)
+    helper(t, "CONN-1:helper-only", true)
+  end }
 EOF2
 out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/table/server")
-check_has "a clause met only in a table entry is noted" "CONN-1:table-only \(CLAUSES\.md:[0-9]+\) only at .*table\.lua:1" "$out"
-check_has "... and counted" "[1-9][0-9]* only outside a call\\)" "$out"
+check_eq "check-clauses with a label only in a table and one only a helper's: exit status" 1 "$?"
+check_has "a clause met only in a table entry is unchecked, with where it stands" \
+    "CONN-1:table-only \(CLAUSES\.md:[0-9]+\) only as a table entry \(wrap it in ps\.clause.*table\.lua:1" "$out"
+check_has "a clause met only as a helper's argument is unchecked" \
+    "CONN-1:helper-only \(CLAUSES\.md:[0-9]+\) only as a helper's argument .*table\.lua:6" "$out"
+check_has "... and both are counted" "2 clauses without a check" "$out"
+text=$("$ps" list --rules --clauses --scenarios "$tmp/table/server")
+check_has "list --clauses says a table entry is no check" \
+    "CONN-1:table-only .*"$'\n'" +checks: .*table\.lua:1 \(a table entry\)"$'\n'" +NO CHECK" "$text"
 got=$("$ps" list --rules --clauses --json --scenarios "$tmp/table/server" | python3 -c '
 import json, sys
 r = {x["id"]: x for x in json.load(sys.stdin)["rules"]}["CONN-1"]
-print(" ".join("%s=%s" % (c["label"], ",".join(str(w["call"]).lower() for w in c["checks"])) for c in r["clauses"]))')
-check_has "list --clauses --json says which checks are call arguments" "whole=true,true table-only=false" "$got"
+print(" ".join("%s=%s" % (c["label"], ",".join(w["kind"] for w in c["checks"])) for c in r["clauses"]))')
+check_has "list --clauses --json says where each label stands" "whole=check,check table-only=elsewhere helper-only=argument" "$got"
+sed -i 's/first = "CONN-1:table-only"/first = ps.clause("CONN-1:table-only")/; s/helper(t, "CONN-1:helper-only", true)/helper(t, ps.clause("CONN-1:helper-only"), true)/' \
+    "$tmp/table/server/table.lua"
+out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/table/server")
+check_eq "check-clauses with both labels declared by ps.clause: exit status" 0 "$?"
+check_has "... counted as declared" "0 clauses without a check, .*2 only through ps\.clause" "$out"
+printf 'ps.scenario { id = "v", title = "v", rules = { "CONN-1" }, run = function(t)\n  ps.verify.control(t, "CONN-1:helper-only", true, "x")\n  t:judge("CONN-1:table-only", true) end }\n' \
+    >"$tmp/table/server/table.lua"
+out=$(bash "$src/ci/check-clauses.sh" "$ps" "$tmp/table/server")
+check_eq "check-clauses with the labels in t:judge and a verifier: exit status" 0 "$?"
+check_has "... counted as checks, not declarations" "0 clauses without a check, .*0 only through ps\.clause" "$out"
 
 # A rule without clauses fails the audit too.
 cp -r "$tmp/full" "$tmp/gap"
