@@ -250,8 +250,10 @@ static void add_json(cJSON *root, const ps_catalog *cat, const ps_clauses *cl, c
     cJSON_AddNumberToObject(s, "undefined_labels", (double)t.undefined);
 }
 
-/* One rule in text: its line, who checks it, then each clause with where it is checked. */
-static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *cl, const hits *hs)
+/* One rule in text: its line, who checks it, then each clause (or only the one labelled
+ * label, when not NULL) with where it is checked. */
+static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *cl, const hits *hs,
+                      const char *label)
 {
     printf("  %-9s [%s] %-6s %s\n            checked by:", ru->id, ru->roles, ru->should ? "SHOULD" : "MUST",
            ru->text);
@@ -263,7 +265,7 @@ static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *c
     any = 0;
     for (size_t i = 0; i < cl->n; i++) {
         const ps_clause *c = &cl->c[i];
-        if (strcmp(c->rule, ru->id))
+        if (strcmp(c->rule, ru->id) || (label && strcmp(c->label, label)))
             continue;
         any = 1;
         printf("            %s:%s  %s\n", c->rule, c->label, c->text);
@@ -278,7 +280,8 @@ static void rule_text(const ps_rule *ru, const ps_runner *r, const ps_clauses *c
         if (seen)
             printf("\n");
         if (!n)
-            printf("              NO CHECK: no t:check, t:judge, verifier or ps.clause carries this label\n");
+            printf("              NO CHECK: no t:check, t:judge, verifier or ps.clause carries this label "
+                   "(the C codec's labels: ci/check-clauses.sh)\n");
     }
     if (!any)
         printf("            NO CLAUSES: CLAUSES.md does not split this rule yet\n");
@@ -291,7 +294,7 @@ static void print_text(const ps_catalog *cat, const ps_runner *r, const ps_claus
     for (size_t i = 0; i < cat->n; i++) {
         if (strcmp(section, cat->rules[i].section))
             printf("\n%s\n", section = cat->rules[i].section);
-        rule_text(&cat->rules[i], r, cl, hs);
+        rule_text(&cat->rules[i], r, cl, hs, NULL);
     }
     tally t = count(cat, cl, hs);
     if (t.undefined) {
@@ -305,7 +308,31 @@ static void print_text(const ps_catalog *cat, const ps_runner *r, const ps_claus
            "%zu undefined labels used\n", name, t.clauses, t.uncovered, t.bare_rules, cat->n, t.undefined);
 }
 
-int ps_list_clauses(const ps_catalog *cat, const ps_runner *r, const char *scenarios_dir, cJSON *json)
+/* list --clause RULE-ID[:label]: that rule with that clause (or all its clauses), where the
+ * clause's sentence is and what checks it. 0, or 2 when the catalog has no such clause. */
+static int one_clause(const ps_catalog *cat, const ps_runner *r, const ps_clauses *cl, const hits *hs,
+                      const char *name, const char *only)
+{
+    char rule[PS_RULE_ID_MAX + 1];
+    const char *colon = strchr(only, ':');
+    size_t n = colon ? (size_t)(colon - only) : strlen(only);
+    snprintf(rule, sizeof(rule), "%.*s", (int)(n < sizeof(rule) ? n : sizeof(rule) - 1), only);
+    const ps_rule *ru = n < sizeof(rule) ? ps_catalog_find(cat, rule) : NULL;
+    const ps_clause *c = ru && colon ? ps_clauses_find(cl, rule, colon + 1) : NULL;
+    if (!ru || (colon && !c)) {
+        fprintf(stderr, "pushspec: %s has no %s '%s'; 'pushspec list --clauses' lists every clause\n",
+                ru ? name : "RULES.md", ru ? "clause" : "rule", only);
+        return 2;
+    }
+    printf("%s\n", ru->section);
+    rule_text(ru, r, cl, hs, colon ? colon + 1 : NULL);
+    if (c)
+        printf("            (%s:%d)\n", name, c->line);
+    return 0;
+}
+
+int ps_list_clauses(const ps_catalog *cat, const ps_runner *r, const char *scenarios_dir, const char *only,
+                    cJSON *json)
 {
     ps_clauses cl;
     char name[4200];
@@ -328,6 +355,8 @@ int ps_list_clauses(const ps_catalog *cat, const ps_runner *r, const char *scena
     }
     if (rc == 0 && json)
         add_json(json, cat, &cl, &hs, name);
+    else if (rc == 0 && only)
+        rc = one_clause(cat, r, &cl, &hs, name, only) ? -1 : 0;
     else if (rc == 0)
         print_text(cat, r, &cl, &hs, name);
     for (size_t k = 0; k < hs.n; k++)

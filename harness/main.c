@@ -51,6 +51,7 @@ typedef struct {
     double scale;
     size_t max_memory;   /* bytes; 0: the default */
     int rules, as_json, clauses;   /* list */
+    const char *clause;            /* list --clause RULE-ID[:label] */
     const char *write_expect;      /* run */
     int force;
     int merge;                     /* --merge: --write-expect merges into an existing FILE */
@@ -101,6 +102,7 @@ static int parse_flags(int argc, char **argv, opts *o, int listing)
         else if (!strcmp(a, "--junit")) str = &o->junit;
         else if (!strcmp(a, "--markdown")) str = &o->markdown;
         else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
+        else if (!strcmp(a, "--clause") && listing) str = &o->clause;
         if (str) {
             if (i + 1 >= argc)
                 return die_usage("%s needs a value", a);
@@ -246,8 +248,13 @@ static int cmd_list(int argc, char **argv)
 {
     opts o = { 0 };
     char err[1024];
+    help_topic = "list";
     if (parse_flags(argc, argv, &o, 1))
         return EXIT_USAGE;
+    if (o.clause && o.as_json)
+        return die_usage("%s: --clause prints one clause as text; --clauses --json lists them all", "list");
+    if (o.clause)
+        o.clauses = o.rules = 1;
     ps_catalog cat;
     if (ps_catalog_builtin(&cat, err, sizeof(err)) < 0)
         return fprintf(stderr, "pushspec: %s\n", err), EXIT_USAGE;
@@ -267,14 +274,14 @@ static int cmd_list(int argc, char **argv)
     int rc = 0;
     if (o.as_json) {
         cJSON *root = list_json(&cat, &r);
-        rc = o.clauses ? ps_list_clauses(&cat, &r, o.scenarios, root) : 0;
+        rc = o.clauses ? ps_list_clauses(&cat, &r, o.scenarios, NULL, root) : 0;
         char *text = rc ? NULL : cJSON_Print(root);
         if (text)
             puts(text);
         free(text);
         cJSON_Delete(root);
     } else if (o.clauses) {
-        rc = ps_list_clauses(&cat, &r, o.scenarios, NULL);
+        rc = ps_list_clauses(&cat, &r, o.scenarios, o.clause, NULL);
     } else if (o.rules) {
         const char *section = "";
         for (size_t i = 0; i < cat.n; i++) {

@@ -197,6 +197,27 @@ check_eq "the built-in CLAUSES.md parses" 0 "$?"
 help=$("$ps" help list)
 check_has "help list explains --clauses" "--clauses +\(implies --rules\)" "$help"
 check_has "help list names the ctest" "ctest 'clauses'" "$help"
+# list --clause: a check's label leads to its sentence, its rule and its checks.
+out=$("$ps" list --clause CONN-1:first-frame --scenarios "$tmp/bad/server")
+check_eq "list --clause LABEL: exit status" 0 "$?"
+check_has "list --clause prints the clause's sentence" "CONN-1:first-frame  the first message is connection_established" "$out"
+check_has "... and where CLAUSES.md says it" "\(.*bad/server/\.\./CLAUSES\.md:$clause_line\)" "$out"
+check_eq "... and not the rule's other clauses" 0 "$(printf '%s\n' "$out" | grep -c 'CONN-1:whole')"
+out=$("$ps" list --clause CONN-1 --scenarios "$tmp/bad/server")
+check_has "list --clause RULE-ID prints every clause of the rule" "CONN-1:whole .*"$'\n'".*"$'\n'" +CONN-1:first-frame" "$out"
+label=$(grep -o 't:check("[A-Z0-9-]*:[a-z0-9-]*"' "$src/scenarios/server/conn.lua" | head -1 | sed 's/t:check("//; s/"$//')
+out=$("$ps" list --clause "$label")
+check_eq "list --clause with a built-in scenario's label ($label): exit status" 0 "$?"
+check_has "... prints its sentence" "$label  [^ ]" "$out"
+err=$("$ps" list --clause CONN-1:no-such-clause --scenarios "$tmp/bad/server" 2>&1 >/dev/null)
+check_eq "list --clause with an unknown label: exit status" 2 "$?"
+check_has "... says so" "has no clause 'CONN-1:no-such-clause'" "$err"
+err=$("$ps" list --clause NOPE-1 2>&1 >/dev/null)
+check_eq "list --clause with an unknown rule: exit status" 2 "$?"
+err=$("$ps" list --clause CONN-1 --json 2>&1 >/dev/null)
+check_eq "list --clause with --json: exit status" 2 "$?"
+check_has "... points at list's help" "pushspec help list" "$err"
+
 err=$("$ps" run --clauses 2>&1)
 check_eq "--clauses belongs to list: run refuses it" 2 "$?"
 finish cli_clauses
