@@ -134,6 +134,7 @@ function Case:setup_failed(why) error({ ps_abort = "set-up failed: " .. why, ps_
 -- wire check): it fails rule whether or not this scenario declares it.
 function Case:incidental(rule, expected, actual)
   local nodes = P.target.nodes and (", which used " .. self:nodes_used() .. " of the cluster") or ""
+  P.judged[rule] = true   -- (for ps.clause's run-time audit, prelude.lua)
   core.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. nodes .. ")")
 end
 
@@ -193,6 +194,7 @@ function Case:check(rule, cond, expected, actual)
     -- a cluster run: the fail may depend on the nodes, so it names them in every report
     shown = (shown or "") .. " [cluster: this scenario used " .. self:nodes_used() .. "]"
   end
+  P.judged[rule] = true
   core.check(rule, cond and true or false, expected, shown)
   if not cond then
     -- every failing check in the transcript, not only the first per rule
@@ -205,6 +207,7 @@ end
 -- rule is the error "nothing observed: what", which a later passing check of
 -- it does not turn into a pass (only a failing one overrides it).
 function Case:nothing(rule, what, expected)
+  P.judged[rule] = true
   core.nothing(rule, tostring(what), expected ~= nil and tostring(expected) or nil)
   core.log(string.format("nothing observed: %s: %s", rule, tostring(what)))
 end
@@ -212,6 +215,7 @@ end
 -- The check of rule could not be judged for why (a whole reason, e.g. a failed
 -- positive control: ps.verify.negative): an error, as for t:nothing.
 function Case:unjudged(rule, why, expected)
+  P.judged[rule] = true
   core.nothing(rule, tostring(why), expected ~= nil and tostring(expected) or nil, true)
   core.log(string.format("not judged: %s: %s", rule, tostring(why)))
 end

@@ -27,9 +27,17 @@ function P.scaled(ms) return math.floor(ms * core.timeout_scale()) end
 -- ps.clause "RULE-ID:label": a label a table or a helper hands on to a check. It returns
 -- the label; the clause audit (ci/check-clauses.sh) counts a label as checked only in a
 -- t:check/t:judge call, a ps.verify verifier or this declaration, not in a bare table entry.
+-- The run holds the declaration to it: api.unjudged_clauses names the labels declared here
+-- that no check judged (P.judged, marked by case.lua) though their file's scenarios all ran.
+P.declared, P.judged = {}, {}
 function P.clause(label)
   local l = type(label) == "string" and label:match("^[A-Z][A-Z0-9%-]*%-%d+:([a-z0-9%-]+)$")
   if not l or #l > 48 then error("ps.clause takes 'RULE-ID:label' (CLAUSES.md), not " .. tostring(label), 2) end
+  if not P.declared[label] then
+    local info = debug.getinfo(2, "Sl")
+    local file = info.source:sub(1, 1) == "@" and info.source:sub(2) or info.short_src
+    P.declared[label] = { file = file, where = file .. ":" .. (info.currentline or 0) }
+  end
   return label
 end
 
@@ -87,6 +95,7 @@ local specs = {}
 -- ---------------------------------------------------------------- entry points for C
 
 local app_seq = 0   -- apps given out in this run (fake-server role)
+local ran_to_end = setmetatable({}, { __mode = "k" })   -- spec -> true: its run function returned
 
 -- (a scenario needing a profile the target lacks never gets here: the runner skips it, runner.c start)
 function api.run_case(spec)
@@ -118,6 +127,28 @@ function api.run_case(spec)
   end
   spec.run(t)
   t:_finish()
+  ran_to_end[spec] = true
+end
+
+-- The labels declared with ps.clause that no check judged in this run, though every scenario
+-- of the file declaring them ran to its end (a run with some skipped, stopped or filtered out
+-- says nothing of that file): one line for C to show, or nil.
+function api.unjudged_clauses()
+  local total, done = {}, {}
+  for _, s in ipairs(specs) do
+    total[s.file] = (total[s.file] or 0) + 1
+    if ran_to_end[s] then done[s.file] = (done[s.file] or 0) + 1 end
+  end
+  local out = {}
+  for label, d in pairs(P.declared) do
+    if not P.judged[label] and total[d.file] and done[d.file] == total[d.file] then
+      out[#out + 1] = label .. " (" .. d.where .. ")"
+    end
+  end
+  if #out == 0 then return nil end
+  table.sort(out)
+  return "declared with ps.clause but judged by no check, though every scenario of its file ran: " ..
+    table.concat(out, ", ")
 end
 
 -- Is the server still serving? Returns ok, why (run by C after destructive cases).

@@ -595,6 +595,17 @@ static void run_destructive(ps_runner *r, ps_scenario *s)
     r->down_reason = strdup(text);
 }
 
+/* The run's own audit of ps.clause (prelude.lua, api.unjudged_clauses): a note, no verdict. */
+static void say_unjudged(ps_runner *r)
+{
+    lua_State *L = r->L;
+    int top = lua_gettop(L);
+    ps_runner_push_api(r, L, "unjudged_clauses");
+    if (lua_isfunction(L, -1) && lua_pcall(L, 0, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+        ps_say("note: %s\n", lua_tostring(L, -1));
+    lua_settop(L, top);
+}
+
 void ps_runner_run(ps_runner *r)
 {
     size_t total = 0, concurrent = 0;
@@ -642,6 +653,8 @@ void ps_runner_run(ps_runner *r)
         if (r->observer.progress)
             r->observer.progress(r->observer.ctx, i + 1, total, 0);
     }
+    if (!ps_stop_requested())
+        say_unjudged(r);
 out:
     ps_lua_panic_point(NULL);
     r->wall_end_ms = ps_now_ms();

@@ -82,5 +82,32 @@ expect("a scenario file uses ps.model", ok, err)
 ok, err = load_scenario("ps.model.new = nil\n")
 expect("ps.model is read-only", not ok and tostring(err):find("read-only", 1, true), err)
 
+-- ps.clause: a label a table hands on to a check. The run names a declared label no check
+-- judged, once every scenario of the declaring file ran to its end (runner.c shows the note).
+local checked = {}
+rawset(core, "check", function(rule) checked[#checked + 1] = rule end)
+ok, err = load_scenario([[
+local LABEL = { a = ps.clause("CONN-1:judged"), b = ps.clause("CONN-1:never-judged") }
+ps.scenario { id = "clause-one", title = "t", rules = { "CONN-1" }, run = function(t) t:check(LABEL.a, true) end }
+ps.scenario { id = "clause-two", title = "t", rules = { "CONN-1" }, run = function(t) t:check(LABEL.a, true) end }
+]])
+expect("ps.clause in a table loads", ok, err)
+local one, two
+for _, s in ipairs(api.specs()) do
+  if s.id == "clause-one" then one = s elseif s.id == "clause-two" then two = s end
+end
+api.run_case(one)
+expect("ps.clause: while a scenario of the file has not run, the run says nothing", api.unjudged_clauses() == nil,
+  api.unjudged_clauses())
+api.run_case(two)
+local said = api.unjudged_clauses()
+expect("ps.clause: once all ran, the run names the declared label no check judged, with file:line",
+  said and said:find("CONN-1:never-judged (", 1, true) and said:find(":1)", 1, true), said)
+expect("ps.clause: ... and not the judged one", said and not said:find("CONN-1:judged", 1, true), said)
+expect("ps.clause returns the label t:check gets", checked[1] == "CONN-1:judged", checked[1])
+ok, err = load_scenario('local x = 1\nps.clause("conn-1:x")\n')
+expect("ps.clause refuses a malformed label, naming the caller's line",
+  not ok and tostring(err):find("ps.clause takes", 1, true) and tostring(err):match(":2:"), err)
+
 print(string.format("%d module tests, %d failed", count, failures))
 os.exit(failures == 0 and 0 or 1)
