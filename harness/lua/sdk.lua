@@ -318,10 +318,13 @@ function Case:api_requests(from)
   return out
 end
 
--- The HSDK-1 clause (CLAUSES.md label, written out for the label scanner) a
+-- The HSDK-1 clause (CLAUSES.md label, declared with P.clause for the clause audit) a
 -- verify_api status breaks, by the parameter it names.
-local SIGNED = { auth_key = P.clause("HSDK-1:auth-key"), auth_timestamp = P.clause("HSDK-1:auth-timestamp"),
-  auth_version = P.clause("HSDK-1:auth-version"), body_md5 = P.clause("HSDK-1:body-md5"), auth_signature = P.clause("HSDK-1:auth-signature") }
+local SIGNED = {
+  auth_key = P.clause("HSDK-1:auth-key"), auth_timestamp = P.clause("HSDK-1:auth-timestamp"),
+  auth_version = P.clause("HSDK-1:auth-version"), body_md5 = P.clause("HSDK-1:body-md5"),
+  auth_signature = P.clause("HSDK-1:auth-signature"),
+}
 local function signed_label(status, why)
   local param = status:match("^bad (.+)$") or (why or ""):match("missing (auth_%a+)")
   return SIGNED[param] or SIGNED.auth_signature

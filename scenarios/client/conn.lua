@@ -79,9 +79,11 @@ scenario {
 local CLASS = {
   ["invalid JSON"] = ps.clause("CONNC-3:invalid-json"), ["not JSON at all"] = ps.clause("CONNC-3:invalid-json"),
   ["invalid UTF-8 in a string"] = ps.clause("CONNC-3:invalid-json"),
-  ["an unknown pusher: event"] = ps.clause("CONNC-3:unknown-events"), ["an unknown pusher_internal: event"] = ps.clause("CONNC-3:unknown-events"),
+  ["an unknown pusher: event"] = ps.clause("CONNC-3:unknown-events"),
+  ["an unknown pusher_internal: event"] = ps.clause("CONNC-3:unknown-events"),
   ["an event for a channel not held"] = ps.clause("CONNC-3:unknown-events"),
-  ["a binary frame"] = ps.clause("CONNC-3:binary"), ["a binary frame holding valid JSON"] = ps.clause("CONNC-3:binary"),
+  ["a binary frame"] = ps.clause("CONNC-3:binary"),
+  ["a binary frame holding valid JSON"] = ps.clause("CONNC-3:binary"),
   ["deeply nested data"] = ps.clause("CONNC-3:deep-nesting"),
 }
 local function malformed(ch)

@@ -6,9 +6,12 @@ local scenario = ps.scenario
 local FENCE = "pushspec-fence"
 
 -- The HSDK-9 clause (CLAUSES.md) each scenario checks.
-local LABEL = { ["names-bad-characters"] = ps.clause("HSDK-9:bad-characters"), ["names-long-channel"] = ps.clause("HSDK-9:channel-over-164"),
-  ["names-too-many-channels"] = ps.clause("HSDK-9:channels-over-100"), ["names-long-event"] = ps.clause("HSDK-9:event-over-200"),
-  ["names-batch"] = ps.clause("HSDK-9:batch") }
+local LABEL = {
+  ["names-bad-characters"] = ps.clause("HSDK-9:bad-characters"),
+  ["names-long-channel"] = ps.clause("HSDK-9:channel-over-164"),
+  ["names-too-many-channels"] = ps.clause("HSDK-9:channels-over-100"),
+  ["names-long-event"] = ps.clause("HSDK-9:event-over-200"), ["names-batch"] = ps.clause("HSDK-9:batch"),
+}
 
 -- Run an SDK call that must be refused locally. A valid trigger follows as a
 -- fence: once its request has been answered, anything the refused call sent

@@ -112,7 +112,8 @@ scenario {
     t:check("CEV-2:error", err ~= nil, "pusher:error for client-shout on the public channel " .. ch, err or why)
     local quiet, leaked = c[2]:expect_silence(1000, { event = "client-shout" })
     local ctl, late = control(t, c[2], ch, nil, { "client-shout" })
-    not_delivered(t, ctl, late["client-shout"], ps.clause("CEV-2:not-delivered"), quiet, leaked, "the other subscriber of " .. ch .. " does not get client-shout")
+    not_delivered(t, ctl, late["client-shout"], ps.clause("CEV-2:not-delivered"), quiet, leaked,
+      "the other subscriber of " .. ch .. " does not get client-shout")
   end,
 }
 
@@ -201,6 +202,7 @@ scenario {
     local err = c[1]:expect({ event = "pusher:error" }, { within = 100 })
     if err then t:log("the sender got a pusher:error:", err) else t:log("the sender got no pusher:error") end
     local ctl, late = control(t, c[2], ch, app, { "client-muted" })
-    not_delivered(t, ctl, late["client-muted"], ps.clause("CEV-7:not-delivered"), quiet, leaked, "the other subscriber does not get client-muted")
+    not_delivered(t, ctl, late["client-muted"], ps.clause("CEV-7:not-delivered"), quiet, leaked,
+      "the other subscriber does not get client-muted")
   end,
 }

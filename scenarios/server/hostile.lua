@@ -49,9 +49,11 @@ local INPUTS = {
 -- FRAME-4's clause (scenarios/CLAUSES.md) each input judges; pusher: events with
 -- data or fields of the wrong type are "wrong-data-types".
 local CLAUSE = {
-  ["invalid-json"] = ps.clause("FRAME-4:invalid-json"), ["truncated-json"] = ps.clause("FRAME-4:invalid-json"), ["not-an-object"] = ps.clause("FRAME-4:non-object"),
-  ["json-scalar"] = ps.clause("FRAME-4:non-object"), ["missing-event"] = ps.clause("FRAME-4:event-missing"), ["event-not-string"] = ps.clause("FRAME-4:event-not-string"),
-  ["deep-nesting"] = ps.clause("FRAME-4:deep-nesting"), ["binary-frame"] = ps.clause("FRAME-4:binary-frame"), ["invalid-utf8"] = ps.clause("FRAME-4:invalid-utf8"),
+  ["invalid-json"] = ps.clause("FRAME-4:invalid-json"), ["truncated-json"] = ps.clause("FRAME-4:invalid-json"),
+  ["not-an-object"] = ps.clause("FRAME-4:non-object"), ["json-scalar"] = ps.clause("FRAME-4:non-object"),
+  ["missing-event"] = ps.clause("FRAME-4:event-missing"),
+  ["event-not-string"] = ps.clause("FRAME-4:event-not-string"), ["deep-nesting"] = ps.clause("FRAME-4:deep-nesting"),
+  ["binary-frame"] = ps.clause("FRAME-4:binary-frame"), ["invalid-utf8"] = ps.clause("FRAME-4:invalid-utf8"),
   ["oversized"] = ps.clause("FRAME-4:oversized"),
 }
 

@@ -30,8 +30,10 @@ end
 
 -- The codec's PRES-1 clauses (harness/core/presence.c): the shape of the presence
 -- object and ids, hash and count agreeing with each other.
-local CODEC_CLAUSES = { ps.clause("PRES-1:presence-object"), ps.clause("PRES-1:has-ids"), ps.clause("PRES-1:has-hash"), ps.clause("PRES-1:has-count"),
-  ps.clause("PRES-1:count-matches-ids"), ps.clause("PRES-1:hash-matches-ids") }
+local CODEC_CLAUSES = {
+  ps.clause("PRES-1:presence-object"), ps.clause("PRES-1:has-ids"), ps.clause("PRES-1:has-hash"),
+  ps.clause("PRES-1:has-count"), ps.clause("PRES-1:count-matches-ids"), ps.clause("PRES-1:hash-matches-ids"),
+}
 
 -- What is wrong with members in presence p: nil when every {id, info} of the
 -- list is in ids (and hash, with info when info is not nil). hash_needed: the
