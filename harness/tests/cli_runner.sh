@@ -81,4 +81,26 @@ run utf8 --scenarios "$tmp/utf8"
 check_eq "invalid UTF-8 in a frame: the result is still UTF-8 JSON" "bad-utf8" \
     "$(ids utf8)$(grep '^unreadable' "$tmp/utf8.flat")"
 
+# ---- ps.clause holds at run time: a declared label no check judged, though every scenario of its
+# file ran, is named at the run's end; a file with a scenario not run (filtered out) says nothing
+mkdir -p "$tmp/clause"
+cat >"$tmp/clause/c.lua" <<'EOF'
+local L = { judged = ps.clause("CONN-1:established-first"), never = ps.clause("CONN-2:socket-id-format") }
+ps.scenario { id = "clause-judged", title = "checks one declared label", rules = { "CONN-1" },
+  run = function(t) t:check(L.judged, true, "a pass") end }
+EOF
+cat >"$tmp/clause/d.lua" <<'EOF'
+local L = { never = ps.clause("CONN-3:timeout-positive-integer") }
+ps.scenario { id = "clause-run", title = "checks nothing it declared", rules = { "CONN-3" },
+  run = function(t) t:log("nothing judged") end }
+ps.scenario { id = "clause-filtered", title = "filtered out", rules = { "CONN-3" },
+  run = function(t) t:check(L.never, true, "a pass") end }
+EOF
+run clause --scenarios "$tmp/clause" --filter 'clause-judged,clause-run'
+check_has "ps.clause: a declared label no check judged is named with file:line" \
+    "^note: declared with ps\.clause but judged by no check.*CONN-2:socket-id-format \(.*clause/c\.lua:1\)" \
+    "$(cat "$tmp/clause.err")"
+check_eq "ps.clause: not the judged one, nor one of a file whose scenarios did not all run" 0 \
+    "$(grep -c 'CONN-1:established-first\|CONN-3:timeout' "$tmp/clause.err")"
+
 finish cli_runner
