@@ -179,7 +179,6 @@ static void rule_json(cJSON *ro, const ps_rule *ru, const ps_clauses *cl, const 
                 cJSON *w = cJSON_CreateObject();
                 cJSON_AddStringToObject(w, "file", hs->h[k].file);
                 cJSON_AddNumberToObject(w, "line", hs->h[k].line);
-                cJSON_AddBoolToObject(w, "call", hs->h[k].use != PS_LABEL_ELSEWHERE);
                 cJSON_AddStringToObject(w, "kind", use_name(hs->h[k].use));
                 cJSON_AddBoolToObject(w, "counts", PS_LABEL_COUNTS(hs->h[k].use));
                 cJSON_AddItemToArray(ch, w);
