@@ -3,9 +3,9 @@
 # `cpack -G DEB` (in BUILD) makes a .deb that depends on the Debian runtime libraries.
 include(GNUInstallDirs)
 
-add_executable(pushspec-manpage harness/man/manpage.c harness/help.c harness/report/report_usage.c)
+add_executable(pushspec-manpage harness/man/manpage.c harness/help.c harness/cli.c harness/cli_opts.c)
 target_include_directories(pushspec-manpage PRIVATE harness)
-target_link_libraries(pushspec-manpage PRIVATE PkgConfig::CJSON)   # report.h includes cJSON
+target_link_libraries(pushspec-manpage PRIVATE m)   # cli_opts.c checks numbers with isfinite
 target_compile_definitions(pushspec-manpage PRIVATE PUSHSPEC_VERSION="${PROJECT_VERSION}")
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/pushspec.1
   COMMAND pushspec-manpage ${CMAKE_BINARY_DIR}/pushspec.1
