@@ -59,8 +59,6 @@ static const char *commands_of(unsigned mask, char *out, size_t outlen)
 static int store(unsigned cmd, const ps_cli_opt *o, const char *value, ps_cli *c)
 {
     char err[512];
-    if (o->kind != PS_ARG_SWITCH && !value[0] && !o->check)
-        return ps_cli_usage(cmd, "%s needs a value (%s)", o->name, o->value);
     if (o->check && o->check(o->name, value, err, sizeof(err)) < 0)
         return ps_cli_usage(cmd, "%s", err);
     if (o->kind != PS_ARG_LIST) {
@@ -102,7 +100,9 @@ int ps_cli_parse(unsigned cmd, int argc, char **argv, ps_cli *c)
         if (bare)
             value = "-";
         else if (o->kind != PS_ARG_SWITCH) {
-            value = i + 1 < argc ? argv[++i] : "";   /* missing: said as an empty value is */
+            if (i + 1 >= argc && !o->check)
+                return ps_cli_usage(cmd, "%s needs a value (%s)", a, o->value);
+            value = i + 1 < argc ? argv[++i] : "";   /* missing, with a check: its words say what it takes */
         }
         if (store(cmd, o, value, c))
             return EXIT_USAGE;
