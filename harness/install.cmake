@@ -35,12 +35,4 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nodejs")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)
-
-# Tests of the tool as installed and as documented.
-add_test(NAME init_soketi COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/soketi_init.sh
-  $<TARGET_FILE:pushspec> ${CMAKE_SOURCE_DIR})
-add_test(NAME ci_example COMMAND python3 ${CMAKE_SOURCE_DIR}/ci/check-example.py
-  $<TARGET_FILE:pushspec> ${CMAKE_SOURCE_DIR}/ci/examples/github-actions.yml)
-add_test(NAME docs_paths COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/docs_paths.sh ${CMAKE_SOURCE_DIR})
-add_test(NAME manpage COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/manpage.sh ${CMAKE_BINARY_DIR}/pushspec.1
-  $<TARGET_FILE:pushspec>)
+# Its tests (init_soketi, ci_example, docs_paths, manpage): harness/tests/tests.cmake.
