@@ -1,5 +1,5 @@
 #include "help.h"
-#include "report/report.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +20,7 @@ const char ps_help_main[] =
 "                                           of a Pusher server; each divergence shrunk and saved\n"
 "                                           as a scenario file\n"
 "  pushspec init [FILE] [--force]           write a commented target file to start from\n"
-"  pushspec list [--rules [--clauses]] [--json]\n"
+"  pushspec list [--rules [--clauses]] [--json [FILE]]\n"
 "                                           list the scenarios, or every rule and what checks it,\n"
 "                                           clause by clause\n"
 "  pushspec scenarios export DIR [--force]  write the built-in scenarios out, to change or extend\n"
@@ -49,87 +49,26 @@ const char ps_help_main[] =
 "  pushspec run --target my-server.lua --expect my-server.expect \\\n"
 "               --json reports/my-server.json --html reports/my-server\n";
 
-const char ps_help_run[] =
+static const char report_intro[] =
+"Usage: pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]\n"
+"\n"
+"Reports from result files written by 'pushspec run --json FILE'. Several files\n"
+"(one per target, or runs of one target) make one rules x targets matrix.\n"
+"\n";
+
+static const char report_outro[] =
+"\n"
+"At least one output is needed. Exit status: 0 reports written, 2 usage or file\n"
+"error. Verdicts do not change the status: 'pushspec run' already reported them.\n";
+
+/* Each command's help: its prose here, its option lines from the option table
+ * (cli_opts.c) between the two. */
+static const char run_intro[] =
 "Usage: pushspec run [options]\n"
-"\n"
-"Target (a file, flags, or the environment; flags win over the environment,\n"
-"which wins over the file):\n"
-"  --target FILE        Lua file returning {url=, http_url=, app={id=, key=, secret=},\n"
-"                       profiles={...}, limits={...}}; pushspec init writes one\n"
-"  --url URL            WebSocket base URL, ws://HOST:PORT     (PUSHER_TARGET_URL)\n"
-"  --http-url URL       HTTP API base URL, http://HOST:PORT    (PUSHER_HTTP_URL;\n"
-"                       default: the WebSocket URL with http)\n"
-"  --app-id ID          (PUSHER_APP_ID)\n"
-"  --key KEY            (PUSHER_APP_KEY)\n"
-"  --secret SECRET      (PUSHER_APP_SECRET) replaced by <redacted> wherever it would\n"
-"                       appear: stdout, stderr, the JSON result and every report, also\n"
-"                       JSON- or URL-escaped or cut short (one under 4 characters\n"
-"                       only where it stands alone, not inside a word)\n"
-"\n"
-"SDK under test (fake-server role; pushspec plays the Pusher server):\n"
-"  --sdk COMMAND        start this adapter per scenario and drive the SDK through it\n"
-"                       (JSON lines on stdin/stdout; see ci/adapters/PROTOCOL.md, installed\n"
-"                       in share/pushspec/adapters), e.g. --sdk 'node pusher-js.js'\n"
-"                       Its hello may list the SDK's capabilities: scenarios needing a\n"
-"                       feature it lacks are skipped (kind capability-missing)\n"
-"  --listen HOST:PORT   where the fake server listens (default 127.0.0.1 and a free port);\n"
-"                       exactly that address: 127.0.0.1:8080, [::1]:8080 or a name\n"
-"                       (localhost:8080, its first address that binds); a target's\n"
-"                       webhooks.listen works the same\n"
-"\n"
-"Selection:\n"
-"  --filter GLOB[,GLOB] only scenarios whose id or one of whose rule ids matches,\n"
-"                       e.g. --filter 'CONN-*' or --filter 'auth-*,PING-1'\n"
-"  --tag TAG[,TAG]      only scenarios with at least one of these tags (e.g. slow);\n"
-"                       may be repeated: --tag a --tag b is --tag a,b\n"
-"  --exclude-tag TAG[,TAG]\n"
-"                       no scenarios with any of these tags; may be repeated, e.g.\n"
-"                       --exclude-tag slow,destructive\n"
-"  --scenarios DIR      run the scenario files (*.lua) in DIR instead of the built-in\n"
-"                       ones (server/; with --sdk, client/ or http-sdk/ by the kind the\n"
-"                       adapter says hello with); pushspec scenarios export DIR writes\n"
-"                       the built-in ones out\n"
-"\n"
-"Running:\n"
-"  --jobs N             scenarios running at once (default 32)\n"
-"  --max-memory MIB     the process's memory ceiling (default 160, or e.g. 1G): see below\n"
-"  --timeout-scale X    multiply every deadline by X (slow targets, debuggers)\n"
-"  --insecure           do not verify TLS certificates of wss:// and https:// targets\n"
-"\n"
-"Verdicts and output:\n"
-"  --expect FILE        baseline of expected failures: lines 'RULE-ID reason'; a\n"
-"                       listed rule that fails is expected-fail, one that passes fails the run.\n"
-"                       'RULE-ID:label[,label] reason' pins which checks of the rule fail\n"
-"                       (labels: pushspec list --rules --clauses); several such lines for\n"
-"                       one rule add up, and any other failing check of it fails the run\n"
-"                       'RULE-ID?' or 'RULE-ID:label? reason': a failure seen in some runs\n"
-"                       only; a run where the rule passes is no unexpected pass\n"
-"  --write-expect FILE  write this run's failures as a baseline for --expect: every rule\n"
-"                       that failed, erred or timed out, whatever --expect said (the whole\n"
-"                       baseline, not a difference); one line 'RULE-ID:label reason' per\n"
-"                       failing check, a bare 'RULE-ID reason' when the rule's failures\n"
-"                       include a check without a label, an error or a timeout; reasons\n"
-"                       start from the Actual (redacted, one line, at most 200 bytes);\n"
-"                       '# SECTION' headings. Not written when the run is interrupted\n"
-"  --force              let --write-expect overwrite an existing FILE\n"
-"  --repeat N           with --write-expect: the run made N times, the later ones merged\n"
-"                       (--merge); the reports and the exit status are the last run's\n"
-"  --seed N             with --sdk: the seed that draws the fake server's forms (member\n"
-"                       order, spacing, header case); the console and the result show it\n"
-"  --merge              --write-expect merges this run into an existing FILE: a check that\n"
-"                       failed in some runs only is kept, its name marked ? (it may pass)\n"
-"  --strict             SHOULD rules count as failures (as MUST rules always do)\n"
-"  --json FILE          write the machine-readable result: per rule and per scenario,\n"
-"                       verdicts, durations, Expected/Actual, and transcripts of failures\n"
-"  --html DIR           a self-contained HTML report (DIR/index.html, and the result\n"
-"                       it was made from in DIR/result.json)\n"
-"  --junit FILE         JUnit XML, one testcase per rule\n"
-"  --markdown FILE      a short Markdown summary (for a pull-request comment; - for stdout)\n"
-"                       Output paths are checked before the run: each must be a regular\n"
-"                       file or not exist yet (never a folder, device, FIFO or link);\n"
-"                       files are written beside the target, then renamed over it\n"
-"  --quiet              no per-scenario lines\n"
-"  --verbose            libwebsockets warnings on stderr\n"
+"       pushspec fuzz [options]   (hostile input: --seconds N, --seed N)\n"
+"\n";
+
+static const char run_outro[] =
 "\n"
 "SIGINT, SIGTERM, SIGHUP, SIGUSR1 or SIGUSR2 stops the run: the partial result (with a\n"
 "note) is written, adapters are stopped, and the exit status is 128 + the signal (130,\n"
@@ -172,7 +111,7 @@ const char ps_help_run[] =
 "Environment: NO_COLOR disables colour; TMPDIR holds the result the reports are made\n"
 "from when there is no --json or --html.\n";
 
-const char ps_help_init[] =
+static const char init_intro[] =
 "Usage: pushspec init [FILE] [--force]\n"
 "\n"
 "Writes a target file to start from (default: pushspec-target.lua; '-' prints it):\n"
@@ -182,54 +121,36 @@ const char ps_help_init[] =
 "restart command for the destructive scenarios. Each part is commented; set url\n"
 "and app and it runs (scenarios whose profile is left out are skipped, saying so).\n"
 "An existing FILE is not overwritten unless --force is given.\n"
+"\n";
+
+static const char init_outro[] =
 "\n"
 "Then: pushspec run --target FILE\n";
 
-const char ps_help_list[] =
-"Usage: pushspec list [--scenarios DIR] [--rules [--clauses]] [--json]\n"
+static const char list_intro[] =
+"Usage: pushspec list [--scenarios DIR] [--rules [--clauses]] [--json [FILE]]\n"
 "       pushspec list --clause RULE-ID[:label] [--scenarios DIR]\n"
 "\n"
-"  (no option)          every scenario: its id, the rules it checks, its tags, its title\n"
-"  --rules              every rule of the catalog (RULES.md) by section, with its roles,\n"
-"                       MUST or SHOULD, its text and the scenarios that check it\n"
-"  --clauses            (implies --rules) each rule's clauses from the clause catalog\n"
-"                       (CLAUSES.md: lines '- RULE-ID:label  clause' under the rule's\n"
-"                       section), each with the checks that cover it: file:line of every\n"
-"                       \"RULE-ID:label\" string in the scenario files and the harness's Lua\n"
-"                       modules (comments do not count). Only a label in t:check, t:judge,\n"
-"                       t:require, t:incidental, a ps.verify verifier or ps.clause(...)\n"
-"                       is a check; one in a bare table entry or a helper's argument is\n"
-"                       shown but counts for nothing. A clause no check names says NO\n"
-"                       CHECK, a rule without clauses NO CLAUSES; labels the scenarios use\n"
-"                       that CLAUSES.md does not define are listed at the end\n"
-"  --clause RULE-ID[:label]\n"
-"                       one clause (or every clause of one rule): its sentence, its\n"
-"                       rule's text, its CLAUSES.md line and its checks. A check's label\n"
-"                       in a scenario is the link to its sentence; unknown: exit 2\n"
-"  --json               the same as JSON: rules[] (with clauses[] of {label, text, line,\n"
-"                       checks[] of {file, line, kind, counts}} under --clauses; kind:\n"
-"                       check, clause, argument or elsewhere; counts: whether it is a\n"
-"                       check), scenarios[], and with\n"
-"                       --clauses undefined_labels[] and clause_summary\n"
-"  --scenarios DIR      the scenario files (*.lua) in DIR instead of the built-in ones;\n"
-"                       --clauses reads DIR/CLAUSES.md, else DIR/../CLAUSES.md (where\n"
-"                       pushspec scenarios export puts it), else the built-in one\n"
+"  (no option)          every scenario: its id, the rules it checks, its tags, its title\n";
+
+static const char list_outro[] =
 "\n"
 "A CLAUSES.md line with an unknown rule, a label not of a-z 0-9 '-', a label used\n"
 "twice for one rule, or under another section than its rule's is an error (exit 2)\n"
 "naming FILE:LINE. The ctest 'clauses' (ci/check-clauses.sh) fails while a rule has\n"
 "no clause, a clause no check, or a scenario uses an undefined label.\n";
 
-const char ps_help_scenarios[] =
+static const char scenarios_intro[] =
 "Usage: pushspec scenarios export DIR [--force]\n"
 "\n"
 "Writes the scenarios built into this pushspec to DIR: server/, client/,\n"
 "http-sdk/, fuzz/ (one Lua file per rule section), RULES.md (the rule catalog),\n"
 "CLAUSES.md (each rule's clauses and their check labels) and API.md (the scenario API). Change or add files there and run them with\n"
 "pushspec run --scenarios DIR/server. Existing files are not overwritten unless\n"
-"--force is given.\n";
+"--force is given.\n"
+"\n";
 
-const char ps_help_explore[] =
+static const char explore_intro[] =
 "Usage: pushspec explore --target FILE [options]\n"
 "\n"
 "Model-based random testing of a server. Random sequences of operations (connect,\n"
@@ -241,30 +162,9 @@ const char ps_help_explore[] =
 "with the operation history). The failing sequence is then shrunk by replaying\n"
 "parts of it (fresh channels and connections each time) and the minimal one is\n"
 "written as a scenario file: pushspec run --scenarios DIR --target FILE replays it.\n"
-"\n"
-"Options:\n"
-"  --seed S             first seed, a whole number (default: the time; printed).\n"
-"                       The same seed, ops and weights give the same operations\n"
-"  --ops N              operations per sequence (default 200)\n"
-"  --budget SECONDS     exploring time (default 30); sequences start while time is\n"
-"                       left; shrinking does not count towards it\n"
-"  --sequences N        at most N sequences per job (with a fixed seed: the same\n"
-"                       operations on every machine, however fast)\n"
-"  --weights LIST       name=weight,... of the operation families (connect, close,\n"
-"                       subscribe, unsubscribe, client_event, trigger, get_channels,\n"
-"                       get_channel, get_users, signin, terminate_user, wait);\n"
-"                       0 leaves a family out\n"
-"  --jobs N             independent sequences in parallel (1-16), each on its\n"
-"                       own channels\n"
-"  --shard I/N          this machine's part of the seeds: sequence k of the run uses\n"
-"                       seed S + k*N + I-1, so N machines never repeat a sequence;\n"
-"                       pushspec report merges their result files\n"
-"  --save DIR           where the minimal failing sequences are written as scenario\n"
-"                       files (default: beside --json, as NAME.scenarios/, else\n"
-"                       ./pushspec-explore/)\n"
-"  The target flags and outputs of run also work: --url, --app-id, --key,\n"
-"  --secret, --http-url, --json, --html, --junit, --markdown, --expect, --strict,\n"
-"  --timeout-scale, --quiet.\n"
+"\n";
+
+static const char explore_outro[] =
 "\n"
 "Operation families the target cannot do are left out and the result says so:\n"
 "webhooks need webhooks = {listen=} in the target file, signin and terminate a\n"
@@ -279,21 +179,28 @@ const char ps_help_explore[] =
 "  pushspec run --target ci/targets/soketi.lua --scenarios explore.scenarios\n";
 
 const ps_help_topic ps_help_topics[] = {
-    { "run", ps_help_run, "RUN AND FUZZ" },
-    { "fuzz", ps_help_run, NULL },
-    { "explore", ps_help_explore, "EXPLORE" },
-    { "init", ps_help_init, "INIT" },
-    { "list", ps_help_list, "LIST" },
-    { "scenarios", ps_help_scenarios, "SCENARIOS" },
-    { "report", ps_report_usage, "REPORT" },
-    { NULL, NULL, NULL },
+    { "run", run_intro, run_outro, PS_CMD_RUN | PS_CMD_FUZZ, "RUN AND FUZZ" },
+    { "fuzz", run_intro, run_outro, PS_CMD_RUN | PS_CMD_FUZZ, NULL },
+    { "explore", explore_intro, explore_outro, PS_CMD_EXPLORE, "EXPLORE" },
+    { "init", init_intro, init_outro, PS_CMD_INIT, "INIT" },
+    { "list", list_intro, list_outro, PS_CMD_LIST, "LIST" },
+    { "scenarios", scenarios_intro, "", PS_CMD_SCENARIOS, "SCENARIOS" },
+    { "report", report_intro, report_outro, PS_CMD_REPORT, "REPORT" },
+    { NULL, NULL, NULL, 0, NULL },
 };
 
 const char *ps_help_text(const char *topic)
 {
-    for (const ps_help_topic *t = ps_help_topics; topic && t->topic; t++)
-        if (!strcmp(t->topic, topic))
-            return t->text;
+    static char text[sizeof(ps_help_topics) / sizeof(ps_help_topics[0])][24576];
+    for (const ps_help_topic *t = ps_help_topics; topic && t->topic; t++) {
+        if (strcmp(t->topic, topic))
+            continue;
+        char *out = text[t - ps_help_topics];
+        size_t used = (size_t)snprintf(out, sizeof(text[0]), "%s", t->intro);
+        ps_cli_options_help(t->cmds, out, sizeof(text[0]), &used);
+        snprintf(out + used, sizeof(text[0]) - used, "%s", t->outro);
+        return out;
+    }
     return NULL;
 }
 

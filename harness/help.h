@@ -6,22 +6,20 @@
 #include <stddef.h>
 
 extern const char ps_help_main[];       /* pushspec --help */
-extern const char ps_help_run[];        /* pushspec help run */
-extern const char ps_help_explore[];    /* pushspec help explore */
-extern const char ps_help_init[];       /* pushspec help init */
-extern const char ps_help_list[];       /* pushspec help list */
-extern const char ps_help_scenarios[];  /* pushspec help scenarios */
 
 /* One help topic per command: `pushspec help TOPIC`, `pushspec TOPIC --help` and a
- * section of the man page. A new command's help is one entry of ps_help_topics (help.c). */
+ * section of the man page. A new command's help is one entry of ps_help_topics (help.c);
+ * its options come from the option table (cli_opts.c). */
 typedef struct {
     const char *topic;
-    const char *text;
+    const char *intro;         /* the prose before the option lines */
+    const char *outro;         /* and after them */
+    unsigned cmds;             /* PS_CMD_* whose options it lists (cli_opts.c) */
     const char *man_section;   /* its man page section; NULL: shares the previous entry's text */
 } ps_help_topic;
 
 extern const ps_help_topic ps_help_topics[];   /* ends with a NULL topic */
-/* The text of TOPIC, or NULL when there is no such topic. */
+/* The text of TOPIC (its prose and its options), or NULL when there is no such topic. */
 const char *ps_help_text(const char *topic);
 /* "run, fuzz, init, ..." into out. Returns out. */
 char *ps_help_topic_names(char *out, size_t outlen);

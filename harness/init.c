@@ -2,7 +2,6 @@
  * pushspec reads from one, each with what it needs from the server. Only url
  * and app must be edited; everything optional is commented out. */
 #include "init.h"
-#include "help.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,18 +86,8 @@ static const char template_text[] =
 "  -- seed = 0,\n"
 "}\n";
 
-int ps_cmd_init(int argc, char **argv)
+int ps_cmd_init(const char *file, int force)
 {
-    const char *file = NULL;
-    int force = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--force"))
-            force = 1;
-        else if ((argv[i][0] == '-' && argv[i][1]) || file)
-            return fprintf(stderr, "pushspec: init takes one FILE and --force\n\n%s", ps_help_init), 2;
-        else
-            file = argv[i];
-    }
     if (file && !strcmp(file, "-"))
         return fputs(template_text, stdout) == EOF ? 2 : 0;
     if (!file)

@@ -2,6 +2,7 @@
 #ifndef PUSHSPEC_INIT_H
 #define PUSHSPEC_INIT_H
 
-int ps_cmd_init(int argc, char **argv);
+/* FILE: NULL for pushspec-target.lua, "-" for stdout. 0, or 2 (said). */
+int ps_cmd_init(const char *file, int force);
 
 #endif

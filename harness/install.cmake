@@ -3,9 +3,9 @@
 # `cpack -G DEB` (in BUILD) makes a .deb that depends on the Debian runtime libraries.
 include(GNUInstallDirs)
 
-add_executable(pushspec-manpage harness/man/manpage.c harness/help.c harness/report/report_usage.c)
+add_executable(pushspec-manpage harness/man/manpage.c harness/help.c harness/cli.c harness/cli_opts.c)
 target_include_directories(pushspec-manpage PRIVATE harness)
-target_link_libraries(pushspec-manpage PRIVATE PkgConfig::CJSON)   # report.h includes cJSON
+target_link_libraries(pushspec-manpage PRIVATE m)   # cli_opts.c checks numbers with isfinite
 target_compile_definitions(pushspec-manpage PRIVATE PUSHSPEC_VERSION="${PROJECT_VERSION}")
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/pushspec.1
   COMMAND pushspec-manpage ${CMAKE_BINARY_DIR}/pushspec.1
@@ -35,12 +35,4 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nodejs")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)
-
-# Tests of the tool as installed and as documented.
-add_test(NAME init_soketi COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/soketi_init.sh
-  $<TARGET_FILE:pushspec> ${CMAKE_SOURCE_DIR})
-add_test(NAME ci_example COMMAND python3 ${CMAKE_SOURCE_DIR}/ci/check-example.py
-  $<TARGET_FILE:pushspec> ${CMAKE_SOURCE_DIR}/ci/examples/github-actions.yml)
-add_test(NAME docs_paths COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/docs_paths.sh ${CMAKE_SOURCE_DIR})
-add_test(NAME manpage COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/manpage.sh ${CMAKE_BINARY_DIR}/pushspec.1
-  $<TARGET_FILE:pushspec>)
+# Its tests (init_soketi, ci_example, docs_paths, manpage): harness/tests/tests.cmake.

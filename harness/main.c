@@ -1,5 +1,6 @@
 /* pushspec: the command line. Parses flags, loads the catalog, target and
  * scenarios, runs them, prints and writes the results. */
+#include "cli.h"
 #include "help.h"
 #include "init.h"
 #include "repeat.h"
@@ -29,8 +30,8 @@
 #include "report/finish.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fnmatch.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,118 +51,50 @@ typedef struct {
     int jobs, strict, insecure, quiet, verbose;
     double scale;
     size_t max_memory;   /* bytes; 0: the default */
-    int rules, as_json, clauses;   /* list */
+    int rules, clauses;            /* list (its --json FILE is json; "-" stdout) */
     const char *clause;            /* list --clause RULE-ID[:label] */
     const char *write_expect;      /* run */
     int force;
     int merge;                     /* --merge: --write-expect merges into an existing FILE */
 } opts;
 
-static const char *help_topic = "run";   /* the command whose help names the options */
-
-static int die_usage(const char *fmt, const char *arg)
+/* The parsed words as the commands use them. */
+static void opts_from(const ps_cli *c, opts *o)
 {
-    fprintf(stderr, "pushspec: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun 'pushspec help %s' for the options.\n", help_topic);
-    return EXIT_USAGE;
+    const char *const *v = c->val;
+    o->target = v[PS_OPT_TARGET], o->url = v[PS_OPT_URL], o->http_url = v[PS_OPT_HTTP_URL];
+    o->app_id = v[PS_OPT_APP_ID], o->key = v[PS_OPT_KEY], o->secret = v[PS_OPT_SECRET];
+    o->filter = v[PS_OPT_FILTER], o->scenarios = v[PS_OPT_SCENARIOS], o->expect = v[PS_OPT_EXPECT];
+    o->json = v[PS_OPT_JSON], o->sdk = v[PS_OPT_SDK], o->listen = v[PS_OPT_LISTEN];
+    snprintf(o->tag, sizeof(o->tag), "%s", v[PS_OPT_TAG] ? v[PS_OPT_TAG] : "");
+    snprintf(o->exclude_tag, sizeof(o->exclude_tag), "%s", v[PS_OPT_EXCLUDE_TAG] ? v[PS_OPT_EXCLUDE_TAG] : "");
+    o->html = v[PS_OPT_HTML], o->junit = v[PS_OPT_JUNIT], o->markdown = v[PS_OPT_MARKDOWN];
+    o->seconds = v[PS_OPT_SECONDS], o->seed = v[PS_OPT_SEED];
+    o->ops = v[PS_OPT_OPS], o->budget = v[PS_OPT_BUDGET], o->weights = v[PS_OPT_WEIGHTS];
+    o->shard = v[PS_OPT_SHARD], o->save = v[PS_OPT_SAVE], o->sequences = v[PS_OPT_SEQUENCES];
+    o->jobs = v[PS_OPT_JOBS] ? atoi(v[PS_OPT_JOBS]) : 0;   /* the table checked the values */
+    o->scale = v[PS_OPT_TIMEOUT_SCALE] ? strtod(v[PS_OPT_TIMEOUT_SCALE], NULL) : 0;
+    if (v[PS_OPT_MAX_MEMORY])
+        ps_cli_mebibytes(v[PS_OPT_MAX_MEMORY], &o->max_memory);
+    o->strict = !!v[PS_OPT_STRICT], o->insecure = !!v[PS_OPT_INSECURE];
+    o->quiet = !!v[PS_OPT_QUIET], o->verbose = !!v[PS_OPT_VERBOSE];
+    o->clauses = !!v[PS_OPT_CLAUSES];
+    o->clause = v[PS_OPT_CLAUSE];
+    o->rules = !!v[PS_OPT_RULES] || o->clauses;
+    o->write_expect = v[PS_OPT_WRITE_EXPECT], o->force = !!v[PS_OPT_FORCE], o->merge = !!v[PS_OPT_MERGE];
 }
 
-static int explore_flag(opts *o, const char *a, const char ***str)
+/* The words of command CMD into O; 0, or 2 (said) for a bad word or a stray argument. */
+static int parse_flags(unsigned cmd, int argc, char **argv, opts *o)
 {
-    if (!strcmp(a, "--ops")) *str = &o->ops;
-    else if (!strcmp(a, "--budget")) *str = &o->budget;
-    else if (!strcmp(a, "--weights")) *str = &o->weights;
-    else if (!strcmp(a, "--shard")) *str = &o->shard;
-    else if (!strcmp(a, "--save")) *str = &o->save;
-    else if (!strcmp(a, "--sequences")) *str = &o->sequences;
-    return *str != NULL;
-}
-
-static int parse_flags(int argc, char **argv, opts *o, int listing)
-{
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **str = NULL;
-        if (!strcmp(a, "--target")) str = &o->target;
-        else if (!strcmp(a, "--url")) str = &o->url;
-        else if (!strcmp(a, "--http-url")) str = &o->http_url;
-        else if (!strcmp(a, "--app-id")) str = &o->app_id;
-        else if (!strcmp(a, "--key")) str = &o->key;
-        else if (!strcmp(a, "--secret")) str = &o->secret;
-        else if (!strcmp(a, "--filter")) str = &o->filter;
-        else if (!strcmp(a, "--scenarios")) str = &o->scenarios;
-        else if (!strcmp(a, "--expect")) str = &o->expect;
-        else if (!strcmp(a, "--json") && !listing) str = &o->json;
-        else if (!strcmp(a, "--sdk")) str = &o->sdk;
-        else if (!strcmp(a, "--listen")) str = &o->listen;
-        else if (!strcmp(a, "--html")) str = &o->html;
-        else if (!strcmp(a, "--seconds") && o->fuzz) str = &o->seconds;
-        else if (!strcmp(a, "--seed") && !listing) str = &o->seed;
-        else if (o->fuzz == MODE_EXPLORE && explore_flag(o, a, &str)) ;
-        else if (!strcmp(a, "--junit")) str = &o->junit;
-        else if (!strcmp(a, "--markdown")) str = &o->markdown;
-        else if (!strcmp(a, "--write-expect") && !listing) str = &o->write_expect;
-        else if (!strcmp(a, "--clause") && listing) str = &o->clause;
-        if (str) {
-            if (i + 1 >= argc)
-                return die_usage("%s needs a value", a);
-            *str = argv[++i];
-            continue;
-        }
-        if (!strcmp(a, "--tag") || !strcmp(a, "--exclude-tag")) {
-            char *list = a[2] == 't' ? o->tag : o->exclude_tag;
-            if (i + 1 >= argc || !argv[i + 1][0] || strspn(argv[i + 1], ",") == strlen(argv[i + 1]))
-                return die_usage("%s needs a tag, or tags separated by commas (e.g. slow,destructive)", a);
-            size_t used = strlen(list);
-            if (used + strlen(argv[i + 1]) + 2 > sizeof(o->tag))
-                return die_usage("%s: too many tags", a);
-            snprintf(list + used, sizeof(o->tag) - used, "%s%s", used ? "," : "", argv[++i]);
-            continue;
-        }
-        if (!strcmp(a, "--jobs") || !strcmp(a, "--timeout-scale")) {
-            char *end;
-            if (i + 1 >= argc)
-                return die_usage("%s needs a value", a);
-            double v = strtod(argv[++i], &end);
-            if (*end || !(v > 0) || !isfinite(v) || (a[2] == 'j' && (v > 10000 || v != (int)v)) ||
-                (a[2] == 't' && v > 1000))
-                return die_usage(a[2] == 'j' ? "--jobs takes a whole number from 1 to 10000, not '%s'"
-                                             : "--timeout-scale takes a positive number up to 1000, not '%s'",
-                                 argv[i]);
-            if (a[2] == 'j')
-                o->jobs = (int)v;
-            else
-                o->scale = v;
-            continue;
-        }
-        if (!strcmp(a, "--max-memory")) {   /* MiB, or with a suffix M or G */
-            char *end;
-            double v = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
-            if (i + 1 < argc && (*end == 'G' || *end == 'g'))
-                v *= 1024, end++;
-            else if (i + 1 < argc && (*end == 'M' || *end == 'm'))
-                end++;
-            if (i + 1 >= argc || *end || !(v >= (double)(PS_MEMORY_MIN >> 20)) || v > 1048576)
-                return die_usage("--max-memory takes MiB from 32 to 1048576 (or e.g. 2G), not '%s'",
-                                 i + 1 < argc ? argv[i + 1] : "");
-            o->max_memory = (size_t)v << 20;
-            i++;
-            continue;
-        }
-        if (!strcmp(a, "--strict")) o->strict = 1;
-        else if (!strcmp(a, "--insecure")) o->insecure = 1;
-        else if (!strcmp(a, "--quiet")) o->quiet = 1;
-        else if (!strcmp(a, "--verbose")) o->verbose = 1;
-        else if (!strcmp(a, "--rules")) o->rules = 1;
-        else if (!strcmp(a, "--clauses") && listing) o->clauses = o->rules = 1;
-        else if (!strcmp(a, "--force") && !listing) o->force = 1;
-        else if (!strcmp(a, "--merge") && !listing) o->merge = 1;
-        else if (!strcmp(a, "--json") ) o->as_json = 1;
-        else
-            return die_usage("unknown option '%s'", a);
-    }
-    return 0;
+    ps_cli c;
+    int rc = ps_cli_parse(cmd, argc, argv, &c);
+    if (!rc && c.npos)
+        rc = ps_cli_usage(cmd, "unexpected argument '%s' (options start with --)", c.pos[0]);
+    if (!rc)
+        opts_from(&c, o);
+    ps_cli_free(&c);   /* the values point into argv; the tag lists were copied */
+    return rc;
 }
 
 static int matches_any(const char *globs, const char *text)
@@ -244,15 +177,29 @@ static cJSON *list_json(const ps_catalog *cat, const ps_runner *r)
     return root;
 }
 
+/* TEXT and a newline to PATH ("-": stdout). 0, or -1 (said). */
+static int write_text(const char *path, const char *text)
+{
+    if (!strcmp(path, "-"))
+        return puts(text) == EOF ? -1 : 0;
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) == EOF || fputc('\n', f) == EOF || fclose(f) != 0) {
+        fprintf(stderr, "pushspec list: cannot write %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
     opts o = { 0 };
     char err[1024];
-    help_topic = "list";
-    if (parse_flags(argc, argv, &o, 1))
+    if (parse_flags(PS_CMD_LIST, argc, argv, &o))
         return EXIT_USAGE;
-    if (o.clause && o.as_json)
-        return die_usage("%s: --clause prints one clause as text; --clauses --json lists them all", "list");
+    if (o.clause && o.json)
+        return ps_cli_usage(PS_CMD_LIST, "%s", "--clause prints one clause as text; --clauses --json lists them all");
     if (o.clause)
         o.clauses = o.rules = 1;
     ps_catalog cat;
@@ -272,12 +219,12 @@ static int cmd_list(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = 0;
-    if (o.as_json) {
+    if (o.json) {
         cJSON *root = list_json(&cat, &r);
         rc = o.clauses ? ps_list_clauses(&cat, &r, o.scenarios, NULL, root) : 0;
         char *text = rc ? NULL : cJSON_Print(root);
-        if (text)
-            puts(text);
+        if (text && write_text(o.json, text) < 0)
+            rc = EXIT_USAGE;
         free(text);
         cJSON_Delete(root);
     } else if (o.clauses) {
@@ -348,32 +295,27 @@ static int cmd_run(int argc, char **argv, int fuzz)
 {
     opts o = { 0 };
     char err[2048];
+    unsigned cmd = fuzz == MODE_EXPLORE ? PS_CMD_EXPLORE : fuzz ? PS_CMD_FUZZ : PS_CMD_RUN;
     o.fuzz = fuzz;
-    if (fuzz == MODE_EXPLORE)
-        help_topic = "explore";
-    if (parse_flags(argc, argv, &o, 0))
+    if (parse_flags(cmd, argc, argv, &o))
         return EXIT_USAGE;
     if (fuzz && o.sdk)
-        return die_usage("%s", fuzz == MODE_EXPLORE ? "pushspec explore tests a server: give --target or --url, not --sdk"
+        return ps_cli_usage(cmd, "%s", fuzz == MODE_EXPLORE ? "pushspec explore tests a server: give --target or --url, not --sdk"
                                : "pushspec fuzz sends hostile input to a server: give --target or --url, not --sdk");
     char save_buf[1024];
     const char *explore_args[24] = { 0 };   /* 10 key/value pairs and NULL */
     if (fuzz == MODE_EXPLORE && ps_explore_args(o.seed, o.ops, o.budget, o.weights, o.shard, o.sequences, o.jobs,
                                                 explore_save_dir(&o, save_buf, sizeof(save_buf)), explore_args,
                                                 err, sizeof(err)) < 0)
-        return die_usage("%s", err);
-    if (fuzz == 1 && o.seconds && (atoi(o.seconds) < 1 || atoi(o.seconds) > 86400))
-        return die_usage("--seconds takes a whole number from 1 to 86400, not '%s'", o.seconds);
-    if (o.as_json || o.rules)
-        return die_usage("%s", "--rules belongs to 'pushspec list'; run writes JSON with --json FILE");
+        return ps_cli_usage(cmd, "%s", err);
     if (o.seed && !fuzz && !o.sdk)
-        return die_usage("%s", "--seed goes with pushspec fuzz, or with --sdk (the seed of the fake server's forms)");
+        return ps_cli_usage(cmd, "%s", "--seed goes with pushspec fuzz, or with --sdk (the seed of the fake server's forms)");
     if (o.merge && !o.write_expect)
-        return die_usage("%s", "--merge goes with --write-expect FILE (merge this run into the baseline it names)");
+        return ps_cli_usage(cmd, "%s", "--merge goes with --write-expect FILE (merge this run into the baseline it names)");
     if (o.force && !o.write_expect)
-        return die_usage("%s", "--force goes with --write-expect FILE (overwrite the baseline it names)");
+        return ps_cli_usage(cmd, "%s", "--force goes with --write-expect FILE (overwrite the baseline it names)");
     if (o.sdk && (o.target || o.url))
-        return die_usage("%s", "--sdk runs the fake-server role (pushspec is the server); it takes no --target or --url");
+        return ps_cli_usage(cmd, "%s", "--sdk runs the fake-server role (pushspec is the server); it takes no --target or --url");
     ps_catalog cat;
     ps_baseline base = { 0 };
     ps_runner r = { 0 };
@@ -459,6 +401,35 @@ done:
     return rc;
 }
 
+/* init, scenarios export and report: commands of words and a few options. */
+static int cmd_words(const char *name, int argc, char **argv)
+{
+    unsigned cmd = !strcmp(name, "init") ? PS_CMD_INIT : !strcmp(name, "scenarios") ? PS_CMD_SCENARIOS : PS_CMD_REPORT;
+    ps_cli c;
+    int rc = ps_cli_parse(cmd, argc, argv, &c);
+    const char *const *v = c.val;
+    if (rc)
+        ;
+    else if (cmd == PS_CMD_INIT)
+        rc = c.npos > 1 ? ps_cli_usage(cmd, "init takes one FILE and --force, not also '%s'", c.pos[1])
+                        : ps_cmd_init(c.npos ? c.pos[0] : NULL, !!v[PS_OPT_FORCE]);
+    else if (cmd == PS_CMD_SCENARIOS && (c.npos < 1 || strcmp(c.pos[0], "export")))
+        rc = ps_cli_usage(cmd, "%s", c.npos < 1 ? "scenarios needs a subcommand: export DIR"
+                                                : "the only scenarios subcommand is export");
+    else if (cmd == PS_CMD_SCENARIOS)
+        rc = c.npos != 2 || !c.pos[1][0] ? ps_cli_usage(cmd, "%s", c.npos < 2 ? "scenarios export needs the folder to write to"
+                                                                    : "scenarios export takes one folder and --force")
+                                         : ps_cmd_scenarios_export(c.pos[1], !!v[PS_OPT_FORCE]);
+    else if (!c.npos)
+        rc = ps_cli_usage(cmd, "%s", "no result file given (make one with 'pushspec run --json FILE')");
+    else if (!v[PS_OPT_HTML] && !v[PS_OPT_JUNIT] && !v[PS_OPT_MARKDOWN])
+        rc = ps_cli_usage(cmd, "%s", "say which report to write: --html DIR, --junit FILE or --markdown FILE");
+    else
+        rc = ps_report_write(c.pos, (size_t)c.npos, v[PS_OPT_HTML], v[PS_OPT_JUNIT], v[PS_OPT_MARKDOWN]);
+    ps_cli_free(&c);
+    return rc;
+}
+
 /* The catalogs compiled into the binary (CMakeLists.txt's embed_text), handed to core. */
 extern const char ps_embedded_rules[], ps_embedded_clauses[];
 
@@ -477,8 +448,6 @@ int main(int argc, char **argv)
         fputs(text, stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
-    if (!strcmp(argv[1], "report"))
-        return ps_report_main(argc - 2, argv + 2);
     if (!strcmp(argv[1], "--version")) {
         printf("pushspec %s (protocol 7)\n", PUSHSPEC_VERSION);
         return 0;
@@ -499,10 +468,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, MODE_EXPLORE);
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "init"))
-        return ps_cmd_init(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "scenarios"))
-        return ps_cmd_scenarios(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "init") || !strcmp(argv[1], "scenarios") || !strcmp(argv[1], "report"))
+        return cmd_words(argv[1], argc - 2, argv + 2);
     fprintf(stderr, "pushspec: unknown command '%s'\n\n%s", argv[1], ps_help_main);
     return EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "repeat.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,8 @@ int ps_repeat_main(int argc, char **argv)
     char *end = NULL;
     long n = at + 1 < argc ? strtol(argv[at + 1], &end, 10) : 0;
     if (strcmp(argv[1], "run") || !write || !end || *end || n < 1 || n > 100) {
-        fprintf(stderr, "pushspec: --repeat N (1 to 100) goes with pushspec run ... --write-expect FILE: "
-                        "the run made N times, each merged into FILE\n");
-        return 2;
+        return ps_cli_usage(PS_CMD_RUN, "%s", "--repeat N (1 to 100) goes with pushspec run ... --write-expect FILE: "
+                                              "the run made N times, each merged into FILE");
     }
     char **args = calloc((size_t)argc + 2, sizeof(*args));
     if (!args)

@@ -3,7 +3,6 @@
  * written when a file exists and --force is not given. */
 #define _POSIX_C_SOURCE 200809L
 #include "scenarios_cmd.h"
-#include "help.h"
 #include "lua/embedfs.h"
 #include "report/outpath.h"
 
@@ -14,12 +13,6 @@
 #include <unistd.h>
 
 #define PREFIX "scenarios/"
-
-static int usage(const char *why)
-{
-    fprintf(stderr, "pushspec: %s\n\n%s", why, ps_help_scenarios);
-    return 2;
-}
 
 static int write_file(const char *path, const ps_embed_file *f)
 {
@@ -35,22 +28,8 @@ static int write_file(const char *path, const ps_embed_file *f)
     return 0;
 }
 
-int ps_cmd_scenarios(int argc, char **argv)
+int ps_cmd_scenarios_export(const char *dir, int force)
 {
-    const char *dir = NULL;
-    int force = 0;
-    if (argc < 1 || strcmp(argv[0], "export"))
-        return usage(argc < 1 ? "scenarios needs a subcommand: export DIR" : "the only scenarios subcommand is export");
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--force"))
-            force = 1;
-        else if (argv[i][0] == '-' || dir)
-            return usage("scenarios export takes one folder and --force");
-        else
-            dir = argv[i];
-    }
-    if (!dir || !dir[0])
-        return usage("scenarios export needs the folder to write to");
     char path[4096];
     size_t existing = 0, n = 0;
     const char *first = NULL;

@@ -2,6 +2,7 @@
 #ifndef PUSHSPEC_SCENARIOS_CMD_H
 #define PUSHSPEC_SCENARIOS_CMD_H
 
-int ps_cmd_scenarios(int argc, char **argv);
+/* DIR given, not empty (main checks the words). 0, or 2 (said). */
+int ps_cmd_scenarios_export(const char *dir, int force);
 
 #endif

@@ -11,7 +11,7 @@ local M = P.require "match"
 local verify = P.require "verify"
 local E = {}
 
--- The operation families (explore-contract.md); --weights names them.
+-- The operation families (pushspec help explore); --weights names them.
 E.FAMILIES = { "connect", "close", "subscribe", "unsubscribe", "client_event", "trigger", "get_channels",
   "get_channel", "get_users", "signin", "terminate_user", "wait" }
 local FRAME_MS, SETTLE_MS, HOOK_MS, KNOWN_MS = 2000, 80, 5000, 300

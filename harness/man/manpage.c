@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     for (const ps_help_topic *t = ps_help_topics; t->topic; t++)
         if (t->man_section) {   /* one section per help text, as `pushspec help TOPIC` prints it */
             fprintf(f, ".SH %s\n", t->man_section);
-            put_block(f, t->text);
+            put_block(f, ps_help_text(t->topic));
         }
     fputs(".SH FILES\n"
           ".TP\n.I share/pushspec/adapters/\nthe SDK adapters (pusher-js, pusher-http-node) and PROTOCOL.md, how to write one\n"

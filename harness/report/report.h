@@ -32,11 +32,9 @@ int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const
 int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir, const char *junit,
                          const char *markdown, char *err, size_t errlen);
 
-/* Its help text (`pushspec help report`). */
-extern const char ps_report_usage[];
-/* `pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]`;
- * argv[0] is the first argument after "report". 0, or 2 on a usage or file error. */
-int ps_report_main(int argc, char **argv);
+/* `pushspec report RESULT.json... [--html DIR] [--junit FILE] [--markdown FILE]`, its
+ * options parsed: the reports written and said. 0, or 2 on a file error (said). */
+int ps_report_write(const char **files, size_t n, const char *html, const char *junit, const char *markdown);
 
 /* Shared by the writers (report_load.c). */
 

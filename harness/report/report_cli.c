@@ -1,10 +1,10 @@
 /* `pushspec report`: reports from result files, several merged into one
- * matrix; and the same for `run` right after it wrote its JSON. */
+ * matrix; and the same for `run` right after it wrote its JSON. main parses
+ * the command line (cli.c). */
 #include "report/outpath.h"
 #include "report/report.h"
 
-#include <stdarg.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define EXIT_USAGE 2
@@ -30,63 +30,18 @@ int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir
     return rc;
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+int ps_report_write(const char **files, size_t n, const char *html, const char *junit, const char *markdown)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "pushspec report: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n\n%s", ps_report_usage);
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
-int ps_report_main(int argc, char **argv)
-{
-    const char *html = NULL, *junit = NULL, *markdown = NULL;
-    const char **files = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*files));
-    size_t n = 0;
-    if (!files)
-        return fprintf(stderr, "pushspec report: out of memory\n"), EXIT_USAGE;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char **out = !strcmp(a, "--html") ? &html : !strcmp(a, "--junit") ? &junit
-                         : !strcmp(a, "--markdown") ? &markdown : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            free(files);
-            fputs(ps_report_usage, stdout);
-            return 0;
-        }
-        if (out) {
-            if (i + 1 >= argc || !*argv[i + 1]) {
-                free(files);
-                return usage_error("%s needs a value", a);
-            }
-            *out = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            free(files);
-            return usage_error("unknown option '%s'", a);
-        } else {
-            files[n++] = a;
-        }
-    }
-    int rc = 0;
     char err[4096] = "";
-    if (!n)
-        rc = usage_error("%s", "no result file given (make one with 'pushspec run --json FILE')");
-    else if (!html && !junit && !markdown)
-        rc = usage_error("%s", "say which report to write: --html DIR, --junit FILE or --markdown FILE");
-    else if (ps_report_from_files(files, n, html, junit, markdown, err, sizeof(err)) < 0) {
+    if (ps_report_from_files(files, n, html, junit, markdown, err, sizeof(err)) < 0) {
         fprintf(stderr, "pushspec report: %s\n", err);
-        rc = EXIT_USAGE;
-    } else {
-        if (html)
-            fprintf(stderr, "HTML report written to %s/index.html\n", html);
-        if (junit && strcmp(junit, "-"))
-            fprintf(stderr, "JUnit report written to %s\n", junit);
-        if (markdown && strcmp(markdown, "-"))
-            fprintf(stderr, "Markdown report written to %s\n", markdown);
+        return EXIT_USAGE;
     }
-    free(files);
-    return rc;
+    if (html)
+        fprintf(stderr, "HTML report written to %s/index.html\n", html);
+    if (junit && strcmp(junit, "-"))
+        fprintf(stderr, "JUnit report written to %s\n", junit);
+    if (markdown && strcmp(markdown, "-"))
+        fprintf(stderr, "Markdown report written to %s\n", markdown);
+    return 0;
 }

@@ -15,11 +15,8 @@ B="$fx/soketi-partial.json"
 out="${PUSHSPEC_TEST_OUT:-$(dirname "$bin")/cli_report}"
 rm -rf "$out" && mkdir -p "$out" || { echo "cli_report: cannot create $out"; exit 1; }
 out="$(cd "$out" && pwd)"
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); printf 'ok   %s\n' "$1"; }
-bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/     /'; }
+. "$src/harness/tests/lib.sh"
+bad() { fail "$1" "${2:-}"; }   # what, why
 
 # expect_rc NAME RC TEXT -- ARGS...: exit status RC and TEXT in the output
 expect_rc() {
@@ -349,5 +346,5 @@ EOF
   echo "     screenshot: $shot"
 fi
 
-echo "cli_report: $pass passed, $fail failed (outputs in $out)"
-[ "$fail" = 0 ]
+echo "outputs in $out"
+finish cli_report

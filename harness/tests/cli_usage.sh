@@ -252,4 +252,35 @@ if [ -d "$tmp/deep/er" ] && [ -d "$tmp/j" ] && [ -d "$tmp/h/x" ]; then ok; else
     fail "output folders made before the run" "$tmp/deep/er, $tmp/j, $tmp/h/x exist" "$(ls -R "$tmp" | head -20)"; fi
 check_has "then the unreachable target is reported" "127\.0\.0\.1:1" "$err"
 
+# ---- the option table (cli_opts.c) is both the parser and the help: every option a
+# command's help lists is one it takes, and one with a value refuses to go without it
+for topic in run explore list init scenarios report; do   # fuzz: run's help
+    opts=$("$ps" help "$topic" | sed -nE 's/^  (--[a-z-]+)( ([A-Z][^ ]*))?( .*)?$/\1:\3/p')
+    check_has "help $cmd lists options" '^--' "$opts"
+    for o in $opts; do
+        name=${o%%:*} value=${o#*:}
+        [ -n "$value" ] || continue
+        [ "$topic/$name" = list/--json ] && continue   # list --json alone prints to stdout
+        cmd=$topic
+        [ "$name" = --seconds ] && cmd=fuzz   # in run's help, said to be fuzz's
+        run "$cmd" "$name"
+        check_eq "$cmd $name without its value: exit status" 2 "$rc"
+        check_has "$cmd $name without its value: names the flag and the help" \
+            "pushspec $cmd: $name (needs a value|takes|needs a tag|N \\(1 to 100\\)).*pushspec help $cmd" "$(printf '%s' "$err" | tr '\n' ' ')"
+    done
+done
+expect_usage_error "a flag of another command" "unknown option '--seconds' \(it goes with pushspec fuzz\)" \
+    run --seconds 5 "${flags[@]}"
+expect_usage_error "report: a run-only flag" "unknown option '--strict' \(it goes with pushspec run, fuzz, explore\)" \
+    report r.json --strict
+run help explore
+check_has "help explore lists the target flags from the same table" '^  --url URL' "$out"
+check_has "help explore: its own meaning of --jobs" '^  --jobs N +independent sequences' "$out"
+# list --json FILE writes the same document list --json prints
+run list --json "$tmp/list.json" --scenarios "$tmp/good"
+check_eq "list --json FILE: exit status" 0 "$rc"
+check_eq "list --json FILE: nothing on stdout" "" "$out"
+run list --json - --scenarios "$tmp/good"
+check_eq "list --json FILE is what list --json - prints" "$out" "$(cat "$tmp/list.json" 2>&1)"
+
 finish cli_usage

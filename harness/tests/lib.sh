@@ -1,24 +1,35 @@
-# Shared by the CLI tests (source it): counters, checks, the summary line, and
-# a JSON result flattened to PATH=VALUE lines for one-line assertions.
+# The one library of the shell tests (every harness/tests/*.sh and hostile/*.sh
+# sources it; hostile/lib.sh adds the peers' tools): counters, checks, the summary
+# line, and a JSON result flattened to PATH=VALUE lines for one-line assertions.
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 passed=0 failed=0
-fail() { # what, expected, seen
+fail() { # what, expected, seen; or what, detail
     failed=$((failed + 1))
-    printf 'FAIL: %s\n  expected: %s\n  seen:     %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 800)" >&2
+    if [ $# -ge 3 ]; then
+        printf 'FAIL: %s\n  expected: %s\n  seen:     %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 800)" >&2
+    else
+        printf 'FAIL: %s\n  %s\n' "$1" "$(printf '%s' "${2:-}" | head -c 800)" >&2
+    fi
 }
 ok() { passed=$((passed + 1)); }
 check_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1" "$2" "$3"; fi; }
 check_has() { # what, regex, text
     if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1" "text matching /$2/" "$3"; fi
 }
+check_lacks() { # what, fixed text, text
+    if printf '%s' "$3" | grep -Fq -- "$2"; then fail "$1" "no '$2'" "$3"; else ok; fi
+}
+check_below() { # what, limit, value
+    if [[ "$3" =~ ^[0-9]+$ ]] && [ "$3" -lt "$2" ]; then ok; else fail "$1" "below $2" "$3"; fi
+}
 check_range() { # what, min, max, value: min <= value < max
     if [[ "$4" =~ ^[0-9]+$ ]] && [ "$4" -ge "$2" ] && [ "$4" -lt "$3" ]; then ok
     else fail "$1" "a number from $2 to below $3" "$4"; fi
 }
-# finish NAME: the summary line; the exit status says whether all passed.
+# finish [NAME]: the summary line (NAME: the script's); the exit status says whether all passed.
 finish() {
-    echo "$1: $passed passed, $failed failed"
+    echo "${1:-$(basename "$0" .sh)}: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
 

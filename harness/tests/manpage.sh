@@ -5,23 +5,23 @@
 set -u
 page=${1:?usage: manpage.sh PAGE PUSHSPEC}
 ps=${2:?usage: manpage.sh PAGE PUSHSPEC}
-bad=0
-head -1 "$page" | grep -q '^\.TH PUSHSPEC 1 ' || { echo "FAIL: $page does not start with .TH PUSHSPEC 1"; bad=1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+head -1 "$page" | grep -q '^\.TH PUSHSPEC 1 ' || { fail "$page does not start with .TH PUSHSPEC 1"; }
 # every help topic the binary knows (an unknown topic's error lists them)
 topics=$("$ps" help no-such-topic 2>&1 >/dev/null | sed -n 's/.*the topics: //p' | tr -d ',')
-[ -n "$topics" ] || { echo "FAIL: 'pushspec help no-such-topic' lists no topics"; bad=1; }
+[ -n "$topics" ] || { fail "'pushspec help no-such-topic' lists no topics"; }
 for topic in $topics; do
   n=0
   while IFS= read -r line; do   # as troff writes it: '-' is '\-', '\' is '\e'
     n=$((n + 1))
     want=$(printf '%s' "$line" | sed -e 's/\\/\\e/g' -e 's/-/\\-/g')
-    grep -qF -- "$want" "$page" || { echo "FAIL: pushspec.1 lacks this line of 'help $topic': $line"; bad=1; }
+    grep -qF -- "$want" "$page" && ok || fail "pushspec.1 lacks this line of 'help $topic': $line"
   done < <("$ps" help "$topic" | grep -E '^  --|^Usage')
   # a text with no Usage or option line would be compared on nothing
-  [ "$n" -gt 0 ] || { echo "FAIL: 'pushspec help $topic' has no Usage or option line to find in pushspec.1"; bad=1; }
+  [ "$n" -gt 0 ] || { fail "'pushspec help $topic' has no Usage or option line to find in pushspec.1"; }
 done
 if command -v man >/dev/null && ! man -l "$page" 2>/dev/null | grep -q -- '--exclude-tag TAG'; then
-  echo "FAIL: man -l $page does not render the options"; bad=1
+  fail "man -l $page does not render the options"
 fi
-[ "$bad" = 0 ] && echo "manpage: the help texts are in $page"
-exit "$bad"
+[ "$failed" = 0 ] && echo "the help texts are in $page"
+finish manpage

@@ -11,9 +11,7 @@ unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); printf 'FAIL: %s\n  %s\n' "$1" "$(printf '%s' "$2" | head -c 800)" >&2; }
+. "$src/harness/tests/lib.sh"
 
 "$ps" init >out 2>err && [ -s pushspec-target.lua ] && ok || fail "init writes pushspec-target.lua" "$(cat err)"
 "$ps" init >out 2>err; rc=$?
@@ -54,5 +52,4 @@ assert v.count("pass") >= 10, f"verdicts {v}"
 why = [r.get("reason") or "" for s in skips for r in s["rules"]]
 assert skips and all("profile" in w for w in why), why
 PY
-echo "soketi_init: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish soketi_init

@@ -1,5 +1,5 @@
-# Shared by the hostile-peer tests: checks, a free-port picker and the memory
-# watcher that reads the pushspec process's peak RSS (VmHWM) while it runs.
+# Shared by the hostile-peer tests: harness/tests/lib.sh (the checks), a free-port
+# picker and the memory watcher that reads the pushspec process's peak RSS (VmHWM) while it runs.
 #   . lib.sh   (after ps= and src= are set)
 set -u
 export NO_COLOR=1
@@ -11,7 +11,6 @@ ceiling_kb=$((256 * 1024))   # the documented bound on a flood's peak RSS
 # ASan keeps up to 256 MiB of freed memory in quarantine by default: that would be
 # ASan's peak, not pushspec's. 16 MiB still catches a use after free of recent blocks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
-passed=0 failed=0
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -19,15 +18,7 @@ cleanup() {
     if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "files kept in $tmp" >&2; fi
 }
 trap cleanup EXIT
-fail() { failed=$((failed + 1)); printf 'FAIL: %s\n  expected: %s\n  seen:     %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 800)" >&2; }
-ok() { passed=$((passed + 1)); }
-check_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1" "$2" "$3"; fi; }
-check_has() { if printf '%s' "$3" | grep -Eq -- "$2"; then ok; else fail "$1" "text matching /$2/" "$3"; fi; }
-check_lacks() { if printf '%s' "$3" | grep -Fq -- "$2"; then fail "$1" "no '$2'" "$3"; else ok; fi; }
-check_below() { # what, limit, value
-    if [[ "$3" =~ ^[0-9]+$ ]] && [ "$3" -lt "$2" ]; then ok; else fail "$1" "below $2" "$3"; fi
-}
-finish() { echo "$(basename "$0" .sh): $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+. "$src/harness/tests/lib.sh"   # the checks and the summary line
 
 # free_port: a port nothing listens on now (from a range no other test uses)
 free_port() {
