@@ -291,7 +291,16 @@ static void print_differences(const cJSON *diff, const char *ta, const char *tb)
             printf("      (%s)\n", str_of(d, "order"));
         print_list("a", cJSON_GetObjectItemCaseSensitive(d, "a"));
         print_list("b", cJSON_GetObjectItemCaseSensitive(d, "b"));
-        printf("      model: %s\n", str_of(d, "model"));
+        printf("      model: %s", str_of(d, "model"));
+        for (int k = 0; k < 2; k++) {
+            const cJSON *c, *list = cJSON_GetObjectItemCaseSensitive(d, k ? "b_divergences" : "a_divergences");
+            int first = 1;
+            cJSON_ArrayForEach(c, list) {
+                printf("%s%s", first ? (k ? "; b failed " : "; a failed ") : ", ", cJSON_GetStringValue(c));
+                first = 0;
+            }
+        }
+        printf("\n");
     }
     cJSON_ArrayForEach(d, notes) {
         double at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "at"));
