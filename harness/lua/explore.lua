@@ -991,6 +991,7 @@ function E.run(t, job)
   shrink_found()
   local secs, shrink_s = spent() / 1000, shrink_ms / 1000
   t:record("summary", { seed = o.seed, jobs = o.jobs, job = job, shard = o.shard[1] .. "/" .. o.shard[2],
+    ops_per_sequence = o.ops, sequences_per_job = o.sequences, weights = o.weights,   -- pushspec report merges shards on these
     sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
     seconds = math.floor(secs * 10 + 0.5) / 10, shrinking_seconds = math.floor(shrink_s * 10 + 0.5) / 10,
     ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5), families_left_out = left })
