@@ -118,8 +118,19 @@ function Rec:done(res, divs, pred, sids)
   for k, sid in pairs(sids) do self.sid_names[sid] = "<socket id of " .. tostring(k) .. ">" end
   local obs = {}
   if res then
-    obs[#obs + 1] = "http " .. tostring(res.status) .. " " ..
-      D.canon(norm(res.json ~= nil and res.json or res.body, self, "body"))
+    local body = res.json ~= nil and res.json or res.body
+    if type(body) == "table" and type(body.channels) == "table" and getmetatable(body.channels) == nil then
+      -- GET /channels lists every sequence's channels (other jobs run at the same time): this
+      -- sequence observes its own
+      local own = {}
+      for name, v in pairs(body.channels) do
+        if type(name) == "string" and name:find(self.prefix_pat) then own[name] = v end
+      end
+      local copy = {}
+      for k, v in pairs(body) do copy[k] = v end
+      copy.channels, body = own, copy
+    end
+    obs[#obs + 1] = "http " .. tostring(res.status) .. " " .. D.canon(norm(body, self, "body"))
   end
   local per = {}   -- frames of one connection keep their order; between connections none is promised
   for _, f in ipairs(self.frames) do
