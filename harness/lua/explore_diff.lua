@@ -5,8 +5,13 @@
 -- connection that got them), timestamps, key order and spacing of JSON, and the order of
 -- what the protocol leaves unordered (presence ids, user lists).
 local P = ...
-local core = P.core
+local core = P.core   -- json_decode, json_array (a stand-in offline: harness/tests/lua_explore_diff.lua)
 local D = {}
+
+local ESC = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+local function json_string(s)
+  return '"' .. s:gsub('[%c"\\]', function(c) return ESC[c] or string.format("\\u%04x", c:byte()) end) .. '"'
+end
 
 local function sorted_keys(t)
   local ks = {}
@@ -33,11 +38,11 @@ function D.canon(v)
     for _, k in ipairs(sorted_keys(v)) do
       local val = v[k]
       if val == nil then val = v[tonumber(k)] end
-      parts[#parts + 1] = core.json_encode(k) .. ":" .. D.canon(val)
+      parts[#parts + 1] = json_string(k) .. ":" .. D.canon(val)
     end
     return "{" .. table.concat(parts, ",") .. "}"
   elseif ty == "string" then
-    return core.json_encode(v)
+    return json_string(v)
   elseif ty == "number" then
     if v == math.floor(v) and math.abs(v) < 2 ^ 53 then return string.format("%d", v) end
     return string.format("%.17g", v)
