@@ -26,7 +26,7 @@ static const struct {
     { "key", "key", 1, 0, 0, MEMBER(key) },
     { "seed", "seed", 1, 1, 1, MEMBER(seed) },
     { "cluster", "nodes", 1, 1, 1, MEMBER(nodes) },
-    { "shards", "explore shards", 0, 1, 1, NONE },   /* pushspec report: shards merged (shard_merge.c) */
+    { "shards", "explore shards", 1, 1, 1, NONE },   /* pushspec report: shards merged (shard_merge.c) */
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 _Static_assert(NFIELDS <= PS_HEADER_MAX, "PS_HEADER_MAX is too small for the header's fields");

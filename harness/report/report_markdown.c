@@ -57,9 +57,10 @@ static void put_summary(FILE *f, const cJSON *res)
     if (t.xpass) fprintf(f, ", %d unexpected-pass", t.xpass);
     fprintf(f, " (%d rule%s, %.0f scenarios, %.1f s)", t.rules, t.rules == 1 ? "" : "s", ps_rep_num(sum, "scenarios"),
             ps_rep_num(sum, "wall_ms") / 1000.0);
-    if (*ps_rep_str(res, "shards")) {   /* explore shards merged by pushspec report */
+    const cJSON *tg = cJSON_GetObjectItemCaseSensitive(res, "target");
+    if (*ps_rep_str(tg, "shards")) {   /* explore shards merged by pushspec report */
         fputs("; explore shards ", f);
-        put_text(f, ps_rep_str(res, "shards"));
+        put_text(f, ps_rep_str(tg, "shards"));
     }
     const cJSON *diff = cJSON_GetObjectItemCaseSensitive(res, "differences");   /* explore with two --target */
     if (diff)

@@ -232,8 +232,13 @@ int ps_report_merge_shards(ps_report_set *set, char *err, size_t errlen)
         recount(doc, parts, np);
         char text[1400];
         describe(doc, count, n, text, sizeof(text));
-        cJSON_DeleteItemFromObjectCaseSensitive(doc, "shards");
-        cJSON_AddStringToObject(doc, "shards", text);
+        cJSON *tg = cJSON_GetObjectItemCaseSensitive(doc, "target");
+        if (!cJSON_IsObject(tg)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(doc, "target");
+            tg = cJSON_AddObjectToObject(doc, "target");
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(tg, "shards");
+        cJSON_AddStringToObject(tg, "shards", text);   /* a header field (header.c) */
         /* the merged result takes the first file's place; its name lists them all */
         char *files = malloc(flen);
         if (files) {

@@ -36,6 +36,8 @@ check_has "another run's shard: flagged alone" "explore shards 1 of 4; MISSING 2
 "$ps" report "$s1" "$s2" "$s3" --html "$tmp/html" --junit "$tmp/j.xml" 2>/dev/null
 check_eq "three shards: HTML and JUnit written" 0 "$?"
 check_has "the HTML header names the shards" "explore shards" "$(cat "$tmp/html/index.html")"
+"$ps" report "$fx/soketi-full.json" --html "$tmp/plain" 2>/dev/null
+check_eq "a result that is no shard: no shards field in the page" 0 "$(grep -c 'explore shards' "$tmp/plain/index.html")"
 
 # fail beats pass: shard 2 altered to fail HTTP-1 (a pass in shards 1 and 2 as run), and HTTP-2's
 # failed clauses (tampered-signature in shard 2, get-request in shard 3) joined
