@@ -79,4 +79,9 @@ d = json.load(open(sys.argv[1]))["differences"]
 print(sum(1 for x in d["items"] if not x["a"] and any("\"event\":\"e" in l for l in x["b"])))' "$out/ab.b.json")
 check_eq "a/b: a difference is an event only b delivered (again)" yes "$([ "${twice:-0}" -ge 1 ] && echo yes || echo no)"
 check_has "a/b: the console shows the differences" "differences \\(a: .*a.lua, b: .*b.lua\\): [1-9][0-9]* in" "$(cat "$out/ab.log")"
+# the reports of both result files: the comparison shown once, the count per target
+"$ps" report "$out/ab.a.json" "$out/ab.b.json" --html "$out/ab-html" --markdown "$out/ab.md" 2>/dev/null
+check_eq "a/b: pushspec report on both files" 0 "$?"
+check_eq "a/b: the HTML shows the differences once" 1 "$(grep -o 'Differences (explore with two targets)' "$out/ab-html/index.html" | wc -l)"
+check_has "a/b: the Markdown counts them per target" "[1-9][0-9]* differences from the other target" "$(cat "$out/ab.md")"
 finish explore_diff
