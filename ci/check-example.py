@@ -2,7 +2,8 @@
 """Checks ci/examples/github-actions.yml against the pushspec it documents: the YAML
 parses, it does what README.md promises (installs pushspec, starts the server, runs with
 --junit, --markdown, --html and a baseline, uploads the report, comments the summary,
-fails the job on a non-zero status), and every pushspec command and flag it runs exists:
+fails the job on a non-zero status; explore over a matrix of shards, merged by pushspec
+report in a job after it), and every pushspec command and flag it runs exists:
 the command's help (pushspec help CMD) lists each flag.
     python3 ci/check-example.py PATH/TO/pushspec ci/examples/github-actions.yml"""
 import shlex, subprocess, sys
@@ -65,6 +66,23 @@ need(any("exit 1" in s.get("run", "") and "status" in str(s.get("if", "")) for s
 need(any("apt-get install" in s and ".deb" in s for s in scripts), "pushspec is not installed from its .deb")
 always = [s for s in steps if "always()" in str(s.get("if", ""))]
 need(len(always) >= 2, "the report upload and the comment must run even when the suite failed (if: always())")
+
+# explore spread over machines (issue 18): a matrix of shards, then one job merging their results
+explore = [a for a in calls if a and a[0] == "explore"]
+need(any("--shard" in a for a in explore), "no 'pushspec explore --shard I/N' (the explore matrix job)")
+matrix = [n for n, job in doc["jobs"].items() if (job.get("strategy") or {}).get("matrix")
+          and any("pushspec explore" in s.get("run", "") for s in job["steps"])]
+need(matrix, "no job runs pushspec explore over a strategy.matrix of shards")
+for n in matrix:
+    shards = doc["jobs"][n]["strategy"]["matrix"].get("shard") or []
+    runs = " ".join(s.get("run", "") for s in doc["jobs"][n]["steps"])
+    need(f"/{len(shards)}" in runs and "matrix.shard" in runs,
+         f"job {n}: --shard must take matrix.shard out of the matrix's {len(shards)} shards")
+merge = [n for n, job in doc["jobs"].items() if set(matrix) & set([job.get("needs")] if isinstance(job.get("needs"), str)
+         else job.get("needs") or []) and any("pushspec report" in s.get("run", "") for s in job["steps"])]
+need(merge, "no job after the explore matrix (needs:) merges the shards with pushspec report")
+need(all("always()" in str(doc["jobs"][n].get("if", "")) for n in merge),
+     "the merge job must run even when a shard failed (if: always())")
 
 for e in errors:
     print("FAIL:", e)

@@ -107,7 +107,8 @@ const ps_cli_opt ps_cli_opts[] = {
     { PS_OPT_SHARD, "--shard", PS_ARG_VALUE, "I/N", PS_CMD_EXPLORE, PS_GROUP_EXPLORE, NULL,
       "this machine's part of the seeds: sequence k of the run uses\n"
       "seed S + k*N + I-1, so N machines never repeat a sequence;\n"
-      "pushspec report merges their result files" },
+      "pushspec report merges their result files (same target,\n"
+      "seed, ops, sequences, jobs and weights) into one column" },
     { PS_OPT_SAVE, "--save", PS_ARG_VALUE, "DIR", PS_CMD_EXPLORE, PS_GROUP_EXPLORE, NULL,
       "where the minimal failing sequences are written as scenario\n"
       "files (default: beside --json, as NAME.scenarios/, else\n"
@@ -251,6 +252,11 @@ const ps_cli_help_variant ps_cli_help_variants[] = {
       "counts}} under --clauses; kind: check, clause, argument or elsewhere;\n"
       "counts: whether it is a check), scenarios[], and with --clauses\n"
       "undefined_labels[] and clause_summary" },
+    { PS_OPT_TARGET, PS_CMD_EXPLORE,
+      "the server's target file. Given twice: differential mode\n"
+      "(below)" },
+    { PS_OPT_JSON, PS_CMD_EXPLORE,
+      "the result file (differential: FILE.a.json and FILE.b.json)" },
     { PS_OPT_FORCE, PS_CMD_INIT | PS_CMD_SCENARIOS, "overwrite existing files" },
     { PS_OPT_HTML, PS_CMD_REPORT,
       "DIR/index.html: one self-contained page (no network), the\n"

@@ -90,7 +90,9 @@ int ps_explore_args(const char *seed, const char *ops, const char *budget, const
     snprintf(jobs_s, sizeof(jobs_s), "%d", jobs > 0 ? jobs : 1);
     const char *kv[] = { "explore_seed", seed_s, "explore_ops", ops, "explore_budget", budget,
                          "explore_weights", weights, "explore_shard_i", shard_i, "explore_shard_n", shard_n,
-                         "explore_jobs", jobs_s, "explore_save", save, "explore_sequences", sequences };
+                         "explore_jobs", jobs_s, "explore_save", save, "explore_sequences", sequences,
+                         /* differential mode: where the parent (explore_diff.c) wants the observations */
+                         "explore_observe", getenv(PS_EXPLORE_OBSERVE_ENV) };
     for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i += 2)
         if (kv[i + 1]) {
             out[n++] = kv[i];

@@ -9,6 +9,10 @@
 #include "report/baseline.h"
 
 #define PS_EXPLORE_MAX_JOBS 16
+/* Differential mode (explore_diff.c) runs pushspec explore once per target and tells each run,
+ * through its environment: write the observations into this folder / stop after the preflight. */
+#define PS_EXPLORE_OBSERVE_ENV "PUSHSPEC_EXPLORE_OBSERVE"
+#define PS_EXPLORE_PREFLIGHT_ENV "PUSHSPEC_EXPLORE_PREFLIGHT_ONLY"
 
 /* Checks the flags (NULL: not given) and fills out with key, value, ..., NULL
  * (out has room for 24 entries; the strings live in static storage). 0, or -1 with err

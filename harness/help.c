@@ -54,6 +54,10 @@ static const char report_intro[] =
 "\n"
 "Reports from result files written by 'pushspec run --json FILE'. Several files\n"
 "(one per target, or runs of one target) make one rules x targets matrix.\n"
+"The shards of one 'pushspec explore --shard I/N' run (same target, seed, ops,\n"
+"sequences, jobs and weights) become one column: a fail in any shard beats a\n"
+"pass, the sequences are joined, and the header names the shards merged and\n"
+"flags a missing or duplicated one. Other runs' shards stay columns of their own.\n"
 "\n";
 
 static const char report_outro[] =
@@ -152,6 +156,7 @@ static const char scenarios_intro[] =
 
 static const char explore_intro[] =
 "Usage: pushspec explore --target FILE [options]\n"
+"       pushspec explore --target A --target B --seed S [options]\n"
 "\n"
 "Model-based random testing of a server. Random sequences of operations (connect,\n"
 "close, subscribe and unsubscribe with valid and invalid auth, client events,\n"
@@ -166,6 +171,19 @@ static const char explore_intro[] =
 
 static const char explore_outro[] =
 "\n"
+"Differential mode (--target A --target B): the same seeds and flags run against\n"
+"A, then B (both are checked reachable first), and every operation where the two\n"
+"servers showed something different is listed under \"differences\", on the\n"
+"console and in both result files: after normalization (channel prefix, socket\n"
+"ids, timestamps, JSON key order and spacing, presence ids and user lists in any\n"
+"order). A difference is information, also where the model has no opinion; the\n"
+"model still judges each target in its own result. Once the operations of a\n"
+"sequence part (the generator follows what each server showed), it is compared\n"
+"no further. --save DIR becomes DIR.a and DIR.b. Outputs other than --json and\n"
+"--save are refused (make them with pushspec report FILE.a.json FILE.b.json);\n"
+"the same file twice, a third target or a target that cannot be reached: exit 2\n"
+"before anything runs.\n"
+"\n"
 "Operation families the target cannot do are left out and the result says so:\n"
 "webhooks need webhooks = {listen=} in the target file, signin and terminate a\n"
 "user_authentication profile. Progress (operations per second, divergences,\n"
@@ -176,7 +194,12 @@ static const char explore_outro[] =
 "Example:\n"
 "  pushspec explore --target ci/targets/soketi.lua --seed 7 --budget 30 \\\n"
 "                   --json explore.json\n"
-"  pushspec run --target ci/targets/soketi.lua --scenarios explore.scenarios\n";
+"  pushspec run --target ci/targets/soketi.lua --scenarios explore.scenarios\n"
+"  pushspec explore --target soketi.lua --target mine.lua --seed 7 --sequences 5 \\\n"
+"                   --json diff.json\n"
+"  pushspec explore --target ci/targets/soketi.lua --seed 7 --sequences 20 \\\n"
+"                   --shard 2/4 --json shard-2.json   (one machine of four)\n"
+"  pushspec report shard-*.json --markdown summary.md   (the four merged)\n";
 
 const ps_help_topic ps_help_topics[] = {
     { "run", run_intro, run_outro, PS_CMD_RUN | PS_CMD_FUZZ, "RUN AND FUZZ" },

@@ -14,6 +14,7 @@
 #include "lua/runner.h"
 #include "lua/target.h"
 #include "explore_cmd.h"
+#include "explore_diff.h"
 #include "report/console.h"
 #include "report/header.h"
 #include "report/expect_write.h"
@@ -363,6 +364,10 @@ static int cmd_run(int argc, char **argv, int fuzz)
                                 sizeof(err)) < 0)
             goto fail;
     }
+    if (fuzz == MODE_EXPLORE && getenv(PS_EXPLORE_PREFLIGHT_ENV)) {   /* explore_diff.c: is it reachable? */
+        rc = 0;
+        goto done;
+    }
     int is_tty = isatty(2);
     ps_console_init(is_tty, is_tty && !getenv("NO_COLOR"), o.quiet, ti.secret);
     r.observer = ps_console_observer(&r);
@@ -464,8 +469,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 0);
     if (!strcmp(argv[1], "fuzz"))
         return cmd_run(argc - 2, argv + 2, 1);
-    if (!strcmp(argv[1], "explore"))
-        return cmd_run(argc - 2, argv + 2, MODE_EXPLORE);
+    if (!strcmp(argv[1], "explore")) {
+        int diff = ps_explore_diff_main(argc - 2, argv + 2);   /* two --target: both, compared */
+        return diff >= 0 ? diff : cmd_run(argc - 2, argv + 2, MODE_EXPLORE);
+    }
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 2, argv + 2);
     if (!strcmp(argv[1], "init") || !strcmp(argv[1], "scenarios") || !strcmp(argv[1], "report"))

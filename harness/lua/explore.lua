@@ -202,6 +202,7 @@ function Driver:execute(op)
   local node = self:node(op)
   if kind == "connect" then
     local nc = t:connect { node = node }
+    if self.obs then self.obs:watch(op.conn, nc) end   -- differential mode (explore_diff.lua)
     self.conn_node[op.conn] = node
     local m = nc:established { within = FRAME_MS }
     self.conns[op.conn] = nc
@@ -581,6 +582,7 @@ function Driver:observe(op, pred, res, why)
     end
   end
   self:check_hooks(false)
+  return res   -- a view asked again: its second answer
 end
 
 -- Frames still queued that no prediction took (see LEFTOVER).
@@ -662,6 +664,7 @@ function Driver:step(op, ctx)
   self.cur = op
   self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
+  if self.obs then self.obs:begin(op) end
   local res, why = self:execute(op)
   -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
   -- no "extra" message when they come (a batch of a sealed and an unsealed event, say)
@@ -669,7 +672,7 @@ function Driver:step(op, ctx)
     self.open_events = self.open_events or {}
     for _, e in ipairs(model_mod().trigger_events(op)) do self.open_events[tostring(e.channel) .. "\0" .. tostring(e.event)] = true end
   end
-  self:observe(op, pred, res, why)
+  res = self:observe(op, pred, res, why) or res
   -- a trigger answered with an error in its body was not published (whatever its status):
   -- what its cache channels hold, the model can no longer say
   if op.op == "trigger" and res and type(res.json) == "table" and res.json.error ~= nil then
@@ -687,6 +690,7 @@ function Driver:step(op, ctx)
   end
   local out = {}
   for i = before + 1, #self.divergences do out[#out + 1] = self.divergences[i] end
+  if self.obs then self.obs:done(res, out, pred, self.sids) end
   return out, pred
 end
 
@@ -939,6 +943,7 @@ function E.run(t, job)
       forms = gen_mod().ALL_FORMS,   -- this driver makes every wrong form the generator knows
       max_payload = t.target.limits and t.target.limits.max_payload }
     local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
+    if o.observe then d.obs = P.require("explore_diff").new(seed, prefix) end
     d.report_pass = function(item, expected)
       if item.clause and declared(t, item.clause) and not judged[item.clause] then
         judged[item.clause] = true
@@ -982,9 +987,11 @@ function E.run(t, job)
   end
   -- every sequence's webhooks, after one wait for the late ones
   for _, d in ipairs(deferred) do d:check_hooks(true) end
+  if o.observe then E.save_observations(t, o, job, deferred, fam) end
   shrink_found()
   local secs, shrink_s = spent() / 1000, shrink_ms / 1000
   t:record("summary", { seed = o.seed, jobs = o.jobs, job = job, shard = o.shard[1] .. "/" .. o.shard[2],
+    ops_per_sequence = o.ops, sequences_per_job = o.sequences, weights = o.weights,   -- pushspec report merges shards on these
     sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
     seconds = math.floor(secs * 10 + 0.5) / 10, shrinking_seconds = math.floor(shrink_s * 10 + 0.5) / 10,
     ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5), families_left_out = left })
@@ -994,6 +1001,18 @@ function E.run(t, job)
   for _, r in ipairs(t.spec.rules) do
     t:skip(r, "explore made no operation whose prediction this rule judges (seed " .. o.seed .. ", " .. stats.ops .. " operations)")
   end
+end
+
+-- Differential mode: this job's observations, one JSON line per operation, for the parent
+-- process to compare with the other target's (harness/explore_diff.c).
+function E.save_observations(t, o, job, drivers, fam)
+  local parts = {}
+  for _, d in ipairs(drivers) do
+    if fam.webhooks then d.obs:hooks(t:webhooks()) end
+    parts[#parts + 1] = d.obs:text()
+  end
+  local _, why = core.save_text(o.observe, "job-" .. job .. ".jsonl", table.concat(parts))
+  if why then error("explore: cannot keep the observations for the comparison: " .. why, 0) end
 end
 
 -- Shrinks the history up to divergence x to a minimal sequence that still fails

@@ -134,7 +134,7 @@ function M.set_target(path, over)
     t.explore = { seed = tonumber(t.explore_seed), ops = tonumber(t.explore_ops), budget = tonumber(t.explore_budget),
       weights = t.explore_weights, shard = { tonumber(t.explore_shard_i), tonumber(t.explore_shard_n) },
       jobs = tonumber(t.explore_jobs), save = t.explore_save, known = {},
-      sequences = tonumber(t.explore_sequences) }
+      sequences = tonumber(t.explore_sequences), observe = t.explore_observe }
     for c in (t.explore_known or ""):gmatch("%S+") do t.explore.known[c] = true end
     P.require("explore").check_options(t.explore)   -- a bad weight name: an error, so exit 2
   end

@@ -26,6 +26,7 @@ static const struct {
     { "key", "key", 1, 0, 0, MEMBER(key) },
     { "seed", "seed", 1, 1, 1, MEMBER(seed) },
     { "cluster", "nodes", 1, 1, 1, MEMBER(nodes) },
+    { "shards", "explore shards", 1, 1, 1, NONE },   /* pushspec report: shards merged (shard_merge.c) */
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 _Static_assert(NFIELDS <= PS_HEADER_MAX, "PS_HEADER_MAX is too small for the header's fields");
@@ -40,6 +41,8 @@ static const char *value_of(const ps_target_info *t, size_t i)
         return PUSHSPEC_VERSION;
     if (!strcmp(fields[i].key, "protocol"))
         return "7";
+    if (!strcmp(fields[i].key, "shards"))
+        return "";   /* a run is one shard; only a merged result names several */
     return (t->role ? t->role : ps_role_get(PS_ROLE_SERVER))->name;   /* role */
 }
 

@@ -3,6 +3,7 @@
  * the command line (cli.c). */
 #include "report/outpath.h"
 #include "report/report.h"
+#include "report/shard_merge.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,10 @@ int ps_report_from_files(const char **json_paths, size_t n, const char *html_dir
     ps_report_set set;
     if (ps_report_load(&set, json_paths, n, err, errlen) < 0)
         return -1;
+    if (ps_report_merge_shards(&set, err, errlen) < 0) {   /* one explore run's shards: one column */
+        ps_report_set_free(&set);
+        return -1;
+    }
     const char *const *files = (const char *const *)set.files;
     int rc = 0;
     if (html_dir && ps_report_html(set.docs, set.n, html_dir, files, err, errlen) < 0)

@@ -4,6 +4,7 @@
  * whose panel shows Expected, Actual, message and the scenario's transcript;
  * index.html#open=cell-RULE-N opens one, so a link can point at a failure. */
 #define _POSIX_C_SOURCE 200809L   /* strdup */
+#include "report/diff_html.h"
 #include "report/outpath.h"
 #include "report/report.h"
 #include "report/header.h"
@@ -481,6 +482,7 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
     }
     fputs("</header>\n<main>", f);
     put_summary(f, results, n, files);
+    ps_report_html_differences(f, results, n);   /* explore with two --target */
     put_matrix(f, results, n, files, rows, nrows);
     fprintf(f, "</main><footer>MUST rules fail the run; SHOULD rules are warnings unless the run used --strict. "
             "Expected failures come from the run's --expect baseline.</footer>\n<script>%s</script>\n"

@@ -55,8 +55,18 @@ static void put_summary(FILE *f, const cJSON *res)
     fprintf(f, ", %d skip", t.skip);
     if (t.xfail) fprintf(f, ", %d expected-fail", t.xfail);
     if (t.xpass) fprintf(f, ", %d unexpected-pass", t.xpass);
-    fprintf(f, " (%d rule%s, %.0f scenarios, %.1f s)\n", t.rules, t.rules == 1 ? "" : "s", ps_rep_num(sum, "scenarios"),
+    fprintf(f, " (%d rule%s, %.0f scenarios, %.1f s)", t.rules, t.rules == 1 ? "" : "s", ps_rep_num(sum, "scenarios"),
             ps_rep_num(sum, "wall_ms") / 1000.0);
+    const cJSON *tg = cJSON_GetObjectItemCaseSensitive(res, "target");
+    if (*ps_rep_str(tg, "shards")) {   /* explore shards merged by pushspec report */
+        fputs("; explore shards ", f);
+        put_text(f, ps_rep_str(tg, "shards"));
+    }
+    const cJSON *diff = cJSON_GetObjectItemCaseSensitive(res, "differences");   /* explore with two --target */
+    if (diff)
+        fprintf(f, "; %d differences from the other target in %.0f operations compared",
+                cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(diff, "items")), ps_rep_num(diff, "compared_operations"));
+    fputc('\n', f);
 }
 
 static const char *verdict_label(const cJSON *rule)

@@ -44,6 +44,18 @@ check_eq "help explore: exit status" 0 "$?"
 for opt in --seed --ops --budget --weights --jobs --shard --save --sequences "pushspec run --scenarios"; do
     check_has "help explore names $opt" "$opt" "$out"
 done
+check_has "help explore: differential mode" "Differential mode \\(--target A --target B\\)" "$out"
+check_has "help explore: pushspec report merges shards" "pushspec report merges their result files" "$out"
+check_has "help report: shards merged" "The shards of one 'pushspec explore --shard I/N' run" "$("$ps" help report)"
+# differential mode's bad input that needs no server (the rest: ctest explore_diff)
+err=$("$ps" explore --target "$src/ci/targets/soketi.lua" --target "$src/ci/targets/../targets/soketi.lua" 2>&1 >/dev/null)
+check_eq "the same target file twice: exit status" 2 "$?"
+check_has "the same target file twice: the reason" "is given twice" "$err"
+err=$("$ps" explore --target a.lua --target b.lua --html out 2>&1 >/dev/null)
+check_eq "differential with --html: exit status" 2 "$?"
+check_has "differential with --html: the reason" "make reports from them with pushspec report" "$err"
+err=$("$ps" explore --target a.lua --target b.lua --url ws://127.0.0.1:9 2>&1 >/dev/null)
+check_eq "differential with --url: exit status" 2 "$?"
 check_has "help names explore" "pushspec explore --target FILE" "$("$ps" --help)"
 check_has "explore --help" "Usage: pushspec explore" "$("$ps" explore --help)"
 finish cli_explore
