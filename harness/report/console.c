@@ -1,5 +1,6 @@
 #include "report/console.h"
 #include "report/rule_checks.h"
+#include "core/redact.h"
 #include "report/clause_text.h"
 #include "net/loop.h"
 #include "net/say.h"
@@ -77,7 +78,7 @@ ps_run_observer ps_console_observer(const ps_runner *r)
 
 static void print_redacted(const char *label, const char *text)
 {
-    char *r = ps_redact(text ? text : "", secret);
+    char *r = ps_redact_text(text ? text : "", secret);
     ps_say_to(stdout, "    %-9s %s\n", label, r ? r : "");
     free(r);
 }
@@ -90,7 +91,7 @@ static void print_transcript_tail(const ps_scenario *s, size_t n)
     ps_say_to(stdout, "    last frames (scenario %s):\n", s->id);
     for (size_t i = from; i < total; i++) {
         const ps_tentry *e = ps_transcript_at(&s->tr, i);
-        char *r = ps_redact(e->text, secret);
+        char *r = ps_redact_text(e->text, secret);
         ps_say_to(stdout, "      %6lld ms  #%d %c %-7s %.160s%s\n", (long long)e->t_ms, e->conn, e->dir,
                 e->kind, r ? r : "", (r && strlen(r) > 160) ? "..." : "");
         free(r);

@@ -6,7 +6,6 @@
 #include "core/redact.h"
 #include "net/limits.h"
 #include "core/utf8.h"
-#include "core/termsafe.h"
 
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -164,33 +163,19 @@ void ps_results_free(ps_results *res)
     memset(res, 0, sizeof(*res));
 }
 
-/* The one escaping of peer text (core/termsafe.c): no control reaches a terminal or a report. */
-static char *printable(const char *text)
-{
-    return ps_term_safe(text, strlen(text), NULL);
-}
-
-char *ps_redact(const char *text, const char *secret)
-{
-    char *r = text ? ps_redact_text(text, secret) : NULL;
-    char *clean = r ? printable(r) : NULL;
-    free(r);
-    return clean;
-}
-
 static void add_redacted(cJSON *o, const char *name, const char *text, const char *secret)
 {
-    char *r = ps_redact(text ? text : "", secret);
+    char *r = ps_redact_text(text ? text : "", secret);
     cJSON_AddStringToObject(o, name, r ? r : "");
     free(r);
 }
 
 /* Redact the strings of a parsed record: redacting its JSON text would turn bytes
- * printable() escapes as \xNN into invalid JSON, and the record would be lost. */
+ * ps_redact_text escapes as \xNN into invalid JSON, and the record would be lost. */
 static void redact_strings(cJSON *v, const char *secret)
 {
     if (cJSON_IsString(v) && v->valuestring) {
-        char *r = ps_redact(v->valuestring, secret);
+        char *r = ps_redact_text(v->valuestring, secret);
         if (r)
             cJSON_SetValuestring(v, r);
         free(r);
@@ -379,7 +364,7 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     cJSON *tg = cJSON_AddObjectToObject(root, "target");
     ps_header h;
     ps_header_of_target(&h, t);
-    ps_header_to_json(&h, root, tg, ps_redact, t->secret);
+    ps_header_to_json(&h, root, tg, ps_redact_text, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
     if (t->nnodes > 0) {   /* a cluster: the nodes the scenarios were spread over */
         cJSON *nodes = cJSON_AddArrayToObject(tg, "nodes");

@@ -42,9 +42,4 @@ void ps_results_free(ps_results *res);
 int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
                           const ps_target_info *t, int strict, char *err, size_t errlen);
 
-/* Copy text with every form of secret (NULL: the run's, core/redact.h) replaced by "<redacted>", and
- * bytes that are not valid UTF-8 (or are control characters) written as \xNN,
- * so reports stay valid JSON/XML/HTML whatever a peer sent. */
-char *ps_redact(const char *text, const char *secret);
-
 #endif
