@@ -3,7 +3,7 @@
 #include "core/redact.h"
 #include "report/clause_text.h"
 #include "net/loop.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 #include "net/limits.h"
 #include "net/stop.h"
 

@@ -51,7 +51,7 @@ static const char *reason_of(const char *prefix, const char *text, char *out, si
 /* The reason of a bare entry: the Actual of the check that decided, else its message. */
 static const char *bare_reason(const ps_rule_result *rr, char *out, size_t outlen)
 {
-    const ps_check *c = rr->check;
+    const ps_rule_outcome *c = rr->check;
     const char *v = ps_verdict_name(rr->v);
     char prefix[32];
     snprintf(prefix, sizeof(prefix), "%s: ", v);

@@ -15,7 +15,7 @@
 #include <time.h>
 
 
-static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_check *c)
+static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_rule_outcome *c)
 {
     rr->nscenarios++;
     /* a stronger verdict, or the first to decide, names where it came from */
@@ -43,8 +43,8 @@ static int unlisted_failures(const ps_runner *run, ps_rule_result *rr, ps_expect
         if (!s->selected || s->state != PS_S_DONE)
             continue;
         /* its declared rules' checks, then its incidental findings */
-        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
-            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
+        for (size_t k = 0; k < s->nrules + s->nincidental; k++) {
+            const ps_rule_outcome *c = k < s->nrules ? &s->checks[k] : &s->incidental[k - s->nrules];
             if (strcmp(c->rule, rr->rule->id) != 0)
                 continue;
             if (c->unlabelled_fails) {
@@ -91,11 +91,11 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             for (size_t k = 0; k < s->nrules; k++)
                 if (strcmp(s->checks[k].rule, rr->rule->id) == 0)
                     merge_scenario(rr, s, &s->checks[k]);
-            for (size_t k = 0; k < s->nfound; k++)   /* fails the rule; not a scenario checking it */
-                if (strcmp(s->found[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
+            for (size_t k = 0; k < s->nincidental; k++)   /* fails the rule; not a scenario checking it */
+                if (strcmp(s->incidental[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
                     rr->v = PS_V_FAIL;
                     rr->where = s;
-                    rr->check = &s->found[k];
+                    rr->check = &s->incidental[k];
                 }
         }
         if (rr->v == PS_V_NONE) {
@@ -206,7 +206,7 @@ static cJSON *transcript_json(const ps_transcript *t, const char *secret)
 }
 
 /* The labels of a rule's failing checks in one scenario: what a per-check baseline names. */
-static void add_failed_labels(cJSON *r, const ps_check *c)
+static void add_failed_labels(cJSON *r, const ps_rule_outcome *c)
 {
     cJSON *a = NULL;
     for (size_t i = 0; i < c->nlabels; i++)
@@ -237,7 +237,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
         cJSON_AddItemToArray(tags, cJSON_CreateString(s->tags[i]));
     cJSON *rules = cJSON_AddArrayToObject(o, "rules");
     for (size_t i = 0; i < s->nrules; i++) {
-        const ps_check *c = &s->checks[i];
+        const ps_rule_outcome *c = &s->checks[i];
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "id", c->rule);
         cJSON_AddStringToObject(r, "verdict", ps_verdict_name(c->v));
@@ -254,15 +254,15 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
         cJSON_AddItemToArray(rules, r);
     }
     /* fails of rules it does not declare (wire checks, set-up steps) */
-    cJSON *inc = s->nfound ? cJSON_AddArrayToObject(o, "incidental") : NULL;
-    for (size_t i = 0; i < s->nfound; i++) {
+    cJSON *inc = s->nincidental ? cJSON_AddArrayToObject(o, "incidental") : NULL;
+    for (size_t i = 0; i < s->nincidental; i++) {
         cJSON *r = cJSON_CreateObject();
-        cJSON_AddStringToObject(r, "id", s->found[i].rule);
+        cJSON_AddStringToObject(r, "id", s->incidental[i].rule);
         cJSON_AddStringToObject(r, "verdict", "fail");
-        cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
-        add_failed_labels(r, &s->found[i]);
-        add_redacted(r, "expected", s->found[i].expected, secret);
-        add_redacted(r, "actual", s->found[i].actual, secret);
+        cJSON_AddNumberToObject(r, "checks", s->incidental[i].checks);
+        add_failed_labels(r, &s->incidental[i]);
+        add_redacted(r, "expected", s->incidental[i].expected, secret);
+        add_redacted(r, "actual", s->incidental[i].actual, secret);
         cJSON_AddItemToArray(inc, r);
     }
     if (s->nrecords) {
@@ -276,7 +276,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
                 cJSON_AddItemToArray(recs, v);
         }
     }
-    if ((s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP) || s->nfound)
+    if ((s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP) || s->nincidental)
         cJSON_AddItemToObject(o, "transcript", transcript_json(&s->tr, secret));
     return o;
 }

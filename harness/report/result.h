@@ -15,7 +15,7 @@ typedef struct {
     ps_expectation x;
     const char *expect_reason;      /* from the baseline */
     const ps_scenario *where;       /* the scenario that decided the verdict */
-    const ps_check *check;          /* its check */
+    const ps_rule_outcome *check;          /* its check */
     char reason[256];               /* for skips */
     ps_skip_kind skip_kind;
     int nscenarios;                 /* selected scenarios naming it */

@@ -19,17 +19,17 @@ for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabiliti
   f:close()
 end
 local logged = {}
-local core = setmetatable({ wall = function() return 1700000000 end, timeout_scale = function() return 1 end,
+local prim = setmetatable({ wall = function() return 1700000000 end, timeout_scale = function() return 1 end,
   getenv = function() return nil end, log = function(s) logged[#logged + 1] = s end },
-  { __index = function(_, k) return function() error("core." .. k .. " is not stubbed", 2) end end })
+  { __index = function(_, k) return function() error("prim." .. k .. " is not stubbed", 2) end end })
 local prelude = assert(loadfile(dir .. "/prelude.lua"))
-local api = prelude(core, modules)
+local api = prelude(prim, modules)
 
 for _, fn in ipairs { "load_scenario_file", "specs", "run_case", "liveness", "set_target", "set_sdk" } do
   expect("api." .. fn .. " is a function", type(api[fn]) == "function")
 end
 
-local ok, err = pcall(prelude, core, {})
+local ok, err = pcall(prelude, prim, {})
 expect("a missing module is named", not ok and tostring(err):find("no embedded module", 1, true), err)
 
 api.set_target(nil, { url = "ws://127.0.0.1:1", app_id = "1", key = "k", secret = "s" })
