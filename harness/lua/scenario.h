@@ -84,8 +84,8 @@ typedef struct ps_scenario {
     ps_verdict verdict;          /* pass, fail, error, timeout, skip */
     char *message;               /* error/timeout/skip text, or first failure */
     char *err_source;            /* file:line of a Lua error */
-    ps_rule_outcome *checks;            /* one per declared rule */
-    ps_rule_outcome *incidental;             /* incidental findings: fails of rules it does not declare */
+    ps_rule_outcome *checks;     /* one per declared rule */
+    ps_rule_outcome *incidental; /* incidental findings: fails of rules it does not declare */
     size_t nincidental;
     char **records;              /* t:record(): JSON texts for the result file */
     size_t nrecords, caprecords;
