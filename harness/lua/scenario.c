@@ -64,6 +64,22 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/* What n outcomes own (not the array: the caller frees it). */
+static void free_outcomes(ps_rule_outcome *o, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        free(o[j].expected);
+        free(o[j].actual);
+        free(o[j].reason);
+        for (size_t k = 0; k < o[j].nlabels; k++) {
+            free(o[j].labels[k].name);
+            free(o[j].labels[k].expected);
+            free(o[j].labels[k].actual);
+        }
+        free(o[j].labels);
+    }
+}
+
 void ps_scenario_free(ps_scenario *s)
 {
     if (!s)
@@ -72,27 +88,8 @@ void ps_scenario_free(ps_scenario *s)
     free(s->title);
     free(s->file);
     free(s->profile);
-    for (size_t j = 0; j < s->nrules; j++) {
-        free(s->checks[j].expected);
-        free(s->checks[j].actual);
-        free(s->checks[j].reason);
-        for (size_t k = 0; k < s->checks[j].nlabels; k++) {
-            free(s->checks[j].labels[k].name);
-            free(s->checks[j].labels[k].expected);
-            free(s->checks[j].labels[k].actual);
-        }
-        free(s->checks[j].labels);
-    }
-    for (size_t j = 0; j < s->nincidental; j++) {
-        free(s->incidental[j].expected);
-        free(s->incidental[j].actual);
-        for (size_t k = 0; k < s->incidental[j].nlabels; k++) {
-            free(s->incidental[j].labels[k].name);
-            free(s->incidental[j].labels[k].expected);
-            free(s->incidental[j].labels[k].actual);
-        }
-        free(s->incidental[j].labels);
-    }
+    free_outcomes(s->checks, s->nrules);
+    free_outcomes(s->incidental, s->nincidental);
     free(s->incidental);
     free_list(s->rules, s->nrules);
     free_list(s->tags, s->ntags);
