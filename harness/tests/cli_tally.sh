@@ -9,10 +9,7 @@ set -u
 ps=${1:?usage: cli_tally.sh PATH/TO/pushspec SOURCE_DIR}
 src=${2:?usage: cli_tally.sh PATH/TO/pushspec SOURCE_DIR}
 . "$src/harness/tests/lib.sh"
-unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
-export NO_COLOR=1
-tmp=$(mktemp -d)
-trap 'if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "cli_tally: files kept in $tmp" >&2; fi' EXIT
+scratch cli_tally
 
 mkdir "$tmp/sc"
 cat >"$tmp/sc/classes.lua" <<'EOF'
