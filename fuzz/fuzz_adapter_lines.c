@@ -1,5 +1,5 @@
 /* The adapter's stdout reader: bytes cut into chunks as a pipe would, split
- * into lines under a cap, each line decoded into a Lua value as core.json_decode
+ * into lines under a cap, each line decoded into a Lua value as prim.json_decode
  * does. Input: byte 0 picks the line cap, the rest is the stream.
  *
  * Properties: the lines (bytes and overlong flags) do not depend on how the

@@ -25,7 +25,7 @@
 #include "core/redact.h"
 #include "net/limits.h"
 #include "net/adapter.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 #include "net/stop.h"
 #include "net/budget.h"
 #include "report/finish.h"

@@ -12,13 +12,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$root/build/mutants-cluster"
-survivors_file="$here/SURVIVORS.md"
 export PROXY_MUTANTS=./cluster-mutants PROXY_PORT=7101 SOKETI_PORT=6101 HOOK_IN_PORT=6102 HOOK_OUT_PORT=6103
-
-die() { printf 'cluster mutants: ERROR: %s\n' "$*" >&2; exit 2; }
-[ $# -ge 1 ] || die "usage: bash ci/mutants/cluster.sh PUSHSPEC_BINARY [MUTANT...]"
-pushspec="$1"; shift
-[ -x "$pushspec" ] || die "$pushspec is not an executable pushspec binary (build it first)"
+who="cluster mutants"
+. "$here/lib.sh"
+need_binary cluster.sh "$@"; shift
 bash "$root/ci/soketi-cluster.sh" status >/dev/null || die "the cluster is not up: bash ci/soketi-cluster.sh start"
 for v in PUSHSPEC_CLUSTER_NODE1 PUSHSPEC_CLUSTER_NODE2 PUSHSPEC_CLUSTER_HOOKS; do
   [ -z "${!v:-}" ] || die "$v is set: this script needs the cluster's default ports"
@@ -34,35 +31,12 @@ target="$out/target.lua"
 grep -q 'local p1 = "7101"' "$target" && grep -q 'or "6103"' "$target" ||
   die "ci/targets/soketi-cluster.lua changed shape: could not point $target at the proxy (see cluster.sh)"
 
-declare -A rules about
-names=()
-while IFS=$'\t' read -r name r a; do rules[$name]="$r"; about[$name]="$a"; names+=("$name"); done \
-  < <(node "$here/proxy.js" --list)
+read_mutants
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${names[@]}")
-for n in "${selected[@]}"; do [ -n "${rules[$n]:-}" ] || die "unknown mutant $n (PROXY_MUTANTS=./cluster-mutants node ci/mutants/proxy.js --list)"; done
+check_selected "PROXY_MUTANTS=./cluster-mutants node ci/mutants/proxy.js --list"
 filter="$(for n in "${names[@]}"; do printf '%s\n' "${rules[$n]}" | tr ',' '\n'; done | sort -u | paste -sd, -)"
 
-proxy_pid=""
-stop_proxy() {
-  [ -n "$proxy_pid" ] || return 0
-  kill "$proxy_pid" 2>/dev/null || true
-  wait "$proxy_pid" 2>/dev/null || true
-  proxy_pid=""
-}
-trap stop_proxy EXIT
-start_proxy() {
-  local log="$out/$1.proxy.log" i
-  : >"$log"
-  node "$here/proxy.js" "$1" >"$log" 2>&1 &
-  proxy_pid=$!
-  for ((i = 0; i < 100; i++)); do
-    grep -q '^proxy.js: .* on ' "$log" && return 0
-    kill -0 "$proxy_pid" 2>/dev/null || { cat "$log" >&2; die "proxy.js $1 exited at start-up"; }
-    sleep 0.05
-  done
-  die "proxy.js $1 did not listen within 5 s"
-}
 # The scenarios of mutant $1's rules (every mutant's for none); cluster-node-failure (destructive:
 # 20 s, a node killed) only where the mutant's rules name it.
 run_suite() {   # mutant [result name]
@@ -81,37 +55,7 @@ run_suite() {   # mutant [result name]
 started=$SECONDS
 run_suite none
 printf 'cluster mutants: reference run through the unmutated proxy: %s (%ds)\n' "$filter" $((SECONDS - started))
-killed=0; lost=()
-for n in "${selected[@]}"; do
-  [ "$n" = none ] && continue
-  t0=$SECONDS
-  run_suite "$n"
-  if verdict="$(python3 "$here/score.py" "$out/none.json" "$out/$n.json")"; then
-    killed=$((killed + 1))
-  else
-    # a busy machine can fail a check of the reference or pass one of the mutant: one more try
-    run_suite none "none-for-$n"
-    run_suite "$n"
-    if verdict="$(python3 "$here/score.py" "$out/none-for-$n.json" "$out/$n.json")"; then
-      killed=$((killed + 1)); verdict="$verdict (on the second try)"
-    else lost+=("$n"); fi
-  fi
-  printf '  %-36s %-3ss %s\n' "$n" $((SECONDS - t0)) "${verdict:0:200}"
-done
-
-total=0
-for n in "${selected[@]}"; do [ "$n" = none ] || total=$((total + 1)); done
-{
-  printf 'cluster mutants killed %d/%d (%ds)\n' "$killed" "$total" $((SECONDS - started))
-  for n in "${lost[@]}"; do printf '  survivor %s (%s): %s\n' "$n" "${rules[$n]}" "${about[$n]}"; done
-} | tee "$out/summary.txt"
-status=0
-for n in "${lost[@]}"; do
-  grep -q "^- \`$n\`:" "$survivors_file" || { printf 'cluster mutants: %s survived and is not in ci/mutants/SURVIVORS.md\n' "$n" >&2; status=1; }
-done
-if [ "$total" -eq $((${#names[@]})) ]; then
-  min="$(sed -n 's/^Cluster minimum: \([0-9]*\) killed.*/\1/p' "$survivors_file")"
-  [ -n "$min" ] || die "ci/mutants/SURVIVORS.md has no 'Cluster minimum: K killed' line"
-  [ "$killed" -ge "$min" ] || { printf 'cluster mutants: %d killed, the committed minimum is %d\n' "$killed" "$min" >&2; status=1; }
-fi
+# kill_count's run of mutant $1 into $out/${2:-$1}.json (a reference run takes every mutant's)
+run_mutant() { run_suite "$1" "${2:-}"; }
+kill_count "Cluster minimum"
 exit $status

@@ -19,41 +19,19 @@ out="$root/build/mutants-explore"
 SEED=${EXPLORE_SEED:-1} BUDGET=${EXPLORE_BUDGET:-90} OPS=${EXPLORE_OPS:-40} JOBS=${EXPLORE_JOBS:-2} SEQUENCES=${EXPLORE_SEQUENCES:-20}
 WEIGHTS=${EXPLORE_WEIGHTS:-subscribe=30,connect=10,get_channel=10,get_channels=6,get_users=6,unsubscribe=6,trigger=8,close=2,client_event=2,wait=0}
 
-die() { printf 'explore-mutants: ERROR: %s\n' "$*" >&2; exit 2; }
-[ $# -ge 1 ] || die "usage: bash ci/mutants/explore.sh PUSHSPEC_BINARY [MUTANT...]"
-pushspec="$1"; shift
-[ -x "$pushspec" ] || die "$pushspec is not an executable pushspec binary (build it first)"
-command -v node >/dev/null || die "node not found (bash ci/deps.sh)"
-[ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] || die "soketi is not up on 127.0.0.1:6001: bash ci/soketi.sh start"
+who=explore-mutants
+. "$here/lib.sh"
+need_binary explore.sh "$@"; shift
+need_soketi
 rm -rf "$out"; mkdir -p "$out"
 
-# The target: ci/targets/soketi.lua through the proxy, as ci/mutants/run.sh writes it.
 target="$out/target.lua"
-sed -e 's#127\.0\.0\.1:6001#127.0.0.1:7001#g' -e 's#listen = "127\.0\.0\.1:6002"#listen = "127.0.0.1:6003"#' \
-  -e '/^ *restart = /d' "$root/ci/targets/soketi.lua" >"$target"
-grep -q 'url = "ws://127.0.0.1:7001"' "$target" && grep -q 'listen = "127.0.0.1:6003"' "$target" ||
-  die "ci/targets/soketi.lua changed shape: could not point $target at the proxy"
-declare -A rules
-while IFS=$'\t' read -r name r _; do rules[$name]="$r"; done < <(node "$here/proxy.js" --list)
+soketi_target "$target" ci/mutants/explore.sh
+read_mutants
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=(presence-count-per-connection event-twice-after-resubscribe signature-comma-value channels-lists-vacated)
-for n in "${selected[@]}"; do [ -n "${rules[$n]:-}" ] || die "unknown mutant $n (node ci/mutants/proxy.js --list)"; done
+check_selected "node ci/mutants/proxy.js --list"
 
-proxy_pid=""
-stop_proxy() { [ -n "$proxy_pid" ] || return 0; kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""; }
-trap stop_proxy EXIT
-start_proxy() {
-  local log="$out/$1.proxy.log" i
-  : >"$log"
-  node "$here/proxy.js" "$1" >"$log" 2>&1 &
-  proxy_pid=$!
-  for ((i = 0; i < 100; i++)); do
-    grep -q '^proxy.js: .* on ' "$log" && return 0
-    kill -0 "$proxy_pid" 2>/dev/null || { cat "$log" >&2; die "proxy.js $1 exited at start-up"; }
-    sleep 0.05
-  done
-  die "proxy.js $1 did not listen within 5 s"
-}
 # Every rule but the mutant's ($1) as a baseline: explore reports those clauses and shrinks only the
 # mutant's (shrinking soketi's own deviations again for every mutant would take minutes).
 others() {

@@ -18,13 +18,10 @@ cases=(
   "evt-one-string-channel-ignored HTTP-1"    # the `channel` form answered 200, never published
 )
 
-die() { printf 'isolation: ERROR: %s\n' "$*" >&2; exit 2; }
-[ $# -ge 1 ] || die "usage: bash ci/mutants/isolation.sh PUSHSPEC_BINARY [MUTANT...]"
-pushspec="$1"; shift
-[ -x "$pushspec" ] || die "$pushspec is not an executable pushspec binary (build it first)"
-command -v node >/dev/null || die "node not found (bash ci/deps.sh)"
-[ -d "$root/ci/peers/node_modules/ws" ] || die "ci/peers/node_modules/ws missing: run bash ci/install-peers.sh"
-[ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] || die "soketi is not up on 127.0.0.1:6001: bash ci/soketi.sh start"
+who=isolation
+. "$here/lib.sh"
+need_binary isolation.sh "$@"; shift
+need_soketi
 
 mkdir -p "$out"
 # ci/targets/soketi.lua seen through the proxy (as in run.sh), keeping its restart command
@@ -34,29 +31,13 @@ sed -e 's#127\.0\.0\.1:6001#127.0.0.1:7001#g' -e 's#listen = "127\.0\.0\.1:6002"
 grep -q 'url = "ws://127.0.0.1:7001"' "$target" && grep -q "\"$root/ci/soketi.sh restart" "$target" ||
   die "ci/targets/soketi.lua changed shape: could not point $target at the proxy (see isolation.sh)"
 
-proxy_pid=""
-stop_proxy() {
-  [ -n "$proxy_pid" ] || return 0
-  kill "$proxy_pid" 2>/dev/null || true
-  wait "$proxy_pid" 2>/dev/null || true
-  proxy_pid=""
-}
-trap stop_proxy EXIT
 # Runs the suite through the proxy with mutant $1 into $out/$2.json.
 run_suite() {
-  local log="$out/$2.proxy.log" i
   rm -f "$out/$2.json"
   # the previous run's last destructive scenario may have left soketi down or restarting
   [ "$(curl -s --max-time 2 http://127.0.0.1:6001/ready || true)" = OK ] ||
     bash "$root/ci/soketi.sh" restart >/dev/null || die "soketi did not come back (bash ci/soketi.sh restart)"
-  : >"$log"
-  node "$here/proxy.js" "$1" >"$log" 2>&1 &
-  proxy_pid=$!
-  for ((i = 0; i < 100; i++)); do
-    grep -q '^proxy.js: .* on ' "$log" && break
-    kill -0 "$proxy_pid" 2>/dev/null || { cat "$log" >&2; die "proxy.js $1 exited at start-up"; }
-    sleep 0.05
-  done
+  start_proxy "$1"
   "$pushspec" run --target "$target" --exclude-tag slow --strict --quiet --json "$out/$2.json" \
     >"$out/$2.log" 2>&1 || true
   stop_proxy

@@ -1,4 +1,5 @@
 #include "core/redact.h"
+#include "core/termsafe.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -392,5 +393,9 @@ char *ps_redact_bytes(const char *text, size_t len, const char *secret, size_t *
 
 char *ps_redact_text(const char *text, const char *secret)
 {
-    return text ? ps_redact_bytes(text, strlen(text), secret, NULL) : NULL;
+    /* redacted before escaping, so a secret holding a control byte is still found */
+    char *r = text ? ps_redact_bytes(text, strlen(text), secret, NULL) : NULL;
+    char *shown = r ? ps_term_safe(r, strlen(r), NULL) : NULL;
+    free(r);
+    return shown;
 }

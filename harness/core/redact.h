@@ -1,7 +1,7 @@
 /* Secrets out of every output: the run's secret and the fake apps' secrets
  * (SDK role) are registered, and every text that leaves pushspec (stdout,
  * stderr, the JSON result and the reports made from it) passes through
- * ps_redact_text. Found in any of the forms a peer may echo one in: raw,
+ * ps_redact_text (or, for bytes, ps_redact_bytes). Found in any of the forms a peer may echo one in: raw,
  * JSON-escaped (once or twice), URL- or form-encoded; and not only whole: any
  * run of PS_REDACT_PIECE or more consecutive characters of a form goes,
  * wherever it stands (a value cut at a truncation, a secret split across two
@@ -25,11 +25,14 @@ int ps_redact_add_secret(const char *secret);
 const char *ps_redact_secret(void);
 /* The length of the longest registered secret (0: none). */
 size_t ps_redact_longest(void);
-/* A malloc'd copy of text with every form and piece of every registered
- * secret, and of secret if given, replaced by PS_REDACT_MARK; NULL only when
- * out of memory. */
+/* The one redact of text to show (console, JSON result, reports): a malloc'd
+ * copy of text with every form and piece of every registered secret, and of
+ * secret if given, replaced by PS_REDACT_MARK, then escaped by ps_term_safe
+ * (core/termsafe.h) so a report stays valid JSON/XML/HTML whatever a peer sent;
+ * NULL for NULL text or when out of memory. */
 char *ps_redact_text(const char *text, const char *secret);
-/* Same for len bytes that may hold NULs; *outlen gets the new length. */
+/* The redaction alone, of len bytes that may hold NULs (a transcript's frame,
+ * a stderr line); *outlen gets the new length. */
 char *ps_redact_bytes(const char *text, size_t len, const char *secret, size_t *outlen);
 
 #endif

@@ -1,6 +1,6 @@
 /* Why a rule was skipped: written to the result as "skip_kind", so readers
  * (console, reports) never have to recognise a reason by its text. The one list of
- * kinds for C and Lua (the Lua side gets core.SKIP_* from lua/lua_api.c). */
+ * kinds for C and Lua (the Lua side gets prim.SKIP_* from lua/lua_api.c). */
 #ifndef PUSHSPEC_SKIP_H
 #define PUSHSPEC_SKIP_H
 

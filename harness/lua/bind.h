@@ -1,5 +1,5 @@
 /* What the binding files (bind_*.c) share: each exports one ps_binding, its
- * functions for the core table and, for an object kind, the methods of its
+ * functions for the prim table and, for an object kind, the methods of its
  * handles. A handle names a scenario and an entry of its resource list, so a
  * handle kept past the scenario's end is refused, never followed. */
 #ifndef PUSHSPEC_BIND_H
@@ -11,7 +11,7 @@
 #include "lua/scenario.h"
 
 typedef struct {
-    const luaL_Reg *funcs;       /* core.NAME */
+    const luaL_Reg *funcs;       /* prim.NAME */
     int has_class;               /* handles of kind have methods: */
     ps_res_kind kind;
     const luaL_Reg *methods;
@@ -23,7 +23,7 @@ extern const ps_binding ps_bind_http;      /* HTTP requests, webhooks received *
 extern const ps_binding ps_bind_fake;      /* the fake server: apps, accepted connections, requests */
 extern const ps_binding ps_bind_adapter;   /* adapter processes */
 extern const ps_binding ps_bind_explore;   /* pushspec explore: scenario files written, progress */
-extern const ps_binding ps_bind_core;      /* codec, JSON, signer, crypto: no I/O */
+extern const ps_binding ps_bind_codec;      /* codec, JSON, signer, crypto: no I/O */
 
 /* The running scenario, or a Lua error (outside run = function(t) ... end). */
 ps_scenario *ps_bind_scenario(lua_State *L);

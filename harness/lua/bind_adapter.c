@@ -1,4 +1,4 @@
-/* core.adapter_start (an SDK's adapter process) and the methods of its
+/* prim.adapter_start (an SDK's adapter process) and the methods of its
  * handle: send, pop, state. */
 #include "lua/bind.h"
 #include "lua/context.h"

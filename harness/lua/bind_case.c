@@ -1,5 +1,5 @@
-/* What a scenario reports and asks of the run: core.check, core.nothing, core.skip,
- * core.record, core.log, the clocks, the rule catalog, the corpus, the
+/* What a scenario reports and asks of the run: prim.check, prim.nothing, prim.skip,
+ * prim.record, prim.log, the clocks, the rule catalog, the corpus, the
  * environment and the target's restart command. */
 #include "lua/bind.h"
 #include "lua/luajson.h"
@@ -88,7 +88,7 @@ static int l_incidental(lua_State *L)
     return 0;
 }
 
-/* skip(rule, reason [, kind]): kind core.SKIP_CAPABILITY is the SDK's missing feature (sdk.lua);
+/* skip(rule, reason [, kind]): kind prim.SKIP_CAPABILITY is the SDK's missing feature (sdk.lua);
  * the default is the scenario's own decision. */
 static int l_skip(lua_State *L)
 {
@@ -97,7 +97,7 @@ static int l_skip(lua_State *L)
     ps_skip_kind kind = PS_SKIP_BY_SCENARIO;
     if (!lua_isnoneornil(L, 3) && (kind = ps_skip_kind_by_name(luaL_checkstring(L, 3))) != PS_SKIP_BY_SCENARIO &&
         kind != PS_SKIP_CAPABILITY)
-        return luaL_error(L, "skip: kind must be core.SKIP_BY_SCENARIO (\"%s\") or core.SKIP_CAPABILITY (\"%s\"), "
+        return luaL_error(L, "skip: kind must be prim.SKIP_BY_SCENARIO (\"%s\") or prim.SKIP_CAPABILITY (\"%s\"), "
                           "not \"%s\"", ps_skip_kind_name(PS_SKIP_BY_SCENARIO), ps_skip_kind_name(PS_SKIP_CAPABILITY),
                           lua_tostring(L, 3));
     if (ps_scenario_skip_rule(s, luaL_checkstring(L, 1), kind, luaL_checkstring(L, 2), err,

@@ -1,4 +1,4 @@
-/* core.ws_open, core.raw_open, core.mask and the methods of a connection
+/* prim.ws_open, prim.raw_open, prim.mask and the methods of a connection
  * handle (send, close, pop, release, state, info). */
 #include "lua/bind.h"
 #include "lua/context.h"

@@ -1,7 +1,7 @@
 /* What pushspec explore's driver (explore.lua) needs beyond the case object:
- * core.save_text writes a minimal failing sequence out as a scenario file,
- * core.progress prints a progress line on stderr. Trusted modules only: the
- * scenario sandbox has no `core`. */
+ * prim.save_text writes a minimal failing sequence out as a scenario file,
+ * prim.progress prints a progress line on stderr. Trusted modules only: the
+ * scenario sandbox has no `prim`. */
 #include "lua/bind.h"
 
 #include <errno.h>

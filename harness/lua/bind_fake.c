@@ -1,5 +1,5 @@
-/* The fake-server role from Lua: core.fake_port, core.fake_app (route an
- * app to the running scenario), core.accepted, core.requests, core.api_verify,
+/* The fake-server role from Lua: prim.fake_port, prim.fake_app (route an
+ * app to the running scenario), prim.accepted, prim.requests, prim.api_verify,
  * and the methods of a request handle (info, respond). Connections and
  * requests the fake server gets are added to their scenario's resources here. */
 #include "lua/bind.h"

@@ -1,5 +1,5 @@
-/* core.http (a request to the server under test and the methods of its
- * handle: done, result) and core.webhooks (what the webhook receiver got). */
+/* prim.http (a request to the server under test and the methods of its
+ * handle: done, result) and prim.webhooks (what the webhook receiver got). */
 #include "lua/bind.h"
 #include "lua/context.h"
 #include "net/http.h"

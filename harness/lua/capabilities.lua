@@ -1,9 +1,9 @@
 -- capabilities.lua: the optional features an SDK under test may lack, as its
 -- adapter declares them in its hello (ci/adapters/PROTOCOL.md section 2.1).
 -- A scenario names what it needs (`needs = {...}`); one needing a feature the
--- SDK lacks is skipped with kind core.SKIP_CAPABILITY, "the SDK has no X".
+-- SDK lacks is skipped with kind prim.SKIP_CAPABILITY, "the SDK has no X".
 local P = ...
-local core = P.core
+local prim = P.prim
 local M = {}
 local by_command
 
@@ -60,7 +60,7 @@ end
 -- Raises a message naming the adapter and the bad entry.
 function M.parse(hello, kind, cmd)
   local list = type(hello) == "table" and hello.capabilities or nil
-  if list == nil or list == core.null then return nil end
+  if list == nil or list == prim.null then return nil end
   local where = "the adapter '" .. cmd .. "' "
   local see = " (known for kind " .. kind .. ": " .. names(kind) .. "; see ci/adapters/PROTOCOL.md section 2.1)"
   if type(list) ~= "table" or (next(list) ~= nil and #list == 0) then
@@ -94,7 +94,7 @@ function M.settings(hello, cmd)
   local out = {}
   for name, s in pairs(M.SETTINGS) do
     local v = type(hello) == "table" and hello[name] or nil
-    if v ~= nil and v ~= core.null then
+    if v ~= nil and v ~= prim.null then
       if type(v) ~= "number" or v < 0 or v > s.max or v % 1 ~= 0 then
         error("the adapter '" .. cmd .. "' declares " .. name .. " " .. P.show(v, 60) .. ": an integer 0.." ..
           s.max .. " is needed (see ci/adapters/PROTOCOL.md section 2.2)", 0)

@@ -2,7 +2,7 @@
 -- (connect, open, raw_open), checks and records, channel names and signing,
 -- the HTTP API (api, trigger) and the webhooks the server sent.
 local P = ...
-local core, scaled, wait, show, poll = P.core, P.scaled, P.wait, P.show, P.poll
+local prim, scaled, wait, show, poll = P.prim, P.scaled, P.wait, P.show, P.poll
 local M = P.require "match"
 local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
@@ -59,7 +59,7 @@ function Case:_place(opts, what, http)
   end
   local n = nodes[i]
   self._nodes_used[i] = true
-  core.log(string.format("%s: %s", n.name, what))
+  prim.log(string.format("%s: %s", n.name, what))
   return n
 end
 
@@ -83,12 +83,12 @@ function Case:connect(opts)
     q = {}
     if opts.protocol ~= false then q.protocol = opts.protocol or 7 end
     q.client = "pushspec"
-    q.version = core.version()
+    q.version = prim.version()
   end
   q = encode_query(q)
   if q ~= "" then path = path .. "?" .. q end
   local node = not opts.url and self:_place(opts, "connection " .. (#self._conns + 1))
-  local c = setmetatable({ h = core.ws_open(opts.url or (node and node.url) or P.target.url, path), case = self, app = app,
+  local c = setmetatable({ h = prim.ws_open(opts.url or (node and node.url) or P.target.url, path), case = self, app = app,
     inbox = {}, received = 0, autopong = opts.autopong ~= false, seen_pongs = 0, node = node or nil }, Conn)
   self._conns[#self._conns + 1] = c
   c.slot = #self._conns
@@ -105,17 +105,17 @@ function Case:raw_open(opts)
   if tls == "s" then error({ ps_abort = "raw connections need a ws:// target (no TLS)" }, 0) end
   port = tonumber(port) or 80
   local app = app_of(self, opts.app)
-  local q = opts.query or { protocol = 7, client = "pushspec", version = core.version() }
+  local q = opts.query or { protocol = 7, client = "pushspec", version = prim.version() }
   local path = (opts.path or ("/app/" .. app.key)) .. "?" .. encode_query(q)
-  local r = setmetatable({ h = core.raw_open(host, port), case = self, buf = "", frames = {} }, Raw)
+  local r = setmetatable({ h = prim.raw_open(host, port), case = self, buf = "", frames = {} }, Raw)
   r.h:send("binary", table.concat({
     "GET " .. path .. " HTTP/1.1", "Host: " .. host .. ":" .. port, "Upgrade: websocket",
     "Connection: Upgrade", "Sec-WebSocket-Key: cHVzaHNwZWMtcmF3LWtleQ==", "Sec-WebSocket-Version: 13",
     "", "" }, "\r\n"))
-  local deadline = core.now() + scaled(P.DEFAULT_WITHIN)
+  local deadline = prim.now() + scaled(P.DEFAULT_WITHIN)
   while not r.response do
     r:pump()
-    if r:is_closed() or core.now() >= deadline then
+    if r:is_closed() or prim.now() >= deadline then
       error({ ps_abort = "the server did not answer a hand-made WebSocket upgrade" }, 0)
     end
     if not r.response then wait(deadline) end
@@ -135,7 +135,7 @@ function Case:setup_failed(why) error({ ps_abort = "set-up failed: " .. why, ps_
 function Case:incidental(rule, expected, actual)
   local nodes = P.target.nodes and (", which used " .. self:nodes_used() .. " of the cluster") or ""
   P.judged[rule] = true   -- (for ps.clause's run-time audit, prelude.lua)
-  core.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. nodes .. ")")
+  prim.incidental(rule, expected, tostring(actual) .. " (seen in scenario " .. self.spec.id .. nodes .. ")")
 end
 
 -- A connection that got its connection_established; a failure ends the
@@ -161,7 +161,7 @@ function Case:subscribers(rule, channels, n, opts)
   for i = 1, n or 1 do
     conns[i] = self:open { app = opts.app }
     for _, ch in ipairs(channels) do
-      local kind = core.channel_kind(ch)
+      local kind = prim.channel_kind(ch)
       local presence = kind == "presence" or kind == "presence-cache"
       conns[i]:subscribe(ch, presence and opts.user and { user = opts.user(i) } or nil)
     end
@@ -179,7 +179,7 @@ function Case:joined(c, ch, what)
   local m, why = c:subscribed(ch)
   if not m then
     -- the clause a refused set-up subscription breaks, as its own scenarios check it
-    local kind = core.channel_kind(ch)
+    local kind = prim.channel_kind(ch)
     local own = kind == "public" and "SUB-1:succeeded" or kind:match("^presence") and "AUTH-6:presence-accepted"
       or "AUTH-6:private-accepted"
     self:incidental(own, (what or "a connection") .. " is subscribed to " .. ch, why)
@@ -195,10 +195,10 @@ function Case:check(rule, cond, expected, actual)
     shown = (shown or "") .. " [cluster: this scenario used " .. self:nodes_used() .. "]"
   end
   P.judged[rule] = true
-  core.check(rule, cond and true or false, expected, shown)
+  prim.check(rule, cond and true or false, expected, shown)
   if not cond then
     -- every failing check in the transcript, not only the first per rule
-    core.log(string.format("check failed: %s: expected %s; actual %s", rule, tostring(expected), tostring(shown)))
+    prim.log(string.format("check failed: %s: expected %s; actual %s", rule, tostring(expected), tostring(shown)))
   end
   return cond
 end
@@ -208,16 +208,16 @@ end
 -- it does not turn into a pass (only a failing one overrides it).
 function Case:nothing(rule, what, expected)
   P.judged[rule] = true
-  core.nothing(rule, tostring(what), expected ~= nil and tostring(expected) or nil)
-  core.log(string.format("nothing observed: %s: %s", rule, tostring(what)))
+  prim.nothing(rule, tostring(what), expected ~= nil and tostring(expected) or nil)
+  prim.log(string.format("nothing observed: %s: %s", rule, tostring(what)))
 end
 
 -- The check of rule could not be judged for why (a whole reason, e.g. a failed
 -- positive control: ps.verify.negative): an error, as for t:nothing.
 function Case:unjudged(rule, why, expected)
   P.judged[rule] = true
-  core.nothing(rule, tostring(why), expected ~= nil and tostring(expected) or nil, true)
-  core.log(string.format("not judged: %s: %s", rule, tostring(why)))
+  prim.nothing(rule, tostring(why), expected ~= nil and tostring(expected) or nil, true)
+  prim.log(string.format("not judged: %s: %s", rule, tostring(why)))
 end
 
 -- A verifier's outcome (ps.verify): ok true or false is a check; nil is
@@ -238,19 +238,19 @@ function Case:require(rule, cond, expected, actual)
   return cond
 end
 
-function Case:skip(rule, reason) core.skip(rule, reason) end
-function Case:expect_oversize() core.expect_oversize() end
+function Case:skip(rule, reason) prim.skip(rule, reason) end
+function Case:expect_oversize() prim.expect_oversize() end
 -- Structured data for the result file (e.g. a fuzzing finding).
-function Case:record(name, value) core.record(name, value) end
+function Case:record(name, value) prim.record(name, value) end
 function Case:log(...)
   local parts = {}
   for i = 1, select("#", ...) do parts[#parts + 1] = show((select(i, ...))) end
-  core.log(table.concat(parts, " "))
+  prim.log(table.concat(parts, " "))
 end
 
 function Case:sleep(ms)
-  local deadline = core.now() + ms
-  while core.now() < deadline do wait(deadline) end
+  local deadline = prim.now() + ms
+  while prim.now() < deadline do wait(deadline) end
 end
 
 -- A channel name unique to this scenario and run: concurrent scenarios share
@@ -282,17 +282,17 @@ function Case:input(what, opts)
     end
   end
   self._input = what
-  core.log("input: " .. what)
+  prim.log("input: " .. what)
 end
 
 function Case:sign_channel(socket_id, channel, channel_data, app)
   app = app_of(self, app)
-  return core.sign_channel(app.key, app.secret, socket_id or "", channel, channel_data)
+  return prim.sign_channel(app.key, app.secret, socket_id or "", channel, channel_data)
 end
 
 function Case:sign_user(socket_id, user_data, app)
   app = app_of(self, app)
-  return core.sign_user(app.key, app.secret, socket_id or "", user_data)
+  return prim.sign_user(app.key, app.secret, socket_id or "", user_data)
 end
 
 function Case:profile(name) return P.target.profiles[name] end
@@ -300,7 +300,7 @@ function Case:profile(name) return P.target.profiles[name] end
 -- Bring the target back with its restart command (blocks the run meanwhile).
 function Case:restart_target()
   if not P.target.restart then return nil, "the target gives no restart command" end
-  return core.restart_target() == 0
+  return prim.restart_target() == 0
 end
 
 -- Run node i's own command `which` ("stop" or "restart") from the target's
@@ -309,8 +309,8 @@ function Case:node_command(i, which)
   local n = P.target.nodes and P.target.nodes[i]
   if not n then return nil, "the target has no node " .. tostring(i) end
   if not n[which] then return nil, n.name .. " has no " .. which .. " command in the target's nodes table" end
-  core.log(string.format("%s: %s (%s)", n.name, which, n[which]))
-  local rc, why = core.node_command(n[which])
+  prim.log(string.format("%s: %s (%s)", n.name, which, n[which]))
+  local rc, why = prim.node_command(n[which])
   if rc ~= 0 then return nil, n.name .. "'s " .. which .. " command " .. (rc and ("exited " .. rc) or why) end
   return true
 end
@@ -324,31 +324,31 @@ function Case:api(method, path, opts)
   local app = app_of(self, opts.app)
   if path:sub(1, 6) ~= "/apps/" then path = "/apps/" .. app.id .. path end
   local body = opts.body
-  if type(body) == "table" then body = core.json_encode(body) end
+  if type(body) == "table" then body = prim.json_encode(body) end
   local query
   if opts.sign == false then
     query = encode_query(opts.query or {})
   else
     local signed_body = opts.sign_body or body
-    if type(signed_body) == "table" then signed_body = core.json_encode(signed_body) end
-    query = core.api_query(method, path, opts.query or {}, app.key, app.secret,
-      opts.timestamp or core.wall(), signed_body)
+    if type(signed_body) == "table" then signed_body = prim.json_encode(signed_body) end
+    query = prim.api_query(method, path, opts.query or {}, app.key, app.secret,
+      opts.timestamp or prim.wall(), signed_body)
   end
   if opts.tamper then query = opts.tamper(query) end
   local headers = opts.headers or { ["content-type"] = "application/json" }
   local node = self:_place(opts, method .. " " .. path, true)
   local url = (node and node.http_url or P.target.http_url) .. path .. (query ~= "" and ("?" .. query) or "")
-  local req = core.http(method, url, headers, body)
+  local req = prim.http(method, url, headers, body)
   local within = scaled(opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
+  local deadline = prim.now() + within
   while not req:done() do
-    if core.now() >= deadline then
+    if prim.now() >= deadline then
       return { status = 0, body = "", error = string.format("no answer within %d ms", within) }
     end
     wait(deadline)
   end
   local res = req:result()
-  res.json = core.json_decode(res.body)
+  res.json = prim.json_decode(res.body)
   return res
 end
 
@@ -357,8 +357,8 @@ end
 function Case:trigger(ev, opts)
   opts = opts or {}
   local body = { name = ev.name, data = ev.data, socket_id = ev.socket_id, info = ev.info }
-  if ev.channels then body.channels = core.json_array(ev.channels) else body.channel = ev.channel end
-  if type(body.data) == "table" then body.data = core.json_encode(body.data) end
+  if ev.channels then body.channels = prim.json_array(ev.channels) else body.channel = ev.channel end
+  if type(body.data) == "table" then body.data = prim.json_encode(body.data) end
   opts.body = body
   return self:api("POST", "/events", opts)
 end
@@ -418,8 +418,8 @@ end
 -- Webhooks the target's server sent to the harness's receiver, parsed once.
 local hooks = {}
 local function fetch_hooks()
-  for _, h in ipairs(core.webhooks(#hooks + 1)) do
-    h.json = core.json_decode(h.body)
+  for _, h in ipairs(prim.webhooks(#hooks + 1)) do
+    h.json = prim.json_decode(h.body)
     hooks[#hooks + 1] = h
   end
   return hooks
@@ -458,17 +458,17 @@ function Case:_judge_wire()
   local noted = {}
   for _, item in ipairs(self._violations) do
     local v = item.v
-    local info = core.rule(v.rule)
+    local info = prim.rule(v.rule)
     local judged = not (v.should and info and not info.should)
     -- the clause it breaks (CLAUSES.md; ci/check-clauses.sh sees that every codec violation names one)
     local name = v.label and (v.rule .. ":" .. v.label) or v.rule
     if declared[v.rule] and judged then
-      core.check(name, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
+      prim.check(name, false, info and info.text or v.rule, v.text .. " in " .. show(item.m))
     elseif judged and info and item.server then
       self:incidental(name, info.text, v.text .. " in " .. show(item.m))
     elseif (v.should or not declared[v.rule]) and not noted[v.rule .. v.text] then
       noted[v.rule .. v.text] = true   -- once per scenario, not once per frame
-      core.log("note: " .. v.rule .. ": " .. v.text)
+      prim.log("note: " .. v.rule .. ": " .. v.text)
     end
   end
   self._violations = {}
@@ -492,7 +492,7 @@ function Case:_finish()
     end
   end
   for _, r in ipairs(self.spec.wire or {}) do
-    if received > 0 then core.check(r, true) end
+    if received > 0 then prim.check(r, true) end
   end
 end
 

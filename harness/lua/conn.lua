@@ -3,7 +3,7 @@
 -- with signing. In the fake-server role the same object is the server end of
 -- the SDK's connection (establish, grant).
 local P = ...
-local core, wait, show, poll = P.core, P.wait, P.show, P.poll
+local prim, wait, show, poll = P.prim, P.wait, P.show, P.poll
 local M = P.require "match"
 local take, describe, arrived = M.take, M.describe, M.arrived
 local verify = P.require "verify"
@@ -14,7 +14,7 @@ Conn.__metatable = false   -- getmetatable(c) must not hand scenarios the shared
 
 local function parse_frame(f, from)
   local m
-  if f.kind == "text" then m = core.parse(f.raw, from or "server") else m = { status = f.kind, violations = {} } end
+  if f.kind == "text" then m = prim.parse(f.raw, from or "server") else m = { status = f.kind, violations = {} } end
   if f.kind == "binary" and (from or "server") == "server" then
     m.violations[1] = { rule = "FRAME-1", label = "text-frame", text = "a binary frame, not a text frame holding a JSON object" }
   end
@@ -73,7 +73,7 @@ end
 -- Every frame out: c.sent_at is when the last one was queued (ps.now() clock),
 -- so timers the peer runs from our last frame are measured from it.
 local function send(self, kind, bytes)
-  self.sent_at = core.now()
+  self.sent_at = prim.now()
   -- a text frame of invalid UTF-8 is RFC 6455's 1007 fault: that close code is then documented (CONN-10)
   if kind == "text" and not utf8.len(bytes) then self.ws_fault = "invalid-payload" end
   return self.h:send(kind, bytes)
@@ -85,9 +85,9 @@ function Conn:send(msg)
       { event = msg.event, channel = msg.channel, data = msg.data }))
   end
   local data, as_string = nil, false
-  if type(msg.data) == "table" then data = core.json_encode(msg.data)
+  if type(msg.data) == "table" then data = prim.json_encode(msg.data)
   elseif msg.data ~= nil then data, as_string = tostring(msg.data), true end
-  return send(self, "text", core.build(msg.event, msg.channel, data, as_string))
+  return send(self, "text", prim.build(msg.event, msg.channel, data, as_string))
 end
 function Conn:send_raw(text) return send(self, "text", text) end
 function Conn:send_binary(bytes) return send(self, "binary", bytes) end
@@ -155,12 +155,12 @@ end
 -- True when no message matching pattern (default: anything but pings) arrives for ms.
 function Conn:expect_silence(ms, pattern)
   pattern = pattern or function(m) return m.event ~= "pusher:ping" end
-  local deadline = core.now() + ms
+  local deadline = prim.now() + ms
   while true do
     self:pump()
     local m = take(self.inbox, pattern)
     if m then return false, m end
-    if core.now() >= deadline or self:is_closed() then return true end
+    if prim.now() >= deadline or self:is_closed() then return true end
     wait(deadline)
   end
 end
@@ -188,13 +188,13 @@ end
 function Conn:subscribe(channel, opts)
   opts = opts or {}
   local data = { channel = channel }
-  local kind = core.channel_kind(channel)
+  local kind = prim.channel_kind(channel)
   local needs_auth = kind == "private" or kind == "presence" or kind == "private-encrypted" or
     kind == "private-cache" or kind == "presence-cache"
   local channel_data = opts.channel_data
-  if channel_data == nil and opts.user then channel_data = core.json_encode(opts.user) end
+  if channel_data == nil and opts.user then channel_data = prim.json_encode(opts.user) end
   if channel_data == nil and (kind == "presence" or kind == "presence-cache") and opts.auth == nil then
-    channel_data = core.json_encode { user_id = "u-" .. (self.socket_id or "0") }
+    channel_data = prim.json_encode { user_id = "u-" .. (self.socket_id or "0") }
   end
   if channel_data then data.channel_data = channel_data end
   if opts.auth ~= nil then

@@ -6,7 +6,7 @@
 -- parts of it on fresh channels and connections, and written out as a scenario
 -- file that `pushspec run --scenarios DIR` replays (E.replay).
 local P = ...
-local core, scaled, show = P.core, P.scaled, P.show
+local prim, scaled, show = P.prim, P.scaled, P.show
 local M = P.require "match"
 local verify = P.require "verify"
 local E = {}
@@ -115,7 +115,7 @@ function Driver:channel_auth(form, sid, ch, cd)
   if form == "other-socket" then return sign("1234.5678", ch, cd) end
   if form == "other-channel" then return sign(sid, ch .. "x", cd) end
   if form == "channel-data-mismatch" then
-    return sign(sid, ch, core.json_encode { user_id = "someone-else" })
+    return sign(sid, ch, prim.json_encode { user_id = "someone-else" })
   end
   return sign(sid, ch, cd)
 end
@@ -136,14 +136,14 @@ end
 local function api_opts(sign, o, app)
   o = o or {}
   local body = o.body
-  if type(body) == "table" then body = core.json_encode(body); o.body = body end
+  if type(body) == "table" then body = prim.json_encode(body); o.body = body end
   if sign == "bad-signature" then o.tamper = alter_signature
   elseif sign == "wrong-secret" then o.app = { id = app.id, key = app.key, secret = "wrong-" .. app.secret }
   elseif sign == "wrong-key" then o.tamper = function(q) return (q:gsub("auth_key=([^&]*)", "auth_key=wrong-%1")) end
   elseif sign == "param-changed" then
     o.tamper = function(q) return (q:gsub("auth_timestamp=(%d+)", function(ts) return "auth_timestamp=" .. (tonumber(ts) + 1) end)) end
-  elseif sign == "stale-timestamp" then o.timestamp = core.wall() - 1000
-  elseif sign == "future-timestamp" then o.timestamp = core.wall() + 1000
+  elseif sign == "stale-timestamp" then o.timestamp = prim.wall() - 1000
+  elseif sign == "future-timestamp" then o.timestamp = prim.wall() + 1000
   elseif sign == "missing-param" or sign == "no-auth-signature" then o.tamper = function(q) return drop_param(q, "auth_signature") end
   elseif sign == "no-auth-key" then o.tamper = function(q) return drop_param(q, "auth_key") end
   elseif sign == "no-auth-timestamp" then o.tamper = function(q) return drop_param(q, "auth_timestamp") end
@@ -159,7 +159,7 @@ local function escape_path(s)
   return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
 end
 
-local function encode_data(d) if type(d) == "table" then return core.json_encode(d) end return d end
+local function encode_data(d) if type(d) == "table" then return prim.json_encode(d) end return d end
 
 -- The request forms of the generator (ALL_FORMS.request): a body that is not JSON, an unknown app.
 local RAW_BODIES = { ["truncated-object"] = '{"name":"e1","channels":["x"', ["not-json"] = "not json {",
@@ -224,10 +224,10 @@ function Driver:execute(op)
       for i, e in ipairs(model_mod().trigger_events(op)) do
         batch[i] = { name = e.event, channel = e.channel, data = encode_data(e.data), socket_id = sid, info = op.info }
       end
-      body, path = { batch = core.json_array(batch) }, "/batch_events"
+      body, path = { batch = prim.json_array(batch) }, "/batch_events"
     else
       body = { name = op.event, data = encode_data(op.data), socket_id = sid, info = op.info }
-      if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
+      if op.form == "channel" then body.channel = chs[1] else body.channels = prim.json_array(chs) end
     end
     if op.body then
       body = RAW_BODIES[op.body] or tostring(op.body)
@@ -259,11 +259,11 @@ function Driver:execute(op)
   elseif kind == "subscribe" then
     local cd = op.channel_data
     if cd == nil and op.user then
-      cd = core.json_encode { user_id = op.user.id, user_info = op.user.info }
+      cd = prim.json_encode { user_id = op.user.id, user_info = op.user.info }
     end
-    if op.auth == "no-user-id" then cd = core.json_encode { user_info = op.user and op.user.info or { name = "x" } } end
+    if op.auth == "no-user-id" then cd = prim.json_encode { user_info = op.user and op.user.info or { name = "x" } } end
     if op.auth == "no-channel-data" then cd = nil end
-    local kindc = core.channel_kind(op.channel)
+    local kindc = prim.channel_kind(op.channel)
     local signed = kindc ~= "public" and kindc ~= "cache"
     local auth = signed and self:channel_auth(op.auth, sid, op.channel, cd) or false
     if not signed and op.auth and op.auth ~= "valid" and op.auth ~= "none" then
@@ -280,15 +280,15 @@ function Driver:execute(op)
     c:send { event = op.event, channel = op.channel, data = op.data }
   elseif kind == "signin" then
     local a, u = op.auth, op.user or {}
-    local ud = core.json_encode { id = u.id, user_info = u.info }
-    if a == "no-id" then ud = core.json_encode { user_info = u.info or { name = "x" } }
-    elseif a == "user-id-not-id" then ud = core.json_encode { user_id = u.id, user_info = u.info }
-    elseif a == "not-object" then ud = core.json_encode(core.json_array { u.id }) end
+    local ud = prim.json_encode { id = u.id, user_info = u.info }
+    if a == "no-id" then ud = prim.json_encode { user_info = u.info or { name = "x" } }
+    elseif a == "user-id-not-id" then ud = prim.json_encode { user_id = u.id, user_info = u.info }
+    elseif a == "not-object" then ud = prim.json_encode(prim.json_array { u.id }) end
     local auth = t:sign_user(sid, ud)
     if a == "zero-signature" then auth = t.app.key .. ":" .. string.rep("0", 64)
     elseif a == "bad-signature" then auth = auth:gsub(":(%x)", function(d) return ":" .. (d == "0" and "1" or "0") end, 1)
     elseif a == "other-socket" then auth = t:sign_user("1234.5678", ud)
-    elseif a == "other-secret" then auth = core.sign_user(t.app.key, "wrong-" .. t.app.secret, sid, ud)
+    elseif a == "other-secret" then auth = prim.sign_user(t.app.key, "wrong-" .. t.app.secret, sid, ud)
     elseif a == "wrong-key" then auth = "wrong-" .. auth
     elseif a == "changed-user-data" then ud = ud:gsub("}$", ',"changed":true}') end
     c:send { event = "pusher:signin", data = { user_data = ud, auth = auth } }
@@ -443,7 +443,7 @@ local function fields_match(fields, m)
     else
       local got = m[k]
       if got == nil and type(m.raw) == "string" then   -- a field the codec does not keep (user_id)
-        local j = core.json_decode(m.raw)
+        local j = prim.json_decode(m.raw)
         got = type(j) == "table" and j[k] or nil
       end
       if not M.subset(v, got) then return false end
@@ -488,7 +488,7 @@ function Driver:observe_frame(f)
   local want = who .. " receives " .. M.describe(f.pattern)
   -- items naming the same message (same connection, pattern and place) judge its fields one
   -- clause each: the message is taken once
-  local key = tostring(f.conn) .. " " .. core.json_encode(f.pattern) .. " " .. tostring(f.seq)
+  local key = tostring(f.conn) .. " " .. prim.json_encode(f.pattern) .. " " .. tostring(f.seq)
   local m, w = self.taken[key], nil
   if m then
     if f.fields then
@@ -578,7 +578,7 @@ function Driver:observe(op, pred, res, why)
   self:leftovers()
   for _, w in ipairs(pred.webhooks or {}) do
     if self.webhooks and self.webhooks[w.name] and not w.eventually then
-      self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = core.now() + scaled(self.hook_ms) }
+      self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = prim.now() + scaled(self.hook_ms) }
     end
   end
   self:check_hooks(false)
@@ -606,7 +606,7 @@ function Driver:leftovers()
       end
     end
     -- what no rule judges here (pusher:error, subscription_error, ...) is dropped, logged once
-    for _, m in ipairs(keep) do if not self.quiet then core.log("explore: unpredicted " .. show(m, 200)) end end
+    for _, m in ipairs(keep) do if not self.quiet then prim.log("explore: unpredicted " .. show(m, 200)) end end
     c.inbox = {}
   end
 end
@@ -626,9 +626,9 @@ function Driver:check_hooks(final)
     local ev = t:expect_webhook(hook_pattern(p.w), { within = 0 })
     local want = "webhook " .. M.describe(hook_pattern(p.w)) .. " exactly once"
     if ev then self:pass(p.w, want)
-    elseif final or core.now() >= p.due then
-      if final and core.now() < p.due then
-        ev = t:expect_webhook(hook_pattern(p.w), { within = math.max(1, p.due - core.now()) })
+    elseif final or prim.now() >= p.due then
+      if final and prim.now() < p.due then
+        ev = t:expect_webhook(hook_pattern(p.w), { within = math.max(1, p.due - prim.now()) })
       end
       if ev then self:pass(p.w, want) else
         self:diverge("webhook", p.w, want, "no such webhook within " .. scaled(self.hook_ms) .. " ms", { missing = p.w })
@@ -639,7 +639,7 @@ function Driver:check_hooks(final)
   if not final then return end
   -- a webhook nobody predicted may come as late as a predicted one: wait as long
   local quiet_until = (self.last_op or 0) + scaled(self.hook_ms)
-  if core.now() < quiet_until then t:sleep(quiet_until - core.now()) end
+  if prim.now() < quiet_until then t:sleep(quiet_until - prim.now()) end
   if self.lost then return end   -- the model lost track of the server's state: no opinion on extras
   local extra = { channel_occupied = "HOOK-1:occupied-once", channel_vacated = "HOOK-1:vacated",
     member_added = "HOOK-2:added", member_removed = "HOOK-2:removed" }
@@ -662,8 +662,8 @@ function Driver:step(op, ctx)
   local before = #self.divergences
   self.history[#self.history + 1] = op
   self.cur = op
-  self.last_op = core.now()
-  local pred = self.model:apply(op, ctx or { now = core.now() })
+  self.last_op = prim.now()
+  local pred = self.model:apply(op, ctx or { now = prim.now() })
   if self.obs then self.obs:begin(op) end
   local res, why = self:execute(op)
   -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
@@ -684,7 +684,7 @@ function Driver:step(op, ctx)
   -- a connection the server closed without the model predicting it: the model follows
   for k, c in pairs(self.conns) do
     if c:is_closed() and self.model:is_open(k) and not (op.op == "close" and op.conn == k) then
-      if not self.quiet then core.log("explore: the server closed connection " .. k .. ": " .. c:close_text()) end
+      if not self.quiet then prim.log("explore: the server closed connection " .. k .. ": " .. c:close_text()) end
       self.model:adopt("closed", { conn = k })
     end
   end
@@ -706,7 +706,7 @@ function Driver:forget(x)
   c:send { event = "pusher:ping", data = {} }
   c:expect({ event = "pusher:pong" }, { within = FRAME_MS })
   self.forgotten[o.channel] = true
-  if not self.quiet then core.log("explore: left " .. o.channel .. " again (the model cannot take it on)") end
+  if not self.quiet then prim.log("explore: left " .. o.channel .. " again (the model cannot take it on)") end
   return true
 end
 
@@ -783,7 +783,7 @@ local function is_ident(k) return type(k) == "string" and k:match("^[%a_][%w_]*$
 -- v as Lua source (sorted keys: the same sequence always gives the same file).
 local function lua_text(v, indent)
   indent = indent or ""
-  if v == core.null then return "ps.json.null" end
+  if v == prim.null then return "ps.json.null" end
   if type(v) == "string" then return string.format("%q", v):gsub("\\\n", "\\n") end
   if type(v) ~= "table" then return tostring(v) end
   local n = #v
@@ -818,7 +818,7 @@ local function scenario_text(id, found)
     "  id = " .. lua_text(id) .. ",",
     "  title = " .. lua_text("explore: " .. found.clause .. " after " .. #found.ops .. " operations (seed " .. found.seed .. ")") .. ",",
     "  rules = { " .. lua_text(rule) .. " },",
-    rule:match("^HOOK%-") and ("  profile = " .. lua_text(core.PROFILE_WEBHOOKS) .. ",  -- the webhook receiver runs") or "  -- (webhooks are not checked in this replay)",
+    rule:match("^HOOK%-") and ("  profile = " .. lua_text(prim.PROFILE_WEBHOOKS) .. ",  -- the webhook receiver runs") or "  -- (webhooks are not checked in this replay)",
     "  timeout = 60,",
     "  run = function(t)",
     "    ps.explore.replay(t, {",
@@ -874,8 +874,8 @@ end
 -- characters: the operation history would be lost).
 local function fail_check(clause, expected, text)
   text = #text > 6000 and (text:sub(1, 6000) .. "...") or text
-  core.check(clause, false, expected, text)
-  core.log(string.format("check failed: %s: expected %s; actual %s", clause, expected, text))
+  prim.check(clause, false, expected, text)
+  prim.log(string.format("check failed: %s: expected %s; actual %s", clause, expected, text))
 end
 
 -- The rules a divergence of clause may fail here: its own when the scenario declares it.
@@ -903,15 +903,15 @@ function E.run(t, job)
   end
   local fam, left = families(t)
   if #left > 0 then t:record("families_left_out", left) end
-  for _, why in ipairs(left) do core.progress("left out: " .. why) end
-  local start, budget = core.now(), o.budget * 1000
+  for _, why in ipairs(left) do prim.progress("left out: " .. why) end
+  local start, budget = prim.now(), o.budget * 1000
   local seen_clause, judged = shrunk_in_run, {}
   local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
   local last_progress = start
   local n = 0
   local found, deferred = {}, {}   -- divergences to shrink (first of each clause); sequences whose webhooks wait
   local shrink_ms = 0   -- shrinking does not count towards the budget
-  local function spent() return core.now() - start - shrink_ms end
+  local function spent() return prim.now() - start - shrink_ms end
   local shrink_found
   -- Shrinks what was found since the last call (each clause once in the run), unless known.
   function shrink_found()
@@ -923,13 +923,13 @@ function E.run(t, job)
       if o.known and (o.known[x.clause] or o.known[rule]) then
         t:record("minimal", { clause = x.clause, seed = seed, known = true,
           detail = "the baseline (--expect) lists this clause: reported, not shrunk" })
-      elseif core.now() - start > budget * 2 + 60000 then
+      elseif prim.now() - start > budget * 2 + 60000 then
         t:record("minimal", { clause = x.clause, seed = seed, shrunk = false,
           detail = "no time left to shrink (the budget twice over, plus 60 s, has passed)" })
       else
-        local t0 = core.now()
+        local t0 = prim.now()
         E.shrink_and_save(t, x, f.d.history, prefix, seed, fam, o, stats)
-        shrink_ms = shrink_ms + core.now() - t0
+        shrink_ms = shrink_ms + prim.now() - t0
       end
     end
   end
@@ -971,9 +971,9 @@ function E.run(t, job)
       for _, x in ipairs(divs) do
         if not adopt_after(m, x) and not d:forget(x) then d.lost = true; ended = "the model could not take on the state the server showed after " .. x.clause end
       end
-      if core.now() - last_progress >= 5000 then
-        last_progress = core.now()
-        core.progress(string.format("job %d: %d operations, %.0f ops/s, %d divergences", job, stats.ops,
+      if prim.now() - last_progress >= 5000 then
+        last_progress = prim.now()
+        prim.progress(string.format("job %d: %d operations, %.0f ops/s, %d divergences", job, stats.ops,
           stats.ops * 1000 / math.max(1, spent()), stats.divergences))
       end
       if ended then break end
@@ -995,7 +995,7 @@ function E.run(t, job)
     sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
     seconds = math.floor(secs * 10 + 0.5) / 10, shrinking_seconds = math.floor(shrink_s * 10 + 0.5) / 10,
     ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5), families_left_out = left })
-  core.progress(string.format("job %d: done: %d sequences, %d operations in %.1f s (%.0f ops/s), %d divergences, "
+  prim.progress(string.format("job %d: done: %d sequences, %d operations in %.1f s (%.0f ops/s), %d divergences, "
     .. "%d shrunk in %.1f s", job, stats.sequences, stats.ops, secs, stats.ops / math.max(secs, 0.001), stats.divergences,
     stats.shrunk, shrink_s))
   for _, r in ipairs(t.spec.rules) do
@@ -1011,7 +1011,7 @@ function E.save_observations(t, o, job, drivers, fam)
     if fam.webhooks then d.obs:hooks(t:webhooks()) end
     parts[#parts + 1] = d.obs:text()
   end
-  local _, why = core.save_text(o.observe, "job-" .. job .. ".jsonl", table.concat(parts))
+  local _, why = prim.save_text(o.observe, "job-" .. job .. ".jsonl", table.concat(parts))
   if why then error("explore: cannot keep the observations for the comparison: " .. why, 0) end
 end
 
@@ -1020,15 +1020,15 @@ end
 function E.shrink_and_save(t, x, hist, prefix, seed, fam, o, stats)
   local ops = {}
   for i = 1, x.at do ops[i] = copy(hist[i]) end
-  local replays, t0 = 0, core.now()
+  local replays, t0 = 0, prim.now()
   local function fails(cand)
     replays = replays + 1
     if replays % 10 == 0 then
-      core.progress(string.format("shrinking %s: replay %d, %d operations", x.clause, replays, #cand))
+      prim.progress(string.format("shrinking %s: replay %d, %d operations", x.clause, replays, #cand))
     end
     return replay_fails(t, cand, prefix, x.clause, fam)
   end
-  core.progress(string.format("divergence %s at operation %d (seed %d): shrinking", x.clause, x.at, seed))
+  prim.progress(string.format("divergence %s at operation %d (seed %d): shrinking", x.clause, x.at, seed))
   if not fails(ops) then
     t:record("minimal", { clause = x.clause, seed = seed, reproduced = false, ops = #ops,
       detail = "the divergence did not come back when the sequence was replayed: not shrunk" })
@@ -1041,9 +1041,9 @@ function E.shrink_and_save(t, x, hist, prefix, seed, fam, o, stats)
   local found = { clause = x.clause, seed = seed, ops = min, original_ops = #ops, replays = replays,
     target = t.target.name, prefix = prefix, expected = x.expected, actual = show(x.actual, 400), nodes = x.nodes }
   local id = string.format("explore-min-%d-%s", seed, x.clause:lower():gsub("[^%w]+", "-"))
-  local file, why = core.save_text(o.save, id .. ".lua", scenario_text(id, found))
-  core.progress(string.format("%s: %d operations shrunk to %d in %d replays (%.1f s)%s", x.clause, #ops, #min, replays,
-    (core.now() - t0) / 1000, file and (": " .. file) or (": not saved: " .. tostring(why))))
+  local file, why = prim.save_text(o.save, id .. ".lua", scenario_text(id, found))
+  prim.progress(string.format("%s: %d operations shrunk to %d in %d replays (%.1f s)%s", x.clause, #ops, #min, replays,
+    (prim.now() - t0) / 1000, file and (": " .. file) or (": not saved: " .. tostring(why))))
   t:record("minimal", { clause = x.clause, seed = seed, reproduced = true, ops = min, original_ops = #ops,
     replays = replays, file = file, save_error = why, expected = x.expected, actual = show(x.actual, 400), nodes = x.nodes })
 end
@@ -1052,7 +1052,7 @@ end
 -- prediction judged; the clause the file names is checked, other divergences logged.
 function E.replay(t, spec)
   local fam = families(t)
-  if t.spec.profile ~= core.PROFILE_WEBHOOKS then fam.webhooks = false end   -- no receiver runs then
+  if t.spec.profile ~= prim.PROFILE_WEBHOOKS then fam.webhooks = false end   -- no receiver runs then
   local prefix = new_prefix()
   local m = new_model(t, fam, prefix)
   local d = Driver.new(t, m, prefix, { webhooks = fam.webhooks, hook_ms = E.hook_ms(t) })
@@ -1063,7 +1063,7 @@ function E.replay(t, spec)
       fail_check(x.clause, "(model) " .. x.expected, show(x.actual, 800) .. (x.nodes and ("\n" .. x.nodes) or "") ..
         "\nhistory:\n" .. history_text(drv.history, x.at))
     else
-      core.log("explore replay: another divergence, " .. x.clause .. ": " .. show(x.actual, 300))
+      prim.log("explore replay: another divergence, " .. x.clause .. ": " .. show(x.actual, 300))
     end
   end
   for _, op in ipairs(spec.ops) do

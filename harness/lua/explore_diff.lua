@@ -5,7 +5,7 @@
 -- connection that got them), timestamps, key order and spacing of JSON, and the order of
 -- what the protocol leaves unordered (presence ids, user lists).
 local P = ...
-local core = P.core   -- json_decode, json_array (a stand-in offline: harness/tests/lua_explore_diff.lua)
+local prim = P.prim   -- json_decode, json_array (a stand-in offline: harness/tests/lua_explore_diff.lua)
 local D = {}
 
 local ESC = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
@@ -61,7 +61,7 @@ local function norm(v, ctx, key)
     if ctx.sid_names[v] then return ctx.sid_names[v] end
     local first = v:sub(1, 1)
     if (first == "{" or first == "[") and key == "data" then
-      local ok, d = pcall(core.json_decode, v)
+      local ok, d = pcall(prim.json_decode, v)
       if ok and type(d) == "table" then return { json = norm(d, ctx) } end
     end
     local out = v:gsub(ctx.prefix_pat, "X-")
@@ -147,8 +147,8 @@ function Rec:done(res, divs, pred, sids)
   for _, x in ipairs(divs or {}) do clauses[#clauses + 1] = x.clause end
   local open = pred and type(pred.open) == "table" and #pred.open > 0
   self.lines[#self.lines + 1] = D.canon({ seed = self.seed, i = self.i,
-    op = D.canon(norm(self.op, self)), obs = core.json_array(obs),
-    divergences = core.json_array(clauses), open = open or false })
+    op = D.canon(norm(self.op, self)), obs = prim.json_array(obs),
+    divergences = prim.json_array(clauses), open = open or false })
   self.frames = {}
 end
 
@@ -164,7 +164,7 @@ function Rec:hooks(list)
   end
   table.sort(evs)
   self.lines[#self.lines + 1] = D.canon({ seed = self.seed, i = 0, op = "webhooks of the sequence",
-    obs = core.json_array(evs), divergences = core.json_array(), open = false })
+    obs = prim.json_array(evs), divergences = prim.json_array(), open = false })
 end
 
 function Rec:text() return table.concat(self.lines, "\n") .. (#self.lines > 0 and "\n" or "") end

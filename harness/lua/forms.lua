@@ -3,7 +3,7 @@
 -- names in any case. Each scenario draws its forms from the run's seed and its own
 -- id, so a run repeats with --seed N whatever runs beside it.
 local P = ...
-local core = P.core
+local prim = P.prim
 local M = {}
 
 -- FNV-1a of a string: the scenario's own stream from the run's seed.
@@ -34,9 +34,9 @@ function M.new(seed, id)
   return g
 end
 
-local function is_object(v) return type(v) == "table" and v ~= core.null and next(v) ~= nil and #v == 0 end
+local function is_object(v) return type(v) == "table" and v ~= prim.null and next(v) ~= nil and #v == 0 end
 
--- JSON text of v with this generator's member order and spacing (values as core.json_encode writes them).
+-- JSON text of v with this generator's member order and spacing (values as prim.json_encode writes them).
 function M.encode(g, v, sp)
   sp = sp or g.spacing()
   if is_object(v) then
@@ -45,14 +45,14 @@ function M.encode(g, v, sp)
     table.sort(keys)   -- a fixed start, so that the shuffle alone decides
     g.shuffle(keys)
     local parts = {}
-    for i, k in ipairs(keys) do parts[i] = core.json_encode(k) .. sp[1] .. M.encode(g, v[k], sp) end
+    for i, k in ipairs(keys) do parts[i] = prim.json_encode(k) .. sp[1] .. M.encode(g, v[k], sp) end
     return "{" .. table.concat(parts, sp[2]) .. "}"
-  elseif type(v) == "table" and v ~= core.null and #v > 0 then
+  elseif type(v) == "table" and v ~= prim.null and #v > 0 then
     local parts = {}
     for i, x in ipairs(v) do parts[i] = M.encode(g, x, sp) end
     return "[" .. table.concat(parts, sp[2]) .. "]"
   end
-  return core.json_encode(v)
+  return prim.json_encode(v)
 end
 
 -- A frame {event, channel?, data?} (data a string sent as a JSON string when as_string,

@@ -1,4 +1,4 @@
-/* The C primitives scenarios are built from, as the `core` table handed to
+/* The C primitives scenarios are built from, as the `prim` table handed to
  * prelude.lua (which builds the friendly `ps` API on top). The bindings live
  * in bind_*.c, one file per object; this is their registry. */
 #ifndef PUSHSPEC_LUA_API_H
@@ -6,7 +6,7 @@
 
 #include <lua.h>
 
-/* Push the core table (and register the handle metatables). */
-void ps_lua_push_core(lua_State *L);
+/* Push the prim table (and register the handle metatables). */
+void ps_lua_push_prim(lua_State *L);
 
 #endif

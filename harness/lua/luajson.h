@@ -1,4 +1,4 @@
-/* JSON <-> Lua values. JSON null is core.null (a light userdata); arrays carry
+/* JSON <-> Lua values. JSON null is prim.null (a light userdata); arrays carry
  * a marker metatable so they encode back as arrays even when empty. */
 #ifndef PUSHSPEC_LUAJSON_H
 #define PUSHSPEC_LUAJSON_H

@@ -1,7 +1,7 @@
 -- match.lua: message patterns (expect, expect_webhook, expect_request, the
 -- adapter's reports) and deep equality of decoded JSON.
 local P = ...
-local core = P.core
+local prim = P.prim
 local M = {}
 
 function M.subset(want, got)
@@ -39,7 +39,7 @@ function M.describe(pattern, name)
   if type(pattern) == "function" then return "message matching the pattern" end
   local parts = {}
   for k, v in pairs(pattern) do
-    parts[#parts + 1] = k .. "=" .. (type(v) == "table" and core.json_encode(v) or tostring(v))
+    parts[#parts + 1] = k .. "=" .. (type(v) == "table" and prim.json_encode(v) or tostring(v))
   end
   table.sort(parts)
   return "{" .. table.concat(parts, ", ") .. "}"

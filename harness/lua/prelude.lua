@@ -2,14 +2,14 @@
 -- modules of the scenario API. Trusted code: it may use debug and loadfile;
 -- scenarios and target files get only what sandbox.lua's new_env() copies.
 --
--- C passes `core` (the C primitives) and `modules`, the embedded text of every
+-- C passes `prim` (the C primitives) and `modules`, the embedded text of every
 -- other harness/lua/*.lua by name. P.require loads one once, as chunk
 -- "=NAME.lua" so errors and tracebacks name its file and line, and hands it P:
--- the state and helpers the modules share (core, target, sdk_info, wait, ...).
-local core, modules = ...
+-- the state and helpers the modules share (prim, target, sdk_info, wait, ...).
+local prim, modules = ...
 local yield = coroutine.yield
 
-local P = { core = core, run_nonce = tostring(core.wall() % 100000),
+local P = { prim = prim, run_nonce = tostring(prim.wall() % 100000),
   DEFAULT_WITHIN = 5000 }   -- ms an expect waits, before --timeout-scale
 local loaded = {}
 function P.require(name)
@@ -22,7 +22,7 @@ function P.require(name)
   return loaded[name]
 end
 
-function P.scaled(ms) return math.floor(ms * core.timeout_scale()) end
+function P.scaled(ms) return math.floor(ms * prim.timeout_scale()) end
 
 -- ps.clause "RULE-ID:label": a label a table or a helper hands on to a check. It returns
 -- the label; the clause audit (ci/check-clauses.sh) counts a label as checked only in a
@@ -59,12 +59,12 @@ end
 -- string or a function making one (only built when needed).
 function P.poll(opts, default_ms, what, step)
   local within = P.scaled(opts and opts.within or default_ms or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
+  local deadline = prim.now() + within
   while true do
     local done, a, b = step()
     if done then return a, b end
-    if core.now() >= deadline then
-      local limits = core.limits_note()   -- a bound of pushspec's may be why it never came
+    if prim.now() >= deadline then
+      local limits = prim.limits_note()   -- a bound of pushspec's may be why it never came
       return nil, string.format("%s within %d ms%s", type(what) == "function" and what() or what, within,
         limits and (" (pushspec limits reached during this scenario: " .. limits .. ")") or "")
     end
@@ -76,7 +76,7 @@ function P.show(v, limit)
   limit = limit or 300
   local s
   if type(v) == "table" and v.raw then s = v.raw
-  elseif type(v) == "table" then s = core.json_encode(v)
+  elseif type(v) == "table" then s = prim.json_encode(v)
   else s = tostring(v) end
   if #s > limit then s = s:sub(1, limit) .. string.format("... (%d bytes)", #s) end
   return s
@@ -101,7 +101,7 @@ local ran_to_end = setmetatable({}, { __mode = "k" })   -- spec -> true: its run
 function api.run_case(spec)
   local lacking = P.require("capabilities").missing(spec)   -- needs = {...} the SDK's hello lacks
   if lacking then
-    for _, r in ipairs(spec.rules) do core.skip(r, lacking, core.SKIP_CAPABILITY) end
+    for _, r in ipairs(spec.rules) do prim.skip(r, lacking, prim.SKIP_CAPABILITY) end
     return
   end
   local t = Case.new(spec)
@@ -117,13 +117,13 @@ function api.run_case(spec)
     local id = string.format("%d", (tonumber(P.run_nonce) + 1) * 10000 + app_seq)
     -- the secret shares no run of 6 characters with any other text (redaction takes any such run
     -- out of every output): 24 letters from an HMAC, unlike the id and key
-    local secret = core.hmac("pushspec-fake-app", id .. n):sub(1, 24):gsub("%x", function(h)
+    local secret = prim.hmac("pushspec-fake-app", id .. n):sub(1, 24):gsub("%x", function(h)
       return string.char(103 + tonumber(h, 16)) end)
     t.app = { id = id, key = "key-" .. n .. "-" .. id, secret = secret, name = n,
       numeric_id = id, form = "numeric" }
     t.master_key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
     t.user = { id = "sdk-user-1", user_info = { name = "SDK User" } }
-    core.fake_app(t.app.id, t.app.key, t.app.secret)
+    prim.fake_app(t.app.id, t.app.key, t.app.secret)
   end
   spec.run(t)
   t:_finish()
@@ -213,18 +213,18 @@ local ps = {
   verify = readonly(verify, "ps.verify"),
   model = readonly(P.require "model", "ps.model"),   -- the reference model of a server (explore)
   equal = M.equal,
-  json = { encode = core.json_encode, decode = core.json_decode, null = core.null, array = core.json_array },
-  now = core.now,
-  wall = core.wall,
-  channel_kind = core.channel_kind,
-  hmac = core.hmac,
-  md5 = core.md5,
-  b64 = { encode = core.b64_encode, decode = core.b64_decode },
-  shared_secret = core.shared_secret,
-  encrypt = core.encrypt,
-  decrypt = core.decrypt,
-  rule = core.rule,
-  corpus = core.corpus,
+  json = { encode = prim.json_encode, decode = prim.json_decode, null = prim.null, array = prim.json_array },
+  now = prim.now,
+  wall = prim.wall,
+  channel_kind = prim.channel_kind,
+  hmac = prim.hmac,
+  md5 = prim.md5,
+  b64 = { encode = prim.b64_encode, decode = prim.b64_decode },
+  shared_secret = prim.shared_secret,
+  encrypt = prim.encrypt,
+  decrypt = prim.decrypt,
+  rule = prim.rule,
+  corpus = prim.corpus,
   -- pushspec explore's driver (loaded on first use: the model comes with it)
   explore = readonly({ run = function(t, job) return P.require("explore").run(t, job) end,
     replay = function(t, spec) return P.require("explore").replay(t, spec) end }, "ps.explore"),
@@ -232,7 +232,7 @@ local ps = {
 
 -- TEXT: the file's embedded copy (then PATH only names it in errors and results).
 function api.load_scenario_file(path, text)
-  local env = new_env { ps = ps, print = function(...) core.log(...) end }
+  local env = new_env { ps = ps, print = function(...) prim.log(...) end }
   local chunk, err
   if text then chunk, err = load(text, "@" .. path, "t", env) else chunk, err = loadfile(path, "t", env) end
   if not chunk then error(err, 0) end

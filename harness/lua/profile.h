@@ -1,4 +1,4 @@
-/* Profile names that C and the Lua modules share (core.PROFILE_* in Lua). */
+/* Profile names that C and the Lua modules share (prim.PROFILE_* in Lua). */
 #ifndef PUSHSPEC_PROFILE_H
 #define PUSHSPEC_PROFILE_H
 

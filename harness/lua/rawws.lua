@@ -2,7 +2,7 @@
 -- codec in Lua): it answers nothing by itself (no pong to any ping) and can
 -- send any frame, valid or not.
 local P = ...
-local core, poll = P.core, P.poll
+local prim, poll = P.prim, P.poll
 local parse_frame = P.require("conn").parse_frame
 local keep_violations = P.require("conn").keep_violations
 local take = P.require("match").take
@@ -27,9 +27,9 @@ local function parse_frames(self)
     if b2 & 0x80 ~= 0 then key, off = buf:sub(off, off + 3), off + 4 end
     if #buf < off - 1 + len then break end
     local payload = buf:sub(off, off + len - 1)
-    if key then payload = core.mask(payload, key) end
+    if key then payload = prim.mask(payload, key) end
     buf = buf:sub(off + len)
-    local f = { op = b1 & 0x0f, fin = b1 & 0x80 ~= 0, payload = payload, t = core.now() }
+    local f = { op = b1 & 0x0f, fin = b1 & 0x80 ~= 0, payload = payload, t = prim.now() }
     if f.op == 1 then
       f.msg = parse_frame { kind = "text", raw = payload, t = f.t }
       keep_violations(self.case, f.msg, true)
@@ -83,7 +83,7 @@ function Raw:send_frame(op, payload, opts)
   else head = string.pack(">BBI8", b1, mask | 127, n) end
   if mask ~= 0 then
     local key = string.pack(">I4", math.random(0, 0xffffffff))
-    return self.h:send("binary", head .. key .. core.mask(payload, key))
+    return self.h:send("binary", head .. key .. prim.mask(payload, key))
   end
   return self.h:send("binary", head .. payload)
 end

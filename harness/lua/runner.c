@@ -8,7 +8,7 @@
 #include "net/dirscan.h"
 #include "net/limits.h"
 #include "net/net.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 #include "net/stop.h"
 
 #include <lauxlib.h>
@@ -67,7 +67,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 
 /* ---- init and loading ---- */
 
-/* The trusted prelude, given the core table; leaves its api table on L. */
+/* The trusted prelude, given the prim table; leaves its api table on L. */
 static int load_prelude(lua_State *L, char *err, size_t errlen)
 {
     /* the prelude is trusted; scenarios only see what its allow-list copies */
@@ -80,7 +80,7 @@ static int load_prelude(lua_State *L, char *err, size_t errlen)
         luaL_requiref(L, lib->name, lib->func, 1);
         lua_pop(L, 1);
     }
-    /* prelude.lua gets core and {name = text} of the other modules, for its P.require */
+    /* prelude.lua gets prim and {name = text} of the other modules, for its P.require */
     const char *prelude = NULL;
     lua_newtable(L);
     for (const ps_lua_module *m = ps_lua_modules; m->name; m++) {
@@ -94,7 +94,7 @@ static int load_prelude(lua_State *L, char *err, size_t errlen)
         return -1;
     }
     lua_insert(L, -2);
-    ps_lua_push_core(L);
+    ps_lua_push_prim(L);
     lua_insert(L, -2);
     if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
         snprintf(err, errlen, "internal error in prelude.lua: %s", lua_tostring(L, -1));
@@ -262,7 +262,7 @@ static void down_overrule(ps_scenario *s, const char *down_reason)
         return;
     ps_verdict agg = PS_V_NONE;
     for (size_t i = 0; i < s->nrules; i++) {
-        ps_check *c = &s->checks[i];
+        ps_rule_outcome *c = &s->checks[i];
         if (c->v == PS_V_FAIL) {
             c->v = PS_V_ERROR;
             free(c->actual);
@@ -296,7 +296,7 @@ static void finish(ps_runner *r, ps_scenario *s, end_kind how, const char *msg)
     }
     ps_verdict agg = PS_V_NONE;
     for (size_t i = 0; i < s->nrules; i++) {
-        ps_check *c = &s->checks[i];
+        ps_rule_outcome *c = &s->checks[i];
         if (c->v == PS_V_NONE) {
             c->v = how == END_TIMEOUT ? PS_V_TIMEOUT : PS_V_ERROR;
             c->reason = strdup((how == END_ERROR || how == END_SETUP) && msg ? msg : unchecked[how]);
@@ -505,7 +505,7 @@ static int probe(ps_runner *r, char *why, size_t whylen) { return probe_fn(r, "l
 static void overrule(ps_scenario *s, ps_verdict v, const char *expected, const char *text)
 {
     for (size_t i = 0; i < s->nrules; i++) {
-        ps_check *c = &s->checks[i];
+        ps_rule_outcome *c = &s->checks[i];
         c->v = v;
         free(c->expected);
         free(c->actual);

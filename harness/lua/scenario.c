@@ -49,7 +49,7 @@ ps_scenario *ps_scenario_new(lua_State *L, int spec, char *err, size_t errlen)
     lua_pop(L, 2);
     s->rules = dup_list(L, spec, "rules", &s->nrules);
     s->tags = dup_list(L, spec, "tags", &s->ntags);
-    s->checks = calloc(s->nrules ? s->nrules : 1, sizeof(ps_check));
+    s->checks = calloc(s->nrules ? s->nrules : 1, sizeof(ps_rule_outcome));
     for (size_t i = 0; s->checks && i < s->nrules; i++)
         snprintf(s->checks[i].rule, sizeof(s->checks[i].rule), "%s", s->rules[i]);
     lua_pushvalue(L, spec);
@@ -64,6 +64,22 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/* What n outcomes own (not the array: the caller frees it). */
+static void free_outcomes(ps_rule_outcome *o, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        free(o[j].expected);
+        free(o[j].actual);
+        free(o[j].reason);
+        for (size_t k = 0; k < o[j].nlabels; k++) {
+            free(o[j].labels[k].name);
+            free(o[j].labels[k].expected);
+            free(o[j].labels[k].actual);
+        }
+        free(o[j].labels);
+    }
+}
+
 void ps_scenario_free(ps_scenario *s)
 {
     if (!s)
@@ -72,28 +88,9 @@ void ps_scenario_free(ps_scenario *s)
     free(s->title);
     free(s->file);
     free(s->profile);
-    for (size_t j = 0; j < s->nrules; j++) {
-        free(s->checks[j].expected);
-        free(s->checks[j].actual);
-        free(s->checks[j].reason);
-        for (size_t k = 0; k < s->checks[j].nlabels; k++) {
-            free(s->checks[j].labels[k].name);
-            free(s->checks[j].labels[k].expected);
-            free(s->checks[j].labels[k].actual);
-        }
-        free(s->checks[j].labels);
-    }
-    for (size_t j = 0; j < s->nfound; j++) {
-        free(s->found[j].expected);
-        free(s->found[j].actual);
-        for (size_t k = 0; k < s->found[j].nlabels; k++) {
-            free(s->found[j].labels[k].name);
-            free(s->found[j].labels[k].expected);
-            free(s->found[j].labels[k].actual);
-        }
-        free(s->found[j].labels);
-    }
-    free(s->found);
+    free_outcomes(s->checks, s->nrules);
+    free_outcomes(s->incidental, s->nincidental);
+    free(s->incidental);
     free_list(s->rules, s->nrules);
     free_list(s->tags, s->ntags);
     free_list(s->records, s->nrecords);
@@ -159,7 +156,7 @@ void ps_scenario_release_all(ps_scenario *s)
 
 /* ---- checks and records ---- */
 
-static ps_check *find_check(ps_scenario *s, const char *rule)
+static ps_rule_outcome *find_check(ps_scenario *s, const char *rule)
 {
     for (size_t i = 0; i < s->nrules; i++)
         if (strcmp(s->checks[i].rule, rule) == 0)
@@ -189,7 +186,7 @@ int ps_check_name_split(const char *name, char *id, size_t idlen, const char **l
     return 0;
 }
 
-static int note_label(ps_check *c, const char *label, int ok, const char *expected, const char *actual)
+static int note_label(ps_rule_outcome *c, const char *label, int ok, const char *expected, const char *actual)
 {
     if (!label) {
         c->unlabelled_fails += !ok;
@@ -227,7 +224,7 @@ int ps_scenario_check(ps_scenario *s, const char *name, int ok, const char *expe
     const char *label;
     if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
         return -1;
-    ps_check *c = find_check(s, rule);
+    ps_rule_outcome *c = find_check(s, rule);
     if (!c) {
         snprintf(err, errlen, "check names %s, which scenario '%s' does not declare in rules = {...}",
                  rule, s->id);
@@ -277,7 +274,7 @@ int ps_scenario_unjudged(ps_scenario *s, const char *name, const char *reason, c
     const char *label;   /* a label names the clause; a clause that judged nothing is no failure of it */
     if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
         return -1;
-    ps_check *c = find_check(s, rule);
+    ps_rule_outcome *c = find_check(s, rule);
     if (!c) {
         snprintf(err, errlen, "nothing names %s, which scenario '%s' does not declare in rules = {...}",
                  rule, s->id);
@@ -315,15 +312,15 @@ int ps_scenario_incidental(ps_scenario *s, const char *name, const char *expecte
         return -1;
     if (find_check(s, rule))
         return ps_scenario_check(s, name, 0, expected, actual, err, sizeof(err));
-    ps_check *c = NULL;
-    for (size_t i = 0; i < s->nfound && !c; i++)
-        c = strcmp(s->found[i].rule, rule) == 0 ? &s->found[i] : NULL;
+    ps_rule_outcome *c = NULL;
+    for (size_t i = 0; i < s->nincidental && !c; i++)
+        c = strcmp(s->incidental[i].rule, rule) == 0 ? &s->incidental[i] : NULL;
     if (!c) {
-        ps_check *n = realloc(s->found, (s->nfound + 1) * sizeof(*n));
+        ps_rule_outcome *n = realloc(s->incidental, (s->nincidental + 1) * sizeof(*n));
         if (!n)
             return -1;
-        s->found = n;
-        c = &s->found[s->nfound++];
+        s->incidental = n;
+        c = &s->incidental[s->nincidental++];
         memset(c, 0, sizeof(*c));
         snprintf(c->rule, sizeof(c->rule), "%s", rule);
         c->v = PS_V_FAIL;
@@ -341,7 +338,7 @@ int ps_scenario_skip_rule(ps_scenario *s, const char *name, ps_skip_kind kind, c
     const char *label;
     if (ps_check_name_split(name, rule, sizeof(rule), &label, err, errlen) < 0)
         return -1;
-    ps_check *c = find_check(s, rule);
+    ps_rule_outcome *c = find_check(s, rule);
     if (!c) {
         snprintf(err, errlen, "skip names %s, which scenario '%s' does not declare", rule, s->id);
         return -1;

@@ -31,7 +31,7 @@ typedef struct {
     char *actual;
     char *reason;        /* skip/error/timeout reason */
     ps_skip_kind skip_kind;
-} ps_check;
+} ps_rule_outcome;
 
 typedef enum { PS_S_PENDING, PS_S_RUNNING, PS_S_DONE } ps_sstate;
 
@@ -84,9 +84,9 @@ typedef struct ps_scenario {
     ps_verdict verdict;          /* pass, fail, error, timeout, skip */
     char *message;               /* error/timeout/skip text, or first failure */
     char *err_source;            /* file:line of a Lua error */
-    ps_check *checks;            /* one per declared rule */
-    ps_check *found;             /* incidental findings: fails of rules it does not declare */
-    size_t nfound;
+    ps_rule_outcome *checks;     /* one per declared rule */
+    ps_rule_outcome *incidental; /* incidental findings: fails of rules it does not declare */
+    size_t nincidental;
     char **records;              /* t:record(): JSON texts for the result file */
     size_t nrecords, caprecords;
 } ps_scenario;

@@ -3,7 +3,7 @@
 -- subscribe_sdk, http_sdk), and the fake server's HTTP side: auth endpoints,
 -- API requests (serve_api, expect_request, verify_api) and signed webhooks.
 local P = ...
-local core, scaled, wait, show, poll = P.core, P.scaled, P.wait, P.show, P.poll
+local prim, scaled, wait, show, poll = P.prim, P.scaled, P.wait, P.show, P.poll
 local M = P.require "match"
 local subset, describe = M.subset, M.describe
 local Conn = P.require("conn").Conn
@@ -29,7 +29,7 @@ function Adapter:pump()
   while true do
     local line, overlong = self.h:pop()
     if not line then break end
-    local v = core.json_decode(line)
+    local v = prim.json_decode(line)
     if overlong or type(v) ~= "table" then adapter_fail(self, "printed a line that is not a JSON object: " .. show(line, 200)) end
     if v.re ~= nil then self.replies[v.re] = v
     elseif v.type then self.reports[#self.reports + 1] = v
@@ -45,9 +45,9 @@ function Adapter:call(cmd, args, opts)
   local id = self.next_id
   local msg = { id = id, cmd = cmd }
   for k, v in pairs(args or {}) do msg[k] = v end
-  if not self.h:send(core.json_encode(msg)) then adapter_fail(self, "no longer reads its commands") end
+  if not self.h:send(prim.json_encode(msg)) then adapter_fail(self, "no longer reads its commands") end
   local within = scaled(opts and opts.within or P.DEFAULT_WITHIN)
-  local deadline = core.now() + within
+  local deadline = prim.now() + within
   while true do
     self:pump()
     local r = self.replies[id]
@@ -60,7 +60,7 @@ function Adapter:call(cmd, args, opts)
       return nil, r.error or "error", r
     end
     if self.h:state() == "exited" then adapter_fail(self, "stopped before answering " .. cmd) end
-    if core.now() >= deadline then adapter_fail(self, string.format("did not answer %s within %d ms", cmd, within)) end
+    if prim.now() >= deadline then adapter_fail(self, string.format("did not answer %s within %d ms", cmd, within)) end
     wait(deadline)
   end
 end
@@ -101,12 +101,12 @@ function Case:_app_id_form(a, form)
   end
   if form == self.app.form then return end
   self.app.id, self.app.form = APP_ID_FORMS[form](self.app), form
-  core.fake_app(self.app.id, self.app.key)
+  prim.fake_app(self.app.id, self.app.key)
 end
 
 -- Start the SDK's adapter for this scenario and wait for its hello.
 function Case:sdk()
-  local a = setmetatable({ h = core.adapter_start(P.sdk_info.cmd), replies = {}, reports = {}, taken = 0,
+  local a = setmetatable({ h = prim.adapter_start(P.sdk_info.cmd), replies = {}, reports = {}, taken = 0,
     next_id = 0 }, Adapter)
   local hello = a:expect({ type = "hello" }, { within = 10000 })
   if not hello then adapter_fail(a, "did not say hello within 10 s") end
@@ -140,13 +140,13 @@ function Case:forms()
   return self._forms
 end
 function Case:json(v)
-  if not P.sdk_info then return core.json_encode(v) end
+  if not P.sdk_info then return prim.json_encode(v) end
   return P.require("forms").encode(self:forms(), v)
 end
 
 -- Every rule not judged yet is skipped (kind capability-missing), and the scenario stops.
 function Case:skip_capability(reason)
-  for _, r in ipairs(self.spec.rules) do core.skip(r, reason, core.SKIP_CAPABILITY) end
+  for _, r in ipairs(self.spec.rules) do prim.skip(r, reason, prim.SKIP_CAPABILITY) end
   error({ ps_abort = reason }, 0)
 end
 
@@ -154,13 +154,13 @@ end
 -- frames are checked as a client's), or the scenario stops.
 function Case:accept(opts)
   return poll(opts, nil, "the SDK opened no connection", function()
-    local list = core.accepted(self._accepted + 1)
+    local list = prim.accepted(self._accepted + 1)
     if #list == 0 then return end
     self._accepted = self._accepted + 1
     local info = list[1]:info()
     local c = setmetatable({ h = list[1], case = self, app = self.app, inbox = {}, received = 0,
       autopong = not (opts and opts.autopong == false), seen_pongs = 0, from = "client",
-      path = info.path, accepted_at = info.opened_at or core.now() }, Conn)
+      path = info.path, accepted_at = info.opened_at or prim.now() }, Conn)
     self._conns[#self._conns + 1] = c
     return true, c
   end)
@@ -211,7 +211,7 @@ function Case:subscribe_sdk(sdk, conn, channel, data)
 end
 
 -- application/x-www-form-urlencoded or a query string, as a table.
-local function form(text) return core.form_decode(text or "") end
+local function form(text) return prim.form_decode(text or "") end
 
 local Req = {}
 Req.__index = Req
@@ -222,7 +222,7 @@ local function new_req(h)
   r.h = h
   r.params = form(r.query)
   r.form = r.content_type:match("x%-www%-form%-urlencoded") and form(r.body) or {}
-  r.json = core.json_decode(r.body)
+  r.json = prim.json_decode(r.body)
   return r
 end
 
@@ -236,29 +236,29 @@ end
 local function answer_auth(self, req)
   local kind = req.path:match("^/auth/[^/]+/(%w+)") or "channel"
   local p = next(req.form) and req.form or req.params
-  self.auth_requests[#self.auth_requests + 1] = { kind = kind, params = p, req = req, t = core.now() }
+  self.auth_requests[#self.auth_requests + 1] = { kind = kind, params = p, req = req, t = prim.now() }
   if self._auth_handler then
     local status, body = self._auth_handler(req, kind, p)
     if status then return req:respond(status, body) end
   end
   if kind == "user" then
-    local user_data = core.json_encode(self.user)
-    return req:respond(200, { auth = core.sign_user(self.app.key, self.app.secret, p.socket_id or "", user_data),
+    local user_data = prim.json_encode(self.user)
+    return req:respond(200, { auth = prim.sign_user(self.app.key, self.app.secret, p.socket_id or "", user_data),
       user_data = user_data })
   end
   local ch = p.channel_name or ""
-  local k = core.channel_kind(ch)
+  local k = prim.channel_kind(ch)
   local body = {}
   if k == "presence" or k == "presence-cache" then
-    body.channel_data = core.json_encode { user_id = self.user.id, user_info = self.user.user_info }
+    body.channel_data = prim.json_encode { user_id = self.user.id, user_info = self.user.user_info }
   end
-  body.auth = core.sign_channel(self.app.key, self.app.secret, p.socket_id or "", ch, body.channel_data)
-  if k == "private-encrypted" then body.shared_secret = core.shared_secret(ch, self.master_key) end
+  body.auth = prim.sign_channel(self.app.key, self.app.secret, p.socket_id or "", ch, body.channel_data)
+  if k == "private-encrypted" then body.shared_secret = prim.shared_secret(ch, self.master_key) end
   return req:respond(200, body)
 end
 
 function Case:_service()
-  local list = core.requests(self._served + 1)
+  local list = prim.requests(self._served + 1)
   for i, h in ipairs(list) do
     local req = new_req(h)
     req.case = self
@@ -303,8 +303,8 @@ end
 
 -- Verify a fake-server HTTP API request's signature (HSDK-1): "ok" or a status and why.
 function Case:verify_api(req)
-  local status, why = core.api_verify(req.method, req.path, req.query, req.body, self.app.key, self.app.secret,
-    core.wall())
+  local status, why = prim.api_verify(req.method, req.path, req.query, req.body, self.app.key, self.app.secret,
+    prim.wall())
   return status, why
 end
 
@@ -382,6 +382,6 @@ function Case:signed_webhook(body, opts)
   if type(body) == "table" then body = self:json(body) end
   local F, g = P.require("forms"), self:forms()
   local h = { [F.header(g, "X-Pusher-Key")] = opts.key or self.app.key, [F.header(g, "Content-Type")] = "application/json",
-    [F.header(g, "X-Pusher-Signature")] = core.webhook_sign(opts.secret or self.app.secret, body) }
+    [F.header(g, "X-Pusher-Signature")] = prim.webhook_sign(opts.secret or self.app.secret, body) }
   return setmetatable(h, HEADERS), body
 end

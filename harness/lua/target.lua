@@ -1,7 +1,7 @@
 -- target.lua: the target the run is against. A target file (server role),
 -- or the fake server's own address (SDK roles).
 local P = ...
-local core = P.core
+local prim = P.prim
 local new_env = P.require("sandbox").new_env
 local M = {}
 
@@ -72,7 +72,7 @@ function M.set_target(path, over)
   local t = {}
   if path then
     local dir = path:match("^(.*)/[^/]*$") or "."
-    local chunk, err = loadfile(path, "t", new_env { env = core.getenv, target_dir = dir })
+    local chunk, err = loadfile(path, "t", new_env { env = prim.getenv, target_dir = dir })
     if not chunk then error("cannot read target " .. err, 0) end
     local ok, v = pcall(chunk)
     if not ok then error("target file " .. path .. ": " .. tostring(v), 0) end
@@ -124,11 +124,11 @@ function M.set_target(path, over)
     if type(listen) ~= "string" then   -- its HOST:PORT form is checked once, in C (target.c, core/hostport.c)
       error(where .. ": webhooks = { listen = \"HOST:PORT\" } or \"[IPv6]:PORT\" (where the server sends its webhooks)", 0)
     end
-    local name = core.PROFILE_WEBHOOKS
+    local name = prim.PROFILE_WEBHOOKS
     t.profiles[name] = t.profiles[name] or { app = t.app, listen = t.webhooks.listen }
   end
   if t.fuzz_seconds then
-    t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or core.wall() }
+    t.fuzz = { seconds = tonumber(t.fuzz_seconds), seed = tonumber(t.fuzz_seed) or prim.wall() }
   end
   if t.explore_seed then   -- pushspec explore: its flags (checked in C; weight names in explore.lua)
     t.explore = { seed = tonumber(t.explore_seed), ops = tonumber(t.explore_ops), budget = tonumber(t.explore_budget),

@@ -1,5 +1,5 @@
 #include "net/limits.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,9 @@
 #include "report/console.h"
 #include "report/rule_checks.h"
+#include "core/redact.h"
 #include "report/clause_text.h"
 #include "net/loop.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 #include "net/limits.h"
 #include "net/stop.h"
 
@@ -77,7 +78,7 @@ ps_run_observer ps_console_observer(const ps_runner *r)
 
 static void print_redacted(const char *label, const char *text)
 {
-    char *r = ps_redact(text ? text : "", secret);
+    char *r = ps_redact_text(text ? text : "", secret);
     ps_say_to(stdout, "    %-9s %s\n", label, r ? r : "");
     free(r);
 }
@@ -90,7 +91,7 @@ static void print_transcript_tail(const ps_scenario *s, size_t n)
     ps_say_to(stdout, "    last frames (scenario %s):\n", s->id);
     for (size_t i = from; i < total; i++) {
         const ps_tentry *e = ps_transcript_at(&s->tr, i);
-        char *r = ps_redact(e->text, secret);
+        char *r = ps_redact_text(e->text, secret);
         ps_say_to(stdout, "      %6lld ms  #%d %c %-7s %.160s%s\n", (long long)e->t_ms, e->conn, e->dir,
                 e->kind, r ? r : "", (r && strlen(r) > 160) ? "..." : "");
         free(r);
@@ -164,22 +165,13 @@ static size_t done_count(const ps_runner *r)
 
 void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
 {
-    size_t failed = 0, errors = 0, timeouts = 0;   /* of the rules that count against the run */
+    ps_tally t = ps_results_tally(res, strict);   /* the numbers every report gives */
     clear_line();
     for (size_t i = 0; i < res->n; i++) {
         const ps_rule_result *rr = &res->r[i];
         int bad = rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT;
         if ((bad && rr->x != PS_X_XFAIL) || rr->x == PS_X_XPASS)
             print_failure(r, rr, strict);
-        if (ps_results_counts_as_failure(rr, strict)) {
-            /* an error or a timeout is a check not made, not a deviation seen: counted apart */
-            if (rr->x != PS_X_XPASS && rr->v == PS_V_ERROR)
-                errors++;
-            else if (rr->x != PS_X_XPASS && rr->v == PS_V_TIMEOUT)
-                timeouts++;
-            else
-                failed++;
-        }
     }
     ps_say_to(stdout, "\nRules:\n");
     const char *section = "";
@@ -222,14 +214,17 @@ void ps_console_summary(const ps_runner *r, const ps_results *res, int strict)
     ps_say_to(stdout, "\nwall time %.1f s = %.2f x the slowest scenario (%.1f s), %.2f x the sum of all (%.1f s)\n",
             wall / 1000.0, slowest ? wall / (double)slowest : 0.0, (double)slowest / 1000.0,
             sum ? wall / (double)sum : 0.0, (double)sum / 1000.0);
-    ps_say_to(stdout, "expected failures %zu; SHOULD warnings %zu%s\n", res->xfail, res->warn,
+    ps_say_to(stdout, "expected failures %d; SHOULD warnings %d%s\n", t.xfail, t.warn,
             strict ? " (--strict: counted as failures)" : "");
-    ps_say_to(stdout, "rules: %zu passed, %zu failed, %zu skipped", res->pass - res->xpass, failed, res->skip);
+    /* of the rules that count against the run, an error or a timeout is a check not made,
+     * not a deviation seen: counted apart */
+    int errors = t.counted_error - t.counted_timeout, timeouts = t.counted_timeout;
+    ps_say_to(stdout, "rules: %d passed, %d failed, %d skipped", t.pass, t.counted - t.counted_error, t.skip);
     if (lacking)
         ps_say_to(stdout, " (%zu because the SDK lacks a feature: %s)", lacking, ps_skip_kind_name(PS_SKIP_CAPABILITY));
     fputc('\n', stdout);
     if (errors || timeouts)
-        ps_say_to(stdout, "not judged: %zu rule%s in error, %zu timed out (their checks could not be made; "
+        ps_say_to(stdout, "not judged: %d rule%s in error, %d timed out (their checks could not be made; "
                   "see the reasons above)\n", errors, errors == 1 ? "" : "s", timeouts);
     for (size_t i = 0; i < ps_limits_hit_count(); i++) {
         const char *what;

@@ -5,6 +5,7 @@
 #include "report/outpath.h"
 #include "report/report.h"
 #include "report/rule_checks.h"
+#include "core/redact.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ static const char *reason_of(const char *prefix, const char *text, char *out, si
     if (!text || !*text)
         return out;
     snprintf(joined, sizeof(joined), "%s%s", prefix, text);
-    char *r = ps_redact(joined, NULL);
+    char *r = ps_redact_text(joined, NULL);
     ps_rep_oneline(r ? r : "", PS_EXPECT_REASON_MAX, out, outlen);
     free(r);
     return out;
@@ -50,7 +51,7 @@ static const char *reason_of(const char *prefix, const char *text, char *out, si
 /* The reason of a bare entry: the Actual of the check that decided, else its message. */
 static const char *bare_reason(const ps_rule_result *rr, char *out, size_t outlen)
 {
-    const ps_check *c = rr->check;
+    const ps_rule_outcome *c = rr->check;
     const char *v = ps_verdict_name(rr->v);
     char prefix[32];
     snprintf(prefix, sizeof(prefix), "%s: ", v);
@@ -136,7 +137,7 @@ int ps_expect_write(const char *path, const ps_runner *run, const ps_results *re
     char when[32], line[600];
     ps_header h;
     ps_header_of_target(&h, ti);
-    char *head = ps_redact(ps_header_line(&h, line, sizeof(line)), NULL);
+    char *head = ps_redact_text(ps_header_line(&h, line, sizeof(line)), NULL);
     time_t now = time(NULL);
     strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
     fprintf(f, "# Baseline written by --write-expect%s on %s, from %s of %s.\n"

@@ -5,7 +5,7 @@
 #include "report/clause_text.h"
 #include "report/report.h"
 #include "net/loop.h"
-#include "net/say.h"
+#include "net/redacted_print.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
 #ifndef PUSHSPEC_REPORT_H
 #define PUSHSPEC_REPORT_H
 
+#include "report/tally.h"
+
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,14 +49,8 @@ const char *ps_rep_class(const cJSON *rule);
 /* A rule that needs attention: a failure that was not expected, or an
  * unexpected pass (SHOULD failures too, even when they do not fail the run). */
 int ps_rep_is_problem(const cJSON *rule);
-/* Rule counts of one result, by cell class; problems as ps_rep_is_problem;
- * counted: rules with counts_as_failure (the run's exit status). */
-typedef struct {
-    int rules, pass, fail, error, timeout, skip, xfail, xpass, problems, counted;
-    int counted_error;   /* of counted: error or timeout, checks not made (not failures seen) */
-    int problem_errors;  /* of problems: error or timeout (JUnit's errors) */
-} ps_rep_tally;
-ps_rep_tally ps_rep_count(const cJSON *result);
+/* Rule counts of one result, through the one tally (report/tally.h). */
+ps_tally ps_rep_count(const cJSON *result);
 /* The scenario with this id in a result, or NULL. */
 const cJSON *ps_rep_scenario(const cJSON *result, const char *id);
 /* The rule with this id in a result, or NULL. */

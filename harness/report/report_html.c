@@ -310,7 +310,7 @@ static void put_count(FILE *f, int v, const char *cls)
 /* What a reader needs first: new failures (what fails the run), then what
  * passed and how many failures the baseline already knew. */
 /* "N new failures, M errors": errors and timeouts (checks not made) apart from failures seen */
-static void put_new(FILE *f, const ps_rep_tally *c)
+static void put_new(FILE *f, const ps_tally *c)
 {
     int failures = c->counted - c->counted_error;
     fprintf(f, "%d new failure%s", failures, failures == 1 ? "" : "s");
@@ -318,7 +318,7 @@ static void put_new(FILE *f, const ps_rep_tally *c)
         fprintf(f, ", %d error%s", c->counted_error, c->counted_error == 1 ? "" : "s");
 }
 
-static void put_headline(FILE *f, const ps_rep_tally *c)
+static void put_headline(FILE *f, const ps_tally *c)
 {
     fprintf(f, "<span class=\"headline %s\">", c->counted ? "res-failed" : "res-ok");
     put_new(f, c);
@@ -333,7 +333,7 @@ static void put_summary(FILE *f, const cJSON *results[], size_t n, const char *c
           "<th>unexpected pass</th><th>scenarios</th><th>wall time</th><th>finished (UTC)</th></tr></thead><tbody>", f);
     for (size_t i = 0; i < n; i++) {
         const cJSON *sum = cJSON_GetObjectItemCaseSensitive(results[i], "summary");
-        ps_rep_tally c = ps_rep_count(results[i]);
+        ps_tally c = ps_rep_count(results[i]);
         fprintf(f, "<tr id=\"target-%zu\"><td class=\"target\"><b>", i);
         ps_rep_escape(f, ps_header_target_name(results[i]), 0);
         fputs("</b><div class=\"sub mono\">", f);
@@ -472,7 +472,7 @@ int ps_report_html(const cJSON *results[], size_t n, const char *dir, const char
     }
     fprintf(f, " &middot; %zu rules &middot; %zu target%s</p>", nrows, n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
-        ps_rep_tally c = ps_rep_count(results[i]);
+        ps_tally c = ps_rep_count(results[i]);
         fputs("<p class=\"lead\"><b>", f);
         ps_rep_escape(f, ps_header_target_name(results[i]), 0);
         fprintf(f, "</b>: %d passed, %d known deviation%s, <span class=\"%s\">", c.pass, c.xfail,

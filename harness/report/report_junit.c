@@ -164,7 +164,7 @@ typedef struct {
 /* JUnit's four numbers, from the one tally: a problem that erred is an error, others failures. */
 static counts count(const cJSON *res)
 {
-    ps_rep_tally t = ps_rep_count(res);
+    ps_tally t = ps_rep_count(res);
     return (counts){ t.rules, t.problems - t.problem_errors, t.problem_errors, t.skip };
 }
 

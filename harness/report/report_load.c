@@ -146,29 +146,44 @@ double ps_rep_num(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* A rule of a result file as the tally sees it (report/tally.c); a verdict this
+ * version does not know is an error, never shown as fine. */
+static ps_verdict verdict_of(const cJSON *rule)
+{
+    static const struct { const char *name; ps_verdict v; } known[] = {
+        { "pass", PS_V_PASS }, { "fail", PS_V_FAIL }, { "error", PS_V_ERROR },
+        { "timeout", PS_V_TIMEOUT }, { "skip", PS_V_SKIP },
+    };
+    const char *v = ps_rep_str(rule, "verdict");
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (!strcmp(v, known[i].name))
+            return known[i].v;
+    return PS_V_ERROR;
+}
+
+static ps_expectation expectation_of(const cJSON *rule)
+{
+    const char *x = ps_rep_str(rule, "expectation");
+    return !strcmp(x, "expected-fail") ? PS_X_XFAIL : !strcmp(x, "unexpected-pass") ? PS_X_XPASS : PS_X_PLAIN;
+}
+
+static void tally_rule(ps_tally *t, const cJSON *rule)
+{
+    ps_tally_add(t, verdict_of(rule), expectation_of(rule), !strcmp(ps_rep_str(rule, "strength"), "SHOULD"),
+                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure")));
+}
+
 const char *ps_rep_class(const cJSON *rule)
 {
-    static const char *const plain[] = { "pass", "fail", "error", "timeout", "skip" };
-    if (!rule)
-        return "none";
-    const char *x = ps_rep_str(rule, "expectation");
-    if (!strcmp(x, "expected-fail"))
-        return "xfail";
-    if (!strcmp(x, "unexpected-pass"))
-        return "xpass";
-    const char *v = ps_rep_str(rule, "verdict");
-    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-        if (!strcmp(v, plain[i]))
-            return plain[i];
-    return "error";   /* a verdict this version does not know: never show it as fine */
+    return rule ? ps_tally_class(verdict_of(rule), expectation_of(rule)) : "none";
 }
 
 int ps_rep_is_problem(const cJSON *rule)
 {
-    const char *c = ps_rep_class(rule);
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rule, "counts_as_failure")))
-        return 1;
-    return !strcmp(c, "fail") || !strcmp(c, "error") || !strcmp(c, "timeout") || !strcmp(c, "xpass");
+    ps_tally t;
+    memset(&t, 0, sizeof(t));
+    tally_rule(&t, rule);
+    return t.problems;
 }
 
 static const cJSON *find_by_id(const cJSON *result, const char *array, const char *id)
@@ -287,27 +302,13 @@ char *ps_rep_oneline(const char *s, size_t max, char *out, size_t outlen)
     return out;
 }
 
-ps_rep_tally ps_rep_count(const cJSON *result)
+ps_tally ps_rep_count(const cJSON *result)
 {
-    ps_rep_tally t;
+    ps_tally t;
     memset(&t, 0, sizeof(t));
     const cJSON *r;
-    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(result, "rules")) {
-        const char *c = ps_rep_class(r);
-        t.rules++;
-        t.pass += !strcmp(c, "pass");
-        t.fail += !strcmp(c, "fail");
-        t.error += !strcmp(c, "error");
-        t.timeout += !strcmp(c, "timeout");
-        t.skip += !strcmp(c, "skip");
-        t.xfail += !strcmp(c, "xfail");
-        t.xpass += !strcmp(c, "xpass");
-        t.problems += ps_rep_is_problem(r);
-        t.problem_errors += ps_rep_is_problem(r) && (!strcmp(c, "error") || !strcmp(c, "timeout"));
-        int counted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "counts_as_failure"));
-        t.counted += counted;
-        t.counted_error += counted && (!strcmp(c, "error") || !strcmp(c, "timeout"));
-    }
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(result, "rules"))
+        tally_rule(&t, r);
     return t;
 }
 

@@ -45,7 +45,7 @@ static void put_text(FILE *f, const char *s)
 
 static void put_summary(FILE *f, const cJSON *res)
 {
-    ps_rep_tally t = ps_rep_count(res);
+    ps_tally t = ps_rep_count(res);
     const cJSON *sum = cJSON_GetObjectItemCaseSensitive(res, "summary");
     fputs("- **", f);
     put_text(f, ps_header_target_name(res));
@@ -174,7 +174,7 @@ int ps_report_markdown(const cJSON *results[], size_t n, const char *path, const
     fputs("### pushspec: Pusher Channels protocol 7 conformance\n\n", f);
     int problems = 0, skips = 0, xfails = 0;
     for (size_t i = 0; i < n; i++) {
-        ps_rep_tally t = ps_rep_count(results[i]);
+        ps_tally t = ps_rep_count(results[i]);
         put_summary(f, results[i]);
         problems += t.problems;
         skips += t.skip;

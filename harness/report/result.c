@@ -6,7 +6,6 @@
 #include "core/redact.h"
 #include "net/limits.h"
 #include "core/utf8.h"
-#include "core/termsafe.h"
 
 #include <cjson/cJSON.h>
 #include <signal.h>
@@ -16,7 +15,7 @@
 #include <time.h>
 
 
-static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_check *c)
+static void merge_scenario(ps_rule_result *rr, const ps_scenario *s, const ps_rule_outcome *c)
 {
     rr->nscenarios++;
     /* a stronger verdict, or the first to decide, names where it came from */
@@ -44,8 +43,8 @@ static int unlisted_failures(const ps_runner *run, ps_rule_result *rr, ps_expect
         if (!s->selected || s->state != PS_S_DONE)
             continue;
         /* its declared rules' checks, then its incidental findings */
-        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
-            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
+        for (size_t k = 0; k < s->nrules + s->nincidental; k++) {
+            const ps_rule_outcome *c = k < s->nrules ? &s->checks[k] : &s->incidental[k - s->nrules];
             if (strcmp(c->rule, rr->rule->id) != 0)
                 continue;
             if (c->unlabelled_fails) {
@@ -92,11 +91,11 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             for (size_t k = 0; k < s->nrules; k++)
                 if (strcmp(s->checks[k].rule, rr->rule->id) == 0)
                     merge_scenario(rr, s, &s->checks[k]);
-            for (size_t k = 0; k < s->nfound; k++)   /* fails the rule; not a scenario checking it */
-                if (strcmp(s->found[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
+            for (size_t k = 0; k < s->nincidental; k++)   /* fails the rule; not a scenario checking it */
+                if (strcmp(s->incidental[k].rule, rr->rule->id) == 0 && rr->v != PS_V_FAIL) {
                     rr->v = PS_V_FAIL;
                     rr->where = s;
-                    rr->check = &s->found[k];
+                    rr->check = &s->incidental[k];
                 }
         }
         if (rr->v == PS_V_NONE) {
@@ -122,21 +121,18 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
             else if (rr->v != PS_V_SKIP)
                 rr->x = e->nlabels && rr->v == PS_V_FAIL && unlisted_failures(run, rr, e) ? PS_X_PLAIN : PS_X_XFAIL;
         }
-        switch (rr->v) {
-        case PS_V_PASS: out->pass++; break;
-        case PS_V_FAIL: out->fail++; break;
-        case PS_V_ERROR: out->error++; break;
-        case PS_V_TIMEOUT: out->timeout++; break;
-        default: out->skip++; break;
-        }
-        if (rr->x == PS_X_XFAIL)
-            out->xfail++;
-        if (rr->x == PS_X_XPASS)
-            out->xpass++;
-        if (rr->x == PS_X_PLAIN && rr->rule->should &&
-            (rr->v == PS_V_FAIL || rr->v == PS_V_ERROR || rr->v == PS_V_TIMEOUT))
-            out->warn++;
     }
+}
+
+ps_tally ps_results_tally(const ps_results *res, int strict)
+{
+    ps_tally t;
+    memset(&t, 0, sizeof(t));
+    for (size_t i = 0; i < res->n; i++) {
+        const ps_rule_result *rr = &res->r[i];
+        ps_tally_add(&t, rr->v, rr->x, rr->rule->should, ps_results_counts_as_failure(rr, strict));
+    }
+    return t;
 }
 
 int ps_results_counts_as_failure(const ps_rule_result *rr, int strict)
@@ -164,33 +160,19 @@ void ps_results_free(ps_results *res)
     memset(res, 0, sizeof(*res));
 }
 
-/* The one escaping of peer text (core/termsafe.c): no control reaches a terminal or a report. */
-static char *printable(const char *text)
-{
-    return ps_term_safe(text, strlen(text), NULL);
-}
-
-char *ps_redact(const char *text, const char *secret)
-{
-    char *r = text ? ps_redact_text(text, secret) : NULL;
-    char *clean = r ? printable(r) : NULL;
-    free(r);
-    return clean;
-}
-
 static void add_redacted(cJSON *o, const char *name, const char *text, const char *secret)
 {
-    char *r = ps_redact(text ? text : "", secret);
+    char *r = ps_redact_text(text ? text : "", secret);
     cJSON_AddStringToObject(o, name, r ? r : "");
     free(r);
 }
 
 /* Redact the strings of a parsed record: redacting its JSON text would turn bytes
- * printable() escapes as \xNN into invalid JSON, and the record would be lost. */
+ * ps_redact_text escapes as \xNN into invalid JSON, and the record would be lost. */
 static void redact_strings(cJSON *v, const char *secret)
 {
     if (cJSON_IsString(v) && v->valuestring) {
-        char *r = ps_redact(v->valuestring, secret);
+        char *r = ps_redact_text(v->valuestring, secret);
         if (r)
             cJSON_SetValuestring(v, r);
         free(r);
@@ -221,7 +203,7 @@ static cJSON *transcript_json(const ps_transcript *t, const char *secret)
 }
 
 /* The labels of a rule's failing checks in one scenario: what a per-check baseline names. */
-static void add_failed_labels(cJSON *r, const ps_check *c)
+static void add_failed_labels(cJSON *r, const ps_rule_outcome *c)
 {
     cJSON *a = NULL;
     for (size_t i = 0; i < c->nlabels; i++)
@@ -252,7 +234,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
         cJSON_AddItemToArray(tags, cJSON_CreateString(s->tags[i]));
     cJSON *rules = cJSON_AddArrayToObject(o, "rules");
     for (size_t i = 0; i < s->nrules; i++) {
-        const ps_check *c = &s->checks[i];
+        const ps_rule_outcome *c = &s->checks[i];
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "id", c->rule);
         cJSON_AddStringToObject(r, "verdict", ps_verdict_name(c->v));
@@ -269,15 +251,15 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
         cJSON_AddItemToArray(rules, r);
     }
     /* fails of rules it does not declare (wire checks, set-up steps) */
-    cJSON *inc = s->nfound ? cJSON_AddArrayToObject(o, "incidental") : NULL;
-    for (size_t i = 0; i < s->nfound; i++) {
+    cJSON *inc = s->nincidental ? cJSON_AddArrayToObject(o, "incidental") : NULL;
+    for (size_t i = 0; i < s->nincidental; i++) {
         cJSON *r = cJSON_CreateObject();
-        cJSON_AddStringToObject(r, "id", s->found[i].rule);
+        cJSON_AddStringToObject(r, "id", s->incidental[i].rule);
         cJSON_AddStringToObject(r, "verdict", "fail");
-        cJSON_AddNumberToObject(r, "checks", s->found[i].checks);
-        add_failed_labels(r, &s->found[i]);
-        add_redacted(r, "expected", s->found[i].expected, secret);
-        add_redacted(r, "actual", s->found[i].actual, secret);
+        cJSON_AddNumberToObject(r, "checks", s->incidental[i].checks);
+        add_failed_labels(r, &s->incidental[i]);
+        add_redacted(r, "expected", s->incidental[i].expected, secret);
+        add_redacted(r, "actual", s->incidental[i].actual, secret);
         cJSON_AddItemToArray(inc, r);
     }
     if (s->nrecords) {
@@ -291,7 +273,7 @@ static cJSON *scenario_json(const ps_scenario *s, const char *secret)
                 cJSON_AddItemToArray(recs, v);
         }
     }
-    if ((s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP) || s->nfound)
+    if ((s->verdict != PS_V_PASS && s->verdict != PS_V_SKIP) || s->nincidental)
         cJSON_AddItemToObject(o, "transcript", transcript_json(&s->tr, secret));
     return o;
 }
@@ -379,7 +361,7 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
     cJSON *tg = cJSON_AddObjectToObject(root, "target");
     ps_header h;
     ps_header_of_target(&h, t);
-    ps_header_to_json(&h, root, tg, ps_redact, t->secret);
+    ps_header_to_json(&h, root, tg, ps_redact_text, t->secret);
     cJSON_AddStringToObject(tg, "secret", "<redacted>");
     if (t->nnodes > 0) {   /* a cluster: the nodes the scenarios were spread over */
         cJSON *nodes = cJSON_AddArrayToObject(tg, "nodes");
@@ -407,14 +389,15 @@ int ps_results_write_json(const char *path, const ps_runner *run, const ps_resul
         cJSON_AddItemToArray(scs, scenario_json(s, t->secret));
     }
     cJSON *sum_o = cJSON_AddObjectToObject(root, "summary");
-    cJSON_AddNumberToObject(sum_o, "rules", (double)res->n);
-    cJSON_AddNumberToObject(sum_o, "pass", (double)res->pass);
-    cJSON_AddNumberToObject(sum_o, "fail", (double)res->fail);
-    cJSON_AddNumberToObject(sum_o, "error", (double)res->error);
-    cJSON_AddNumberToObject(sum_o, "timeout", (double)res->timeout);
-    cJSON_AddNumberToObject(sum_o, "skip", (double)res->skip);
-    cJSON_AddNumberToObject(sum_o, "expected_fail", (double)res->xfail);
-    cJSON_AddNumberToObject(sum_o, "unexpected_pass", (double)res->xpass);
+    ps_tally tl = ps_results_tally(res, strict);   /* by cell class, as every report counts */
+    cJSON_AddNumberToObject(sum_o, "rules", (double)tl.rules);
+    cJSON_AddNumberToObject(sum_o, "pass", (double)tl.pass);
+    cJSON_AddNumberToObject(sum_o, "fail", (double)tl.fail);
+    cJSON_AddNumberToObject(sum_o, "error", (double)tl.error);
+    cJSON_AddNumberToObject(sum_o, "timeout", (double)tl.timeout);
+    cJSON_AddNumberToObject(sum_o, "skip", (double)tl.skip);
+    cJSON_AddNumberToObject(sum_o, "expected_fail", (double)tl.xfail);
+    cJSON_AddNumberToObject(sum_o, "unexpected_pass", (double)tl.xpass);
     cJSON_AddNumberToObject(sum_o, "scenarios", (double)nsel);
     cJSON_AddNumberToObject(sum_o, "wall_ms", (double)(run->wall_end_ms - run->wall_start_ms));
     cJSON_AddNumberToObject(sum_o, "slowest_scenario_ms", (double)slowest);

@@ -7,6 +7,7 @@
 #include "lua/runner.h"
 #include "lua/target.h"
 #include "report/baseline.h"
+#include "report/tally.h"
 
 
 typedef struct {
@@ -15,7 +16,7 @@ typedef struct {
     ps_expectation x;
     const char *expect_reason;      /* from the baseline */
     const ps_scenario *where;       /* the scenario that decided the verdict */
-    const ps_check *check;          /* its check */
+    const ps_rule_outcome *check;          /* its check */
     char reason[256];               /* for skips */
     ps_skip_kind skip_kind;
     int nscenarios;                 /* selected scenarios naming it */
@@ -26,7 +27,6 @@ typedef struct {
 typedef struct {
     ps_rule_result *r;
     size_t n;
-    size_t pass, fail, skip, error, timeout, xfail, xpass, warn;
     int stopped_by;                 /* the signal that stopped the run, 0 if it ran to the end */
     size_t selected;                /* scenarios selected (stopped_by: some did not finish) */
 } ps_results;
@@ -36,15 +36,12 @@ void ps_results_compute(const ps_runner *run, const ps_baseline *b, const ps_rol
 /* 0 all good, 1 a counted failure or stale baseline entry */
 int ps_results_exit_code(const ps_results *res, int strict);
 int ps_results_counts_as_failure(const ps_rule_result *rr, int strict);
+/* The run's verdict tally (report/tally.h), as the reports count it from the result file. */
+ps_tally ps_results_tally(const ps_results *res, int strict);
 void ps_results_free(ps_results *res);
 
 /* Write the machine-readable result (secret redacted). */
 int ps_results_write_json(const char *path, const ps_runner *run, const ps_results *res,
                           const ps_target_info *t, int strict, char *err, size_t errlen);
-
-/* Copy text with every form of secret (NULL: the run's, core/redact.h) replaced by "<redacted>", and
- * bytes that are not valid UTF-8 (or are control characters) written as \xNN,
- * so reports stay valid JSON/XML/HTML whatever a peer sent. */
-char *ps_redact(const char *text, const char *secret);
 
 #endif

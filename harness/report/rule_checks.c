@@ -24,8 +24,8 @@ int ps_rule_checks_collect(const ps_runner *run, const char *rule, ps_rule_check
         if (!s->selected || s->state != PS_S_DONE)
             continue;
         /* its declared rules' checks, then its incidental findings (--write-expect pins both) */
-        for (size_t k = 0; k < s->nrules + s->nfound; k++) {
-            const ps_check *c = k < s->nrules ? &s->checks[k] : &s->found[k - s->nrules];
+        for (size_t k = 0; k < s->nrules + s->nincidental; k++) {
+            const ps_rule_outcome *c = k < s->nrules ? &s->checks[k] : &s->incidental[k - s->nrules];
             if (strcmp(c->rule, rule))
                 continue;
             out->unlabelled += c->unlabelled_fails;

@@ -141,7 +141,7 @@ static void recount(cJSON *doc, const cJSON *const *parts, size_t n)
     cJSON *sum = cJSON_GetObjectItemCaseSensitive(doc, "summary");
     if (!sum)
         sum = cJSON_AddObjectToObject(doc, "summary");
-    ps_rep_tally t = ps_rep_count(doc);
+    ps_tally t = ps_rep_count(doc);
     double scenarios = 0, wall = 0, slowest = 0, total = 0, code = 0;
     for (size_t k = 0; k < n; k++) {
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(parts[k], "summary");

@@ -75,3 +75,12 @@ value() {
     awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); hit = 1; exit }
         END { if (!hit) print "<not in the result>" }' "$1"
 }
+
+# scratch NAME: no target from the environment, no colour, and a scratch folder $tmp,
+# removed at exit when every check passed (kept, and said, otherwise).
+scratch() {
+    unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
+    export NO_COLOR=1
+    tmp=$(mktemp -d)
+    trap 'if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "'"$1"': files kept in $tmp" >&2; fi' EXIT
+}

@@ -5,9 +5,9 @@
 -- Run by ctest as  lua5.4 harness/tests/lua_explore_diff.lua harness/lua
 local dir = arg[1] or "harness/lua"
 local ARRAY = {}
--- the prelude's P as far as explore_diff uses it: core.json_array marks an array; json_decode
+-- the prelude's P as far as explore_diff uses it: prim.json_array marks an array; json_decode
 -- only ever sees the data strings of these frames, given here as tables already
-local P = { core = { json_array = function(t) return setmetatable(t or {}, ARRAY) end,
+local P = { prim = { json_array = function(t) return setmetatable(t or {}, ARRAY) end,
   json_decode = function() return nil end } }
 local D = assert(loadfile(dir .. "/explore_diff.lua"))(P)
 
@@ -22,7 +22,7 @@ end
 
 eq("canonical JSON: keys sorted, no spacing", '{"a":[2,1],"b":1,"c":{"x":"q\\"\\n"}}',
   D.canon { b = 1, c = { x = 'q"\n' }, a = { 2, 1 } })
-eq("canonical JSON: an empty array stays one", '[]', D.canon(P.core.json_array {}))
+eq("canonical JSON: an empty array stays one", '[]', D.canon(P.prim.json_array {}))
 
 -- a fake connection: pump moves queued frames into the inbox, as conn.lua's does
 local function conn(queue)
@@ -37,7 +37,7 @@ local function run(prefix, sid1, sid2, order, ids, extra)
   local q1 = { { event = "pusher:connection_established", payload = { socket_id = sid1, activity_timeout = 30 } },
     { event = "e1", channel = prefix .. "a", payload = { z = 1, a = { 1, 2 } } } }
   local q2 = { { event = "pusher_internal:subscription_succeeded", channel = "presence-" .. prefix .. "p",
-    payload = { presence = { ids = P.core.json_array(ids), count = #ids } } } }
+    payload = { presence = { ids = P.prim.json_array(ids), count = #ids } } } }
   if extra then q2[#q2 + 1] = extra end
   local c1, c2 = conn(q1), conn(q2)
   r:watch(1, c1)

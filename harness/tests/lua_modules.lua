@@ -19,17 +19,17 @@ for _, name in ipairs { "sandbox", "match", "conn", "rawws", "case", "capabiliti
   f:close()
 end
 local logged = {}
-local core = setmetatable({ wall = function() return 1700000000 end, timeout_scale = function() return 1 end,
+local prim = setmetatable({ wall = function() return 1700000000 end, timeout_scale = function() return 1 end,
   getenv = function() return nil end, log = function(s) logged[#logged + 1] = s end },
-  { __index = function(_, k) return function() error("core." .. k .. " is not stubbed", 2) end end })
+  { __index = function(_, k) return function() error("prim." .. k .. " is not stubbed", 2) end end })
 local prelude = assert(loadfile(dir .. "/prelude.lua"))
-local api = prelude(core, modules)
+local api = prelude(prim, modules)
 
 for _, fn in ipairs { "load_scenario_file", "specs", "run_case", "liveness", "set_target", "set_sdk" } do
   expect("api." .. fn .. " is a function", type(api[fn]) == "function")
 end
 
-local ok, err = pcall(prelude, core, {})
+local ok, err = pcall(prelude, prim, {})
 expect("a missing module is named", not ok and tostring(err):find("no embedded module", 1, true), err)
 
 api.set_target(nil, { url = "ws://127.0.0.1:1", app_id = "1", key = "k", secret = "s" })
@@ -85,7 +85,7 @@ expect("ps.model is read-only", not ok and tostring(err):find("read-only", 1, tr
 -- ps.clause: a label a table hands on to a check. The run names a declared label no check
 -- judged, once every scenario of the declaring file ran to its end (runner.c shows the note).
 local checked = {}
-rawset(core, "check", function(rule) checked[#checked + 1] = rule end)
+rawset(prim, "check", function(rule) checked[#checked + 1] = rule end)
 ok, err = load_scenario([[
 local LABEL = { a = ps.clause("CONN-1:judged"), b = ps.clause("CONN-1:never-judged") }
 ps.scenario { id = "clause-one", title = "t", rules = { "CONN-1" }, run = function(t) t:check(LABEL.a, true) end }

@@ -310,7 +310,7 @@ expect("a failed control: the negative rule stays an error, not a fail", true,
   #dt.checks == 0 and #dt.errs == 1 and dt.errs[1][1] == "SUB-2:no-events-after", #dt.checks)
 
 -- match.lua's arrived: what came instead of an awaited message, bounded
-local M = assert(loadfile(dir .. "/match.lua"))({ core = {} })
+local M = assert(loadfile(dir .. "/match.lua"))({ prim = {} })
 local function raw(m) return m.raw end
 expect("arrived: nothing", true, M.arrived({}, 0, raw) == "nothing else arrived", M.arrived({}, 0, raw))
 local one = M.arrived({ msg("pusher_internal:subscription_error") }, 0, raw)

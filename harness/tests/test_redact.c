@@ -1,4 +1,5 @@
-/* core/redact.c, core/termsafe.c, core/hostport.c and the URL forms of core/url.c: the secret in
+/* core/redact.c (the one redact: secrets out, then peer text escaped), core/termsafe.c,
+ * core/hostport.c and the URL forms of core/url.c: the secret in
  * every form it can be echoed in, a prefix cut off by a shortening, secrets of
  * any length; listen addresses and URLs that parse or say precisely why not. */
 #include "check.h"
@@ -76,6 +77,12 @@ int main(void)
     ps_redact_set_secret(NULL);
     redacts("the reg-secret here", NULL, "the reg-secret here");
     redacts("app-secret-two", NULL, "app-secret-two");
+    /* text to show is escaped after redaction (what the report layer's own redact did): controls
+     * and bytes that are not UTF-8 become \xNN, a secret holding a control byte still goes whole */
+    redacts("a\x1b[2J top-secret-x \xff\x01", "top-secret-x", "a\\x1b[2J <redacted> \\xff\\x01");
+    redacts("k=ctl\x01secret;", "ctl\x01secret", "k=<redacted>;");
+    redacts("line one\n\tline two", "zzz", "line one\n\tline two");
+    CHECK(ps_redact_text(NULL, "x") == NULL);
     size_t n = 0;
     char *r = ps_redact_bytes("a\0secret\0b", 10, "secret", &n);
     CHECK_INT(n, 2 + 10 + 2);

@@ -42,7 +42,7 @@ endforeach()
 # (ps.verify), how prelude.lua wires the modules (loader, chunk names, sandbox), and
 # explore's model, generator and shrinker.
 find_program(PS_LUA_INTERPRETER NAMES lua5.4 REQUIRED)
-foreach(name lua_verify lua_modules lua_explore)
+foreach(name lua_verify lua_modules lua_explore lua_explore_diff)
   add_test(NAME ${name} COMMAND ${PS_LUA_INTERPRETER} ${CMAKE_SOURCE_DIR}/harness/tests/${name}.lua
     ${CMAKE_SOURCE_DIR}/harness/lua)
 endforeach()

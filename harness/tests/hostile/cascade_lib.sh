@@ -22,3 +22,7 @@ verdict() { json_get "$out" "[r['verdict'] + ' ' + (r.get('message') or r.get('a
 label() { json_get "$out" "'fail' if any('$1'.split(':')[1] in r.get('failed_checks', []) for r in j['rules'] if r['id'] == '$1'.split(':')[0]) else 'not-failing'"; }
 # transcript SCENARIO: its transcript lines, one a line
 transcript() { json_get "$out" "'\\n'.join(e.get('text', '') for s in j['scenarios'] if s['id'] == '$1' for e in s.get('transcript', []))"; }
+# fails: the ids of the failing rules, sorted, as a Python list
+fails() { json_get "$out" "sorted(r['id'] for r in j['rules'] if r['verdict'] == 'fail')"; }
+# incidental SCENARIO LABEL: the rules of SCENARIO's incidental findings that failed check LABEL
+incidental() { json_get "$out" "[i['id'] for s in j['scenarios'] if s['id'] == '$1' for i in s.get('incidental', []) if '$2' in i.get('failed_checks', [])]"; }

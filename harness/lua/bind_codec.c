@@ -153,7 +153,7 @@ static void set_pair(void *ctx, const char *k, size_t klen, const char *v, size_
     lua_rawset(L, -3);   /* a repeated key: the last one wins */
 }
 
-/* core.form_decode(text) -> {key = value}: urlencoded form or query string. */
+/* prim.form_decode(text) -> {key = value}: urlencoded form or query string. */
 static int l_form_decode(lua_State *L)
 {
     size_t n;
@@ -345,4 +345,4 @@ static const luaL_Reg funcs[] = {
     { NULL, NULL }
 };
 
-const ps_binding ps_bind_core = { funcs, 0, 0, NULL };
+const ps_binding ps_bind_codec = { funcs, 0, 0, NULL };

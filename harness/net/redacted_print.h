@@ -1,7 +1,7 @@
 /* Lines on stderr with the run's secret redacted (core/redact.h): every
  * diagnostic pushspec prints goes through here. */
-#ifndef PUSHSPEC_SAY_H
-#define PUSHSPEC_SAY_H
+#ifndef PUSHSPEC_REDACTED_PRINT_H
+#define PUSHSPEC_REDACTED_PRINT_H
 
 #include <stdio.h>
 

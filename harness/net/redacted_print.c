@@ -1,4 +1,4 @@
-#include "net/say.h"
+#include "net/redacted_print.h"
 #include "core/redact.h"
 
 #include <stdarg.h>
