@@ -10,7 +10,7 @@
 #include <openssl/hmac.h>
 
 #define KEY "key-main"
-#define SECRET "secret-main"
+#define SECRET "Dvgr28KfKzZCMtTqjg7d"
 #define SOCKET_ID "123456.7890123"
 
 static volatile long sink;

@@ -10,7 +10,7 @@ size_t ps_budget_used(void) { return used; }
 
 int ps_budget_take(size_t n)
 {
-    if (n > total - used)
+    if (used > total || n > total - used)   /* past it by a charge: total - used would wrap */
         return -1;
     used += n;
     return 0;

@@ -16,7 +16,8 @@
 void ps_budget_set(size_t bytes);
 size_t ps_budget_total(void);
 size_t ps_budget_used(void);
-/* 0 and n bytes drawn, or -1 (nothing drawn) when they would pass the ceiling. */
+/* 0 and n bytes drawn, or -1 (nothing drawn) when they would pass the ceiling
+ * or a charge has passed it already. */
 int ps_budget_take(size_t n);
 void ps_budget_give(size_t n);
 /* n bytes drawn even past the ceiling (what must not fail: the prelude, a marker). */

@@ -9,7 +9,7 @@ set -u
 ps=${1:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
 src=${2:?usage: cli_runner.sh PATH/TO/pushspec SOURCE_DIR}
 ws=${PUSHSPEC_TEST_WS:-ws://127.0.0.1:6001}
-app_id=app-main key=key-main secret=secret-main
+app_id=app-main key=key-main secret=Dvgr28KfKzZCMtTqjg7d
 unset PUSHER_TARGET_URL PUSHER_HTTP_URL PUSHER_APP_ID PUSHER_APP_KEY PUSHER_APP_SECRET
 export NO_COLOR=1
 

@@ -21,11 +21,11 @@ plant() {
     check_eq "$1: exit 1" 1 $?
     check_has "$1: names it" "$3" "$out"
 }
-plant secret 's/secret = "secret-rate"/secret = "secret-rat"/' "app app-rate has key/secret key-rate/secret-rat"
+plant secret 's/secret = "cDZ2ttMJs288G2XGcxPB"/secret = "cDZ2ttMJs288G2XGcxP"/' "app app-rate has key/secret key-rate/cDZ2ttMJs288G2XGcxP"
 plant unknown-app 's/id = "app-quota"/id = "app-quota2"/' "app app-quota2 is not in ci/soketi.json"
 plant limit 's/limit = 3/limit = 4/' "profile max_connections says limit = 4"
 plant payload 's/max_payload = 10240/max_payload = 10000/' "limits.max_payload = 10000"
-plant flag 's/disabled_app = { app = { id = "app-disabled", key = "key-disabled", secret = "secret-disabled" }/disabled_app = { app = { id = "app-main", key = "key-main", secret = "secret-main" }/' \
+plant flag 's/disabled_app = { app = { id = "app-disabled", key = "key-disabled", secret = "DlQFQLbBN6nLh5hhXR7m" }/disabled_app = { app = { id = "app-main", key = "key-main", secret = "Dvgr28KfKzZCMtTqjg7d" }/' \
     "profile disabled_app needs enabled = False for app-main"
 plant format 's/app = {/app={/g' "no app = \\{ id, key, secret \\} found"
 

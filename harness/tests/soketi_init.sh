@@ -31,7 +31,7 @@ PY
 
 # edited only in url and app, it runs against soketi
 sed -e 's|^  url = ".*",$|  url = "ws://127.0.0.1:6001",|' \
-    -e 's|^  app = { id = "APP_ID", key = "APP_KEY", secret = "APP_SECRET" },$|  app = { id = "app-main", key = "key-main", secret = "secret-main" },|' \
+    -e 's|^  app = { id = "APP_ID", key = "APP_KEY", secret = "APP_SECRET" },$|  app = { id = "app-main", key = "key-main", secret = "Dvgr28KfKzZCMtTqjg7d" },|' \
     pushspec-target.lua >edited.lua
 [ "$(diff pushspec-target.lua edited.lua | grep -c '^>')" = 1 ] && ok || fail "the sed edits exactly the app line (url is already soketi's)" "$(diff pushspec-target.lua edited.lua)"
 # the connection, heartbeat and event scenarios, and the client-event ones that need a profile;

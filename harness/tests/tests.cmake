@@ -21,6 +21,8 @@ foreach(src ${PS_UNIT_TESTS})
   target_compile_definitions(${name} PRIVATE PS_TEST_DATA="${CMAKE_SOURCE_DIR}/harness/tests")
   add_test(NAME ${name} COMMAND ${name})
 endforeach()
+# The memory ceiling's accounting with a store that draws from it (the clock and limit sink stubbed)
+target_sources(test_budget PRIVATE ${CMAKE_SOURCE_DIR}/harness/net/budget.c ${CMAKE_SOURCE_DIR}/harness/net/transcript.c)
 
 # The binary's own behaviour (CLI, runner, Lua sandbox) is tested through it.
 file(GLOB PS_CLI_TESTS CONFIGURE_DEPENDS RELATIVE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/harness/tests/cli_*.sh)

@@ -5,13 +5,13 @@ const crypto = require('crypto');
 const http = require('http');
 const { check, sleep } = require('./lib');
 
-const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'secret-main';
+const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'Dvgr28KfKzZCMtTqjg7d';
 const MASTER = crypto.randomBytes(32);          // encryption master key shared by test + "server"
 
 const hmac = (s, secret = SECRET) => crypto.createHmac('sha256', secret).update(s).digest('hex');
 
-// Tiny auth endpoint. POST /auth?user=ID signs `socket_id:channel[:channel_data]` with secret-main;
-// POST /user-auth?user=ID signs `socket_id::user::user_data` for app-users (key-users/secret-users).
+// Tiny auth endpoint. POST /auth?user=ID signs `socket_id:channel[:channel_data]` with Dvgr28KfKzZCMtTqjg7d;
+// POST /user-auth?user=ID signs `socket_id::user::user_data` for app-users (key-users/xxLjr2Sd8mpwLfLFHGh9).
 function startAuthServer() {
   const seen = [];
   const server = http.createServer((req, res) => {
@@ -24,7 +24,7 @@ function startAuthServer() {
       const sid = form.socket_id, ch = form.channel_name, out = {};
       if (url.pathname === '/user-auth') {
         out.user_data = JSON.stringify({ id: url.searchParams.get('user') });
-        out.auth = `key-users:${hmac(`${sid}::user::${out.user_data}`, 'secret-users')}`;
+        out.auth = `key-users:${hmac(`${sid}::user::${out.user_data}`, 'xxLjr2Sd8mpwLfLFHGh9')}`;
       } else if (ch && ch.startsWith('presence-')) {
         out.channel_data = JSON.stringify({ user_id: url.searchParams.get('user'), user_info: { name: url.searchParams.get('user') } });
         out.auth = `${KEY}:${hmac(`${sid}:${ch}:${out.channel_data}`)}`;

@@ -13,7 +13,7 @@ const ADAPTER = path.resolve(process.argv[2] || path.join(__dirname, '..', 'push
 const PACKAGE = process.argv[3] || 'pusher';                         // the SDK's npm package
 const SDK = PACKAGE === 'pusher' ? 'pusher-http-node' : PACKAGE;     // its name in the hello
 const SDK_VERSION = require(path.join(peers, PACKAGE, 'package.json')).version;
-const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'secret-main';
+const HOST = '127.0.0.1', PORT = 6001, KEY = 'key-main', SECRET = 'Dvgr28KfKzZCMtTqjg7d';
 const MASTER = crypto.randomBytes(32);
 const tag = `${process.pid}-${Date.now().toString(36)}`;
 const SID = '1234.5678';

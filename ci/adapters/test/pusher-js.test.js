@@ -99,7 +99,7 @@ run(async () => {
       const si = await c.cmd('signin', {});
       await exactlyOnce(c, null, 'pusher:signin_success', (d) => d.user_data === '{"id":"uc"}', 'pusher:signin_success').catch((e) => check('C: signin_success', false, e.message));
       check('C: signin replies ok; user-auth endpoint got a POST', si.ok && auth.seen.some((x) => x.path === '/user-auth' && x.method === 'POST'), si);
-      const users = new PusherHttp({ appId: 'app-users', key: 'key-users', secret: 'secret-users', host: HOST, port: PORT, useTLS: false });
+      const users = new PusherHttp({ appId: 'app-users', key: 'key-users', secret: 'xxLjr2Sd8mpwLfLFHGh9', host: HOST, port: PORT, useTLS: false });
       await sleep(200); // let the SDK subscribe #server-to-user-uc
       await users.sendToUser('uc', 'for-you', { to: 'uc' });
       await exactlyOnce(c, '#server-to-user-uc', 'for-you', { to: 'uc' }, 'event sent to the signed-in user');

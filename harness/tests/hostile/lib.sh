@@ -51,9 +51,10 @@ start_ps() {
     watch_mem "$run" "$tmp/hwm"
 }
 
-# wait_listen PORT: until something listens there (5 s at most)
+# wait_listen PORT: until something listens there (30 s at most: a peer or
+# pushspec under ASan starts slowly on a busy machine; a dead one costs the wait)
 wait_listen() {
-    for _ in $(seq 50); do ss -ltnH "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+    for _ in $(seq 300); do ss -ltnH "sport = :$1" | grep -q . && return 0; sleep 0.1; done
     return 1
 }
 
