@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A private soketi for the benchmarks, apart from the shared one on 6001:
 # ci/soketi.json with port 7101, metrics 9801, cluster 11801 and no webhooks.
-#   bash ci/bench/soketi-private.sh start|stop|restart DIR
+#   bash ci/bench/soketi-private.sh start|stop|restart DIR [PORT]
+# PORT (default 7101) runs another one beside it (metrics PORT+2700, cluster
+# PORT+4700): the live fuzzer's pool of servers.
 # DIR (made if missing) holds soketi.json, soketi.pid and soketi.log; soketi
 # runs there (it reads .env from its working directory: DIR has none).
 set -euo pipefail
@@ -9,10 +11,10 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ci="$(dirname "$bench")"
 bin="$ci/peers/node_modules/.bin/soketi"
-port=7101
 cmd="${1:-}"
 dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|restart DIR" >&2; exit 2; }
+port="${3:-7101}"
+[ -n "$cmd" ] && [ -n "$dir" ] && [[ "$port" =~ ^[0-9]+$ ]] || { echo "usage: $0 start|stop|restart DIR [PORT]" >&2; exit 2; }
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 
@@ -31,12 +33,13 @@ write_config() {
   node -e '
     const fs = require("fs");
     const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-    Object.assign(c, { "port": 7101, "metrics.port": 9801, "cluster.port": 11801 });
+    const port = Number(process.argv[3]);
+    Object.assign(c, { "port": port, "metrics.port": port + 2700, "cluster.port": port + 4700 });
     for (const k of ["host", "metrics.host", "cluster.address", "cluster.hostname", "cluster.unicast"])
       if (c[k] !== "127.0.0.1") throw new Error(k + " is not 127.0.0.1");
     for (const app of c["appManager.array.apps"]) delete app.webhooks;
     fs.writeFileSync(process.argv[2], JSON.stringify(c, null, 2) + "\n");
-  ' "$ci/soketi.json" "$dir/soketi.json"
+  ' "$ci/soketi.json" "$dir/soketi.json" "$port"
 }
 
 do_start() {
@@ -74,5 +77,5 @@ case "$cmd" in
   stop) do_stop ;;
   restart) do_stop KILL; do_start again ;;   # no 1 s shutdown grace: restarts cost the live fuzzer
                                        # and the destructive scenarios their time
-  *) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart DIR [PORT]" >&2; exit 2 ;;
 esac

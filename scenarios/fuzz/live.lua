@@ -294,7 +294,7 @@ ps.scenario {
     SEEDS = ps.corpus("fuzz_frame_parse")
     table.sort(SEEDS)   -- the harness lists them in directory order
     local known, halted = {}, false
-    local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, wait_ms = 0, reactions = {},
+    local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, wait_ms = 0, replays = 0, replay_ms = 0, reactions = {},
       dropped = {}, close_codes = {}, bad = {}, killers = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
     local function finding(f)
       for k, v in pairs(f) do if type(v) == "string" then f[k] = printable(v, #v) end end   -- labels and details too
@@ -485,8 +485,10 @@ ps.scenario {
       local t0 = ps.now()
       while not halted do
         poll_restarts()
-        if up[n] then return n end
-        for i = 1, #nodes do if up[i] then st.wait_ms = st.wait_ms + ps.now() - t0 return i end end
+        for i = 0, #nodes - 1 do   -- the next one in turn that serves
+          local k = (n + i) % #nodes + 1
+          if up[k] then st.wait_ms = st.wait_ms + ps.now() - t0 return k end
+        end
         if not next(jobs) then return stop("every node of the pool went down and none came back (see node-lost)") end
         t:sleep(20)
       end
@@ -513,8 +515,10 @@ ps.scenario {
         for _, sl in ipairs(slots) do if (pass == 1) == not sl.done then order[#order + 1] = whole[sl.inp.index] end end
       end
       for _, inp in ipairs(order) do
+        local t0 = ps.now()
         run_batch({ inp }, b, n)
         local ok, why2 = alive(n)
+        st.replays, st.replay_ms = st.replays + 1, st.replay_ms + ps.now() - t0
         if not ok then
           finding { kind = down_kind(n), node = node_name(n), seed = seed, batch = b, index = inp.index, generator = inp.label,
             input = show(inp), detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
@@ -586,11 +590,11 @@ ps.scenario {
     t:log(string.format("sent %d inputs in %d batches in %.1f s: %.0f inputs/s (%.0f/s not counting restarts and replays); "
       .. "%d findings, %d restarts, %d inputs of known crashers' shapes skipped, server alive at the end: %s", st.inputs,
       st.batches, elapsed, rate, rate_fuzzing, st.findings, st.restarts, st.skipped, tostring(alive_end)))
-    tm.down, tm.waiting_for_a_node = st.down_ms, st.wait_ms
+    tm.down, tm.waiting_for_a_node, tm.replaying = st.down_ms, st.wait_ms, st.replay_ms
     t:record("summary", { seed = seed, seconds = seconds, inputs = st.inputs, batches = st.batches, findings = st.findings,
       server_alive = alive_end, first_inputs = first, first_batches_md5 = ps.md5(table.concat(digest, "\n")),
       inputs_per_second = math.floor(rate + 0.5), inputs_per_second_fuzzing = math.floor(rate_fuzzing + 0.5),
-      restarts = st.restarts, skipped_known_crashers = st.skipped, reactions = st.reactions, dropped_examples = st.dropped,
+      restarts = st.restarts, replays = st.replays, skipped_known_crashers = st.skipped, reactions = st.reactions, dropped_examples = st.dropped,
       close_codes = st.close_codes, unknown_events = u, pool = pool and #nodes or nil, time_ms = tm })
     local bad = {}
     for code in pairs(st.bad) do bad[#bad + 1] = code end
