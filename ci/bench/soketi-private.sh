@@ -18,7 +18,21 @@ port="${3:-7101}"
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 
-probe() { curl -s --max-time 2 "http://127.0.0.1:$port$1" 2>/dev/null || true; }
+# The body of GET $1, or nothing. In bash itself (/dev/tcp): a start polls it every
+# 50 ms, and a curl process each time was a tenth of the live fuzzer's CPU.
+probe() {
+  local line body="" len=0
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+  while IFS= read -r -t 2 line <&3; do
+    line="${line%$'\r'}"
+    [ -n "$line" ] || break
+    [[ "${line,,}" =~ ^content-length:\ *([0-9]+) ]] && len="${BASH_REMATCH[1]}"
+  done
+  [ "$len" -gt 0 ] && [ "$len" -le 4096 ] && IFS= read -r -t 2 -N "$len" body <&3
+  exec 3<&-
+  printf '%s' "$body"
+}
 
 # The PID in DIR/soketi.pid when that process is alive and is a soketi.
 our_pid() {
