@@ -11,6 +11,8 @@
 #   BENCH_QUICK=1 bash ci/bench.sh                about a minute: short microbenchmarks, no suite, 5 s of
 #                                                 fuzzing (ctest bench_smoke; figures shown, not measured)
 #   BENCH_FUZZ_SECONDS=60                         the live fuzzer's time (default 60, quick 5)
+#   BENCH_FUZZ_NODES=3                            its pool of private soketis (default 3, quick 2; 1: one
+#                                                 server, restarted while the fuzzer waits)
 # explore (6 sequences of 60 operations, quick 2) runs in both modes; its cluster-against-one-node
 # figure only in the full mode (a private two-node cluster on 7131/7141, Redis 7391: about +40 s).
 # The suite run's result stays in build-bench/bench-suite.json.
@@ -25,7 +27,11 @@ build="${BENCH_BUILD:-build-bench}"
 quick=0; [ "${BENCH_QUICK:-0}" != 0 ] && quick=1
 work="$(mktemp -d /tmp/pushspec-bench.XXXXXX)"
 soketi_dir="$work/soketi"
-cleanup() { bash ci/bench/soketi-private.sh stop "$soketi_dir" || true; rm -rf "$work"; }
+cleanup() {
+  bash ci/bench/soketi-private.sh stop "$soketi_dir" || true
+  ! declare -F stop_pool >/dev/null || stop_pool   # the live fuzzer's other servers
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 die() { printf 'bench.sh: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -144,12 +150,31 @@ awk -v a="$rss1" -v b="$rss1000" 'BEGIN {
   printf "scale: (RSS_1000 - RSS_1) / 1000 = %.1f KiB per connection\n", (b - a) / 1000
   printf "scale: RSS_1000 / RSS_1 = %.2f (RSS_1 %d KiB, RSS_1000 %d KiB)\n", b / a, a, b }'
 
-# ---- 5. live fuzzing: `pushspec fuzz` against the private soketi (it restarts it), a fixed seed
+# ---- 5. live fuzzing: `pushspec fuzz` against a pool of private soketis (the one above and
+# BENCH_FUZZ_NODES - 1 more on 7111, 7121, ...): it fuzzes one while a dead one restarts, a fixed seed
 fuzz_s="${BENCH_FUZZ_SECONDS:-$([ "$quick" = 1 ] && echo 5 || echo 60)}"
+fuzz_nodes="${BENCH_FUZZ_NODES:-$([ "$quick" = 1 ] && echo 2 || echo 3)}"
+[[ "$fuzz_nodes" =~ ^[1-9]$ ]] || die "BENCH_FUZZ_NODES=$fuzz_nodes: give 1 to 9"
+node_restart() {   # dir port: a node's restart command, timed into restarts.ms
+  printf '[[s=$(date +%%s%%N); bash %q restart %q %s; rc=$?; echo $(( ($(date +%%s%%N) - s) / 1000000 )) >>%q; exit $rc]]' \
+    "$root/ci/bench/soketi-private.sh" "$1" "$2" "$work/restarts.ms"
+}
+pool="{ url = \"ws://127.0.0.1:7101\", restart = $(node_restart "$soketi_dir" 7101) },"
+for i in $(seq 2 "$fuzz_nodes"); do
+  port=$((7091 + 10 * i))
+  bash ci/bench/soketi-private.sh start "$work/soketi$i" "$port" &
+  pool="$pool { url = \"ws://127.0.0.1:$port\", restart = $(node_restart "$work/soketi$i" "$port") },"
+done
+wait
+stop_pool() { for i in $(seq 2 "$fuzz_nodes"); do bash ci/bench/soketi-private.sh stop "$work/soketi$i" $((7091 + 10 * i)) || true; done; }
+[ "$fuzz_nodes" = 1 ] && pool=""   # one server: the target's own restart, waited for
+{ sed -e '/^  restart = /,/^    echo/d' -e '$d' "$work/target.lua"; [ -n "$pool" ] && echo "  nodes = { $pool },"; echo "}"; } >"$work/fuzz.lua"
+[ -n "$pool" ] || cp "$work/target.lua" "$work/fuzz.lua"
 rc=0
 : >"$work/restarts.ms"
-"$pushspec" fuzz --target "$work/target.lua" --seconds "$fuzz_s" --seed 1 --quiet --json "$work/fuzz.json" \
+"$pushspec" fuzz --target "$work/fuzz.lua" --seconds "$fuzz_s" --seed 1 --quiet --json "$work/fuzz.json" \
   >"$work/fuzz.out" 2>&1 || rc=$?
+stop_pool
 [ "$rc" -le 1 ] || { tail -n 30 "$work/fuzz.out" >&2; die "pushspec fuzz failed (exit $rc)"; }
 cp "$work/fuzz.json" "$build/bench-fuzz.json"
 node -e '
@@ -160,8 +185,13 @@ node -e '
   const s = sum.value;
   console.log(`fuzz: live fuzzing of soketi = ${s.inputs_per_second} inputs/s overall ` +
     `(${s.inputs_per_second_fuzzing} not counting restarts and replays)`);
-  console.log(`fuzz (info): seed ${s.seed}, ${s.seconds} s: ${s.inputs} inputs in ${s.batches} batches, ` +
-    `${s.findings} findings, ${s.restarts} restarts taking ${(Number(process.argv[2]) / 1000).toFixed(1)} s`);
+  const tm = s.time_ms || {}, sec = (ms) => ((ms || 0) / 1000).toFixed(1) + " s";
+  console.log(`fuzz (info): seed ${s.seed}, ${s.seconds} s on ${s.pool ? "a pool of " + s.pool + " servers" : "one server"}: ` +
+    `${s.inputs} inputs in ${s.batches} batches, ${s.findings} findings, ${s.restarts} restarts taking ` +
+    `${sec(Number(process.argv[2]))} (waited for: ${sec(tm.waiting_for_a_node)}), ${s.replays} replays taking ${sec(tm.replaying)}, ` +
+    `${s.skipped_known_crashers} inputs of known crashers skipped`);
+  console.log(`fuzz (info): time: generating ${sec(tm.generating)}, sending and reactions ${sec(tm.sending)}, ` +
+    `liveness checks ${sec(tm.liveness)}, down (replays and waits) ${sec(tm.down)}`);
 ' "$work/fuzz.json" "$(awk '{ s += $1 } END { print s + 0 }' "$work/restarts.ms")"
 
 # ---- 6. explore: operations per second against the private soketi; pushspec's own CPU time / wall time

@@ -190,6 +190,40 @@ static int l_node_command(lua_State *L)
     return 1;
 }
 
+/* command_start(cmd) -> pid, or nil and why: a node's command not waited for
+ * (the live fuzzer restarts a dead node while it fuzzes another) */
+static int l_command_start(lua_State *L)
+{
+    char why[256] = "";
+    fflush(NULL);
+    int pid = ps_command_start(luaL_checkstring(L, 1), why, sizeof(why));
+    if (pid < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    lua_pushinteger(L, pid);
+    return 1;
+}
+
+/* command_poll(pid, started_ms) -> false while it runs, its exit status, or nil
+ * and why (over the node command's deadline from started_ms: killed) */
+static int l_command_poll(lua_State *L)
+{
+    char why[256] = "";
+    int timeout = (int)(PS_NODE_COMMAND_MS * ps_lua_env_of(L)->timeout_scale);
+    int rc = ps_command_poll((int)luaL_checkinteger(L, 1), luaL_checkinteger(L, 2) + timeout, timeout, why, sizeof(why));
+    if (rc == -2)
+        lua_pushboolean(L, 0);
+    else if (rc < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, why);
+        return 2;
+    } else
+        lua_pushinteger(L, rc);
+    return 1;
+}
+
 /* expect_oversize(): this scenario's oversized frames are what it reads (markers), not its error */
 static int l_expect_oversize(lua_State *L)
 {
@@ -222,7 +256,8 @@ static int l_rule(lua_State *L)
 
 static const luaL_Reg funcs[] = {
     { "getenv", l_getenv }, { "rule", l_rule }, { "corpus", l_corpus }, { "restart_target", l_restart_target },
-    { "node_command", l_node_command }, { "expect_oversize", l_expect_oversize },
+    { "node_command", l_node_command }, { "command_start", l_command_start }, { "command_poll", l_command_poll },
+    { "expect_oversize", l_expect_oversize },
     { "now", l_now }, { "wall", l_wall }, { "timeout_scale", l_timeout_scale },
     { "check", l_check }, { "incidental", l_incidental }, { "nothing", l_nothing }, { "limits_note", l_limits_note }, { "skip", l_skip }, { "log", l_log }, { "record", l_record }, { NULL, NULL }
 };

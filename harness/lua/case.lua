@@ -98,6 +98,8 @@ end
 -- A hand-made WebSocket connection (see Raw) to the target, upgraded with
 -- the same path and query as connect(); returns it once the server answered
 -- the upgrade, or ends the scenario (rules not reached) if it did not.
+-- opts.wait == false: returns it at once; r:upgraded() waits for the answer
+-- (many upgrades then take one round trip, not one each).
 function Case:raw_open(opts)
   opts = opts or {}
   local node = self:_place(opts, "connection " .. (#self._conns + 1) .. " (hand-made)")
@@ -112,18 +114,8 @@ function Case:raw_open(opts)
     "GET " .. path .. " HTTP/1.1", "Host: " .. host .. ":" .. port, "Upgrade: websocket",
     "Connection: Upgrade", "Sec-WebSocket-Key: cHVzaHNwZWMtcmF3LWtleQ==", "Sec-WebSocket-Version: 13",
     "", "" }, "\r\n"))
-  local deadline = prim.now() + scaled(P.DEFAULT_WITHIN)
-  while not r.response do
-    r:pump()
-    if r:is_closed() or prim.now() >= deadline then
-      error({ ps_abort = "the server did not answer a hand-made WebSocket upgrade" }, 0)
-    end
-    if not r.response then wait(deadline) end
-  end
-  if r.status ~= 101 then
-    error({ ps_abort = "hand-made WebSocket upgrade answered " .. tostring(r.status) }, 0)
-  end
-  return r
+  if opts.wait == false then return r end
+  return r:upgraded()
 end
 
 -- Ends the scenario as `error` with why: a set-up step could not be done, so
@@ -313,6 +305,27 @@ function Case:node_command(i, which)
   local rc, why = prim.node_command(n[which])
   if rc ~= 0 then return nil, n.name .. "'s " .. which .. " command " .. (rc and ("exited " .. rc) or why) end
   return true
+end
+
+-- The same, not waited for: returns a job whose job.poll() is false while the
+-- command runs, then true, or nil and why (as node_command). Or nil and why.
+function Case:node_command_start(i, which)
+  local n = P.target.nodes and P.target.nodes[i]
+  if not n then return nil, "the target has no node " .. tostring(i) end
+  if not n[which] then return nil, n.name .. " has no " .. which .. " command in the target's nodes table" end
+  prim.log(string.format("%s: %s started (%s)", n.name, which, n[which]))
+  local started = prim.now()
+  local pid, why = prim.command_start(n[which])
+  if not pid then return nil, n.name .. "'s " .. which .. " command " .. why end
+  local result
+  return { poll = function()
+    if result then return table.unpack(result) end
+    local rc, w = prim.command_poll(pid, started)
+    if rc == false then return false end
+    result = rc == 0 and { true } or { nil, n.name .. "'s " .. which .. " command " .. (rc and ("exited " .. rc) or w) }
+    prim.log(string.format("%s: %s done in %d ms%s", n.name, which, prim.now() - started, result[2] and (": " .. result[2]) or ""))
+    return table.unpack(result)
+  end }
 end
 
 -- An HTTP API call. path is relative to /apps/APP_ID unless it starts with

@@ -92,5 +92,21 @@ function Raw:send_text(text) return self:send_frame(1, text) end
 function Raw:close() self.h:close() end
 function Raw:release() self.frames, self.buf = {}, "" self.h:release() end
 
+-- Waits for the answer to a hand-made upgrade (see raw_open): r, or the scenario ends.
+function Raw:upgraded()
+  local deadline = prim.now() + P.scaled(P.DEFAULT_WITHIN)
+  local r = self
+  while not r.response do
+    r:pump()
+    if r:is_closed() or prim.now() >= deadline then
+      error({ ps_abort = "the server did not answer a hand-made WebSocket upgrade" }, 0)
+    end
+    if not r.response then P.wait(deadline) end
+  end
+  if r.status ~= 101 then
+    error({ ps_abort = "hand-made WebSocket upgrade answered " .. tostring(r.status) }, 0)
+  end
+  return r
+end
 
 return Raw

@@ -294,7 +294,7 @@ ps.scenario {
     SEEDS = ps.corpus("fuzz_frame_parse")
     table.sort(SEEDS)   -- the harness lists them in directory order
     local known, halted = {}, false
-    local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, reactions = {},
+    local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, wait_ms = 0, replays = 0, replay_ms = 0, reactions = {},
       dropped = {}, close_codes = {}, bad = {}, killers = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
     local function finding(f)
       for k, v in pairs(f) do if type(v) == "string" then f[k] = printable(v, #v) end end   -- labels and details too
@@ -303,21 +303,35 @@ ps.scenario {
       t:log("finding: " .. f.kind, f.input or f.detail)
     end
 
+    -- Where inputs go. A target with two or more nodes, each with its own restart
+    -- command, is a pool of servers: fuzzing goes on with one while a dead one
+    -- restarts in the background, and a killed batch is replayed on another.
+    local nodes = t.target.nodes
+    local pool = nodes ~= nil and #nodes >= 2
+    for _, n in ipairs(pool and nodes or {}) do pool = pool and n.restart ~= nil end
+    local up, jobs = {}, {}   -- pool: up[i] true serving, false restarting (jobs[i]), nil lost
+    for i = 1, pool and #nodes or 0 do up[i] = true end
+    local function at(n, o)   -- options placing a connection or request on node n (pool only)
+      o = o or {}
+      if pool then o.node = n end
+      return o
+    end
+    local function node_name(n) return pool and nodes[n].name or nil end
+
     -- Each input goes on a fresh connection, followed by a sentinel (a subscription to a
     -- fresh public channel; a ping frame on hand-made connections) whose answer tells
     -- that the server has taken the input. All of a batch wait REACT_MS at most together.
-    local function run_batch(inputs, b)
+    -- meanwhile() (the next batch's generation) runs while the server takes the inputs.
+    local function run_batch(inputs, b, n, meanwhile)
       local slots, raw_dead = {}, false
-      for _, inp in ipairs(inputs) do
+      for _, inp in ipairs(inputs) do   -- every upgrade first: together they take one round trip
         local s = { inp = inp, batch = b }
         slots[#slots + 1] = s
-        if inp.kind == "frames" and not raw_dead then   -- a hand-made upgrade waits: skip the rest when one fails
-          local ok, r = pcall(t.raw_open, t)
-          raw_dead, s.raw = not ok, ok and r or nil
-          for _, f in ipairs(ok and inp.frames or {}) do r:send_frame(f.op, f.payload, { fin = f.fin, rsv = f.rsv, mask = f.mask }) end
-          if ok then r:send_frame(9, SENTINEL) end
-        elseif inp.kind ~= "frames" then
-          local ok, c = pcall(t.connect, t)
+        if inp.kind == "frames" then
+          local ok, r = pcall(t.raw_open, t, at(n, { wait = false }))
+          s.raw = ok and r or nil
+        else
+          local ok, c = pcall(t.connect, t, at(n))
           if ok then
             s.conn, s.sentinel = c, t:channel("sentinel-")
             if inp.kind == "binary" then c:send_binary(inp.text) else c:send_raw(inp.text) end
@@ -325,7 +339,25 @@ ps.scenario {
           end
         end
       end
+      for _, s in ipairs(slots) do   -- a hand-made connection sends once upgraded; after one failed, none waits
+        if s.raw and (raw_dead or not pcall(s.raw.upgraded, s.raw)) then
+          raw_dead = true
+          finished(s.raw)
+          s.raw = nil
+        elseif s.raw then
+          for _, f in ipairs(s.inp.frames) do s.raw:send_frame(f.op, f.payload, { fin = f.fin, rsv = f.rsv, mask = f.mask }) end
+          s.raw:send_frame(9, SENTINEL)
+        end
+      end
       local deadline = ps.now() + REACT_MS
+      -- a batch's bytes are let go once sent (two batches at once would crowd the Lua
+      -- budget): what is shown of them is kept, and a replay generates the batch again
+      for k in pairs(meanwhile and inputs or {}) do inputs[k] = nil end   -- the caller's list too
+      for _, s in ipairs(meanwhile and slots or {}) do
+        local i = s.inp
+        s.inp = { index = i.index, label = i.label, kind = i.kind, unknown = i.unknown, shown = show(i), short = show(i, 300) }
+      end
+      if meanwhile then meanwhile() deadline = math.max(deadline, ps.now() + 50) end   -- 50: one turn of the I/O loop at least
       for _, s in ipairs(slots) do
         local left = deadline - ps.now()
         if left > 0 and s.raw then
@@ -369,34 +401,35 @@ ps.scenario {
         local gen = s.inp.label:match("^%w+")   -- mutation, grammar, frames
         st.reactions[gen] = st.reactions[gen] or {}
         st.reactions[gen][s.how] = (st.reactions[gen][s.how] or 0) + 1
-        if s.how == "dropped" and #st.dropped < 5 then st.dropped[#st.dropped + 1] = printable(s.inp.label, 200) .. ": " .. show(s.inp, 300) end
+        if s.how == "dropped" and #st.dropped < 5 then st.dropped[#st.dropped + 1] = printable(s.inp.label, 200) .. ": " .. (s.inp.short or show(s.inp, 300)) end
         if s.code then
           st.close_codes[tostring(s.code)] = (st.close_codes[tostring(s.code)] or 0) + 1
           if s.code ~= NO_STATUS and not documented(s.code) and not st.bad[s.code] then
             st.bad[s.code] = true
             finding { kind = "bad-close-code", code = s.code, seed = seed, batch = s.batch, index = s.inp.index,
-              generator = s.inp.label, input = show(s.inp), detail = "close code " .. s.code .. " is not documented" }
+              generator = s.inp.label, input = s.inp.shown or show(s.inp), detail = "close code " .. s.code .. " is not documented" }
           end
         end
         local k = s.inp.unknown and AS_UNKNOWN[s.how]
         if k then
           u.sent, u[k] = u.sent + 1, u[k] + 1
-          if k == "closed" and #u.examples < 5 then u.examples[#u.examples + 1] = show(s.inp, 300) .. " -> " .. s.how .. " " .. tostring(s.code) end
+          if k == "closed" and #u.examples < 5 then u.examples[#u.examples + 1] = (s.inp.short or show(s.inp, 300)) .. " -> " .. s.how .. " " .. tostring(s.code) end
         end
       end
     end
 
-    -- A fresh connection subscribes to a fresh public channel and gets an event triggered over HTTP.
-    local function alive()
-      local ok, c = pcall(t.connect, t)
+    -- A fresh connection subscribes to a fresh public channel and gets an event triggered
+    -- over HTTP. The subscription goes out with the upgrade: one round trip less.
+    local function alive(n)
+      local ok, c = pcall(t.connect, t, at(n))
       if not ok then return false, tostring(c) end
+      local ch = t:channel("alive-")
+      c:subscribe(ch)
       local m, why = c:established { within = ALIVE_MS }
       if not m then why = "no connection_established: " .. why
       else
-        local ch = t:channel("alive-")
-        c:subscribe(ch)
         local sub, w = c:subscribed(ch, { within = ALIVE_MS })
-        local res = sub and t:trigger({ channel = ch, name = "alive", data = "1" }, { within = ALIVE_MS })
+        local res = sub and t:trigger({ channel = ch, name = "alive", data = "1" }, at(n, { within = ALIVE_MS }))
         if not sub then why = "subscribing to " .. ch .. ": " .. w
         elseif res.status ~= 200 then why = "POST /events answered " .. res.status .. " " .. (res.error or res.body or ""):sub(1, 200)
         elseif not c:expect({ event = "alive" }, { within = ALIVE_MS }) then why = "the triggered event did not arrive" end
@@ -405,102 +438,164 @@ ps.scenario {
       return why == nil, why
     end
     -- crash: the server refuses connections or closes them at once; hang: it takes them and serves nothing
-    local function down_kind()
-      local ok, c = pcall(t.connect, t)
+    local function down_kind(n)
+      local ok, c = pcall(t.connect, t, at(n))
       local dead = not ok or not c:established { within = 1000 } and c:is_closed()
       if ok then finished(c) end
       return dead and "crash" or "hang"
     end
+    local function stop(reason)
+      t:record("stopped", { batch = st.batches, reason = reason })
+      halted = true
+    end
+    -- One server: the restart command, waited for.
     local function restart()
       if not t.target.restart then
-        t:record("stopped", { batch = st.batches, reason = "the server went down and the target has no restart command: fuzzing stopped" })
-        halted = true
-        return false
+        return stop("the server went down and the target has no restart command: fuzzing stopped")
       end
       st.restarts = st.restarts + 1
       t:log("restarting the target: " .. t.target.restart)
       if t:restart_target() and alive() then return true end
-      t:record("stopped", { batch = st.batches, reason = "the restart command failed or the server did not come back" })
-      halted = true
-      return false
+      stop("the restart command failed or the server did not come back")
+    end
+    -- A pool: restarts end in the background; a node serves again once it passes the liveness check.
+    local function lost(i, why)
+      up[i], jobs[i] = nil, nil
+      t:record("node-lost", { node = nodes[i].name, reason = why })
+    end
+    local function poll_restarts()
+      for i, job in pairs(jobs) do
+        local done, why = job.poll()
+        if done ~= false then
+          jobs[i] = nil
+          local ok, w = false, nil
+          if done then ok, w = alive(i) end
+          if ok then up[i] = true else lost(i, why or ("it failed the liveness check after its restart: " .. w)) end
+        end
+      end
+    end
+    -- Node n went down (one server: n unused): bring it back. Returns the node to go on
+    -- with (a pool: any that serves, waiting only when none does), or nil: fuzzing stops.
+    local function recover(n)
+      if not pool then return restart() and n or nil end
+      st.restarts = st.restarts + 1
+      up[n] = false
+      local job, why = t:node_command_start(n, "restart")
+      if job then jobs[n] = job else lost(n, why) end
+      local t0 = ps.now()
+      while not halted do
+        poll_restarts()
+        for i = 0, #nodes - 1 do   -- the next one in turn that serves
+          local k = (n + i) % #nodes + 1
+          if up[k] then st.wait_ms = st.wait_ms + ps.now() - t0 return k end
+        end
+        if not next(jobs) then return stop("every node of the pool went down and none came back (see node-lost)") end
+        t:sleep(20)
+      end
     end
 
-    -- The server went down in batch b: record it, restart, then replay the batch's
-    -- inputs one at a time (a liveness check after each) to find the one that kills it.
+    -- The server (node n) went down in batch b: record it, go on with a server that
+    -- serves (n restarted, or another node of a pool), and replay the batch's inputs
+    -- there one at a time, a liveness check after each, to find the one that kills it.
     -- Suspects first: the inputs whose sentinel went unanswered in the batch (the killer
     -- is among them unless its harm came late). Each replay is judged by its own
     -- liveness check, as in batch order; only fewer replays come before the killer's.
     -- (Bisection would replay fewer inputs but restart the server about log2(50)/2
     -- more times, and a restart costs more than all the single replays it saves.)
-    local function server_down(b, inputs, why, slots)
+    -- Returns the node to go on with.
+    local function server_down(n, b, why, slots)
       local shown = {}
-      for i, inp in ipairs(inputs) do shown[i] = show(inp) end
+      for i, sl in ipairs(slots) do shown[i] = sl.inp.shown or show(sl.inp) end
       st.downs = st.downs + 1
-      finding { kind = down_kind(), seed = seed, batch = b, inputs = shown, detail = why }
-      if not restart() then return end
-      local order = {}
+      finding { kind = down_kind(n), node = node_name(n), seed = seed, batch = b, inputs = shown, detail = why }
+      n = recover(n)
+      if not n then return nil end
+      local order, whole = {}, gen_batch(seed, b)   -- the same inputs again (see run_batch)
       for pass = 1, 2 do
-        for _, sl in ipairs(slots) do if (pass == 1) == not sl.done then order[#order + 1] = sl.inp end end
+        for _, sl in ipairs(slots) do if (pass == 1) == not sl.done then order[#order + 1] = whole[sl.inp.index] end end
       end
       for _, inp in ipairs(order) do
-        run_batch({ inp }, b)
-        local ok, why2 = alive()
+        local t0 = ps.now()
+        run_batch({ inp }, b, n)
+        local ok, why2 = alive(n)
+        st.replays, st.replay_ms = st.replays + 1, st.replay_ms + ps.now() - t0
         if not ok then
-          finding { kind = down_kind(), seed = seed, batch = b, index = inp.index, generator = inp.label, input = show(inp),
-            detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
+          finding { kind = down_kind(n), node = node_name(n), seed = seed, batch = b, index = inp.index, generator = inp.label,
+            input = show(inp), detail = why2, reproduce = string.format("pushspec fuzz --target TARGET --seed %d: batch %d, input %d "
               .. "(fuzz_from_batch = %d in the target file starts there)", seed, b, inp.index, b) }
           if inp.unknown then st.unknown.crashed = st.unknown.crashed + 1 end
           if #st.killers < 3 then   -- the check's Actual names them, not only the findings
             st.killers[#st.killers + 1] = string.format("batch %d input %d (%s): %s", b, inp.index, inp.label, show(inp, 120))
           end
           known[shape(inp)] = true
-          restart()
-          return
+          return recover(n)
         end
       end
       t:record("not-reproduced", { batch = b, detail = "no input of the batch brings the server down alone" })
+      return n
     end
 
-    local ok0, why0 = alive()
+    local node = 1   -- of a pool (one server: unused)
+    local ok0, why0 = alive(node)
     if not ok0 then
       t:skip("FRAME-4", "the server failed the liveness check before fuzzing: " .. why0)
       return t:skip("FRAME-5", "the server failed the liveness check before fuzzing")
     end
-    t:log(string.format("fuzzing %s for %d s with seed %d (%d corpus seeds)", t.target.name, seconds, seed, #SEEDS))
+    t:log(string.format("fuzzing %s for %d s with seed %d (%d corpus seeds)%s", t.target.name, seconds, seed, #SEEDS,
+      pool and string.format(", a pool of %d nodes", #nodes) or ""))
     -- --seconds of fuzzing, not counting restarts and replays; at most 100 s more in all
     local start, first, digest = ps.now(), {}, {}
     local batch = (tonumber(t.target.fuzz_from_batch) or 1) - 1
-    while ps.now() - start - st.down_ms < seconds * 1000 and ps.now() - start < (seconds + 100) * 1000 and not halted do
-      batch = batch + 1
+    local tm = { generating = 0, sending = 0, liveness = 0 }   -- where the fuzzing time goes (ms)
+    local function generate(b)   -- a batch, with the shapes the known-crasher filter needs
+      local t0, list = ps.now(), gen_batch(seed, b)
+      if next(known) then for _, inp in ipairs(list) do inp.shape = shape(inp) end end
+      tm.generating = tm.generating + ps.now() - t0
+      return list
+    end
+    local nxt = generate(batch + 1)
+    local function admit()   -- the inputs of nxt to send (a function: its loop's registers die with it)
       local inputs = {}
-      for _, inp in ipairs(gen_batch(seed, batch)) do
+      for _, inp in ipairs(nxt) do
         if #first < 5 then first[#first + 1] = show(inp) end
         if #digest < 3 * BATCH then digest[#digest + 1] = show(inp) end
-        if next(known) and known[shape(inp)] then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
+        if next(known) and known[inp.shape or shape(inp)] then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
       end
-      local slots = run_batch(inputs, batch)
+      nxt = nil
+      return inputs
+    end
+    while ps.now() - start - st.down_ms < seconds * 1000 and ps.now() - start < (seconds + 100) * 1000 and not halted do
+      batch = batch + 1
+      local inputs = admit()
+      local t1, gen_ms = ps.now(), tm.generating
+      local slots = run_batch(inputs, batch, node, function() nxt = generate(batch + 1) end)
+      local t2 = ps.now()
+      tm.sending = tm.sending + (t2 - t1) - (tm.generating - gen_ms)
       st.inputs, st.batches = st.inputs + #slots, st.batches + 1
-      local ok, why = alive()
+      local ok, why = alive(node)
+      tm.liveness = tm.liveness + ps.now() - t2
       if ok then file(slots)
       else   -- restarts and replays don't count as fuzzing time
         local t0 = ps.now()
-        server_down(batch, inputs, why, slots)
+        node = server_down(node, batch, why, slots)
         st.down_ms = st.down_ms + ps.now() - t0
       end
       if st.batches % 100 == 0 then t:log(string.format("%d batches, %d inputs", st.batches, st.inputs)) end
     end
 
     local elapsed = (ps.now() - start) / 1000
+    while next(jobs) do poll_restarts() t:sleep(20) end   -- a pool is left serving
     local rate, rate_fuzzing = st.inputs / elapsed, st.inputs / math.max(0.001, elapsed - st.down_ms / 1000)
-    local alive_end, u = alive(), st.unknown
+    local alive_end, u = not halted and alive(node), st.unknown
     t:log(string.format("sent %d inputs in %d batches in %.1f s: %.0f inputs/s (%.0f/s not counting restarts and replays); "
-      .. "%d findings, %d restarts, server alive at the end: %s", st.inputs, st.batches, elapsed, rate, rate_fuzzing,
-      st.findings, st.restarts, tostring(alive_end)))
+      .. "%d findings, %d restarts, %d inputs of known crashers' shapes skipped, server alive at the end: %s", st.inputs,
+      st.batches, elapsed, rate, rate_fuzzing, st.findings, st.restarts, st.skipped, tostring(alive_end)))
+    tm.down, tm.waiting_for_a_node, tm.replaying = st.down_ms, st.wait_ms, st.replay_ms
     t:record("summary", { seed = seed, seconds = seconds, inputs = st.inputs, batches = st.batches, findings = st.findings,
       server_alive = alive_end, first_inputs = first, first_batches_md5 = ps.md5(table.concat(digest, "\n")),
       inputs_per_second = math.floor(rate + 0.5), inputs_per_second_fuzzing = math.floor(rate_fuzzing + 0.5),
-      restarts = st.restarts, skipped_known_crashers = st.skipped, reactions = st.reactions, dropped_examples = st.dropped,
-      close_codes = st.close_codes, unknown_events = u })
+      restarts = st.restarts, replays = st.replays, skipped_known_crashers = st.skipped, reactions = st.reactions, dropped_examples = st.dropped,
+      close_codes = st.close_codes, unknown_events = u, pool = pool and #nodes or nil, time_ms = tm })
     local bad = {}
     for code in pairs(st.bad) do bad[#bad + 1] = code end
     table.sort(bad)
