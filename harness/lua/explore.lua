@@ -228,13 +228,7 @@ function Driver:execute(op)
       body = { name = op.event, data = encode_data(op.data), socket_id = sid, info = op.info }
       if op.form == "channel" then body.channel = chs[1] else body.channels = core.json_array(chs) end
     end
-    if op.body then
-      body = RAW_BODIES[op.body] or tostring(op.body)
-      -- A malformed body goes to /events only: explore cannot yet restart a server that dies
-      -- (issue 18), and one /batch_events body that is not JSON kills soketi 1.6.1, after which
-      -- every later operation would diverge and blame rules that are not broken.
-      path = "/events"
-    end
+    if op.body then body = RAW_BODIES[op.body] or tostring(op.body) end
     local o = with_app(op, api_opts(op.sign, { body = body }, t.app), t.app)
     o.node = node
     return t:api("POST", path, o)
@@ -655,8 +649,45 @@ function Driver:check_hooks(final)
   end
 end
 
+-- The server was found down after op (a fresh connection refused or reset): the op's own
+-- HTTP answer keeps its divergence, the rest of the step is the dead server's silence and
+-- is dropped; the kill itself diverges from FRAME-4:http-body-4xx when op sent a malformed
+-- body (the rule that says such input never crashes the server), else it is a finding only.
+-- divs: the step's divergences (before: their first index). Returns those kept.
+function Driver:went_down(op, why, divs, before)
+  local keep = {}
+  for _, x in ipairs(divs) do if x.kind == "http" then keep[#keep + 1] = x end end
+  for i = #self.divergences, before + 1, -1 do self.divergences[i] = nil end
+  for _, x in ipairs(keep) do self.divergences[#self.divergences + 1] = x end
+  local at = #self.history
+  local clause = op.body ~= nil and "FRAME-4:http-body-4xx" or (keep[1] and keep[1].clause)
+  self.down = { at = at, op = op, why = why, clause = clause, dropped = #divs - #keep }
+  if op.body ~= nil then
+    keep[#keep + 1] = self:diverge("down", { clause = clause }, "the server survives operation " .. at ..
+      " (a malformed body) and keeps serving", "the server went down at operation " .. at .. " (" .. op_text(op) ..
+      "): a fresh connection " .. tostring(why), { why = why })
+  end
+  self.pending_hooks, self.lost = {}, true   -- a dead server's webhooks are not judged
+  if not self.quiet then
+    core.log(string.format("explore: the server went down at operation %d (%s): %s; %d divergences of that "
+      .. "operation dropped", at, op_text(op), tostring(why), #divs - #keep))
+  end
+  return keep
+end
+
 -- One operation: predicted, carried out, observed. Returns the divergences it caused.
+-- They are reported only after the server is known to be up: a divergence, or a request
+-- with no answer, asks P.reachable (only a refused or reset connection is down).
 function Driver:step(op, ctx)
+  local report = self.report
+  self.report = nil
+  local out, pred = self:step_unreported(op, ctx)
+  self.report = report
+  if report then for _, x in ipairs(out) do report(x, self) end end
+  return out, pred
+end
+
+function Driver:step_unreported(op, ctx)
   local before = #self.divergences
   self.history[#self.history + 1] = op
   self.cur = op
@@ -687,6 +718,10 @@ function Driver:step(op, ctx)
   end
   local out = {}
   for i = before + 1, #self.divergences do out[#out + 1] = self.divergences[i] end
+  if #out > 0 or (res and res.status == 0) then
+    local up, down_why = P.reachable(self.t)
+    if not up then out = self:went_down(op, down_why, out, before) end
+  end
   return out, pred
 end
 
@@ -844,8 +879,13 @@ local function replay_fails(t, ops, from, clause, fam)
   for _, op in ipairs(ops) do
     local divs = d:step(rename(op, from, prefix))
     for _, x in ipairs(divs) do if x.clause == clause then hit = true end end
-    if hit then break end
+    if hit or d.down then break end
     for _, x in ipairs(divs) do if not adopt_after(m, x) then d:forget(x) end end
+  end
+  if d.down then   -- this candidate killed the server: bring it back before the next replay
+    d:finish()
+    E.bring_back(t, d.down, "while shrinking " .. clause)
+    return hit
   end
   if not hit then
     local n = #d.divergences
@@ -902,7 +942,7 @@ function E.run(t, job)
   for _, why in ipairs(left) do core.progress("left out: " .. why) end
   local start, budget = core.now(), o.budget * 1000
   local seen_clause, judged = shrunk_in_run, {}
-  local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0 }
+  local stats = { ops = 0, sequences = 0, divergences = 0, shrunk = 0, downs = 0, restarts = 0 }
   local last_progress = start
   local n = 0
   local found, deferred = {}, {}   -- divergences to shrink (first of each clause); sequences whose webhooks wait
@@ -963,6 +1003,7 @@ function E.run(t, job)
       if op == nil then break end
       local divs = d:step(op)
       stats.ops = stats.ops + 1
+      if d.down then ended = E.server_down(t, d, seed, prefix, fam, o, stats, deferred); break end
       for _, x in ipairs(divs) do
         if not adopt_after(m, x) and not d:forget(x) then d.lost = true; ended = "the model could not take on the state the server showed after " .. x.clause end
       end
@@ -987,13 +1028,76 @@ function E.run(t, job)
   t:record("summary", { seed = o.seed, jobs = o.jobs, job = job, shard = o.shard[1] .. "/" .. o.shard[2],
     sequences = stats.sequences, operations = stats.ops, divergences = stats.divergences, shrunk = stats.shrunk,
     seconds = math.floor(secs * 10 + 0.5) / 10, shrinking_seconds = math.floor(shrink_s * 10 + 0.5) / 10,
-    ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5), families_left_out = left })
+    ops_per_second = math.floor(stats.ops / math.max(secs, 0.001) + 0.5), families_left_out = left,
+    server_downs = stats.downs, restarts = stats.restarts })
   core.progress(string.format("job %d: done: %d sequences, %d operations in %.1f s (%.0f ops/s), %d divergences, "
     .. "%d shrunk in %.1f s", job, stats.sequences, stats.ops, secs, stats.ops / math.max(secs, 0.001), stats.divergences,
     stats.shrunk, shrink_s))
   for _, r in ipairs(t.spec.rules) do
     t:skip(r, "explore made no operation whose prediction this rule judges (seed " .. o.seed .. ", " .. stats.ops .. " operations)")
   end
+end
+
+-- ---------------------------------------------------------------- a server that dies
+
+-- Restarts the server through the target's restart command (Case:restart_target, as
+-- pushspec fuzz does) after down (Driver.down); without one, or when it does not come
+-- back, the run cannot go on: error "server down since ...".
+function E.bring_back(t, down, where)
+  local since = string.format("server down since operation %d%s (%s): a fresh connection %s", down.at,
+    where and (" " .. where) or "", op_text(down.op), tostring(down.why))
+  if not t.target.restart then error(since .. " (no restart command in the target)", 0) end
+  core.progress("the server is down: restarting it: " .. t.target.restart)
+  local ok = t:restart_target()
+  local up, why = false, "the restart command failed"
+  if ok then up, why = P.reachable(t) end
+  if not up then error(since .. " (the restart command did not bring it back: " .. tostring(why) .. ")", 0) end
+  return true
+end
+
+-- Sequence d (seed, channels prefix) took the server down: the finding names the last
+-- operation; the killing operation alone is tried on a restarted server (a request needs
+-- no connection), and the shortest sequence that kills is saved as a scenario file like a
+-- shrunk one. Then the server is restarted and the run goes on with the next sequence.
+-- Returns why the sequence ended.
+function E.server_down(t, d, seed, prefix, fam, o, stats, deferred)
+  local down = d.down
+  stats.downs = stats.downs + 1
+  d:finish()
+  -- webhooks other sequences were still waiting for may have died with the server
+  for _, other in ipairs(deferred) do
+    if (other.last_op or 0) + scaled(other.hook_ms) > core.now() then other.pending_hooks, other.lost = {}, true end
+  end
+  local ops = {}
+  for i = 1, down.at do ops[i] = copy(d.history[i]) end
+  local finding = { seed = seed, operation = down.at, op = down.op, why = down.why, clause = down.clause,
+    dropped_divergences = down.dropped, sequence = #ops <= 30 and ops or nil }
+  core.progress(string.format("the server went down at operation %d of seed %d (%s): %s", down.at, seed,
+    op_text(down.op), tostring(down.why)))
+  E.bring_back(t, down, "of seed " .. seed)
+  stats.restarts = stats.restarts + 1
+  if down.at > 1 and down.op.conn == nil and down.op.op ~= "wait" then
+    local alone = new_prefix()
+    local d1 = Driver.new(t, new_model(t, fam, alone), alone, { quiet = true, webhooks = false })
+    d1:step(rename(copy(down.op), prefix, alone))
+    d1:finish()
+    if d1.down then
+      ops = { ops[#ops] }
+      E.bring_back(t, d1.down, "(the killing operation replayed alone)")
+      stats.restarts = stats.restarts + 1
+    end
+    finding.alone_kills = d1.down ~= nil
+  end
+  finding.minimal_ops = #ops
+  if down.clause then
+    local found = { clause = down.clause, seed = seed, ops = ops, original_ops = down.at, replays = #ops < down.at and 1 or 0,
+      target = t.target.name, prefix = prefix, expected = "the server survives every operation",
+      actual = "the server went down at operation " .. down.at .. ": a fresh connection " .. tostring(down.why) }
+    local id = string.format("explore-down-%d-%s", seed, down.clause:lower():gsub("[^%w]+", "-"))
+    finding.file, finding.save_error = core.save_text(o.save, id .. ".lua", scenario_text(id, found))
+  end
+  t:record("server_down", finding)
+  return "the server went down at operation " .. down.at .. " and was restarted"
 end
 
 -- Shrinks the history up to divergence x to a minimal sequence that still fails
@@ -1049,6 +1153,7 @@ function E.replay(t, spec)
   end
   for _, op in ipairs(spec.ops) do
     local divs = d:step(rename(op, spec.prefix, prefix))
+    if d.down then break end   -- the runner's dead-server check restarts it after this scenario
     for _, x in ipairs(divs) do if not adopt_after(m, x) then d:forget(x) end end
   end
   d:finish()

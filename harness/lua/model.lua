@@ -608,7 +608,7 @@ function ops.trigger(m, op, pred)
   end
   -- a body that is not the JSON object it should be (op.body names the form): 400 (HTTP-6)
   if op.body ~= nil then
-    bad = { batch and { "4xx", "FRAME-4:http-body-4xx" } or { 400, "HTTP-6:events" } }
+    bad = { { 400, batch and "HTTP-6:batch" or "HTTP-6:events" } }
   end
   if refused_by_signing(op, pred, true) then
     if pred.http.status and #bad > 0 and op.app == nil then pred.http.status = "4xx"; pred.http.one_of = nil end

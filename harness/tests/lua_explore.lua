@@ -376,7 +376,7 @@ eq("batch with another body's md5: HTTP-5:batch", "HTTP-5:batch", p.http.clause)
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", body = "not-json" }
 eq("a body that is not JSON: 400 (HTTP-6:events), nothing delivered", { 400, "HTTP-6:events", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, body = "truncated-array" }
-eq("a batch body that is not JSON: 4xx (FRAME-4:http-body-4xx)", { "4xx", "FRAME-4:http-body-4xx", nil }, { p.http.status, p.http.clause, p.http.one_of })
+eq("a batch body that is not JSON: 400 (HTTP-6:batch)", { 400, "HTTP-6:batch", nil }, { p.http.status, p.http.clause, p.http.one_of })
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", app = "unknown" }
 eq("an unknown app id: 4xx (HTTP-13:post), nothing delivered", { "4xx", "HTTP-13:post", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "get_channels", query = {}, app = "unknown" }
