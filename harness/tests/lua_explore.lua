@@ -674,6 +674,32 @@ local multi = 0
 for _, conns in pairs(users) do if #keys(conns) > 1 then multi = multi + 1 end end
 expect("users join on several connections", multi >= 2, multi)
 
+-- With the default weights a user is often on two connections of one presence channel (the
+-- per-user counts class of issue 18 needs it), and a view is asked while that holds.
+do
+  local n, multi, viewed = 100, 0, 0
+  for seed = 1, n do
+    local g = G.new { seed = seed, prefix = "W-", forms = G.ALL_FORMS }
+    local mm = M.new { prefix = "W-" }
+    local m_hit, v_hit = false, false
+    for i = 1, 100 do
+      local op = g:next(mm)
+      mm:apply(op, { now = i * 200 })
+      for name, ch in pairs(mm.channels) do
+        if M.is_presence(M.kind(name)) and M.multi_connection(ch) then
+          m_hit = true
+          if op.op == "get_channel" or op.op == "get_users" or op.op == "get_channels" then v_hit = true end
+        end
+      end
+    end
+    multi, viewed = multi + (m_hit and 1 or 0), viewed + (v_hit and 1 or 0)
+  end
+  print(string.format("default weights: a user on two connections of one presence channel in %d of %d sequences "
+    .. "of 100 operations, a view asked meanwhile in %d", multi, n, viewed))
+  expect("default weights: a user on two connections of one presence channel in most sequences", multi > n // 2, multi)
+  expect("default weights: a view asked while it holds in most sequences", viewed > n // 2, viewed)
+end
+
 -- ------------------------------------------------------------------ shrinker
 
 -- Deviant 1: an event delivered twice to a connection that unsubscribed and subscribed again.
@@ -773,7 +799,25 @@ local small2, st2 = S.minimize(long, function(x) for _, op in ipairs(x) do if op
   { max_replays = 60, repair = M.repair, deps = M.deps })
 print(string.format("shrink planted op: 1000 ops -> %d ops in %d replays", #small2, st2.replays))
 eq("planted op: it and its connect remain", { "connect", "client_event" }, { small2[1] and small2[1].op, small2[2] and small2[2].op })
-expect("planted op: <= 13 replays (log2 1000 + 2)", st2.replays <= 13, st2.replays)
+expect("planted op: <= 15 replays (log2 1000 + 2, and a second replay of the 2 kept candidates)", st2.replays <= 15, st2.replays)
+-- a false failure (timing): some candidates without the planted op fail on their first replay only.
+-- The shrinker must not keep one: each kept candidate fails twice in a row.
+local seen_once, new_n = {}, 0
+local small4, st4 = S.minimize(long, function(x)
+  for _, op in ipairs(x) do if op == planted then return true end end
+  local k = S.key(x)
+  if not seen_once[k] then   -- every third new candidate fails once, then passes
+    seen_once[k], new_n = true, new_n + 1
+    if new_n % 3 == 0 then return true end
+  end
+  return false
+end, { max_replays = 60, repair = M.repair, deps = M.deps })
+local kept_planted = false
+for _, op in ipairs(small4) do if op == planted then kept_planted = true end end
+expect("flaky failures: the result still holds the planted op", kept_planted, S.key(small4):sub(1, 200))
+expect("flaky failures: seen and not kept (stats.flaky > 0)", st4.flaky > 0, st4.flaky)
+expect("flaky failures: within 60 replays", st4.replays <= 60, st4.replays)
+print(string.format("shrink flaky: 1000 ops -> %d ops in %d replays, %d flaky candidates not kept", #small4, st4.replays, st4.flaky))
 -- a budget too small: stops at it, returns a failing sequence
 local small3, st3 = S.minimize(long, function(x) for _, op in ipairs(x) do if op == planted then return true end end return false end,
   { max_replays = 4, repair = M.repair })
