@@ -156,8 +156,10 @@ local function api_opts(sign, o, app)
   return o
 end
 
+-- A path segment: RFC 3986's pchar stays as it is (every character a channel name may hold is
+-- one), the rest is percent-encoded. An encoded sub-delim ("%3D" for "=") is not the same URI.
 local function escape_path(s)
-  return (tostring(s):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+  return (tostring(s):gsub("[^%w%-%._~!$&'()*+,;=:@]", function(c) return string.format("%%%02X", c:byte()) end))
 end
 
 local function encode_data(d) if type(d) == "table" then return core.json_encode(d) end return d end
@@ -196,6 +198,18 @@ function Driver:nodes_text(x)
   return "[cluster: " .. table.concat(parts, "; ") .. "]"
 end
 
+-- Messages of conn nc get an arrival number (a weak table, not a field of the message), so
+-- the order of two messages the model predicts in order (item.after) can be judged.
+local arrival_of, arrivals = setmetatable({}, { __mode = "k" }), 0
+function Driver:stamp(nc)
+  local pump = nc.pump
+  nc.pump = function(c)
+    local n0 = #c.inbox
+    pump(c)
+    for i = n0 + 1, #c.inbox do arrivals = arrivals + 1; arrival_of[c.inbox[i]] = arrivals end
+  end
+end
+
 -- Carries out op; returns the HTTP answer when it made a request.
 function Driver:execute(op)
   local t, kind = self.t, op.op
@@ -203,6 +217,7 @@ function Driver:execute(op)
   local node = self:node(op)
   if kind == "connect" then
     local nc = t:connect { node = node }
+    self:stamp(nc)
     self.conn_node[op.conn] = node
     local m = nc:established { within = FRAME_MS }
     self.conns[op.conn] = nc
@@ -495,6 +510,14 @@ function Driver:observe_frame(f)
   if self.taken_missing[key] then return end   -- already reported missing under its first item
   m, w = c:expect(f.pattern, { within = self:within(f.clause) })
   if m then self.taken[key] = m else self.taken_missing[key] = true end
+  if m then self.taken_last[tostring(f.conn) .. " " .. core.json_encode(f.pattern)] = m end
+  local before = m and f.after and self.taken_last[tostring(f.conn) .. " " .. core.json_encode(f.after)]
+  if before and arrival_of[before] and arrival_of[m] then
+    local ow = who .. " receives " .. M.describe(f.pattern) .. " after " .. M.describe(f.after)
+    if arrival_of[m] > arrival_of[before] then self:pass({ clause = f.after_clause }, ow)
+    else self:diverge("frame", { clause = f.after_clause }, ow, "it came first: " .. show(m, 200) .. ", then " ..
+      show(before, 200), { conn = f.conn, message = m }) end
+  end
   if not m then
     self:missed(f.clause)
     local gone = f.pattern.event == "pusher_internal:subscription_succeeded" and "refused" or "frame"
@@ -520,7 +543,7 @@ local VIEWS = { get_channels = true, get_channel = true, get_users = true }
 function Driver:observe(op, pred, res, why)
   local t = self.t
   pred = pred or {}
-  self.taken, self.taken_missing = {}, {}
+  self.taken, self.taken_missing, self.taken_last = {}, {}, {}
   if pred.http and (pred.http.status ~= nil or pred.http.clause ~= nil) then
     if VIEWS[op.op] and res then
       -- a view may lag what a connection just did (another TCP connection, no ordering
@@ -568,6 +591,11 @@ function Driver:observe(op, pred, res, why)
         else self:pass(s, want) end
       end
     end
+  end
+  for _, may in ipairs(pred.may or {}) do   -- a message the model has no opinion on (model.lua `may`)
+    local c = self.conns[may.conn]
+    local m = c and not c:is_closed() and c:expect({ channel = may.channel }, { within = self:within("CACHE-2:last-event") })
+    if m and type(m.event) == "string" and m.event:match("^pusher_internal:") then table.insert(c.inbox, 1, m) end
   end
   self:leftovers()
   for _, w in ipairs(pred.webhooks or {}) do

@@ -37,7 +37,7 @@ local function labels_of(pred)
   local function note(l) if l then out[#out + 1] = l end end
   for _, list in ipairs { pred.frames, pred.silent, pred.webhooks } do
     for _, it in ipairs(list) do
-      note(it.clause); note(it.once_clause); note(it.fields_clause); note(it.members_clause)
+      note(it.clause); note(it.once_clause); note(it.fields_clause); note(it.members_clause); note(it.after_clause)
       for _, c in ipairs(it.checks or {}) do note(c.clause) end
     end
   end
@@ -412,6 +412,15 @@ for c = 1, 2 do run { op = "connect", conn = c } end
 p = run { op = "subscribe", conn = 1, channel = "cache-T-k", auth = "none" }
 eq("empty cache channel: cache_miss (CACHE-1:miss-sent)", 1, #frames_for(p, 1, "pusher:cache_miss"))
 eq("... cache_miss webhook", 1, #hooks(p, "cache_miss"))
+eq("... after subscription_succeeded (CACHE-1:after-succeeded)",
+  { "CACHE-1:after-succeeded", "pusher_internal:subscription_succeeded" },
+  { (frames_for(p, 1, "pusher:cache_miss")[1] or {}).after_clause, ((frames_for(p, 1, "pusher:cache_miss")[1] or {}).after or {}).event })
+run { op = "trigger", form = "batch", batch = { { channel = "cache-T-k2", event = "b1", data = "1" },
+  { channel = "cache-T-k2", event = "b2", data = "2" } } }
+p = run { op = "subscribe", conn = 2, channel = "cache-T-k2", auth = "none" }
+eq("two events of one batch on one cache channel: no opinion which is last (SUB-4:in-order, open)",
+  { 0, 0, 1 }, { #frames_for(p, 2, "b1"), #frames_for(p, 2, "b2"), #(p.may or {}) })
+run { op = "unsubscribe", conn = 2, channel = "cache-T-k2" }
 run { op = "trigger", form = "channels", channels = { "cache-T-k" }, event = "ev", data = "one" }
 run { op = "trigger", form = "channels", channels = { "cache-T-k" }, event = "ev2", data = "two" }
 p = run { op = "subscribe", conn = 2, channel = "cache-T-k", auth = "none" }
