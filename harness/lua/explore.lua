@@ -10,6 +10,9 @@ local core, scaled, show = P.core, P.scaled, P.show
 local M = P.require "match"
 local verify = P.require "verify"
 local E = {}
+-- Restarts of the server in this run (every job's: jobs share this module). A sequence that
+-- saw one during its life has lost its server state; see Driver:step.
+E.epoch, E.restarted_at = 0, {}
 
 -- The operation families (explore-contract.md); --weights names them.
 E.FAMILIES = { "connect", "close", "subscribe", "unsubscribe", "client_event", "trigger", "get_channels",
@@ -98,7 +101,8 @@ Driver.__index = Driver
 function Driver.new(t, model, prefix, opts)
   return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {}, conn_node = {},
     pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
-    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {} }, Driver)
+    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {},
+    epoch = E.epoch }, Driver)
 end
 
 -- The auth string of a subscribe in one of the contract's forms.
@@ -658,7 +662,14 @@ function Driver:check_hooks(final)
       if final and core.now() < p.due then
         ev = t:expect_webhook(hook_pattern(p.w), { within = math.max(1, p.due - core.now()) })
       end
-      if ev then self:pass(p.w, want) else
+      local across = false   -- a restart while it was due: the dead server may never have sent it
+      for _, r in ipairs(E.restarted_at) do
+        if r >= p.due - scaled(self.hook_ms) - FRAME_MS and r <= p.due then across = true end
+      end
+      if ev then self:pass(p.w, want)
+      elseif across then
+        if not self.quiet then core.log("explore: " .. want .. ": not judged (the server was restarted meanwhile)") end
+      else
         self:diverge("webhook", p.w, want, "no such webhook within " .. scaled(self.hook_ms) .. " ms", { missing = p.w })
       end
     else left[#left + 1] = p end
@@ -698,15 +709,17 @@ end
 -- is dropped; the kill itself diverges from FRAME-4:http-body-4xx when op sent a malformed
 -- body (the rule that says such input never crashes the server), else it is a finding only.
 -- divs: the step's divergences (before: their first index). Returns those kept.
-function Driver:went_down(op, why, divs, before)
+function Driver:went_down(op, why, divs, before, restarted)
   local keep = {}
-  for _, x in ipairs(divs) do if x.kind == "http" then keep[#keep + 1] = x end end
+  for _, x in ipairs(divs) do if x.kind == "http" and not restarted then keep[#keep + 1] = x end end
   for i = #self.divergences, before + 1, -1 do self.divergences[i] = nil end
   for _, x in ipairs(keep) do self.divergences[#self.divergences + 1] = x end
   local at = #self.history
   local clause = op.body ~= nil and "FRAME-4:http-body-4xx" or (keep[1] and keep[1].clause)
-  self.down = { at = at, op = op, why = why, clause = clause, dropped = #divs - #keep }
-  if op.body ~= nil then
+  if restarted then clause = nil end
+  self.down = { at = at, op = op, why = why, clause = clause, dropped = #divs - #keep, epoch = E.epoch,
+    restarted = restarted }
+  if op.body ~= nil and not restarted then
     keep[#keep + 1] = self:diverge("down", { clause = clause }, "the server survives operation " .. at ..
       " (a malformed body) and keeps serving", "the server went down at operation " .. at .. " (" .. op_text(op) ..
       "): a fresh connection " .. tostring(why), { why = why })
@@ -762,7 +775,11 @@ function Driver:step_unreported(op, ctx)
   end
   local out = {}
   for i = before + 1, #self.divergences do out[#out + 1] = self.divergences[i] end
-  if #out > 0 or (res and res.status == 0) then
+  if self.epoch ~= E.epoch then
+    -- another job restarted the server during this sequence (the restart blocks every job):
+    -- what this step saw is the restart's, and the server holds none of the sequence's state
+    out = self:went_down(op, "the server was restarted by another job during this sequence", out, before, true)
+  elseif #out > 0 or (res and res.status == 0) then
     local up, down_why = P.reachable(self.t)
     if not up then out = self:went_down(op, down_why, out, before) end
   end
@@ -1055,6 +1072,11 @@ function E.run(t, job)
       if op == nil then break end
       local divs = d:step(op)
       stats.ops = stats.ops + 1
+      if d.down and d.down.restarted then
+        d:finish()
+        ended = "the server was restarted by another job at operation " .. d.down.at .. " (this sequence's state is gone)"
+        break
+      end
       if d.down then ended = E.server_down(t, d, seed, prefix, fam, o, stats, deferred); break end
       for _, x in ipairs(divs) do
         if not adopt_after(m, x) and not d:forget(x) then d.lost = true; ended = "the model could not take on the state the server showed after " .. x.clause end
@@ -1098,12 +1120,18 @@ end
 function E.bring_back(t, down, where)
   local since = string.format("server down since operation %d%s (%s): a fresh connection %s", down.at,
     where and (" " .. where) or "", op_text(down.op), tostring(down.why))
+  if down.restarted then return true end   -- another job restarted it already
+  if down.epoch ~= E.epoch then   -- found down before another job's restart: up again?
+    if P.reachable(t) then return true end
+  end
   if not t.target.restart then error(since .. " (no restart command in the target)", 0) end
   core.progress("the server is down: restarting it: " .. t.target.restart)
   local ok = t:restart_target()
   local up, why = false, "the restart command failed"
   if ok then up, why = P.reachable(t) end
   if not up then error(since .. " (the restart command did not bring it back: " .. tostring(why) .. ")", 0) end
+  E.epoch = E.epoch + 1
+  E.restarted_at[#E.restarted_at + 1] = core.now()
   return true
 end
 
@@ -1123,7 +1151,9 @@ function E.server_down(t, d, seed, prefix, fam, o, stats, deferred)
   local ops = {}
   for i = 1, down.at do ops[i] = copy(d.history[i]) end
   local finding = { seed = seed, operation = down.at, op = down.op, why = down.why, clause = down.clause,
-    dropped_divergences = down.dropped, sequence = #ops <= 30 and ops or nil }
+    dropped_divergences = down.dropped, sequence = #ops <= 30 and ops or nil,
+    other_jobs = o.jobs > 1 and "with --jobs " .. o.jobs .. " the operation that killed it may be another job's "
+      .. "(alone_kills says whether this one does alone)" or nil }
   core.progress(string.format("the server went down at operation %d of seed %d (%s): %s", down.at, seed,
     op_text(down.op), tostring(down.why)))
   E.bring_back(t, down, "of seed " .. seed)
