@@ -806,6 +806,20 @@ end
 -- wait for late ones, not one wait per sequence).
 function Driver:finish(defer)
   self:leftovers()
+  -- the connections still open are closed here: the model closes them too, so the webhooks
+  -- their closing causes (channel_vacated, member_removed) are predicted, not extra
+  local open = {}
+  for k in pairs(self.conns) do if self.model:is_open(k) then open[#open + 1] = k end end
+  table.sort(open)
+  for _, k in ipairs(open) do
+    local pred = self.model:apply({ op = "close", conn = k }, { now = core.now() })
+    for _, w in ipairs(pred and pred.webhooks or {}) do
+      if self.webhooks and self.webhooks[w.name] and not w.eventually and not self.lost then
+        self.pending_hooks[#self.pending_hooks + 1] = { w = w, due = core.now() + scaled(self.hook_ms) }
+      end
+    end
+  end
+  if #open > 0 then self.last_op = core.now() end
   if not defer then self:check_hooks(true) end
   for _, c in pairs(self.conns) do c:release() end
   self.conns = {}
