@@ -780,7 +780,7 @@ function Driver:step_unreported(op, ctx)
     -- what this step saw is the restart's, and the server holds none of the sequence's state
     out = self:went_down(op, "the server was restarted by another job during this sequence", out, before, true)
   elseif #out > 0 or (res and res.status == 0) then
-    local up, down_why = P.reachable(self.t)
+    local up, down_why = E.serving(self.t)
     if not up then out = self:went_down(op, down_why, out, before) end
   end
   return out, pred
@@ -1128,6 +1128,31 @@ end
 
 -- ---------------------------------------------------------------- a server that dies
 
+-- Is the server serving? P.reachable (a refused or reset connection is down, a slow one is
+-- not), and a server that takes the connection only to close it before connection_established
+-- is down too (it is shutting down: soketi closes with 4200 "Server closed" during its grace).
+function E.serving(t)
+  local up, why = P.reachable(t)
+  if not up then return up, why end
+  local c = t:connect()
+  local m, w = c:established { within = FRAME_MS }
+  local closed = not m and c:is_closed()
+  c:release()
+  if closed then return false, "the connection was closed before connection_established: " .. tostring(w) end
+  return true
+end
+
+-- Up again within a few tries (a server that was just started may take a moment).
+local function back_up(t)
+  local up, why
+  for i = 1, 5 do
+    up, why = E.serving(t)
+    if up then return true end
+    t:sleep(scaled(1000 * i))
+  end
+  return false, why
+end
+
 -- Restarts the server through the target's restart command (Case:restart_target, as
 -- pushspec fuzz does) after down (Driver.down); without one, or when it does not come
 -- back, the run cannot go on: error "server down since ...".
@@ -1136,13 +1161,13 @@ function E.bring_back(t, down, where)
     where and (" " .. where) or "", op_text(down.op), tostring(down.why))
   if down.restarted then return true end   -- another job restarted it already
   if down.epoch ~= E.epoch then   -- found down before another job's restart: up again?
-    if P.reachable(t) then return true end
+    if back_up(t) then return true end
   end
   if not t.target.restart then error(since .. " (no restart command in the target)", 0) end
   core.progress("the server is down: restarting it: " .. t.target.restart)
   local ok = t:restart_target()
   local up, why = false, "the restart command failed"
-  if ok then up, why = P.reachable(t) end
+  if ok then up, why = back_up(t) end
   if not up then error(since .. " (the restart command did not bring it back: " .. tostring(why) .. ")", 0) end
   E.epoch = E.epoch + 1
   E.restarted_at[#E.restarted_at + 1] = core.now()
