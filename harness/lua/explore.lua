@@ -101,7 +101,7 @@ Driver.__index = Driver
 function Driver.new(t, model, prefix, opts)
   return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {}, conn_node = {},
     pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
-    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {},
+    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {}, accepted_now = {},
     epoch = E.epoch }, Driver)
 end
 
@@ -320,6 +320,8 @@ function Driver:diverge(kind, item, expected, actual, observed)
     local uid = type(observed.user) == "table" and observed.user.id or nil
     self.tolerate[#self.tolerate + 1] = { name = "channel_occupied", channel = observed.channel }
     if uid then self.tolerate[#self.tolerate + 1] = { name = "member_added", channel = observed.channel, user_id = uid } end
+    -- and so are its messages in this step (a cache channel's last event, say)
+    self.accepted_now[tostring(observed.conn) .. "\0" .. observed.channel] = true
   end
   self.divergences[#self.divergences + 1] = d
   if self.report then self.report(d, self) end
@@ -625,6 +627,7 @@ function Driver:leftovers()
     for _, m in ipairs(c.inbox) do
       local ch = channel_of(m)
       local mine = type(ch) == "string" and ch:find(self.prefix, 1, true) and not self.forgotten[ch]
+        and not self.accepted_now[tostring(k) .. "\0" .. ch]
         and not (self.open_events and self.open_events[ch .. "\0" .. tostring(m.event)])
       local label = mine and (LEFTOVER[m.event] or (type(m.event) == "string" and not m.event:match("^pusher")
         and "SUB-4:exactly-once"))
@@ -704,14 +707,16 @@ function Driver:check_hooks(final)
   end
 end
 
--- The server was found down after op (a fresh connection refused or reset): the op's own
--- HTTP answer keeps its divergence, the rest of the step is the dead server's silence and
+-- The server was found down after op (a fresh connection refused or reset): a malformed
+-- request's HTTP answer keeps its divergence, the rest of the step is the dead server's and
 -- is dropped; the kill itself diverges from FRAME-4:http-body-4xx when op sent a malformed
 -- body (the rule that says such input never crashes the server), else it is a finding only.
 -- divs: the step's divergences (before: their first index). Returns those kept.
 function Driver:went_down(op, why, divs, before, restarted)
   local keep = {}
-  for _, x in ipairs(divs) do if x.kind == "http" and not restarted then keep[#keep + 1] = x end end
+  -- only a malformed request's own answer stands (its rule judges that input, answered or
+  -- not); any other answer may be a dying server's, or another job's input killed it
+  for _, x in ipairs(divs) do if x.kind == "http" and op.body ~= nil and not restarted then keep[#keep + 1] = x end end
   for i = #self.divergences, before + 1, -1 do self.divergences[i] = nil end
   for _, x in ipairs(keep) do self.divergences[#self.divergences + 1] = x end
   local at = #self.history
@@ -746,6 +751,7 @@ end
 
 function Driver:step_unreported(op, ctx)
   local before = #self.divergences
+  self.accepted_now = {}
   self.history[#self.history + 1] = op
   self.cur = op
   self.last_op = core.now()
