@@ -756,6 +756,7 @@ function Driver:step_unreported(op, ctx)
   self.cur = op
   self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
+  for _, name in ipairs(pred and pred.unsure or {}) do self.forgotten[name] = true end   -- model.lua `unsure`
   local res, why = self:execute(op)
   -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
   -- no "extra" message when they come (a batch of a sealed and an unsealed event, say)

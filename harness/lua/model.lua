@@ -21,6 +21,8 @@
 --   webhook item eventually = true               subscription_count: the last one seen has this count
 --                after, after_clause             the message arrives after the one taken for the
 --                                                item whose pattern is `after` (same conn)
+--   unsure = {channel}                           after this op the model cannot say what the channel's
+--                                                messages and webhooks are (a driver stops judging them)
 --   may = {{conn, channel}}                      one message on channel may come to conn (the model has
 --                                                no opinion which: see open); it is no extra message
 local P = ... -- the prelude's shared state when embedded; unused (pure module)
@@ -369,6 +371,9 @@ function ops.subscribe(m, op, pred)
   end
   if c.subs[name] then
     add(pred.open, "a second subscribe to a channel already subscribed on the same connection (RULES.md is silent)")
+    -- and so on what it does to the channel's members and messages (a member_added for another user_id)
+    pred.unsure = pred.unsure or {}
+    add(pred.unsure, name)
     return
   end
   local auth = op.auth or "none"
