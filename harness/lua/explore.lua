@@ -101,7 +101,7 @@ Driver.__index = Driver
 function Driver.new(t, model, prefix, opts)
   return setmetatable({ t = t, model = model, prefix = prefix, conns = {}, sids = {}, history = {}, conn_node = {},
     pending_hooks = {}, quiet = opts.quiet, report = opts.report, webhooks = opts.webhooks,
-    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {}, accepted_now = {},
+    hook_ms = opts.hook_ms or HOOK_MS, divergences = {}, hooks_seen = {}, forgotten = {}, tolerate = {}, accepted_now = {}, unsure = {},
     epoch = E.epoch }, Driver)
 end
 
@@ -627,7 +627,7 @@ function Driver:leftovers()
     for _, m in ipairs(c.inbox) do
       local ch = channel_of(m)
       local mine = type(ch) == "string" and ch:find(self.prefix, 1, true) and not self.forgotten[ch]
-        and not self.accepted_now[tostring(k) .. "\0" .. ch]
+        and not self.accepted_now[tostring(k) .. "\0" .. ch] and not self.unsure[ch]
         and not (self.open_events and self.open_events[ch .. "\0" .. tostring(m.event)])
       local label = mine and (LEFTOVER[m.event] or (type(m.event) == "string" and not m.event:match("^pusher")
         and "SUB-4:exactly-once"))
@@ -756,7 +756,9 @@ function Driver:step_unreported(op, ctx)
   self.cur = op
   self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
-  for _, name in ipairs(pred and pred.unsure or {}) do self.forgotten[name] = true end   -- model.lua `unsure`
+  -- model.lua `unsure`: its messages are no longer judged (its webhooks still are: a transition
+  -- is one whatever the subscribes were)
+  for _, name in ipairs(pred and pred.unsure or {}) do self.unsure[name] = true end
   local res, why = self:execute(op)
   -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
   -- no "extra" message when they come (a batch of a sealed and an unsealed event, say)

@@ -21,8 +21,8 @@
 --   webhook item eventually = true               subscription_count: the last one seen has this count
 --                after, after_clause             the message arrives after the one taken for the
 --                                                item whose pattern is `after` (same conn)
---   unsure = {channel}                           after this op the model cannot say what the channel's
---                                                messages and webhooks are (a driver stops judging them)
+--   unsure = {channel}                           after this op the model cannot say what messages the
+--                                                channel's members get (a driver stops judging them)
 --   may = {{conn, channel}}                      one message on channel may come to conn (the model has
 --                                                no opinion which: see open); it is no extra message
 local P = ... -- the prelude's shared state when embedded; unused (pure module)
