@@ -406,7 +406,7 @@ function Driver:observe_http(h, res, why)
     local mine, extra, missing, counts = {}, {}, {}, {}
     local probe = setmetatable({ prefix = h.scope }, { __index = model_mod() })
     for name, entry in pairs(listed) do
-      if type(name) == "string" and probe:owned(name) then
+      if type(name) == "string" and probe:owned(name) and not self.unsure[name] then
         mine[name] = true
         if h.channels[name] == nil then extra[#extra + 1] = name
         elseif h.channels[name].user_count ~= nil and (type(entry) ~= "table" or entry.user_count ~= h.channels[name].user_count) then
@@ -415,7 +415,7 @@ function Driver:observe_http(h, res, why)
         end
       end
     end
-    for name in pairs(h.channels) do if not mine[name] then missing[#missing + 1] = name end end
+    for name in pairs(h.channels) do if not mine[name] and not self.unsure[name] then missing[#missing + 1] = name end end
     local names = {}
     for name, e in pairs(h.channels) do names[#names + 1] = name .. (e.user_count and ("(user_count " .. e.user_count .. ")") or "") end
     table.sort(names)
@@ -556,6 +556,19 @@ local VIEWS = { get_channels = true, get_channel = true, get_users = true }
 function Driver:observe(op, pred, res, why)
   local t = self.t
   pred = pred or {}
+  -- a channel the model is unsure of (model.lua `unsure`): nothing about it is judged any more
+  if next(self.unsure) then
+    local function sure(list)
+      local out = {}
+      for _, f in ipairs(list or {}) do
+        local ch = f.channel or (f.pattern and f.pattern.channel)
+        if not (ch and self.unsure[ch]) then out[#out + 1] = f end
+      end
+      return out
+    end
+    pred.frames, pred.silent = sure(pred.frames), sure(pred.silent)
+    if (op.op == "get_channel" or op.op == "get_users") and self.unsure[op.channel] then pred.http = nil end
+  end
   self.taken, self.taken_missing, self.taken_last = {}, {}, {}
   if pred.http and (pred.http.status ~= nil or pred.http.clause ~= nil) then
     if VIEWS[op.op] and res then
@@ -669,8 +682,9 @@ function Driver:check_hooks(final)
       for _, r in ipairs(E.restarted_at) do
         if r >= p.due - scaled(self.hook_ms) - FRAME_MS and r <= p.due then across = true end
       end
+      local member_unsure = self.unsure[p.w.channel or ""] and tostring(p.w.name):match("^member_")
       if ev then self:pass(p.w, want)
-      elseif across then
+      elseif across or member_unsure then
         if not self.quiet then core.log("explore: " .. want .. ": not judged (the server was restarted meanwhile)") end
       else
         self:diverge("webhook", p.w, want, "no such webhook within " .. scaled(self.hook_ms) .. " ms", { missing = p.w })
@@ -689,7 +703,8 @@ function Driver:check_hooks(final)
     for j, ev in ipairs(type(h.json) == "table" and type(h.json.events) == "table" and h.json.events or {}) do
       local key = i .. ":" .. j
       if type(ev.channel) == "string" and ev.channel:find(self.prefix, 1, true) and not t._hooks_used[key]
-        and extra[ev.name] and self.webhooks[ev.name] and not self.hooks_seen[key] and not self.forgotten[ev.channel] then
+        and extra[ev.name] and self.webhooks[ev.name] and not self.hooks_seen[key] and not self.forgotten[ev.channel]
+        and not (self.unsure[ev.channel] and ev.name:match("^member_")) then
         self.hooks_seen[key] = true
         local excused
         for i2, tol in ipairs(self.tolerate) do
@@ -756,8 +771,8 @@ function Driver:step_unreported(op, ctx)
   self.cur = op
   self.last_op = core.now()
   local pred = self.model:apply(op, ctx or { now = core.now() })
-  -- model.lua `unsure`: its messages are no longer judged (its webhooks still are: a transition
-  -- is one whatever the subscribes were)
+  -- model.lua `unsure`: its messages and views are no longer judged (its webhooks still are: a
+  -- transition is one whatever the subscribes were)
   for _, name in ipairs(pred and pred.unsure or {}) do self.unsure[name] = true end
   local res, why = self:execute(op)
   -- a trigger the model has no opinion on (pred.open) may be published or not: its events are
