@@ -14,10 +14,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$root/build/mutants-explore"
 # 20 sequences a job (seeds 1-40), short ones: many fresh states. One weight profile for every mutant
-# (more subscriptions and views than the default; no mutant has its own): with the default weights a
-# user is seldom on two connections of one presence channel (2 of 40 sequences; 6 with these).
+# (more subscriptions and views than the default; no mutant has its own). The default weights now put a
+# user on two connections of one presence channel in about a quarter of 40-operation sequences (the
+# generator's "join" move, lua_explore counts it); this profile stays until explore_mutants is re-measured
+# with the defaults (EXPLORE_WEIGHTS= , set and empty, runs it with them).
 SEED=${EXPLORE_SEED:-1} BUDGET=${EXPLORE_BUDGET:-90} OPS=${EXPLORE_OPS:-40} JOBS=${EXPLORE_JOBS:-2} SEQUENCES=${EXPLORE_SEQUENCES:-20}
-WEIGHTS=${EXPLORE_WEIGHTS:-subscribe=30,connect=10,get_channel=10,get_channels=6,get_users=6,unsubscribe=6,trigger=8,close=2,client_event=2,wait=0}
+WEIGHTS=${EXPLORE_WEIGHTS-subscribe=30,connect=10,get_channel=10,get_channels=6,get_users=6,unsubscribe=6,trigger=8,close=2,client_event=2,wait=0}
 
 who=explore-mutants
 . "$here/lib.sh"
@@ -45,7 +47,7 @@ for r in json.load(sys.stdin)["rules"]:
 explore() {
   others "${rules[$1]}" >"$out/$1.others.expect"
   start_proxy "$1"
-  "$pushspec" explore --target "$target" --seed "$SEED" --budget "$BUDGET" --ops "$OPS" --jobs "$JOBS" --sequences "$SEQUENCES" --weights "$WEIGHTS" --quiet \
+  "$pushspec" explore --target "$target" --seed "$SEED" --budget "$BUDGET" --ops "$OPS" --jobs "$JOBS" --sequences "$SEQUENCES" ${WEIGHTS:+--weights "$WEIGHTS"} --quiet \
     --expect "$out/$1.others.expect" --json "$out/$1.json" --save "$out/$1.scenarios" \
     >"$out/$1.log" 2>&1 || true
   stop_proxy

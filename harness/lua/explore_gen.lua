@@ -273,6 +273,28 @@ function G:user_of(conn)
   return self.users[(conn - 1) % #self.users + 1]
 end
 
+-- A presence channel some open connection holds as a user whose other open connection
+-- (conn first, else any) does not hold it: {conn, channel, user}, or nil.
+function G:shared_presence(model, conn, open)
+  local M = self.M
+  local order = { conn }
+  for _, c in ipairs(open) do if c ~= conn then order[#order + 1] = c end end
+  for _, c in ipairs(order) do
+    local uid = self.users[(c - 1) % #self.users + 1]
+    for _, other in ipairs(open) do
+      if other ~= c and self.users[(other - 1) % #self.users + 1] == uid then
+        for _, name in ipairs(model:subscriptions(other)) do
+          local ch = model.channels[name]
+          if M.is_presence(M.kind(name)) and not model.conns[c].subs[name] and ch and ch.subs[other] == uid then
+            return { conn = c, channel = name, user = uid }
+          end
+        end
+      end
+    end
+  end
+  return nil
+end
+
 -- ------------------------------------------------------------------ ops
 
 local make = {}
@@ -293,6 +315,13 @@ function make.subscribe(g, model)
   local open = open_conns(model)
   if #open == 0 then return nil end
   local conn = g:pick(open)
+  -- often the user's other connection joins a presence channel this user is already in:
+  -- counts, member events and user lists with one user on several connections (issue 18)
+  local join = g:chance(40) and g:shared_presence(model, conn, open)
+  if join then
+    return { op = "subscribe", conn = join.conn, channel = join.channel, auth = "valid",
+      user = g:user_record(join.user) }
+  end
   local name = g:channel(nil, true)
   for _ = 1, 3 do   -- mostly a channel this conn does not hold yet (a second subscribe is open)
     if not model.conns[conn].subs[name] then break end

@@ -19,6 +19,12 @@
 --                these among the channels whose name (after the kind prefix) starts with PREFIX
 --                users = {ids sorted}            GET users lists exactly these ids
 --   webhook item eventually = true               subscription_count: the last one seen has this count
+--                after, after_clause             the message arrives after the one taken for the
+--                                                item whose pattern is `after` (same conn)
+--   unsure = {channel}                           after this op the model cannot say what messages the
+--                                                channel's members get (a driver stops judging them)
+--   may = {{conn, channel}}                      one message on channel may come to conn (the model has
+--                                                no opinion which: see open); it is no extra message
 local P = ... -- the prelude's shared state when embedded; unused (pure module)
 local M = {}
 M.__index = M
@@ -365,6 +371,9 @@ function ops.subscribe(m, op, pred)
   end
   if c.subs[name] then
     add(pred.open, "a second subscribe to a channel already subscribed on the same connection (RULES.md is silent)")
+    -- and so on what it does to the channel's members and messages (a member_added for another user_id)
+    pred.unsure = pred.unsure or {}
+    add(pred.unsure, name)
     return
   end
   local auth = op.auth or "none"
@@ -409,12 +418,16 @@ function ops.subscribe(m, op, pred)
     local last = m.cache[name]
     if last and last.unknown then
       add(pred.open, "the cached event of " .. name .. " after a client event on it (RULES.md says only 'the last event')")
+      -- whichever it is, one event (or a cache_miss) on name may come to conn: no "extra" message
+      pred.may = pred.may or {}
+      add(pred.may, { conn = conn, channel = name })
     elseif last then
       add(pred.frames, { conn = conn, pattern = { event = last.event, channel = name }, clause = "CACHE-2:last-event",
         fields = { data = last.data }, fields_clause = "CACHE-2:last-event" })
       add(pred.silent, { conn = conn, pattern = { event = CACHE_MISS, channel = name }, clause = "CACHE-2:only-last" })
     else
-      add(pred.frames, { conn = conn, pattern = { event = CACHE_MISS, channel = name }, clause = "CACHE-1:miss-sent" })
+      add(pred.frames, { conn = conn, pattern = { event = CACHE_MISS, channel = name }, clause = "CACHE-1:miss-sent",
+        after = { event = SUCCEEDED, channel = name }, after_clause = "CACHE-1:after-succeeded" })
       add(pred.webhooks, { name = "cache_miss", channel = name, clause = "HOOK-6:cache-miss" })
     end
   end
@@ -608,7 +621,7 @@ function ops.trigger(m, op, pred)
   end
   -- a body that is not the JSON object it should be (op.body names the form): 400 (HTTP-6)
   if op.body ~= nil then
-    bad = { batch and { "4xx", "FRAME-4:http-body-4xx" } or { 400, "HTTP-6:events" } }
+    bad = { { 400, batch and "HTTP-6:batch" or "HTTP-6:events" } }
   end
   if refused_by_signing(op, pred, true) then
     if pred.http.status and #bad > 0 and op.app == nil then pred.http.status = "4xx"; pred.http.one_of = nil end
@@ -678,6 +691,22 @@ function ops.trigger(m, op, pred)
       end
       unsubscribed_silent(m, pred, e.channel, { event = e.event, channel = e.channel })
       if is_cache(kind) then m.cache[e.channel] = { event = e.event, data = e.data } end
+    end
+  end
+  -- Order (SUB-4:in-order, "events from one publisher arrive in order"): across operations the
+  -- model has nothing to predict that a driver could see, since a driver takes each operation's
+  -- deliveries before it starts the next, so no two are in flight together. Within one batch,
+  -- RULES.md does not say that the order of a batch's events is its publisher's order, or which
+  -- of two events in one batch a cache channel keeps as its last.
+  if batch then
+    local per = {}
+    for _, e in ipairs(events) do per[e.channel] = (per[e.channel] or 0) + 1 end
+    for _, name in ipairs(sorted_keys(per)) do
+      if per[name] > 1 then
+        add(pred.open, "the order of a batch's " .. per[name] .. " events on " .. name .. " (SUB-4:in-order: RULES.md "
+          .. "does not say a batch's order is its publisher's)")
+        if is_cache(M.kind(name)) then m.cache[name] = { unknown = true } end
+      end
     end
   end
 end

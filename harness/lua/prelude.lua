@@ -166,7 +166,11 @@ end
 -- (a busy machine) keeps its verdicts.
 function api.reachable()
   if P.sdk_info then return true, "" end
-  local t = Case.new { id = "reachable", rules = {} }
+  return P.reachable(Case.new { id = "reachable", rules = {} })
+end
+
+-- The same probe through case t (pushspec explore asks it after a divergence).
+function P.reachable(t)
   local c = t:connect()
   local ok, why = P.poll({ within = 3000 }, nil, "no answer to the WebSocket upgrade", function()
     local st = c:state()

@@ -50,7 +50,8 @@ function S.minimize(ops, fails, opts)
   local max = opts.max_replays or 60
   local repair = opts.repair or function(x) return x end
   local log = opts.log or function() end
-  local stats = { replays = 0, cached = 0, start = #ops, exhausted = false }
+  local confirm = opts.confirm or 2   -- replays in a row a candidate must fail to be kept
+  local stats = { replays = 0, cached = 0, start = #ops, exhausted = false, confirms = 0, flaky = 0 }
   local memo = {}
   local best = repair(ops)
   memo[S.key(best)] = true
@@ -66,6 +67,29 @@ function S.minimize(ops, fails, opts)
     memo[k] = ok
     log(string.format("shrink: replay %d, %d ops: %s", stats.replays, #candidate, ok and "fails" or "passes"))
     return ok, candidate
+  end
+
+  -- Test, and before a failing candidate is kept (it becomes the base of every later one)
+  -- replay it again: one that failed once for a timing reason is then memoized as passing.
+  -- Only kept candidates are confirmed, not every failing probe of a search: a search misled
+  -- by a false failure ends at a candidate that does not fail again, and runs once more.
+  local confirmed = {}
+  local function sure(candidate)
+    local ok, cand = test(candidate)
+    if not ok then return ok, cand end
+    local k = S.key(cand)
+    if confirmed[k] then return true, cand end
+    for _ = 2, confirm do
+      if stats.replays >= max then stats.exhausted = true; return nil, cand end
+      stats.replays, stats.confirms = stats.replays + 1, stats.confirms + 1
+      if not fails(cand) then
+        memo[k], stats.flaky = false, stats.flaky + 1
+        log(string.format("shrink: replay %d, %d ops: passes this time (a flaky failure: not kept)", stats.replays, #cand))
+        return false, cand
+      end
+    end
+    confirmed[k] = true
+    return true, cand
   end
 
   -- needed[i] / rest: indices into ops, in order
@@ -98,7 +122,7 @@ function S.minimize(ops, fails, opts)
       if #near < #rest then
         local all = rest
         rest = near
-        if not test(build(#rest)) then rest = all end
+        if not sure(build(#rest)) then rest = all end
       end
     end
     local lo, hi = 0, #rest   -- needed + rest[1..hi] fails
@@ -108,11 +132,21 @@ function S.minimize(ops, fails, opts)
       if ok == nil then break end
       if ok then hi = mid else lo = mid + 1 end
     end
-    if stats.exhausted then
-      best = repair(build(hi))
+    if stats.exhausted then   -- the last base known to fail (hi rests on unconfirmed replays)
+      best = repair(build(#rest))
       break
     end
-    if lo == 0 then best = repair(build(0)); break end
+    -- the candidate the search ends at is kept only when it fails again
+    local again = sure(build(lo))
+    if again == nil then best = repair(build(#rest)); break end
+    if again == false and lo == #rest then
+      -- the base itself no longer fails: nothing smaller can be trusted
+      best = repair(build(#rest))
+      stats.unsure = true
+      break
+    end
+    if again and lo == 0 then best = repair(build(0)); break end
+    if again then
     local found = rest[lo]
     needed[found] = true
     for j = #rest, lo, -1 do rest[j] = nil end
@@ -126,10 +160,11 @@ function S.minimize(ops, fails, opts)
     end
     -- often the ops found so far are all it needs: one replay may save a whole search
     if #rest > 0 then
-      local ok = test(build(0))
+      local ok = sure(build(0))
       if ok then rest = {} end
     end
     best = repair(build(0 + #rest))   -- needed + what is left still fails (hi = lo known failing)
+    end   -- (not kept: the search runs again, the false failure now memoized as passing)
   end
   if not stats.exhausted then best = repair(build(0)) end
 
@@ -142,7 +177,7 @@ function S.minimize(ops, fails, opts)
       for _, cand in ipairs(opts.simplify(best)) do
         local repaired = repair(cand)
         if S.key(repaired) ~= current then   -- a candidate no simpler than best would loop
-          local ok = test(repaired)
+          local ok = sure(repaired)
           if ok == nil then break end
           if ok then best = repaired; progress = true; break end
         end
@@ -154,7 +189,7 @@ function S.minimize(ops, fails, opts)
   while i <= #best and not stats.exhausted do
     local cand = {}
     for j, op in ipairs(best) do if j ~= i then cand[#cand + 1] = op end end
-    local ok, repaired = test(cand)
+    local ok, repaired = sure(cand)
     if ok then best = repaired else i = i + 1 end
   end
 

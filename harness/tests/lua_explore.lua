@@ -37,7 +37,7 @@ local function labels_of(pred)
   local function note(l) if l then out[#out + 1] = l end end
   for _, list in ipairs { pred.frames, pred.silent, pred.webhooks } do
     for _, it in ipairs(list) do
-      note(it.clause); note(it.once_clause); note(it.fields_clause); note(it.members_clause)
+      note(it.clause); note(it.once_clause); note(it.fields_clause); note(it.members_clause); note(it.after_clause)
       for _, c in ipairs(it.checks or {}) do note(c.clause) end
     end
   end
@@ -376,7 +376,7 @@ eq("batch with another body's md5: HTTP-5:batch", "HTTP-5:batch", p.http.clause)
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", body = "not-json" }
 eq("a body that is not JSON: 400 (HTTP-6:events), nothing delivered", { 400, "HTTP-6:events", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "trigger", form = "batch", batch = { { channel = "T-t", event = "e", data = "x" } }, body = "truncated-array" }
-eq("a batch body that is not JSON: 4xx (FRAME-4:http-body-4xx)", { "4xx", "FRAME-4:http-body-4xx", nil }, { p.http.status, p.http.clause, p.http.one_of })
+eq("a batch body that is not JSON: 400 (HTTP-6:batch)", { 400, "HTTP-6:batch", nil }, { p.http.status, p.http.clause, p.http.one_of })
 p = run { op = "trigger", form = "channels", channels = { "T-t" }, event = "e", data = "x", app = "unknown" }
 eq("an unknown app id: 4xx (HTTP-13:post), nothing delivered", { "4xx", "HTTP-13:post", 0 }, { p.http.status, p.http.clause, #p.frames })
 p = run { op = "get_channels", query = {}, app = "unknown" }
@@ -412,6 +412,15 @@ for c = 1, 2 do run { op = "connect", conn = c } end
 p = run { op = "subscribe", conn = 1, channel = "cache-T-k", auth = "none" }
 eq("empty cache channel: cache_miss (CACHE-1:miss-sent)", 1, #frames_for(p, 1, "pusher:cache_miss"))
 eq("... cache_miss webhook", 1, #hooks(p, "cache_miss"))
+eq("... after subscription_succeeded (CACHE-1:after-succeeded)",
+  { "CACHE-1:after-succeeded", "pusher_internal:subscription_succeeded" },
+  { (frames_for(p, 1, "pusher:cache_miss")[1] or {}).after_clause, ((frames_for(p, 1, "pusher:cache_miss")[1] or {}).after or {}).event })
+run { op = "trigger", form = "batch", batch = { { channel = "cache-T-k2", event = "b1", data = "1" },
+  { channel = "cache-T-k2", event = "b2", data = "2" } } }
+p = run { op = "subscribe", conn = 2, channel = "cache-T-k2", auth = "none" }
+eq("two events of one batch on one cache channel: no opinion which is last (SUB-4:in-order, open)",
+  { 0, 0, 1 }, { #frames_for(p, 2, "b1"), #frames_for(p, 2, "b2"), #(p.may or {}) })
+run { op = "unsubscribe", conn = 2, channel = "cache-T-k2" }
 run { op = "trigger", form = "channels", channels = { "cache-T-k" }, event = "ev", data = "one" }
 run { op = "trigger", form = "channels", channels = { "cache-T-k" }, event = "ev2", data = "two" }
 p = run { op = "subscribe", conn = 2, channel = "cache-T-k", auth = "none" }
@@ -674,6 +683,32 @@ local multi = 0
 for _, conns in pairs(users) do if #keys(conns) > 1 then multi = multi + 1 end end
 expect("users join on several connections", multi >= 2, multi)
 
+-- With the default weights a user is often on two connections of one presence channel (the
+-- per-user counts class of issue 18 needs it), and a view is asked while that holds.
+do
+  local n, multi, viewed = 100, 0, 0
+  for seed = 1, n do
+    local g = G.new { seed = seed, prefix = "W-", forms = G.ALL_FORMS }
+    local mm = M.new { prefix = "W-" }
+    local m_hit, v_hit = false, false
+    for i = 1, 100 do
+      local op = g:next(mm)
+      mm:apply(op, { now = i * 200 })
+      for name, ch in pairs(mm.channels) do
+        if M.is_presence(M.kind(name)) and M.multi_connection(ch) then
+          m_hit = true
+          if op.op == "get_channel" or op.op == "get_users" or op.op == "get_channels" then v_hit = true end
+        end
+      end
+    end
+    multi, viewed = multi + (m_hit and 1 or 0), viewed + (v_hit and 1 or 0)
+  end
+  print(string.format("default weights: a user on two connections of one presence channel in %d of %d sequences "
+    .. "of 100 operations, a view asked meanwhile in %d", multi, n, viewed))
+  expect("default weights: a user on two connections of one presence channel in most sequences", multi > n // 2, multi)
+  expect("default weights: a view asked while it holds in most sequences", viewed > n // 2, viewed)
+end
+
 -- ------------------------------------------------------------------ shrinker
 
 -- Deviant 1: an event delivered twice to a connection that unsubscribed and subscribed again.
@@ -773,7 +808,25 @@ local small2, st2 = S.minimize(long, function(x) for _, op in ipairs(x) do if op
   { max_replays = 60, repair = M.repair, deps = M.deps })
 print(string.format("shrink planted op: 1000 ops -> %d ops in %d replays", #small2, st2.replays))
 eq("planted op: it and its connect remain", { "connect", "client_event" }, { small2[1] and small2[1].op, small2[2] and small2[2].op })
-expect("planted op: <= 13 replays (log2 1000 + 2)", st2.replays <= 13, st2.replays)
+expect("planted op: <= 15 replays (log2 1000 + 2, and a second replay of the 2 kept candidates)", st2.replays <= 15, st2.replays)
+-- a false failure (timing): some candidates without the planted op fail on their first replay only.
+-- The shrinker must not keep one: each kept candidate fails twice in a row.
+local seen_once, new_n = {}, 0
+local small4, st4 = S.minimize(long, function(x)
+  for _, op in ipairs(x) do if op == planted then return true end end
+  local k = S.key(x)
+  if not seen_once[k] then   -- every third new candidate fails once, then passes
+    seen_once[k], new_n = true, new_n + 1
+    if new_n % 3 == 0 then return true end
+  end
+  return false
+end, { max_replays = 60, repair = M.repair, deps = M.deps })
+local kept_planted = false
+for _, op in ipairs(small4) do if op == planted then kept_planted = true end end
+expect("flaky failures: the result still holds the planted op", kept_planted, S.key(small4):sub(1, 200))
+expect("flaky failures: seen and not kept (stats.flaky > 0)", st4.flaky > 0, st4.flaky)
+expect("flaky failures: within 60 replays", st4.replays <= 60, st4.replays)
+print(string.format("shrink flaky: 1000 ops -> %d ops in %d replays, %d flaky candidates not kept", #small4, st4.replays, st4.flaky))
 -- a budget too small: stops at it, returns a failing sequence
 local small3, st3 = S.minimize(long, function(x) for _, op in ipairs(x) do if op == planted then return true end end return false end,
   { max_replays = 4, repair = M.repair })
