@@ -822,6 +822,9 @@ end
 function Driver:forget(x)
   local o = x.observed or {}
   local c = x.kind == "accepted" and o.channel and self.conns[o.conn]
+  -- closed already: the server dropped the member itself, and the member_removed webhook of a
+  -- member the model never had is that same deviation's, not another
+  if c and c:is_closed() then self.forgotten[o.channel] = true end
   if not c or c:is_closed() then return false end
   c:unsubscribe(o.channel)
   c:send { event = "pusher:ping", data = {} }
@@ -848,10 +851,12 @@ function Driver:finish(defer)
       end
     end
   end
-  if #open > 0 then self.last_op = prim.now() end
-  if not defer then self:check_hooks(true) end
+  -- closed before the webhooks are judged: a replay (not deferred) waits for the ones the
+  -- closing causes, and they come only once the server sees the connections go
   for _, c in pairs(self.conns) do c:release() end
   self.conns = {}
+  if #open > 0 then self.last_op = prim.now() end
+  if not defer then self:check_hooks(true) end
 end
 
 -- ---------------------------------------------------------------- the model and generator
