@@ -9,6 +9,7 @@
 #include "explore_cmd.h"
 #include "report/outpath.h"
 
+#include <errno.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <limits.h>
@@ -47,7 +48,8 @@ static int run_child(char **args, const char *env, const char *value)
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        ;
+        if (errno != EINTR)   /* only a signal may interrupt the wait; anything else would spin */
+            return 127;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
