@@ -8,10 +8,8 @@ set -u
 ps=${1:?usage: cli_forms.sh PATH/TO/pushspec SOURCE_DIR}
 src=${2:?usage: cli_forms.sh PATH/TO/pushspec SOURCE_DIR}
 . "$src/harness/tests/lib.sh"
-export NO_COLOR=1
+scratch cli_forms
 rt="$src/harness/tests/runtime"
-tmp=$(mktemp -d)
-trap 'if [ "$failed" -eq 0 ]; then rm -rf "$tmp"; else echo "cli_forms: files kept in $tmp" >&2; fi' EXIT
 mkdir -p "$tmp/sc"
 cat >"$tmp/sc/f.lua" <<'EOF2'
 ps.scenario { id = "forms-a", title = "the forms one scenario draws", rules = { "CONN-1" },

@@ -11,10 +11,8 @@ set -u
 ps=${1:?usage: cli_report_shards.sh PATH/TO/pushspec SOURCE_DIR}
 src=${2:?usage: cli_report_shards.sh PATH/TO/pushspec SOURCE_DIR}
 . "$src/harness/tests/lib.sh"
-export NO_COLOR=1
+scratch cli_report_shards
 fx="$src/harness/tests/fixtures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 s1="$fx/explore-shard1of4.json" s2="$fx/explore-shard2of4.json" s3="$fx/explore-shard3of4.json"
 other="$fx/explore-seed8-shard1of4.json"
 
