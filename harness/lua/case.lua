@@ -260,14 +260,15 @@ end
 -- the report names this input. Against a server, each input after the first
 -- is preceded by a liveness check (ps.verify.alive) for the one before: a server
 -- that went down ends the scenario there, blaming that input, not a later one
--- (the harness checks after the last). opts.probe == false skips the check.
+-- (the harness checks after the last). opts.probe == false skips the check;
+-- opts.survives names the clause a dead server breaks (else each declared rule, unlabelled).
 function Case:input(what, opts)
   if self._input and not P.target.sdk and not (opts and opts.probe == false) then
     local ok, why = P.require("verify").alive(self)
     if not ok then   -- as the harness's own check would say, even if the server is back by then
       local text = "the server stopped working after this input: " .. self._input ..
         " (liveness check before the next input: " .. why .. ")"
-      for _, r in ipairs(self.spec.rules) do
+      for _, r in ipairs(opts and opts.survives and { opts.survives } or self.spec.rules) do
         self:check(r, false, "the server survives the input and keeps serving other connections", text)
       end
       error({ ps_abort = text }, 0)

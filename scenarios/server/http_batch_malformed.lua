@@ -13,7 +13,8 @@ ps.scenario {
     local ctl = ps.verify.control(t, "HTTP-8:ten-ok", good.status >= 200 and good.status < 300,
       "a correctly signed POST /batch_events is accepted (2xx)", good.status .. " " .. tostring(good.body))
     for _, body in ipairs(BODIES) do
-      t:input("POST /batch_events with the body " .. body)
+      -- a server that died of the body before did not answer it with 400: that clause is broken
+      t:input("POST /batch_events with the body " .. body, { survives = "HTTP-6:batch" })
       local res = t:api("POST", "/batch_events", { body = body, within = 2000 })
       ps.verify.negative(t, ctl, "HTTP-6:batch", res.status == 400, "HTTP 400 for body " .. body,
         res.status == 0 and ("no answer: " .. tostring(res.error)) or (res.status .. " " .. tostring(res.body)))
