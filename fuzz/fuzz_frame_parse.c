@@ -1,7 +1,10 @@
 /* The message codec on arbitrary bytes: parse under a size cap, validate both
  * ways, rebuild and reparse, and classify channel / socket_id slices against
- * small reference implementations. */
+ * small reference implementations; and the outline of the same bytes (core/outline.c)
+ * against the codec. */
 #include "core/frame.h"
+#include "core/outline.h"
+#include "core/utf8.h"
 #include "fuzz_util.h"
 
 #include <math.h>
@@ -136,6 +139,56 @@ static void round_trip(const ps_msg *m)
     free(data_json);
 }
 
+/* A \uD800-\uDFFF escape: JSON.parse keeps it, cJSON refuses it. */
+static int has_surrogate_escape(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i + 5 < n; i++)
+        if (s[i] == '\\' && (s[i + 1] == 'u' || s[i + 1] == 'U') && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
+            s[i + 3] && strchr("89abcdefABCDEF", s[i + 3]))
+            return 1;
+    return 0;
+}
+
+static int members_named(const cJSON *obj, const char *key)
+{
+    int n = 0;
+    for (const cJSON *c = cJSON_IsObject(obj) ? obj->child : NULL; c; c = c->next)
+        n += c->string && strcmp(c->string, key) == 0;
+    return n;
+}
+
+/* core/outline.c (the live fuzzer's view of an input) against the codec: on UTF-8 within
+ * the codec's depth and size, without the escapes it refuses (surrogates: cJSON; \u0000:
+ * the codec), both take the same bytes for JSON, an object, and, with one "event"
+ * member, the same event. */
+static void check_outline(const uint8_t *data, size_t size, size_t cap, ps_parse_status st, const ps_msg *m)
+{
+    ps_outline o;
+    int r = ps_outline_json((const char *)data, size, &o);
+
+    CHECK(r == 0 || r == 1);
+    CHECK(o.json == r);
+    CHECK(o.depth <= size);
+    CHECK((o.top != PS_JT_ABSENT) == o.json);
+    CHECK(!o.json || (o.depth > 0) == (o.top == PS_JT_OBJECT || o.top == PS_JT_ARRAY));
+    CHECK(o.event_kept <= o.event_len && o.event_kept < PS_OUTLINE_TEXT && o.nfields <= PS_OUTLINE_FIELDS);
+    if (st == PS_PARSE_TOO_LARGE || (cap && size > cap) || !ps_utf8_valid((const char *)data, size) ||
+        has_surrogate_escape(data, size) || has_nul_escape(data, size) || o.depth > PS_FRAME_MAX_DEPTH)
+        return;
+    CHECK(o.json == (st != PS_PARSE_BAD_JSON));
+    if (!o.json || st == PS_PARSE_BAD_JSON)
+        return;
+    CHECK((o.top == PS_JT_OBJECT) == (st != PS_PARSE_NOT_OBJECT));
+    int events = members_named(m->root, "event");
+    if (events == 0)
+        CHECK(o.event == PS_JT_ABSENT);
+    if (events != 1)
+        return;
+    CHECK((o.event == PS_JT_STRING) == (st == PS_PARSE_OK));
+    if (st == PS_PARSE_OK && o.event_kept == o.event_len && strlen(m->event) == o.event_len)
+        CHECK(memcmp(m->event, o.event_text, o.event_len) == 0);
+}
+
 static void check_parse(const uint8_t *data, size_t size)
 {
     /* '{' % 8 == 3: ordinary JSON seeds run under the default cap */
@@ -161,6 +214,7 @@ static void check_parse(const uint8_t *data, size_t size)
     CHECK((m.data == NULL) == (m.data_kind == PS_DATA_ABSENT));
     CHECK(m.data_decoded == NULL || m.data_kind == PS_DATA_STRING);
     CHECK(!m.root || !has_nul_escape(data, size));
+    check_outline(data, size, cap, st, &m);
     check_violations(&m, PS_FROM_SERVER, v, &n);
     check_violations(&m, PS_FROM_CLIENT, v, &n);
     /* Reprinting can triple a number ("1E9"), so a huge frame may not fit

@@ -47,11 +47,18 @@ static int skip_string(const char *s, size_t n, size_t *i)
         }
         if (c < 0x20)
             return 0;
-        /* a backslash */
+        /* a backslash: cJSON takes \u with other than four hex digits (as U+0000 or less) */
         if (k + 1 >= n || u[k + 1] < 0x20)
             return 0;
-        if (s[k + 1] == 'u' && n - k >= 6 && memcmp(s + k + 2, "0000", 4) == 0)
-            return 0;
+        if (s[k + 1] == 'u') {
+            if (n - k < 6 || memcmp(s + k + 2, "0000", 4) == 0)
+                return 0;
+            for (size_t h = k + 2; h < k + 6; h++)
+                if (!u[h] || !strchr("0123456789abcdefABCDEF", u[h]))
+                    return 0;
+            k += 6;
+            continue;
+        }
         k += 2;
     }
     return 0;

@@ -4,6 +4,7 @@
 #include "lua/luajson.h"
 #include "core/frame.h"
 #include "core/httpreq.h"
+#include "core/outline.h"
 #include "core/sign.h"
 
 #include <stdlib.h>
@@ -128,6 +129,43 @@ static int l_json_decode(lua_State *L)
     lua_pushnil(L);
     lua_pushstring(L, "not valid JSON");
     return 2;
+}
+
+/* json_outline(text) -> {json, depth, top, event, event_text, channel, data, fields = {name = type}}
+ * (types by name; nil where absent): what JSON.parse would see, without building it. */
+static int l_json_outline(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    ps_outline *o = lua_newuserdatauv(L, sizeof *o, 0);   /* freed by Lua: no leak on an error below */
+    if (ps_outline_json(text, len, o) < 0)
+        return luaL_error(L, "json_outline: out of memory for %zu bytes of nesting", len);
+    lua_createtable(L, 0, 8);
+    lua_pushboolean(L, o->json);
+    lua_setfield(L, -2, "json");
+    if (!o->json)
+        return 1;
+    lua_pushinteger(L, (lua_Integer)o->depth);
+    lua_setfield(L, -2, "depth");
+    const struct { const char *name; ps_json_type t; } member[] = {
+        { "top", o->top }, { "event", o->event }, { "channel", o->channel }, { "data", o->data } };
+    for (size_t i = 0; i < sizeof member / sizeof *member; i++) {
+        if (member[i].t == PS_JT_ABSENT)
+            continue;
+        lua_pushstring(L, ps_json_type_name(member[i].t));
+        lua_setfield(L, -2, member[i].name);
+    }
+    if (o->event == PS_JT_STRING) {
+        lua_pushlstring(L, o->event_text, o->event_kept);
+        lua_setfield(L, -2, "event_text");
+    }
+    lua_createtable(L, 0, (int)o->nfields);
+    for (size_t i = 0; i < o->nfields; i++) {
+        lua_pushstring(L, ps_json_type_name(o->fields[i].type));
+        lua_setfield(L, -2, o->fields[i].key);
+    }
+    lua_setfield(L, -2, "fields");
+    return 1;
 }
 
 static int l_json_encode(lua_State *L)
@@ -337,6 +375,7 @@ static const luaL_Reg funcs[] = {
     { "version", l_version },
     { "parse", l_parse }, { "build", l_build }, { "channel_kind", l_channel_kind },
     { "json_decode", l_json_decode }, { "form_decode", l_form_decode }, { "json_encode", l_json_encode },
+    { "json_outline", l_json_outline },
     { "json_array", l_json_array },
     { "sign_channel", l_sign_channel }, { "sign_user", l_sign_user }, { "hmac", l_hmac },
     { "md5", l_md5 }, { "api_query", l_api_query }, { "webhook_sign", l_webhook_sign },

@@ -217,7 +217,8 @@ local ps = {
   verify = readonly(verify, "ps.verify"),
   model = readonly(P.require "model", "ps.model"),   -- the reference model of a server (explore)
   equal = M.equal,
-  json = { encode = prim.json_encode, decode = prim.json_decode, null = prim.null, array = prim.json_array },
+  json = { encode = prim.json_encode, decode = prim.json_decode, null = prim.null, array = prim.json_array,
+    outline = prim.json_outline },
   now = prim.now,
   wall = prim.wall,
   channel_kind = prim.channel_kind,

@@ -160,6 +160,9 @@ static void test_parse_bad_json(void)
     PARSE("   ", PS_PARSE_BAD_JSON);
     PARSE("{'event':'x'}", PS_PARSE_BAD_JSON);
     PARSE("{\"event\":\"a\\qb\"}", PS_PARSE_BAD_JSON);       /* bad escape */
+    PARSE("{\"event\":\"\\uzzzz\"}", PS_PARSE_BAD_JSON);     /* \u without hex digits: cJSON took it */
+    PARSE("{\"event\":\"\\u00e\"}", PS_PARSE_BAD_JSON);
+    PARSE("{\"event\":\"\\u00Ea\"}", PS_PARSE_OK);
     PARSE("{\"event\":\"\\ud800\"}", PS_PARSE_BAD_JSON);     /* lone surrogate escape */
     PARSE("{\"event\":\"\\u00e9\\ud834\\udd1e\"}", PS_PARSE_OK);
     PARSE("{\"event\":\"a\x01" "b\"}", PS_PARSE_BAD_JSON);   /* raw control char */

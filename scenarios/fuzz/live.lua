@@ -3,7 +3,7 @@
 -- checks after every batch that the server still serves. Batch B of seed S comes
 -- from math.randomseed(S, B) alone: a seed always yields the same inputs.
 -- See scenarios/fuzz/README.md.
-local BATCH, REACT_MS, ALIVE_MS = 50, 300, 2000 -- inputs per batch; the wait for their reactions; each liveness step
+local BATCH, REACT_MS, ALIVE_MS = 100, 300, 2000 -- inputs per batch; the wait for their reactions; each liveness step
 local KEEP = 2048                               -- bytes of an input kept in a record
 local SENTINEL = "pushspec-sentinel"            -- payload of the ping frame sent after hand-made frames
 local NO_STATUS = "close frame without a status code"   -- s.code of such a close, and its key in close_codes
@@ -25,17 +25,27 @@ for b = 0, 255 do
   local c = string.char(b)
   if c:find("%c") then ESCAPE[c] = string.format("\\u%04x", b) end
 end
-local LONG, long_bytes = {}, 0   -- long strings recur (a few dozen string.rep results): escaped once,
-                                 -- within 4 MiB of the scenario's 32 MiB Lua budget
+local function escape(s) return (s:gsub('[%c"\\]', ESCAPE)) end
+-- Long strings are repetitions: a few dozen recur. Those up to 256 KiB are made once (within
+-- 3 MiB: the scenario's Lua budget of 32 MiB also holds a batch and its copies).
+local REP, rep_bytes = {}, 0   -- piece\0n -> the string
+local function doubled(piece, n)   -- string.rep by doubling: about 20 copies instead of n
+  if n < 64 then return string.rep(piece, n) end
+  local half = doubled(piece, n // 2)
+  return half .. half .. (n % 2 == 1 and piece or "")
+end
+local function rep(piece, n)
+  if #piece * n < 1000 then return string.rep(piece, n) end
+  local k = piece .. "\0" .. n
+  local r = REP[k]
+  if not r then
+    r = doubled(piece, n)
+    if #r <= 256 << 10 and rep_bytes + #r <= 3 << 20 then REP[k], rep_bytes = r, rep_bytes + #r end
+  end
+  return r
+end
 local function enc(v)
-  if type(v) == "string" then
-    if #v < 1000 then return '"' .. v:gsub('[%c"\\]', ESCAPE) .. '"' end
-    local e = LONG[v]
-    if not e then
-      e = '"' .. v:gsub('[%c"\\]', ESCAPE) .. '"'
-      if long_bytes + #v + #e <= 4 << 20 then LONG[v], long_bytes = e, long_bytes + #v + #e end
-    end
-    return e
+  if type(v) == "string" then return '"' .. escape(v) .. '"'
   elseif type(v) ~= "table" then return tostring(v)
   elseif v.raw then return v.raw end
   local parts = {}
@@ -59,15 +69,18 @@ end
 -- ---------------------------------------------------------------- grammar
 local NUMBERS = { "0", "-0", "1.5", "1e400", "-1e400", "1e-400", "123456789012345678901234567890", "9007199254740993" }
 local STRINGS = { "", " ", "x", "null", "{}", "[]", '{"user_id":"u1"}', "not json {", "\0", "é", "\xff\xfe", "💥", "\\u0000" }
-local function rand_string()
-  if chance(0.1) then return string.rep(pick(STRINGS) .. "a", pick { 100, 5000, 70000 }) end
+local function rand_string(as_json)   -- as_json: a long one as {raw = its JSON}, escaped piece by piece
+  if chance(0.1) then
+    local piece, n = pick(STRINGS) .. "a", pick { 100, 5000, 70000 }
+    return as_json and { raw = '"' .. rep(escape(piece), n) .. '"' } or rep(piece, n)
+  end
   return chance(0.7) and pick(STRINGS) or alnum(R(20))
 end
 local function rand_value(depth)
   local r = R(depth > 0 and 9 or 6)
   if r == 1 then return { raw = "null" } elseif r == 2 then return chance(0.5)
   elseif r == 3 then return R(2001) - 1001 elseif r == 4 then return { raw = pick(NUMBERS) }
-  elseif r <= 6 then return rand_string() end
+  elseif r <= 6 then return rand_string(true) end
   local items = {}
   for i = 1, R(4) - 1 do
     if r == 7 then items[i] = rand_value(depth - 1)
@@ -82,7 +95,7 @@ local function rand_channel()
   local r, p = R(10), pick(PREFIXES)
   if r <= 5 then return p .. "fz-" .. alnum(R(12)) end                           -- valid
   if r == 6 then return p end                                                   -- the prefix alone
-  if r == 7 then return p .. string.rep("x", pick { 164, 165, 300, 70000 }) end -- around the 164 limit
+  if r == 7 then return { raw = '"' .. escape(p) .. rep("x", pick { 164, 165, 300, 70000 }) .. '"' } end -- around the 164 limit
   if r == 8 then return p .. "fz" .. pick { " ", "*", "\n", "é", "\0", ",", "\xff", ":" } end
   return rand_value(1)                                                          -- mostly not a string
 end
@@ -104,7 +117,7 @@ local function gen_grammar()
   if r <= 4 then event = pick(CLIENT_EVENTS)
   elseif r <= 6 then event, unknown = chance(0.8) and pick(UNKNOWN) or "pusher:" .. alnum(R(10)), true
   elseif r <= 8 then event = "client-" .. (chance(0.8) and alnum(R(10)) or rand_string())
-  else event = chance(0.5) and rand_string() or rand_value(1) end
+  else event = chance(0.5) and rand_string(true) or rand_value(1) end
   local fields = { { "event", event } }
   if chance(0.6) then fields[#fields + 1] = { "channel", rand_channel() } end
   local d = R(10)   -- 1: no data
@@ -139,13 +152,19 @@ local SEEDS = {}   -- corpus/fuzz_frame_parse, sorted (filled by run)
 local BYTES = { "{", "}", "[", "]", '"', ":", ",", "\\", "\0", "\xff", "\\u0000", "\\ud800", "null", "1e999", "\n",
   '"event":', "pusher:", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82" }
 local function insert(s, pos, x) return s:sub(1, pos - 1) .. x .. s:sub(pos) end
-local function literal(s)   -- {start, end + 1} of a random string literal, or nil
-  -- counted in C, then the k-th found: no table per literal (a 100 000-deep nesting has as many)
-  local _, n = s:gsub('"[^"\\]*"', "")
-  if n == 0 then return nil end
-  local a, b = nil, 0
-  for _ = 1, math.random(n) do a, b = s:find('"[^"\\]*"', b + 1) end
-  return { a, b + 1 }
+-- A random position, then the first match at or after it (wrapping around): one search in
+-- C instead of a walk over every match (a 100 000-deep nesting has as many literals).
+local function find_near(s, pat, p)
+  local a, b = s:find(pat, p)
+  if not a then a, b = s:find(pat) end
+  return a, b
+end
+local function literal(s)   -- {start, end + 1} of a string literal near a random byte, or nil
+  local p = R(#s + 1)
+  local _, q = s:sub(1, p - 1):gsub('"', "")   -- odd: p is inside a literal, so start after it
+  if q % 2 == 1 then p = (s:find('"', p, true) or #s) + 1 end
+  local a, b = find_near(s, '"[^"\\]*"', p)
+  return a and { a, b + 1 } or nil
 end
 local function replace_literal(s, v)
   local l = literal(s)
@@ -163,21 +182,19 @@ local MUTATORS = {
   { "delete", function(s) local a = R(#s + 1) return s:sub(1, a - 1) .. s:sub(a + R(8)) end },
   { "truncate", function(s) return s:sub(1, R(#s + 1) - 1) end },
   { "duplicate-field", function(s)
-    local keys = {}
-    for p in s:gmatch('()"[%w_]+"%s*:') do keys[#keys + 1] = p end
-    if #keys == 0 then return s end
-    local p = pick(keys)
+    local p = find_near(s, '"[%w_]+"%s*:', R(#s + 1))
+    if not p then return s end
     return insert(s, p, s:sub(p, (s:find("[,}]", p + 1) or #s + 1) - 1) .. ",")
   end },
   { "splice", function(s) local o = pick(SEEDS) return s:sub(1, R(#s + 1) - 1) .. o:sub(R(#o + 1)) end },
   { "huge-string", function(s)
     local n = chance(0.1) and 1100000 or pick { 1000, 10000, 100000 }
-    return replace_literal(s, '"' .. string.rep(pick { "a", "é", '\\"', "\\u0041" }, n // 2) .. '"')
+    return replace_literal(s, '"' .. rep(pick { "a", "é", '\\"', "\\u0041" }, n // 2) .. '"')
   end },
   { "deep-nesting", function(s)
     local d = pick { 64, 1000, 10000, 100000 }
-    return replace_literal(s, chance(0.5) and string.rep("[", d) .. "1" .. string.rep("]", d)
-      or string.rep('{"a":', d) .. "1" .. string.rep("}", d))
+    return replace_literal(s, chance(0.5) and rep("[", d) .. "1" .. rep("]", d)
+      or rep('{"a":', d) .. "1" .. rep("}", d))
   end },
   { "invalid-utf8", function(s)
     local l = literal(s)
@@ -242,8 +259,13 @@ local function show(inp, keep)
   return "frames: " .. table.concat(parts, " | ")
 end
 -- The shape of an input that killed the server: inputs of that shape are not sent again
--- (else one bug would restart the server every few batches). Messages are judged as
--- the server would: frames reassembled, subscribe/unsubscribe/signin by their fields.
+-- (else one bug would restart the server every few batches). An input is judged as the
+-- server reads it: frames reassembled, then what JSON.parse sees (ps.json.outline). Not
+-- JSON: its exact bytes. Else the top-level type when not an object; the event (client-*
+-- as one) and its data's type; for subscribe, unsubscribe and signin, whether data has
+-- the string fields they need; and whether it nests deeper than 100 levels. Returns the
+-- shape, and the shape without the nesting: a deeper input of a known shape is known too.
+local DEEP = 100
 local function shape(inp)
   local text = inp.text
   if not text then
@@ -251,22 +273,21 @@ local function shape(inp)
     for _, f in ipairs(inp.frames) do if f.op <= 2 then parts[#parts + 1] = f.payload end end
     text = table.concat(parts)
   end
-  local v = ps.json.decode(text)
-  local e, d = type(v) == "table" and v.event, type(v) == "table" and v.data
-  if type(v) ~= "table" then   -- not JSON, or nested too deep for the harness's parser
-    if not (text:find(string.rep("[", 500), 1, true) or text:find(string.rep('{"a":', 500), 1, true)) then
-      return "exactly " .. inp.kind .. " " .. ps.md5(inp.text or show(inp, 1 << 30))   -- the bytes, not their printable form
-    end
-    for q, name in text:gmatch('"event"%s*:%s*(.)([^"]*)') do e = q == '"' and name or nil end   -- the last one counts
-    return "deeply nested, event " .. (e and (e:match("^client%-") and "client-*" or e) or "not a string")
+  local o = ps.json.outline(text)
+  if not o.json then   -- the bytes, not their printable form
+    local exact = "exactly " .. inp.kind .. " " .. ps.md5(inp.text or show(inp, 1 << 30))
+    return exact, exact
   end
-  if type(e) ~= "string" then return "a non-string event" end
-  if e == "pusher:subscribe" or e == "pusher:unsubscribe" or e == "pusher:signin" then
-    local ok = type(d) == "table" and (e == "pusher:signin" and type(d.auth) == "string" and type(d.user_data) == "string"
-      or e ~= "pusher:signin" and type(d.channel) == "string")
-    return e .. (ok and " well-formed" or " malformed")
-  end
-  return (e:match("^client%-") and "client-*" or e) .. " data " .. type(d)
+  local base
+  local e, f = o.event_text, o.fields
+  if o.top ~= "object" then base = "a JSON " .. o.top
+  elseif not e then base = "event " .. (o.event or "absent")
+  elseif e == "pusher:subscribe" or e == "pusher:unsubscribe" or e == "pusher:signin" then
+    local ok = o.data == "object" and (e == "pusher:signin" and f.auth == "string" and f.user_data == "string"
+      or e ~= "pusher:signin" and f.channel == "string")
+    base = e .. (ok and " well-formed" or " malformed")
+  else base = (e:match("^client%-") and "client-*" or e) .. " data " .. (o.data or "absent") end
+  return base .. (o.depth > DEEP and string.format(", nested deeper than %d", DEEP) or ""), base
 end
 
 -- Done with a connection: released (closed and freed at once) when the harness can,
@@ -321,7 +342,8 @@ ps.scenario {
     -- Each input goes on a fresh connection, followed by a sentinel (a subscription to a
     -- fresh public channel; a ping frame on hand-made connections) whose answer tells
     -- that the server has taken the input. All of a batch wait REACT_MS at most together.
-    -- meanwhile() (the next batch's generation) runs while the server takes the inputs.
+    -- meanwhile() (the next batch's generation) runs while the server takes the upgrades
+    -- and the inputs sent with them; hand-made frames go out after it, once upgraded.
     local function run_batch(inputs, b, n, meanwhile)
       local slots, raw_dead = {}, false
       for _, inp in ipairs(inputs) do   -- every upgrade first: together they take one round trip
@@ -329,7 +351,7 @@ ps.scenario {
         slots[#slots + 1] = s
         if inp.kind == "frames" then
           local ok, r = pcall(t.raw_open, t, at(n, { wait = false }))
-          s.raw = ok and r or nil
+          s.raw, s.frames = ok and r or nil, inp.frames
         else
           local ok, c = pcall(t.connect, t, at(n))
           if ok then
@@ -339,17 +361,6 @@ ps.scenario {
           end
         end
       end
-      for _, s in ipairs(slots) do   -- a hand-made connection sends once upgraded; after one failed, none waits
-        if s.raw and (raw_dead or not pcall(s.raw.upgraded, s.raw)) then
-          raw_dead = true
-          finished(s.raw)
-          s.raw = nil
-        elseif s.raw then
-          for _, f in ipairs(s.inp.frames) do s.raw:send_frame(f.op, f.payload, { fin = f.fin, rsv = f.rsv, mask = f.mask }) end
-          s.raw:send_frame(9, SENTINEL)
-        end
-      end
-      local deadline = ps.now() + REACT_MS
       -- a batch's bytes are let go once sent (two batches at once would crowd the Lua
       -- budget): what is shown of them is kept, and a replay generates the batch again
       for k in pairs(meanwhile and inputs or {}) do inputs[k] = nil end   -- the caller's list too
@@ -357,7 +368,19 @@ ps.scenario {
         local i = s.inp
         s.inp = { index = i.index, label = i.label, kind = i.kind, unknown = i.unknown, shown = show(i), short = show(i, 300) }
       end
-      if meanwhile then meanwhile() deadline = math.max(deadline, ps.now() + 50) end   -- 50: one turn of the I/O loop at least
+      if meanwhile then meanwhile() end
+      for _, s in ipairs(slots) do   -- a hand-made connection sends once upgraded; after one failed, none waits
+        if s.raw and (raw_dead or not pcall(s.raw.upgraded, s.raw)) then
+          raw_dead = true
+          finished(s.raw)
+          s.raw = nil
+        elseif s.raw then
+          for _, f in ipairs(s.frames) do s.raw:send_frame(f.op, f.payload, { fin = f.fin, rsv = f.rsv, mask = f.mask }) end
+          s.raw:send_frame(9, SENTINEL)
+        end
+        s.frames = nil
+      end
+      local deadline = ps.now() + REACT_MS
       for _, s in ipairs(slots) do
         local left = deadline - ps.now()
         if left > 0 and s.raw then
@@ -500,7 +523,7 @@ ps.scenario {
     -- Suspects first: the inputs whose sentinel went unanswered in the batch (the killer
     -- is among them unless its harm came late). Each replay is judged by its own
     -- liveness check, as in batch order; only fewer replays come before the killer's.
-    -- (Bisection would replay fewer inputs but restart the server about log2(50)/2
+    -- (Bisection would replay fewer inputs but restart the server about log2(100)/2
     -- more times, and a restart costs more than all the single replays it saves.)
     -- Returns the node to go on with.
     local function server_down(n, b, why, slots)
@@ -527,7 +550,7 @@ ps.scenario {
           if #st.killers < 3 then   -- the check's Actual names them, not only the findings
             st.killers[#st.killers + 1] = string.format("batch %d input %d (%s): %s", b, inp.index, inp.label, show(inp, 120))
           end
-          known[shape(inp)] = true
+          known[(shape(inp))] = true
           return recover(n)
         end
       end
@@ -549,7 +572,7 @@ ps.scenario {
     local tm = { generating = 0, sending = 0, liveness = 0 }   -- where the fuzzing time goes (ms)
     local function generate(b)   -- a batch, with the shapes the known-crasher filter needs
       local t0, list = ps.now(), gen_batch(seed, b)
-      if next(known) then for _, inp in ipairs(list) do inp.shape = shape(inp) end end
+      if next(known) then for _, inp in ipairs(list) do inp.shape, inp.base = shape(inp) end end
       tm.generating = tm.generating + ps.now() - t0
       return list
     end
@@ -559,7 +582,8 @@ ps.scenario {
       for _, inp in ipairs(nxt) do
         if #first < 5 then first[#first + 1] = show(inp) end
         if #digest < 3 * BATCH then digest[#digest + 1] = show(inp) end
-        if next(known) and known[inp.shape or shape(inp)] then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
+        if next(known) and not inp.shape then inp.shape, inp.base = shape(inp) end
+        if next(known) and (known[inp.shape] or known[inp.base]) then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
       end
       nxt = nil
       return inputs
