@@ -78,13 +78,23 @@ static int hex4(const cursor *c, const unsigned char *p, uint32_t *v)
     return 1;
 }
 
+/* Bytes that end a run of plain string content: control characters, '"' and '\\'. */
+static const unsigned char stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,   /* '\\' */
+};
+
 /* A string at c->p (its opening quote); t (may be NULL) gets it unescaped. */
 static int scan_string(cursor *c, text *t)
 {
     c->p++;
     while (c->p < c->e) {
         const unsigned char *run = c->p;
-        while (c->p < c->e && *c->p != '"' && *c->p != '\\' && *c->p >= 0x20)
+        while (c->p < c->e && !stop[*c->p])
             c->p++;
         if (t && c->p > run)
             add(t, (const char *)run, (size_t)(c->p - run));

@@ -265,8 +265,10 @@ end
 -- as one) and its data's type; for subscribe, unsubscribe and signin, whether data has
 -- the string fields they need; and whether it nests deeper than 100 levels. Returns the
 -- shape, and the shape without the nesting: a deeper input of a known shape is known too.
+-- Bytes that are not JSON get their MD5 only if exact (else false: no shape), as long as
+-- no such killer is known their shape matches nothing, and hashing every input would cost.
 local DEEP = 100
-local function shape(inp)
+local function shape(inp, exact)
   local text = inp.text
   if not text then
     local parts = {}
@@ -275,8 +277,9 @@ local function shape(inp)
   end
   local o = ps.json.outline(text)
   if not o.json then   -- the bytes, not their printable form
-    local exact = "exactly " .. inp.kind .. " " .. ps.md5(inp.text or show(inp, 1 << 30))
-    return exact, exact
+    if not exact then return false, false end
+    local bytes = "exactly " .. inp.kind .. " " .. ps.md5(inp.text or show(inp, 1 << 30))
+    return bytes, bytes
   end
   local base
   local e, f = o.event_text, o.fields
@@ -314,7 +317,7 @@ ps.scenario {
     local seed, seconds = math.floor(opts.seed), opts.seconds
     SEEDS = ps.corpus("fuzz_frame_parse")
     table.sort(SEEDS)   -- the harness lists them in directory order
-    local known, halted = {}, false
+    local known, known_exact, halted = {}, false, false   -- killers' shapes; one of them is exact bytes
     local st = { inputs = 0, batches = 0, skipped = 0, downs = 0, findings = 0, restarts = 0, down_ms = 0, wait_ms = 0, replays = 0, replay_ms = 0, reactions = {},
       dropped = {}, close_codes = {}, bad = {}, killers = {}, unknown = { sent = 0, ignored = 0, error = 0, closed = 0, crashed = 0, examples = {} } }
     local function finding(f)
@@ -550,7 +553,8 @@ ps.scenario {
           if #st.killers < 3 then   -- the check's Actual names them, not only the findings
             st.killers[#st.killers + 1] = string.format("batch %d input %d (%s): %s", b, inp.index, inp.label, show(inp, 120))
           end
-          known[(shape(inp))] = true
+          local killer = shape(inp, true)
+          known[killer], known_exact = true, known_exact or killer:match("^exactly ") ~= nil
           return recover(n)
         end
       end
@@ -572,7 +576,7 @@ ps.scenario {
     local tm = { generating = 0, sending = 0, liveness = 0 }   -- where the fuzzing time goes (ms)
     local function generate(b)   -- a batch, with the shapes the known-crasher filter needs
       local t0, list = ps.now(), gen_batch(seed, b)
-      if next(known) then for _, inp in ipairs(list) do inp.shape, inp.base = shape(inp) end end
+      if next(known) then for _, inp in ipairs(list) do inp.shape, inp.base = shape(inp, known_exact) end end
       tm.generating = tm.generating + ps.now() - t0
       return list
     end
@@ -582,7 +586,9 @@ ps.scenario {
       for _, inp in ipairs(nxt) do
         if #first < 5 then first[#first + 1] = show(inp) end
         if #digest < 3 * BATCH then digest[#digest + 1] = show(inp) end
-        if next(known) and not inp.shape then inp.shape, inp.base = shape(inp) end
+        if next(known) and (inp.shape == nil or inp.shape == false and known_exact) then
+          inp.shape, inp.base = shape(inp, known_exact)   -- unknown when it was generated
+        end
         if next(known) and (known[inp.shape] or known[inp.base]) then st.skipped = st.skipped + 1 else inputs[#inputs + 1] = inp end
       end
       nxt = nil
