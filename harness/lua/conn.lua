@@ -75,8 +75,9 @@ end
 local function send(self, kind, bytes)
   self.sent_at = prim.now()
   -- a text frame of invalid UTF-8 is RFC 6455's 1007 fault: that close code is then documented (CONN-10)
-  if kind == "text" and not utf8.len(bytes) then self.ws_fault = "invalid-payload" end
-  return self.h:send(kind, bytes)
+  local ok, utf8_valid = self.h:send(kind, bytes)
+  if kind == "text" and not utf8_valid then self.ws_fault = "invalid-payload" end
+  return ok
 end
 function Conn:send(msg)
   if type(msg) == "string" then return send(self, "text", msg) end

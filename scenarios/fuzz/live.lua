@@ -71,7 +71,8 @@ local NUMBERS = { "0", "-0", "1.5", "1e400", "-1e400", "1e-400", "12345678901234
 local STRINGS = { "", " ", "x", "null", "{}", "[]", '{"user_id":"u1"}', "not json {", "\0", "é", "\xff\xfe", "💥", "\\u0000" }
 local function rand_string(as_json)   -- as_json: a long one as {raw = its JSON}, escaped piece by piece
   if chance(0.1) then
-    local piece, n = pick(STRINGS) .. "a", pick { 100, 5000, 70000 }
+    local piece, bytes = pick(STRINGS) .. "a", pick { 100, 5000, 70000 }   -- 70 000: past a 16-bit length
+    local n = math.max(1, bytes // #piece)
     return as_json and { raw = '"' .. rep(escape(piece), n) .. '"' } or rep(piece, n)
   end
   return chance(0.7) and pick(STRINGS) or alnum(R(20))
@@ -188,8 +189,8 @@ local MUTATORS = {
   end },
   { "splice", function(s) local o = pick(SEEDS) return s:sub(1, R(#s + 1) - 1) .. o:sub(R(#o + 1)) end },
   { "huge-string", function(s)
-    local n = chance(0.1) and 1100000 or pick { 1000, 10000, 100000 }
-    return replace_literal(s, '"' .. rep(pick { "a", "é", '\\"', "\\u0041" }, n // 2) .. '"')
+    local bytes, piece = chance(0.1) and 1100000 or pick { 1000, 10000, 100000 }, pick { "a", "é", '\\"', "\\u0041" }
+    return replace_literal(s, '"' .. rep(piece, bytes // #piece) .. '"')   -- 1.1 MB: past a 1 MiB cap
   end },
   { "deep-nesting", function(s)
     local d = pick { 64, 1000, 10000, 100000 }
